@@ -1,0 +1,190 @@
+/*
+ * ampvp bridge protocol: the messages between one QEMU core instance (the
+ * "bridge") and the ampvp hub.  Plain C99, no dependencies: compiled into the
+ * QEMU machine (C) and into the hub (C++) unchanged.  docs/protocol.md is the
+ * prose description; this header is the normative one.
+ *
+ * Transport: AF_UNIX SOCK_SEQPACKET, so every send() is one whole message and
+ * message boundaries need no framing.  Each core opens two connections:
+ *   - the BUS channel: the vCPU's blocking requests (READ, non-posted WRITE)
+ *     and their responses, plus the boot handshake (HELLO, READY, START);
+ *   - the ASYNC channel: everything that must never wait behind a bus access
+ *     (IRQ and EVENT from the hub; POWER and EVENT from the core).
+ * Both ends run on the same host, so integers are in host byte order; the
+ * HELLO magic catches a mismatch.
+ */
+#ifndef AMPVP_PROTO_H
+#define AMPVP_PROTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define AMPVP_PROTO_MAGIC 0x56504d41u /* "AMPV" in memory order */
+#define AMPVP_PROTO_VERSION_MAJOR 1
+#define AMPVP_PROTO_VERSION_MINOR 0
+
+/* Largest message on the wire (header included). */
+#define AMPVP_MSG_MAX 65536u
+
+enum ampvp_msg_type {
+    AMPVP_MSG_HELLO = 1,      /* bridge -> hub, first message on a channel */
+    AMPVP_MSG_HELLO_ACK = 2,  /* hub -> bridge, carries the core's config */
+    AMPVP_MSG_READY = 3,      /* bridge -> hub: machine built, waiting */
+    AMPVP_MSG_START = 4,      /* hub -> bridge: leave reset (start barrier) */
+    AMPVP_MSG_READ = 16,      /* bridge -> hub, bus channel */
+    AMPVP_MSG_READ_RESP = 17, /* hub -> bridge */
+    AMPVP_MSG_WRITE = 18,     /* bridge -> hub, bus channel */
+    AMPVP_MSG_WRITE_RESP = 19,/* hub -> bridge, unless the write was posted */
+    AMPVP_MSG_IRQ = 32,       /* hub -> bridge: drive an NVIC input */
+    AMPVP_MSG_EVENT = 33,     /* either way: CPU event (TXEV out, RXEV in) */
+    AMPVP_MSG_POWER = 34,     /* bridge -> hub: run / sleep / deep sleep */
+    AMPVP_MSG_CLOCK = 35,     /* hub -> bridge: new CPU clock frequency */
+    AMPVP_MSG_SYNC = 36,      /* reserved: time-sync quantum (icount mode) */
+    AMPVP_MSG_ERROR = 48,     /* either way: code + one-line text */
+    AMPVP_MSG_BYE = 49,       /* either way: orderly end of the session */
+};
+
+/* Header flags. */
+#define AMPVP_F_POSTED 0x0001u /* WRITE: the sender does not wait for a reply */
+
+/* Channel kinds named in HELLO. */
+enum ampvp_channel { AMPVP_CH_BUS = 0, AMPVP_CH_ASYNC = 1 };
+
+/* Capability bits (HELLO and HELLO_ACK; the session uses the intersection). */
+#define AMPVP_CAP_POSTED_WRITES 0x0001u /* hub accepts posted writes */
+#define AMPVP_CAP_EVENTS        0x0002u /* core can send/receive EVENT */
+#define AMPVP_CAP_POWER         0x0004u /* core reports POWER states */
+#define AMPVP_CAP_CLOCK         0x0008u /* core accepts CLOCK */
+
+/* Status codes (READ_RESP, WRITE_RESP, HELLO_ACK, ERROR). */
+enum ampvp_status {
+    AMPVP_OK = 0,
+    AMPVP_E_BUS = 1,       /* access faulted: the guest sees a bus error */
+    AMPVP_E_VERSION = 2,   /* incompatible protocol version */
+    AMPVP_E_MALFORMED = 3, /* message could not be decoded */
+    AMPVP_E_UNEXPECTED = 4,/* valid message, wrong place or time */
+    AMPVP_E_CONFIG = 5,    /* the hub has no configuration for this core */
+};
+
+/* Power states (POWER). */
+enum ampvp_power { AMPVP_PWR_RUN = 0, AMPVP_PWR_SLEEP = 1, AMPVP_PWR_DEEPSLEEP = 2 };
+
+typedef struct ampvp_hdr {
+    uint16_t type;
+    uint16_t flags;
+    uint32_t len;      /* payload bytes after the header */
+    uint32_t seq;      /* sender's counter; a response echoes its request's */
+    uint32_t reserved; /* must be 0 */
+    uint64_t vtime_ns; /* sender's virtual time when the message was made */
+} ampvp_hdr;
+
+#define AMPVP_CORE_NAME_LEN 16
+
+typedef struct ampvp_hello {
+    uint32_t magic;
+    uint16_t major, minor;
+    uint32_t caps;
+    uint32_t channel;  /* enum ampvp_channel */
+    char core[AMPVP_CORE_NAME_LEN]; /* NUL-terminated, may be empty */
+} ampvp_hello;
+
+/* HELLO_ACK: fixed part followed by the configuration text (NUL-terminated,
+ * possibly empty) on the bus channel.  The text format is in docs/protocol.md. */
+typedef struct ampvp_hello_ack {
+    uint16_t major, minor;
+    uint32_t caps;
+    uint32_t status;   /* AMPVP_OK or an error: then the text says why */
+    uint32_t reserved;
+} ampvp_hello_ack;
+
+typedef struct ampvp_read {
+    uint64_t addr;
+    uint32_t size;     /* 1, 2, 4 or 8 */
+    uint32_t attrs;    /* reserved, 0 */
+} ampvp_read;
+
+typedef struct ampvp_read_resp {
+    uint64_t data;
+    uint32_t status;
+    uint32_t reserved;
+} ampvp_read_resp;
+
+typedef struct ampvp_write {
+    uint64_t addr;
+    uint64_t data;
+    uint32_t size;
+    uint32_t attrs;
+} ampvp_write;
+
+typedef struct ampvp_write_resp {
+    uint32_t status;
+    uint32_t reserved;
+} ampvp_write_resp;
+
+typedef struct ampvp_irq {
+    uint32_t line;     /* NVIC external interrupt number */
+    uint32_t level;    /* 0 or 1 */
+} ampvp_irq;
+
+typedef struct ampvp_power_msg {
+    uint32_t state;    /* enum ampvp_power */
+    uint32_t reason;   /* reserved */
+} ampvp_power_msg;
+
+typedef struct ampvp_clock {
+    uint64_t hz;
+} ampvp_clock;
+
+/* ERROR: fixed part followed by NUL-terminated text. */
+typedef struct ampvp_error {
+    uint32_t code;
+    uint32_t reserved;
+} ampvp_error;
+
+/* A decoded message.  `text` points into the caller's receive buffer. */
+typedef struct ampvp_msg {
+    ampvp_hdr hdr;
+    union {
+        ampvp_hello hello;
+        ampvp_hello_ack hello_ack;
+        ampvp_read read;
+        ampvp_read_resp read_resp;
+        ampvp_write write;
+        ampvp_write_resp write_resp;
+        ampvp_irq irq;
+        ampvp_power_msg power;
+        ampvp_clock clock;
+        ampvp_error error;
+    } u;
+    const char *text;  /* HELLO_ACK / ERROR text, else NULL */
+} ampvp_msg;
+
+/*
+ * Encode a message into buf (capacity cap).  `fixed` is the type's fixed
+ * payload (may be NULL when the type has none), `text` an optional string
+ * appended with its NUL (only for HELLO_ACK and ERROR).  Returns the number
+ * of bytes to send, or 0 if it does not fit or the type/size is invalid.
+ */
+size_t ampvp_encode(void *buf, size_t cap, uint16_t type, uint16_t flags,
+                    uint32_t seq, uint64_t vtime_ns,
+                    const void *fixed, size_t fixed_len, const char *text);
+
+/*
+ * Decode and validate one received message of n bytes.  Returns AMPVP_OK and
+ * fills *out, or AMPVP_E_MALFORMED and writes a one-line reason into err
+ * (errlen bytes) naming the type and what is wrong.  Never reads past n.
+ */
+int ampvp_decode(const void *buf, size_t n, ampvp_msg *out, char *err, size_t errlen);
+
+/* Name of a message type for logs ("READ"), or "unknown". */
+const char *ampvp_msg_name(uint16_t type);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* AMPVP_PROTO_H */
