@@ -1,0 +1,469 @@
+/*
+ * ampvp: one Cortex-M core of an asymmetric multi-core SoC whose shared
+ * peripherals live in the ampvp hub.
+ *
+ * This machine is generic on purpose.  It knows nothing about any SoC: at
+ * init it connects to the hub (machine property "sock"), receives a short
+ * configuration text (docs/protocol.md) naming the CPU type, clock, number
+ * of NVIC inputs, reset vector table address and the memory map, and builds
+ * exactly that:
+ *   - "file" regions: RAM backed by a file the hub created and mapped too
+ *     (share=on: a store by one core is at once visible to the other core
+ *     and to the hub);
+ *   - "alias" regions: a second view of part of a file region;
+ *   - "cpuid": the SCB->CPUID value of the real part's core revision;
+ *   - "bridge" windows: every access is forwarded to the hub over the BUS
+ *     channel and answered from there (reads always wait; writes are posted
+ *     when the hub allows it, which keeps ordering because the channel is
+ *     one ordered stream).
+ * IRQ messages from the hub arrive on a separate ASYNC channel served by the
+ * main loop, so they never queue behind a bus access.
+ *
+ * Copyright (c) 2026 the ampvp developers.  GPL-2.0-or-later, as QEMU.
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/cutils.h"
+#include "qemu/error-report.h"
+#include "qemu/main-loop.h"
+#include "qapi/error.h"
+#include "hw/boards.h"
+#include "hw/irq.h"
+#include "hw/qdev-properties.h"
+#include "hw/qdev-clock.h"
+#include "hw/arm/boot.h"
+#include "hw/arm/armv7m.h"
+#include "hw/clock.h"
+#include "exec/address-spaces.h"
+#include "sysemu/sysemu.h"
+#include "sysemu/runstate.h"
+#include "qom/object.h"
+
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include "ampvp_proto.h"
+/* The protocol library is compiled into this unit (copied in by scripts/build-qemu). */
+#include "ampvp_proto.c"
+
+#define TYPE_AMPVP_MACHINE MACHINE_TYPE_NAME("ampvp")
+OBJECT_DECLARE_SIMPLE_TYPE(AmpvpMachineState, AMPVP_MACHINE)
+
+#define AMPVP_MAX_REGIONS 32
+
+typedef struct AmpvpWindow {
+    struct AmpvpMachineState *m;
+    MemoryRegion mr;
+    uint64_t base;
+} AmpvpWindow;
+
+struct AmpvpMachineState {
+    MachineState parent_obj;
+
+    char *sock_path;
+    int bus_fd;
+    int async_fd;
+    uint32_t seq;
+    uint32_t caps;      /* capabilities both ends agreed on */
+    char core[AMPVP_CORE_NAME_LEN];
+
+    ARMv7MState armv7m;
+    Clock *sysclk;
+    Clock *refclk;
+    uint32_t num_irq;
+
+    MemoryRegion regions[AMPVP_MAX_REGIONS];
+    int n_regions;
+    char *region_names[AMPVP_MAX_REGIONS];
+    AmpvpWindow windows[AMPVP_MAX_REGIONS];
+    int n_windows;
+
+    uint8_t rxbuf[AMPVP_MSG_MAX];
+};
+
+/* ---- socket helpers -------------------------------------------------- */
+
+static void G_GNUC_NORETURN ampvp_fatal(AmpvpMachineState *m, const char *what)
+{
+    error_report("ampvp[%s]: %s", m->core[0] ? m->core : "?", what);
+    exit(1);
+}
+
+static int ampvp_connect(AmpvpMachineState *m)
+{
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    if (strlen(m->sock_path) >= sizeof(sa.sun_path)) {
+        ampvp_fatal(m, "hub socket path too long");
+    }
+    pstrcpy(sa.sun_path, sizeof(sa.sun_path), m->sock_path);
+    int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+    if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+        error_report("ampvp: cannot connect to hub socket %s: %s", m->sock_path,
+                     strerror(errno));
+        exit(1);
+    }
+    return fd;
+}
+
+static void ampvp_send(AmpvpMachineState *m, int fd, uint16_t type, uint16_t flags,
+                       const void *fixed, size_t fixed_len)
+{
+    uint8_t buf[sizeof(ampvp_hdr) + 64];
+    uint64_t now = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+    size_t n = ampvp_encode(buf, sizeof(buf), type, flags, m->seq++, now,
+                            fixed, fixed_len, NULL);
+    assert(n);
+    ssize_t r;
+    do {
+        r = send(fd, buf, n, MSG_NOSIGNAL);
+    } while (r < 0 && errno == EINTR);
+    if (r != (ssize_t)n) {
+        ampvp_fatal(m, "lost the connection to the hub (send)");
+    }
+}
+
+/* Receive one message into m->rxbuf and decode it; exits on hub loss. */
+static void ampvp_recv(AmpvpMachineState *m, int fd, ampvp_msg *msg)
+{
+    ssize_t r;
+    do {
+        r = recv(fd, m->rxbuf, sizeof(m->rxbuf), 0);
+    } while (r < 0 && errno == EINTR);
+    if (r <= 0) {
+        ampvp_fatal(m, "lost the connection to the hub");
+    }
+    char err[160];
+    if (ampvp_decode(m->rxbuf, r, msg, err, sizeof(err)) != AMPVP_OK) {
+        error_report("ampvp[%s]: malformed message from hub: %s", m->core, err);
+        exit(1);
+    }
+    if (msg->hdr.type == AMPVP_MSG_ERROR) {
+        error_report("ampvp[%s]: hub reports error %u: %s", m->core,
+                     msg->u.error.code, msg->text);
+        exit(1);
+    }
+    if (msg->hdr.type == AMPVP_MSG_BYE) {
+        /* The hub ends the session: leave quietly. */
+        exit(0);
+    }
+}
+
+static void ampvp_expect(AmpvpMachineState *m, int fd, uint16_t type, ampvp_msg *msg)
+{
+    ampvp_recv(m, fd, msg);
+    if (msg->hdr.type != type) {
+        error_report("ampvp[%s]: expected %s from hub, got %s", m->core,
+                     ampvp_msg_name(type), ampvp_msg_name(msg->hdr.type));
+        exit(1);
+    }
+}
+
+/* ---- bridge windows: forward every access to the hub ------------------ */
+
+static MemTxResult ampvp_window_read(void *opaque, hwaddr addr, uint64_t *data,
+                                     unsigned size, MemTxAttrs attrs)
+{
+    AmpvpWindow *w = opaque;
+    AmpvpMachineState *m = w->m;
+    ampvp_read rd = { .addr = w->base + addr, .size = size };
+    ampvp_msg msg;
+
+    ampvp_send(m, m->bus_fd, AMPVP_MSG_READ, 0, &rd, sizeof(rd));
+    ampvp_expect(m, m->bus_fd, AMPVP_MSG_READ_RESP, &msg);
+    *data = msg.u.read_resp.data;
+    return msg.u.read_resp.status == AMPVP_OK ? MEMTX_OK : MEMTX_ERROR;
+}
+
+static MemTxResult ampvp_window_write(void *opaque, hwaddr addr, uint64_t data,
+                                      unsigned size, MemTxAttrs attrs)
+{
+    AmpvpWindow *w = opaque;
+    AmpvpMachineState *m = w->m;
+    ampvp_write wr = { .addr = w->base + addr, .data = data, .size = size };
+    bool posted = m->caps & AMPVP_CAP_POSTED_WRITES;
+    ampvp_msg msg;
+
+    ampvp_send(m, m->bus_fd, AMPVP_MSG_WRITE, posted ? AMPVP_F_POSTED : 0, &wr, sizeof(wr));
+    if (posted) {
+        return MEMTX_OK;
+    }
+    ampvp_expect(m, m->bus_fd, AMPVP_MSG_WRITE_RESP, &msg);
+    return msg.u.write_resp.status == AMPVP_OK ? MEMTX_OK : MEMTX_ERROR;
+}
+
+static const MemoryRegionOps ampvp_window_ops = {
+    .read_with_attrs = ampvp_window_read,
+    .write_with_attrs = ampvp_window_write,
+    .endianness = DEVICE_LITTLE_ENDIAN,
+    .valid.min_access_size = 1,
+    .valid.max_access_size = 4,
+    .impl.min_access_size = 1,
+    .impl.max_access_size = 4,
+};
+
+/* ---- async channel: IRQs from the hub, served by the main loop -------- */
+
+static void ampvp_async_readable(void *opaque)
+{
+    AmpvpMachineState *m = opaque;
+    ampvp_msg msg;
+
+    ampvp_recv(m, m->async_fd, &msg);
+    switch (msg.hdr.type) {
+    case AMPVP_MSG_IRQ:
+        if (msg.u.irq.line >= m->num_irq) {
+            warn_report("ampvp[%s]: hub raised IRQ %u, the NVIC has only %u inputs",
+                        m->core, msg.u.irq.line, m->num_irq);
+            break;
+        }
+        qemu_set_irq(qdev_get_gpio_in(DEVICE(&m->armv7m), msg.u.irq.line),
+                     msg.u.irq.level);
+        break;
+    case AMPVP_MSG_CLOCK:
+        clock_update_hz(m->sysclk, msg.u.clock.hz);
+        clock_update_hz(m->refclk, msg.u.clock.hz / 8);
+        break;
+    default:
+        warn_report("ampvp[%s]: ignoring unexpected %s on the async channel",
+                    m->core, ampvp_msg_name(msg.hdr.type));
+        break;
+    }
+}
+
+/* ---- configuration text ---------------------------------------------- */
+
+static uint64_t ampvp_num(AmpvpMachineState *m, int lineno, const char *s)
+{
+    uint64_t v;
+    if (!s || qemu_strtou64(s, NULL, 0, &v) < 0) {
+        error_report("ampvp[%s]: config line %d: '%s' is not a number", m->core, lineno,
+                     s ? s : "(missing)");
+        exit(1);
+    }
+    return v;
+}
+
+static MemoryRegion *ampvp_region_named(AmpvpMachineState *m, const char *name)
+{
+    for (int i = 0; i < m->n_regions; i++) {
+        if (m->region_names[i] && !strcmp(m->region_names[i], name)) {
+            return &m->regions[i];
+        }
+    }
+    return NULL;
+}
+
+typedef struct AmpvpCpuConfig {
+    char *cpu_type;
+    uint64_t hz;
+    uint64_t boot;
+    uint64_t cpuid; /* 0: keep QEMU's value */
+} AmpvpCpuConfig;
+
+/* First pass: CPU settings.  Second pass (after the CPU exists): memories. */
+static void ampvp_apply_config(AmpvpMachineState *m, const char *text, bool memories,
+                               AmpvpCpuConfig *cpu)
+{
+    MemoryRegion *sysmem = get_system_memory();
+    g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+
+    for (int i = 0; lines[i]; i++) {
+        g_auto(GStrv) w = g_strsplit_set(g_strstrip(lines[i]), " \t", -1);
+        int n = g_strv_length(w);
+        int ln = i + 1;
+        if (n == 0 || !w[0][0] || w[0][0] == '#') {
+            continue;
+        }
+        const char *k = w[0];
+        if (!memories) {
+            if (!strcmp(k, "cpu") && n == 2) {
+                cpu->cpu_type = g_strdup_printf("%s-" TYPE_ARM_CPU, w[1]);
+            } else if (!strcmp(k, "cpu-hz") && n == 2) {
+                cpu->hz = ampvp_num(m, ln, w[1]);
+            } else if (!strcmp(k, "num-irq") && n == 2) {
+                m->num_irq = ampvp_num(m, ln, w[1]);
+            } else if (!strcmp(k, "boot") && n == 2) {
+                cpu->boot = ampvp_num(m, ln, w[1]);
+            } else if (!strcmp(k, "cpuid") && n == 2) {
+                cpu->cpuid = ampvp_num(m, ln, w[1]);
+            } else if (!strcmp(k, "core") && n == 2) {
+                pstrcpy(m->core, sizeof(m->core), w[1]);
+            } else if (strcmp(k, "file") && strcmp(k, "alias") && strcmp(k, "bridge")) {
+                error_report("ampvp[%s]: config line %d not understood: '%s'", m->core, ln,
+                             lines[i]);
+                exit(1);
+            }
+            continue;
+        }
+        if (m->n_regions >= AMPVP_MAX_REGIONS) {
+            ampvp_fatal(m, "too many memory regions in the configuration");
+        }
+        if (!strcmp(k, "file") && (n == 5 || n == 6)) {
+            /* file NAME BASE SIZE PATH [ro] */
+            Error *err = NULL;
+            MemoryRegion *mr = &m->regions[m->n_regions];
+            bool ro = n == 6 && !strcmp(w[5], "ro");
+            memory_region_init_ram_from_file(mr, NULL, w[1], ampvp_num(m, ln, w[3]), 0,
+                                             RAM_SHARED, w[4], ro, &err);
+            if (err) {
+                error_reportf_err(err, "ampvp[%s]: memory '%s': ", m->core, w[1]);
+                exit(1);
+            }
+            m->region_names[m->n_regions++] = g_strdup(w[1]);
+            memory_region_add_subregion(sysmem, ampvp_num(m, ln, w[2]), mr);
+        } else if (!strcmp(k, "alias") && n == 6) {
+            /* alias NAME BASE TARGET OFFSET SIZE */
+            MemoryRegion *target = ampvp_region_named(m, w[3]);
+            if (!target) {
+                error_report("ampvp[%s]: config line %d: alias of unknown region '%s'",
+                             m->core, ln, w[3]);
+                exit(1);
+            }
+            MemoryRegion *mr = &m->regions[m->n_regions];
+            memory_region_init_alias(mr, NULL, w[1], target, ampvp_num(m, ln, w[4]),
+                                     ampvp_num(m, ln, w[5]));
+            m->region_names[m->n_regions++] = g_strdup(w[1]);
+            memory_region_add_subregion(sysmem, ampvp_num(m, ln, w[2]), mr);
+        } else if (!strcmp(k, "bridge") && n == 4) {
+            /* bridge NAME BASE SIZE */
+            AmpvpWindow *win = &m->windows[m->n_windows++];
+            win->m = m;
+            win->base = ampvp_num(m, ln, w[2]);
+            memory_region_init_io(&win->mr, NULL, &ampvp_window_ops, win, w[1],
+                                  ampvp_num(m, ln, w[3]));
+            /* Below RAM so that nothing it overlaps is hidden by it. */
+            memory_region_add_subregion_overlap(sysmem, win->base, &win->mr, -1);
+        } else if (!strcmp(k, "file") || !strcmp(k, "alias") || !strcmp(k, "bridge")) {
+            error_report("ampvp[%s]: config line %d has the wrong number of words: '%s'",
+                         m->core, ln, lines[i]);
+            exit(1);
+        }
+    }
+}
+
+/* ---- machine ---------------------------------------------------------- */
+
+static void ampvp_say_hello(AmpvpMachineState *m, int fd, uint32_t channel, ampvp_msg *ack)
+{
+    ampvp_hello h = {
+        .magic = AMPVP_PROTO_MAGIC,
+        .major = AMPVP_PROTO_VERSION_MAJOR,
+        .minor = AMPVP_PROTO_VERSION_MINOR,
+        .caps = AMPVP_CAP_POSTED_WRITES | AMPVP_CAP_CLOCK,
+        .channel = channel,
+    };
+    ampvp_send(m, fd, AMPVP_MSG_HELLO, 0, &h, sizeof(h));
+    ampvp_expect(m, fd, AMPVP_MSG_HELLO_ACK, ack);
+    if (ack->u.hello_ack.status != AMPVP_OK) {
+        error_report("ampvp: hub refused this core: %s", ack->text);
+        exit(1);
+    }
+    if (ack->u.hello_ack.major != AMPVP_PROTO_VERSION_MAJOR) {
+        error_report("ampvp: hub speaks protocol %u.%u, this QEMU %u.%u",
+                     ack->u.hello_ack.major, ack->u.hello_ack.minor,
+                     AMPVP_PROTO_VERSION_MAJOR, AMPVP_PROTO_VERSION_MINOR);
+        exit(1);
+    }
+    m->caps = h.caps & ack->u.hello_ack.caps;
+}
+
+static void ampvp_init(MachineState *ms)
+{
+    AmpvpMachineState *m = AMPVP_MACHINE(ms);
+    AmpvpCpuConfig cpu = { .hz = 64000000 };
+    ampvp_msg ack;
+
+    if (!m->sock_path) {
+        error_report("ampvp: the machine needs sock=PATH (the hub's socket); "
+                     "it is normally started by 'ampvp run'");
+        exit(1);
+    }
+    m->bus_fd = ampvp_connect(m);
+    ampvp_say_hello(m, m->bus_fd, AMPVP_CH_BUS, &ack);
+    g_autofree char *config = g_strdup(ack.text);
+    m->async_fd = ampvp_connect(m);
+    ampvp_say_hello(m, m->async_fd, AMPVP_CH_ASYNC, &ack);
+
+    ampvp_apply_config(m, config, false, &cpu);
+    if (!cpu.cpu_type || !m->num_irq) {
+        ampvp_fatal(m, "configuration lacks 'cpu' or 'num-irq'");
+    }
+    if (!object_class_by_name(cpu.cpu_type)) {
+        error_report("ampvp[%s]: this QEMU has no CPU type '%s'", m->core, cpu.cpu_type);
+        exit(1);
+    }
+
+    m->sysclk = clock_new(OBJECT(ms), "SYSCLK");
+    clock_set_hz(m->sysclk, cpu.hz);
+    m->refclk = clock_new(OBJECT(ms), "REFCLK");
+    clock_set_hz(m->refclk, cpu.hz / 8);
+
+    ampvp_apply_config(m, config, true, &cpu);
+
+    object_initialize_child(OBJECT(ms), "armv7m", &m->armv7m, TYPE_ARMV7M);
+    DeviceState *dev = DEVICE(&m->armv7m);
+    qdev_prop_set_string(dev, "cpu-type", cpu.cpu_type);
+    qdev_prop_set_uint32(dev, "num-irq", m->num_irq);
+    qdev_prop_set_uint32(dev, "init-nsvtor", cpu.boot);
+    qdev_connect_clock_in(dev, "cpuclk", m->sysclk);
+    qdev_connect_clock_in(dev, "refclk", m->refclk);
+    object_property_set_link(OBJECT(&m->armv7m), "memory", OBJECT(get_system_memory()),
+                             &error_abort);
+    sysbus_realize(SYS_BUS_DEVICE(&m->armv7m), &error_fatal);
+    if (cpu.cpuid) {
+        /* The silicon revision the SoC really has (SCB->CPUID reads MIDR). */
+        ARM_CPU(first_cpu)->midr = cpu.cpuid;
+    }
+
+    /* Registers the reset handler that loads SP and PC from the vector table. */
+    armv7m_load_kernel(ARM_CPU(first_cpu), NULL, 0, 0);
+
+    /* Start barrier: tell the hub we are built, wait until every core is. */
+    ampvp_send(m, m->bus_fd, AMPVP_MSG_READY, 0, NULL, 0);
+    ampvp_expect(m, m->bus_fd, AMPVP_MSG_START, &ack);
+
+    qemu_set_fd_handler(m->async_fd, ampvp_async_readable, NULL, m);
+    g_free(cpu.cpu_type);
+}
+
+static char *ampvp_get_sock(Object *obj, Error **errp)
+{
+    return g_strdup(AMPVP_MACHINE(obj)->sock_path);
+}
+
+static void ampvp_set_sock(Object *obj, const char *value, Error **errp)
+{
+    AmpvpMachineState *m = AMPVP_MACHINE(obj);
+    g_free(m->sock_path);
+    m->sock_path = g_strdup(value);
+}
+
+static void ampvp_machine_class_init(ObjectClass *oc, void *data)
+{
+    MachineClass *mc = MACHINE_CLASS(oc);
+
+    mc->desc = "ampvp: one Cortex-M core of a multi-core SoC (started by 'ampvp run')";
+    mc->init = ampvp_init;
+    mc->max_cpus = 1;
+    mc->default_cpus = 1;
+    mc->min_cpus = 1;
+    mc->default_ram_size = 0;
+    mc->ignore_memory_transaction_failures = false;
+    object_class_property_add_str(oc, "sock", ampvp_get_sock, ampvp_set_sock);
+    object_class_property_set_description(oc, "sock",
+                                          "Unix socket of the ampvp hub to connect to");
+}
+
+static const TypeInfo ampvp_machine_type = {
+    .name = TYPE_AMPVP_MACHINE,
+    .parent = TYPE_MACHINE,
+    .instance_size = sizeof(AmpvpMachineState),
+    .class_init = ampvp_machine_class_init,
+};
+
+static void ampvp_machine_register(void)
+{
+    type_register_static(&ampvp_machine_type);
+}
+
+type_init(ampvp_machine_register)
