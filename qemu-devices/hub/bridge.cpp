@@ -1,0 +1,270 @@
+#include "bridge.h"
+
+#include "../protocol/ampvp_proto.h"
+#include "log.h"
+
+#include <cerrno>
+#include <cstring>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace ampvp {
+
+BridgeServer::BridgeServer(const MachineDesc &machine, Bus &bus, std::vector<std::string> configs,
+                           bool posted_writes)
+    : machine_(machine), bus_(bus), configs_(std::move(configs)), posted_writes_(posted_writes),
+      cores_(machine.cores.size()), rx_(AMPVP_MSG_MAX)
+{
+}
+
+BridgeServer::~BridgeServer()
+{
+    for (auto &kv : conns_) {
+        close(kv.first);
+    }
+}
+
+void BridgeServer::add_connection(CoreId core, int fd) { conns_[fd] = Conn{core}; }
+
+bool BridgeServer::ready(CoreId core) const { return cores_[core].ready; }
+
+bool BridgeServer::connected(CoreId core) const
+{
+    return cores_[core].bus_fd >= 0 && cores_[core].async_fd >= 0;
+}
+
+void BridgeServer::reply(int fd, CoreId core, uint16_t type, uint32_t seq, const void *fixed,
+                         size_t len, const char *text)
+{
+    uint8_t small[128];
+    std::vector<uint8_t> big;
+    uint8_t *buf = small;
+    size_t cap = sizeof(small);
+    if (text) {
+        big.resize(AMPVP_MSG_MAX);
+        buf = big.data();
+        cap = big.size();
+    }
+    size_t n = ampvp_encode(buf, cap, type, 0, seq, cores_[core].vtime, fixed, len, text);
+    if (n == 0) {
+        log().error("internal: cannot encode " + std::string(ampvp_msg_name(type)) + " for " +
+                    machine_.cores[core].name);
+        return;
+    }
+    ssize_t r;
+    do {
+        r = send(fd, buf, n, MSG_NOSIGNAL);
+    } while (r < 0 && errno == EINTR);
+    // A failed send means the core is gone: the runner learns it from the
+    // hang-up on this fd and from the process exit.
+}
+
+void BridgeServer::protocol_error(int fd, CoreId core, uint32_t seq, uint32_t code,
+                                  const std::string &what)
+{
+    protocol_errors_++;
+    log().error(machine_.cores[core].name + ": bridge protocol: " + what);
+    ampvp_error e{code, 0};
+    reply(fd, core, AMPVP_MSG_ERROR, seq, &e, sizeof(e), what.c_str());
+}
+
+void BridgeServer::drop(int fd)
+{
+    auto it = conns_.find(fd);
+    if (it == conns_.end()) {
+        return;
+    }
+    CoreState &cs = cores_[it->second.core];
+    if (cs.bus_fd == fd) {
+        cs.bus_fd = -1;
+    }
+    if (cs.async_fd == fd) {
+        cs.async_fd = -1;
+    }
+    close(fd);
+    conns_.erase(it);
+}
+
+BridgeServer::Result BridgeServer::on_readable(int fd)
+{
+    auto it = conns_.find(fd);
+    if (it == conns_.end()) {
+        return Result::Closed;
+    }
+    for (int i = 0; i < 64; i++) { // drain, but let other cores have a turn
+        ssize_t n = recv(fd, rx_.data(), rx_.size(), MSG_DONTWAIT | MSG_TRUNC);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            return Result::Ok;
+        }
+        if (n <= 0) {
+            drop(fd);
+            return Result::Closed;
+        }
+        if (static_cast<size_t>(n) > rx_.size()) {
+            protocol_error(fd, it->second.core, 0, AMPVP_E_MALFORMED,
+                           "message of " + std::to_string(n) + " bytes exceeds the " +
+                               std::to_string(rx_.size()) + "-byte limit");
+            continue;
+        }
+        bool sender_waits = false;
+        if (!handle(fd, it->second, rx_.data(), static_cast<size_t>(n), sender_waits)) {
+            drop(fd);
+            return Result::Closed;
+        }
+        if (sender_waits) {
+            // The core is blocked on the answer just sent, so nothing more can
+            // be queued behind it: skip the recv() that would only say EAGAIN.
+            return Result::Ok;
+        }
+    }
+    return Result::Ok;
+}
+
+// Returns false when the connection must be dropped.
+bool BridgeServer::handle(int fd, Conn &conn, const uint8_t *buf, size_t n, bool &sender_waits)
+{
+    ampvp_msg m;
+    char err[200];
+    const CoreId c = conn.core;
+    CoreState &cs = cores_[c];
+    if (ampvp_decode(buf, n, &m, err, sizeof(err)) != AMPVP_OK) {
+        protocol_error(fd, c, 0, AMPVP_E_MALFORMED, err);
+        return true;
+    }
+    cs.vtime = m.hdr.vtime_ns;
+    const char *ch = conn.channel == Channel::Bus ? "bus" : conn.channel == Channel::Async ? "async" : "new";
+
+    if (conn.channel == Channel::Unknown) {
+        if (m.hdr.type != AMPVP_MSG_HELLO) {
+            protocol_error(fd, c, m.hdr.seq, AMPVP_E_UNEXPECTED,
+                           std::string(ampvp_msg_name(m.hdr.type)) +
+                               " before HELLO on a new connection");
+            return false;
+        }
+        ampvp_hello_ack ack{AMPVP_PROTO_VERSION_MAJOR, AMPVP_PROTO_VERSION_MINOR,
+                            (posted_writes_ ? AMPVP_CAP_POSTED_WRITES : 0u) | AMPVP_CAP_CLOCK,
+                            AMPVP_OK, 0};
+        if (m.u.hello.major != AMPVP_PROTO_VERSION_MAJOR) {
+            protocol_error(fd, c, m.hdr.seq, AMPVP_E_VERSION,
+                           "bridge speaks protocol " + std::to_string(m.u.hello.major) + "." +
+                               std::to_string(m.u.hello.minor) + ", hub " +
+                               std::to_string(AMPVP_PROTO_VERSION_MAJOR) + "." +
+                               std::to_string(AMPVP_PROTO_VERSION_MINOR));
+            return false;
+        }
+        int &slot = m.u.hello.channel == AMPVP_CH_BUS ? cs.bus_fd : cs.async_fd;
+        if (slot >= 0) {
+            protocol_error(fd, c, m.hdr.seq, AMPVP_E_UNEXPECTED,
+                           std::string("second ") +
+                               (m.u.hello.channel == AMPVP_CH_BUS ? "bus" : "async") +
+                               " channel for this core");
+            return false;
+        }
+        slot = fd;
+        conn.channel = m.u.hello.channel == AMPVP_CH_BUS ? Channel::Bus : Channel::Async;
+        const char *text = conn.channel == Channel::Bus ? configs_[c].c_str() : "";
+        reply(fd, c, AMPVP_MSG_HELLO_ACK, m.hdr.seq, &ack, sizeof(ack), text);
+        log().verbose_info(machine_.cores[c].name + ": " +
+                           (conn.channel == Channel::Bus ? "bus" : "async") + " channel connected");
+        return true;
+    }
+
+    switch (m.hdr.type) {
+    case AMPVP_MSG_READ:
+        if (conn.channel == Channel::Bus && cs.ready) {
+            BusAccess a;
+            a.core = c;
+            a.core_name = machine_.cores[c].name;
+            a.addr = m.u.read.addr;
+            a.size = m.u.read.size;
+            a.time_ns = m.hdr.vtime_ns;
+            ampvp_read_resp r{0, AMPVP_OK, 0};
+            if (a.size > 4) {
+                a.fault = true;
+            } else {
+                r.data = bus_.read(a);
+            }
+            r.status = a.fault ? AMPVP_E_BUS : AMPVP_OK;
+            reply(fd, c, AMPVP_MSG_READ_RESP, m.hdr.seq, &r, sizeof(r));
+            sender_waits = true;
+            return true;
+        }
+        break;
+    case AMPVP_MSG_WRITE:
+        if (conn.channel == Channel::Bus && cs.ready) {
+            BusAccess a;
+            a.core = c;
+            a.core_name = machine_.cores[c].name;
+            a.addr = m.u.write.addr;
+            a.size = m.u.write.size;
+            a.time_ns = m.hdr.vtime_ns;
+            if (a.size > 4) {
+                a.fault = true;
+            } else {
+                bus_.write(a, static_cast<uint32_t>(m.u.write.data));
+            }
+            if (!(m.hdr.flags & AMPVP_F_POSTED)) {
+                ampvp_write_resp r{a.fault ? (uint32_t)AMPVP_E_BUS : (uint32_t)AMPVP_OK, 0};
+                reply(fd, c, AMPVP_MSG_WRITE_RESP, m.hdr.seq, &r, sizeof(r));
+                sender_waits = true;
+            } else if (a.fault) {
+                log().guest_error(a.core_name, "posted write to " + hex(a.addr) +
+                                                   " faulted; the core cannot be told");
+            }
+            return true;
+        }
+        break;
+    case AMPVP_MSG_READY:
+        if (conn.channel == Channel::Bus && !cs.ready) {
+            cs.ready = true;
+            log().verbose_info(machine_.cores[c].name + ": built, waiting at the start barrier");
+            return true;
+        }
+        break;
+    case AMPVP_MSG_BYE:
+        return false;
+    case AMPVP_MSG_ERROR:
+        log().error(machine_.cores[c].name + ": bridge reports: " + (m.text ? m.text : ""));
+        return true;
+    default:
+        break;
+    }
+    protocol_error(fd, c, m.hdr.seq, AMPVP_E_UNEXPECTED,
+                   std::string(ampvp_msg_name(m.hdr.type)) + " is not expected on the " + ch +
+                       " channel" + (cs.ready ? "" : " before READY"));
+    return true;
+}
+
+void BridgeServer::start(CoreId core)
+{
+    if (cores_[core].bus_fd >= 0) {
+        reply(cores_[core].bus_fd, core, AMPVP_MSG_START, cores_[core].seq++, nullptr, 0);
+    }
+}
+
+void BridgeServer::bye(CoreId core)
+{
+    if (cores_[core].async_fd >= 0) {
+        reply(cores_[core].async_fd, core, AMPVP_MSG_BYE, cores_[core].seq++, nullptr, 0);
+    }
+}
+
+void BridgeServer::set_irq(CoreId core, unsigned line, bool level)
+{
+    if (core < 0 || core >= static_cast<CoreId>(cores_.size())) {
+        return;
+    }
+    CoreState &cs = cores_[core];
+    log().trace("irq", cs.vtime, machine_.cores[core].name,
+                std::string(level ? "raise" : "lower") + " IRQ " + std::to_string(line));
+    if (cs.async_fd < 0) {
+        return; // core not running (no image): nothing to deliver
+    }
+    ampvp_irq irq{line, level ? 1u : 0u};
+    reply(cs.async_fd, core, AMPVP_MSG_IRQ, cs.seq++, &irq, sizeof(irq));
+}
+
+} // namespace ampvp

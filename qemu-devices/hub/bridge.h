@@ -1,0 +1,72 @@
+// The hub end of the bridge protocol (qemu-devices/protocol): per-core BUS and
+// ASYNC connections, the boot handshake and start barrier, bus accesses
+// dispatched to the Bus, IRQs sent out.  No processes and no event loop here:
+// the runner owns those; tests drive this class over socketpairs.
+#pragma once
+
+#include "bus.h"
+#include "device.h"
+#include "machine.h"
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace ampvp {
+
+class BridgeServer : public IrqSink {
+public:
+    // configs[c] is the configuration text sent to core c in its HELLO_ACK.
+    BridgeServer(const MachineDesc &machine, Bus &bus, std::vector<std::string> configs,
+                 bool posted_writes);
+    ~BridgeServer() override;
+
+    // A connection accepted on core c's socket (channel not known yet).
+    void add_connection(CoreId core, int fd);
+
+    enum class Result { Ok, Closed };
+    // Handle what is readable on fd (drains it).  Closed: the peer hung up or
+    // broke the protocol; the fd is closed and forgotten.
+    Result on_readable(int fd);
+
+    bool ready(CoreId core) const;
+    bool connected(CoreId core) const;
+    void start(CoreId core); // leave reset: the start barrier opens
+    void bye(CoreId core);   // ask the core to exit
+    void set_irq(CoreId core, unsigned line, bool level) override;
+
+    // Protocol errors seen (malformed / unexpected messages), for tests.
+    unsigned protocol_errors() const { return protocol_errors_; }
+
+private:
+    enum class Channel { Unknown, Bus, Async };
+    struct Conn {
+        CoreId core;
+        Channel channel = Channel::Unknown;
+    };
+    struct CoreState {
+        int bus_fd = -1;
+        int async_fd = -1;
+        bool ready = false;
+        uint32_t seq = 0;
+        uint64_t vtime = 0;
+    };
+
+    bool handle(int fd, Conn &conn, const uint8_t *buf, size_t n, bool &sender_waits);
+    void reply(int fd, CoreId core, uint16_t type, uint32_t seq, const void *fixed, size_t len,
+               const char *text = nullptr);
+    void protocol_error(int fd, CoreId core, uint32_t seq, uint32_t code, const std::string &what);
+    void drop(int fd);
+
+    const MachineDesc &machine_;
+    Bus &bus_;
+    std::vector<std::string> configs_;
+    bool posted_writes_;
+    std::map<int, Conn> conns_;
+    std::vector<CoreState> cores_;
+    unsigned protocol_errors_ = 0;
+    std::vector<uint8_t> rx_;
+};
+
+} // namespace ampvp

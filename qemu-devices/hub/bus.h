@@ -1,0 +1,48 @@
+// The hub's view of the peripheral space: every access that arrives from a
+// bridge window is dispatched by address to the device model there.  Places
+// with no model read as zero and ignore writes, with one warning per register
+// naming core, address and (if known) peripheral; strict mode faults instead.
+#pragma once
+
+#include "device.h"
+#include "machine.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace ampvp {
+
+// Create the model named in a machine description ("stm32-usart"); throws
+// ConfigError for an unknown model.
+std::unique_ptr<Device> make_model(const std::string &model, const std::string &instance);
+std::vector<std::string> model_names();
+
+class Bus {
+public:
+    // Instantiates every peripheral with a model and connects its IRQ outputs.
+    Bus(const MachineDesc &machine, const DeviceContext &ctx, IrqSink *irqs);
+
+    // `a.addr`, `a.core`, `a.size` set by the caller; fills a.offset.
+    uint32_t read(BusAccess &a);
+    void write(BusAccess &a, uint32_t value);
+
+    Device *device(const std::string &name);
+    void reset();
+
+private:
+    struct Entry {
+        uint64_t base, size;
+        Device *dev; // null: known peripheral without a model
+        const PeripheralDesc *desc;
+    };
+    const Entry *find(uint64_t addr) const;
+    void unmodelled(BusAccess &a, const Entry *e, bool is_write, uint32_t value);
+
+    const MachineDesc &machine_;
+    DeviceContext ctx_;
+    std::vector<std::unique_ptr<Device>> devices_;
+    std::vector<Entry> map_; // sorted by base
+};
+
+} // namespace ampvp

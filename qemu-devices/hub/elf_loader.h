@@ -1,0 +1,47 @@
+// Reading firmware images and placing them in a core's memories, like a
+// flash programmer: every PT_LOAD segment's file bytes go to its physical
+// (load) address; the part of memsz beyond filesz (.bss, NOLOAD) is left
+// alone for the startup code.
+#pragma once
+
+#include "machine.h"
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace ampvp {
+
+struct ImageError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+struct Segment {
+    unsigned index; // program header index, for messages
+    uint64_t paddr;
+    uint64_t memsz;
+    std::vector<uint8_t> bytes; // p_filesz bytes
+};
+
+struct ElfImage {
+    std::string path;
+    uint64_t entry = 0;
+    std::vector<Segment> segments; // only PT_LOAD with p_filesz > 0
+};
+
+// Throws ImageError with a one-line reason naming the file.
+ElfImage read_elf(const std::string &path);
+
+// Where a segment goes: the core's mapping and the offset inside its memory.
+struct Placement {
+    const Segment *segment;
+    Mapping mapping;
+    uint64_t offset; // into the memory's file
+};
+
+// Check that every segment lies inside one memory the core can see; throws
+// ImageError naming the segment and the core's memories otherwise.
+std::vector<Placement> place_elf(const ElfImage &img, const MachineDesc &m, CoreId core);
+
+} // namespace ampvp

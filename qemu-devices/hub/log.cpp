@@ -1,0 +1,110 @@
+#include "log.h"
+
+#include <cstdio>
+#include <sstream>
+
+namespace ampvp {
+
+static void default_sink(const std::string &line, bool to_stdout)
+{
+    FILE *f = to_stdout ? stdout : stderr;
+    std::fputs(line.c_str(), f);
+    std::fputc('\n', f);
+    std::fflush(f);
+}
+
+Log &Log::get()
+{
+    static Log instance;
+    return instance;
+}
+
+Log::Log() : sink_(default_sink) {}
+
+void Log::reset_sink() { sink_ = default_sink; }
+
+const std::set<std::string> &Log::trace_categories()
+{
+    // Categories later issues fill in are listed already so that --help and
+    // --trace validation are stable.
+    static const std::set<std::string> cats = {"bus", "irq", "uart", "hsem", "exti", "power"};
+    return cats;
+}
+
+std::string Log::enable_trace(const std::string &list)
+{
+    std::stringstream ss(list);
+    std::string item;
+    while (std::getline(ss, item, ',')) {
+        if (item.empty()) {
+            continue;
+        }
+        if (item == "all") {
+            trace_all_ = true;
+        } else if (trace_categories().count(item)) {
+            trace_.insert(item);
+        } else {
+            return item;
+        }
+    }
+    return "";
+}
+
+bool Log::tracing(const char *category) const
+{
+    return trace_all_ || trace_.count(category);
+}
+
+void Log::emit(const std::string &line, bool to_stdout) { sink_(line, to_stdout); }
+
+void Log::info(const std::string &msg) { emit("ampvp: " + msg, false); }
+
+void Log::verbose_info(const std::string &msg)
+{
+    if (verbose_) {
+        emit("ampvp: " + msg, false);
+    }
+}
+
+void Log::warn(const std::string &msg)
+{
+    warnings_++;
+    emit("ampvp: warning: " + msg, false);
+}
+
+void Log::error(const std::string &msg) { emit("ampvp: error: " + msg, false); }
+
+void Log::guest_error(const std::string &core, const std::string &msg)
+{
+    warnings_++;
+    emit("ampvp: guest error: " + core + ": " + msg, false);
+}
+
+void Log::unimplemented(const std::string &key, const std::string &msg)
+{
+    if (once_.insert(key).second) {
+        warnings_++;
+        emit("ampvp: unimplemented: " + msg, false);
+    }
+}
+
+void Log::trace(const char *category, uint64_t time_ns, const std::string &core,
+                const std::string &what)
+{
+    if (!tracing(category)) {
+        return;
+    }
+    char t[32];
+    std::snprintf(t, sizeof(t), "%llu.%03llu", (unsigned long long)(time_ns / 1000),
+                  (unsigned long long)(time_ns % 1000));
+    emit(std::string("[trace] ") + t + " " + core + " " + category + " " + what, true);
+}
+
+std::string hex(uint64_t v, int width)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof(buf), "0x%0*llx", width, (unsigned long long)v);
+    return buf;
+}
+
+} // namespace ampvp

@@ -1,0 +1,300 @@
+#include "machine.h"
+
+#include "log.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+using nlohmann::json;
+
+namespace ampvp {
+
+uint64_t parse_size(const std::string &text)
+{
+    if (text.empty()) {
+        throw ConfigError("empty number");
+    }
+    size_t used = 0;
+    uint64_t v;
+    try {
+        v = std::stoull(text, &used, 0);
+    } catch (const std::exception &) {
+        throw ConfigError("'" + text + "' is not a number");
+    }
+    std::string suffix = text.substr(used);
+    if (suffix == "K" || suffix == "k") {
+        v <<= 10;
+    } else if (suffix == "M") {
+        v <<= 20;
+    } else if (!suffix.empty()) {
+        throw ConfigError("'" + text + "' has an unknown suffix (K or M allowed)");
+    }
+    return v;
+}
+
+namespace {
+
+struct Reader {
+    std::string source;
+
+    [[noreturn]] void fail(const std::string &where, const std::string &what) const
+    {
+        throw ConfigError(source + ": " + where + ": " + what);
+    }
+    const json &need(const json &o, const char *key, const std::string &where) const
+    {
+        if (!o.is_object() || !o.contains(key)) {
+            fail(where, std::string("missing \"") + key + "\"");
+        }
+        return o.at(key);
+    }
+    std::string str(const json &o, const char *key, const std::string &where) const
+    {
+        const json &v = need(o, key, where);
+        if (!v.is_string() || v.get<std::string>().empty()) {
+            fail(where + "." + key, "must be a non-empty string");
+        }
+        return v.get<std::string>();
+    }
+    uint64_t num(const json &o, const char *key, const std::string &where) const
+    {
+        const json &v = need(o, key, where);
+        if (v.is_number_unsigned()) {
+            return v.get<uint64_t>();
+        }
+        if (v.is_string()) {
+            try {
+                return parse_size(v.get<std::string>());
+            } catch (const ConfigError &e) {
+                fail(where + "." + key, e.what());
+            }
+        }
+        fail(where + "." + key, "must be a number or a string like \"0x1000\" or \"64K\"");
+    }
+    std::vector<std::string> names(const json &o, const char *key, const std::string &where) const
+    {
+        std::vector<std::string> out;
+        if (!o.contains(key)) {
+            return out;
+        }
+        const json &v = o.at(key);
+        if (!v.is_array()) {
+            fail(where + "." + key, "must be a list of core names");
+        }
+        for (const auto &e : v) {
+            if (!e.is_string()) {
+                fail(where + "." + key, "must be a list of core names");
+            }
+            out.push_back(e.get<std::string>());
+        }
+        return out;
+    }
+};
+
+bool overlaps(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
+{
+    return a < b + bs && b < a + as;
+}
+
+} // namespace
+
+MachineDesc MachineDesc::load_file(const std::string &path)
+{
+    std::ifstream in(path);
+    if (!in) {
+        throw ConfigError(path + ": cannot open machine description");
+    }
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return parse(ss.str(), path);
+}
+
+MachineDesc MachineDesc::parse(const std::string &text, const std::string &source)
+{
+    Reader r{source};
+    json j;
+    try {
+        j = json::parse(text, nullptr, true, /*ignore_comments=*/true);
+    } catch (const json::parse_error &e) {
+        throw ConfigError(source + ": not valid JSON: " + e.what());
+    }
+    MachineDesc m;
+    m.source = source;
+    m.name = r.str(j, "name", "machine");
+    m.title = j.value("title", m.name);
+    m.console = j.value("console", std::string());
+
+    const json &cores = r.need(j, "cores", "machine");
+    if (!cores.is_array() || cores.empty()) {
+        r.fail("cores", "must be a non-empty list");
+    }
+    for (size_t i = 0; i < cores.size(); i++) {
+        std::string w = "cores[" + std::to_string(i) + "]";
+        CoreDesc c;
+        c.name = r.str(cores[i], "name", w);
+        c.cpu = r.str(cores[i], "cpu", w);
+        c.num_irq = static_cast<unsigned>(r.num(cores[i], "num_irq", w));
+        c.clock_hz = r.num(cores[i], "clock_hz", w);
+        c.boot = r.num(cores[i], "boot", w);
+        c.cpuid = cores[i].contains("cpuid") ? static_cast<uint32_t>(r.num(cores[i], "cpuid", w)) : 0;
+        if (c.num_irq == 0 || c.num_irq > 480) {
+            r.fail(w + ".num_irq", "must be 1..480");
+        }
+        if (c.name.size() >= 16) {
+            r.fail(w + ".name", "must be shorter than 16 characters");
+        }
+        if (m.core_index(c.name) >= 0) {
+            r.fail(w + ".name", "core '" + c.name + "' is declared twice");
+        }
+        m.cores.push_back(c);
+    }
+    auto check_cores = [&](const std::vector<std::string> &list, const std::string &w) {
+        for (const auto &n : list) {
+            if (m.core_index(n) < 0) {
+                r.fail(w, "unknown core '" + n + "'");
+            }
+        }
+    };
+
+    std::set<std::string> region_names;
+    for (size_t i = 0; i < j.value("memories", json::array()).size(); i++) {
+        const json &e = j["memories"][i];
+        std::string w = "memories[" + std::to_string(i) + "]";
+        MemoryDesc d;
+        d.name = r.str(e, "name", w);
+        d.base = r.num(e, "base", w);
+        d.size = r.num(e, "size", w);
+        d.flash = e.value("kind", std::string("ram")) == "flash";
+        if (e.contains("kind") && !d.flash && e["kind"] != "ram") {
+            r.fail(w + ".kind", "must be \"ram\" or \"flash\"");
+        }
+        d.cores = r.names(e, "cores", w);
+        check_cores(d.cores, w + ".cores");
+        if (d.size == 0 || d.size % 4096) {
+            r.fail(w + ".size", "must be a non-zero multiple of 4 KiB");
+        }
+        if (!region_names.insert(d.name).second) {
+            r.fail(w + ".name", "'" + d.name + "' is used twice");
+        }
+        for (size_t k = 0; k < e.value("aliases", json::array()).size(); k++) {
+            std::string wa = w + ".aliases[" + std::to_string(k) + "]";
+            AliasDesc a;
+            a.base = r.num(e["aliases"][k], "base", wa);
+            a.cores = r.names(e["aliases"][k], "cores", wa);
+            check_cores(a.cores, wa + ".cores");
+            d.aliases.push_back(a);
+        }
+        m.memories.push_back(d);
+    }
+    for (size_t i = 0; i < j.value("windows", json::array()).size(); i++) {
+        const json &e = j["windows"][i];
+        std::string w = "windows[" + std::to_string(i) + "]";
+        m.windows.push_back({r.str(e, "name", w), r.num(e, "base", w), r.num(e, "size", w)});
+    }
+    for (size_t i = 0; i < j.value("peripherals", json::array()).size(); i++) {
+        const json &e = j["peripherals"][i];
+        std::string w = "peripherals[" + std::to_string(i) + "]";
+        PeripheralDesc p;
+        p.name = r.str(e, "name", w);
+        p.base = r.num(e, "base", w);
+        p.size = e.contains("size") ? r.num(e, "size", w) : 0x400;
+        p.model = e.value("model", std::string());
+        if (e.contains("irqs")) {
+            for (const auto &[out, per_core] : e["irqs"].items()) {
+                if (!per_core.is_object()) {
+                    r.fail(w + ".irqs." + out, "must map core names to NVIC lines");
+                }
+                for (const auto &[core, line] : per_core.items()) {
+                    int ci = m.core_index(core);
+                    if (ci < 0) {
+                        r.fail(w + ".irqs." + out, "unknown core '" + core + "'");
+                    }
+                    if (!line.is_number_unsigned() || line.get<unsigned>() >= m.cores[ci].num_irq) {
+                        r.fail(w + ".irqs." + out + "." + core,
+                               "must be an NVIC line below num_irq (" +
+                                   std::to_string(m.cores[ci].num_irq) + ")");
+                    }
+                    p.irqs[out][core] = line.get<unsigned>();
+                }
+            }
+        }
+        bool inside = false;
+        for (const auto &win : m.windows) {
+            inside |= p.base >= win.base && p.base + p.size <= win.base + win.size;
+        }
+        if (!inside) {
+            r.fail(w, p.name + " at " + hex(p.base) + " is not inside any bridge window");
+        }
+        for (const auto &q : m.peripherals) {
+            if (overlaps(p.base, p.size, q.base, q.size)) {
+                r.fail(w, p.name + " overlaps " + q.name);
+            }
+        }
+        m.peripherals.push_back(p);
+    }
+    // Each core's view must not overlap itself.
+    for (CoreId c = 0; c < (CoreId)m.cores.size(); c++) {
+        auto v = m.view(c);
+        for (size_t a = 0; a < v.size(); a++) {
+            for (size_t b = a + 1; b < v.size(); b++) {
+                if (overlaps(v[a].base, v[a].size, v[b].base, v[b].size)) {
+                    r.fail("memories", "for core " + m.cores[c].name + ", " + v[a].name +
+                                           " overlaps " + v[b].name);
+                }
+            }
+        }
+    }
+    return m;
+}
+
+int MachineDesc::core_index(const std::string &n) const
+{
+    for (size_t i = 0; i < cores.size(); i++) {
+        if (cores[i].name == n) {
+            return static_cast<int>(i);
+        }
+    }
+    return -1;
+}
+
+bool MachineDesc::sees(CoreId core, const MemoryDesc &m) const
+{
+    return m.cores.empty() ||
+           std::find(m.cores.begin(), m.cores.end(), cores[core].name) != m.cores.end();
+}
+
+std::vector<Mapping> MachineDesc::view(CoreId core) const
+{
+    std::vector<Mapping> v;
+    for (size_t i = 0; i < memories.size(); i++) {
+        const MemoryDesc &m = memories[i];
+        if (!sees(core, m)) {
+            continue;
+        }
+        v.push_back({m.name, m.base, m.size, i, 0, false});
+        for (size_t k = 0; k < m.aliases.size(); k++) {
+            const AliasDesc &a = m.aliases[k];
+            if (a.cores.empty() || std::find(a.cores.begin(), a.cores.end(), cores[core].name) !=
+                                       a.cores.end()) {
+                v.push_back({m.name + "_alias" + std::to_string(k), a.base, m.size, i, 0, true});
+            }
+        }
+    }
+    return v;
+}
+
+const PeripheralDesc *MachineDesc::peripheral_at(uint64_t addr) const
+{
+    for (const auto &p : peripherals) {
+        if (addr >= p.base && addr < p.base + p.size) {
+            return &p;
+        }
+    }
+    return nullptr;
+}
+
+} // namespace ampvp

@@ -1,0 +1,85 @@
+// Machine descriptions (machine/*.json): cores, memories (shared or private to
+// some cores, with aliases), bridge windows and peripheral instances.  The
+// format is documented in docs/machine-format.md.
+#pragma once
+
+#include "device.h"
+
+#include <cstdint>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace ampvp {
+
+struct ConfigError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+struct CoreDesc {
+    std::string name; // "cm7"
+    std::string cpu;  // QEMU CPU model: "cortex-m7"
+    unsigned num_irq = 0;
+    uint64_t clock_hz = 0;
+    uint64_t boot = 0;  // address of the reset vector table
+    uint32_t cpuid = 0; // SCB->CPUID to show (0: QEMU's default for the CPU model)
+};
+
+struct AliasDesc {
+    uint64_t base = 0;
+    std::vector<std::string> cores; // empty = every core that sees the memory
+};
+
+struct MemoryDesc {
+    std::string name;
+    uint64_t base = 0, size = 0;
+    bool flash = false;             // erased to 0xFF, read-only to the cores
+    std::vector<std::string> cores; // empty = shared by all cores
+    std::vector<AliasDesc> aliases;
+};
+
+struct WindowDesc {
+    std::string name;
+    uint64_t base = 0, size = 0;
+};
+
+struct PeripheralDesc {
+    std::string name;  // "USART3"
+    uint64_t base = 0, size = 0;
+    std::string model; // empty: known by name only (accesses are "unimplemented")
+    // IRQ output name -> core name -> NVIC line.
+    std::map<std::string, std::map<std::string, unsigned>> irqs;
+};
+
+// One range of a core's address space backed by a memory.
+struct Mapping {
+    std::string name; // the memory's name, or an alias name
+    uint64_t base = 0, size = 0;
+    size_t memory = 0; // index into MachineDesc::memories
+    uint64_t offset = 0;
+    bool alias = false;
+};
+
+struct MachineDesc {
+    std::string name, title, source;
+    std::string console; // the UART whose output is the plain "[core] text" console
+    std::vector<CoreDesc> cores;
+    std::vector<MemoryDesc> memories;
+    std::vector<WindowDesc> windows;
+    std::vector<PeripheralDesc> peripherals;
+
+    // Load and validate; throws ConfigError naming the file and the field.
+    static MachineDesc load_file(const std::string &path);
+    static MachineDesc parse(const std::string &json_text, const std::string &source);
+
+    int core_index(const std::string &name) const; // -1 if unknown
+    bool sees(CoreId core, const MemoryDesc &m) const;
+    std::vector<Mapping> view(CoreId core) const;
+    const PeripheralDesc *peripheral_at(uint64_t addr) const;
+};
+
+// Parse "0x1000", "4096", "64K", "1M" (a JSON number is accepted too).
+uint64_t parse_size(const std::string &text);
+
+} // namespace ampvp

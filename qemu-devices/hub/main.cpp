@@ -1,0 +1,154 @@
+// ampvp: the command-line front end.  `ampvp run` boots firmware on an
+// emulated multi-core machine; `ampvp machines` lists the descriptions found.
+#include "log.h"
+#include "machine.h"
+#include "runner.h"
+
+#include <CLI/CLI.hpp>
+
+#include <dirent.h>
+#include <iostream>
+#include <set>
+
+#ifndef AMPVP_VERSION
+#define AMPVP_VERSION "0.1.0"
+#endif
+
+using namespace ampvp;
+
+static int list_machines()
+{
+    std::set<std::string> seen;
+    for (const auto &dir : machine_dirs()) {
+        DIR *d = opendir(dir.c_str());
+        if (!d) {
+            continue;
+        }
+        std::set<std::string> names;
+        while (dirent *e = readdir(d)) {
+            std::string n = e->d_name;
+            if (n.size() > 5 && n.substr(n.size() - 5) == ".json") {
+                names.insert(n.substr(0, n.size() - 5));
+            }
+        }
+        closedir(d);
+        for (const auto &n : names) {
+            if (!seen.insert(n).second) {
+                continue;
+            }
+            try {
+                MachineDesc m = MachineDesc::load_file(dir + "/" + n + ".json");
+                std::string cores;
+                for (const auto &c : m.cores) {
+                    cores += (cores.empty() ? "" : " + ") + c.name + " (" + c.cpu + ")";
+                }
+                std::cout << n << "\t" << m.title << "\t" << cores << "\n";
+            } catch (const std::exception &ex) {
+                std::cout << n << "\tBROKEN: " << ex.what() << "\n";
+            }
+        }
+    }
+    return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+    CLI::App app{"ampvp " AMPVP_VERSION
+                 ": a virtual platform for STM32 dual-core (AMP) firmware.\n"
+                 "Each core runs in its own QEMU instance; shared peripherals live in this hub."};
+    app.set_version_flag("--version", AMPVP_VERSION);
+    app.require_subcommand(1);
+
+    RunOptions opt;
+    opt.qemu = default_qemu();
+    std::string cm7, cm4, trace;
+    std::vector<std::string> images;
+    bool no_posted = false;
+
+    CLI::App *run_cmd = app.add_subcommand("run", "Boot firmware images on an emulated machine");
+    run_cmd->footer(
+        "Examples:\n"
+        "  ampvp run --machine stm32h745 --cm7 hello_cm7.elf --cm4 hello_cm4.elf\n"
+        "  ampvp run --machine stm32h745 --image cm7=a.elf --timeout 10 --expect 'CM7 done'\n\n"
+        "Exit status: 0 every --expect seen (or normal end), 1 bad input or setup failure,\n"
+        "2 usage error, 3 timeout, 4 a core died, 130 interrupted (Ctrl-C), 143 terminated.");
+    run_cmd->add_option("-m,--machine", opt.machine,
+                    "Machine name (see 'ampvp machines') or path to a description .json")
+        ->required();
+    run_cmd->add_option("--cm7", cm7, "ELF image for the core named cm7");
+    run_cmd->add_option("--cm4", cm4, "ELF image for the core named cm4");
+    run_cmd->add_option("--image", images, "ELF image for any core, as CORE=FILE (repeatable)");
+    run_cmd->add_option("-t,--timeout", opt.timeout_s,
+                    "Stop with exit status 3 after this many seconds (default: run until Ctrl-C)")
+        ->check(CLI::PositiveNumber);
+    run_cmd->add_option("-e,--expect", opt.expects,
+                    "Regular expression a console line must match; exit 0 once all have matched "
+                    "(repeatable; lines look like '[cm7] text')");
+    run_cmd->add_option("--trace", trace,
+                    "Trace categories, comma-separated, or 'all': bus,irq,uart,hsem,exti,power");
+    run_cmd->add_flag("--strict", opt.strict,
+                  "Accesses to unimplemented registers raise a bus error instead of RAZ/WI");
+    run_cmd->add_flag("--no-posted-writes", no_posted,
+                  "Make every peripheral write wait for the hub (slower; for debugging)");
+    run_cmd->add_option("--qemu", opt.qemu, "qemu-system-arm built with the ampvp machine")
+        ->default_str(opt.qemu);
+    run_cmd->add_option("--qemu-arg", opt.qemu_args,
+                    "Extra argument for every QEMU instance (repeatable), e.g. --qemu-arg=-d "
+                    "--qemu-arg=guest_errors");
+    run_cmd->add_flag("-v,--verbose", opt.verbose, "Say what the hub is doing");
+
+    app.add_subcommand("machines", "List the machine descriptions found");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp &e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp &e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion &e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError &e) {
+        app.exit(e);
+        return EXIT_USAGE;
+    }
+
+    if (app.got_subcommand("machines")) {
+        return list_machines();
+    }
+
+    log().set_verbose(opt.verbose);
+    if (!trace.empty()) {
+        std::string bad = log().enable_trace(trace);
+        if (!bad.empty()) {
+            std::cerr << "ampvp: error: unknown trace category '" << bad
+                      << "' (known: bus, irq, uart, hsem, exti, power, all)\n";
+            return EXIT_USAGE;
+        }
+    }
+    opt.posted_writes = !no_posted;
+    auto add_image = [&](const std::string &core, const std::string &file) {
+        if (opt.images.count(core)) {
+            std::cerr << "ampvp: error: two images given for core " << core << "\n";
+            return false;
+        }
+        opt.images[core] = file;
+        return true;
+    };
+    if (!cm7.empty() && !add_image("cm7", cm7)) {
+        return EXIT_USAGE;
+    }
+    if (!cm4.empty() && !add_image("cm4", cm4)) {
+        return EXIT_USAGE;
+    }
+    for (const auto &spec : images) {
+        auto eq = spec.find('=');
+        if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size()) {
+            std::cerr << "ampvp: error: --image wants CORE=FILE, got '" << spec << "'\n";
+            return EXIT_USAGE;
+        }
+        if (!add_image(spec.substr(0, eq), spec.substr(eq + 1))) {
+            return EXIT_USAGE;
+        }
+    }
+    return ampvp::run(opt);
+}

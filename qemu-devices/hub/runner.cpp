@@ -1,0 +1,647 @@
+#include "runner.h"
+
+#include "bridge.h"
+#include "bus.h"
+#include "console.h"
+#include "elf_loader.h"
+#include "log.h"
+#include "machine.h"
+#include "memory.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <memory>
+#include <regex>
+#include <sys/epoll.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef AMPVP_MACHINE_DIR
+#define AMPVP_MACHINE_DIR "machine"
+#endif
+#ifndef AMPVP_QEMU_DEFAULT
+#define AMPVP_QEMU_DEFAULT "qemu-system-arm"
+#endif
+
+namespace ampvp {
+
+std::vector<std::string> machine_dirs()
+{
+    std::vector<std::string> dirs;
+    if (const char *env = std::getenv("AMPVP_MACHINE_PATH")) {
+        std::string s = env;
+        size_t pos;
+        while ((pos = s.find(':')) != std::string::npos) {
+            dirs.push_back(s.substr(0, pos));
+            s.erase(0, pos + 1);
+        }
+        if (!s.empty()) {
+            dirs.push_back(s);
+        }
+    }
+    dirs.push_back(AMPVP_MACHINE_DIR);
+    return dirs;
+}
+
+std::string find_machine(const std::string &name)
+{
+    struct stat st;
+    const bool is_path = name.find('/') != std::string::npos ||
+                         (name.size() > 5 && name.substr(name.size() - 5) == ".json");
+    if (is_path) {
+        if (stat(name.c_str(), &st) == 0) {
+            return name;
+        }
+        throw ConfigError(name + ": no such machine description file");
+    }
+    std::string tried;
+    for (const auto &d : machine_dirs()) {
+        std::string p = d + "/" + name + ".json";
+        if (stat(p.c_str(), &st) == 0) {
+            return p;
+        }
+        tried += (tried.empty() ? "" : ", ") + d;
+    }
+    throw ConfigError("unknown machine '" + name + "' (looked in " + tried +
+                      "; 'ampvp machines' lists them)");
+}
+
+std::string default_qemu()
+{
+    if (const char *env = std::getenv("AMPVP_QEMU")) {
+        return env;
+    }
+    return AMPVP_QEMU_DEFAULT;
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Child {
+    CoreId core = -1;
+    std::string name;
+    pid_t pid = -1;
+    int listen_fd = -1;
+    int err_fd = -1; // QEMU's stderr+stdout
+    std::string err_partial;
+    std::string last_err;
+    bool reaped = false;
+    int status = 0;
+};
+
+std::string describe_status(int status)
+{
+    if (WIFEXITED(status)) {
+        return "QEMU exited with status " + std::to_string(WEXITSTATUS(status));
+    }
+    if (WIFSIGNALED(status)) {
+        return std::string("QEMU was killed by signal ") + std::to_string(WTERMSIG(status)) +
+               " (" + strsignal(WTERMSIG(status)) + ")";
+    }
+    return "QEMU ended";
+}
+
+int listen_unix(const std::string &path)
+{
+    sockaddr_un sa{};
+    sa.sun_family = AF_UNIX;
+    if (path.size() >= sizeof(sa.sun_path)) {
+        throw std::runtime_error("socket path too long: " + path);
+    }
+    std::strcpy(sa.sun_path, path.c_str());
+    int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+    if (fd < 0 || bind(fd, reinterpret_cast<sockaddr *>(&sa), sizeof(sa)) != 0 ||
+        listen(fd, 8) != 0) {
+        std::string e = std::strerror(errno);
+        if (fd >= 0) {
+            close(fd);
+        }
+        throw std::runtime_error("cannot listen on " + path + ": " + e);
+    }
+    return fd;
+}
+
+class Runner : public IrqSink {
+public:
+    explicit Runner(const RunOptions &o) : opt_(o) {}
+    ~Runner() { cleanup(); }
+    int run();
+    void set_irq(CoreId core, unsigned line, bool level) override
+    {
+        if (bridge_) {
+            bridge_->set_irq(core, line, level);
+        }
+    }
+
+private:
+    int prepare();
+    void spawn(Child &ch, const std::string &sock);
+    void drain_stderr(Child &ch, bool final);
+    void reap(bool block);
+    int loop();
+    void shutdown_children();
+    void cleanup();
+    void epoll_add(int fd);
+
+    const RunOptions &opt_;
+    MachineDesc machine_;
+    std::unique_ptr<RuntimeDir> rundir_;
+    std::vector<std::unique_ptr<SharedMemory>> mems_;
+    std::unique_ptr<Console> console_;
+    std::unique_ptr<Bus> bus_;
+    std::unique_ptr<BridgeServer> bridge_;
+    std::vector<Child> children_;
+    int epfd_ = -1;
+    int sigfd_ = -1;
+    sigset_t oldmask_{};
+    bool masked_ = false;
+    bool started_ = false;
+};
+
+void Runner::epoll_add(int fd)
+{
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.fd = fd;
+    epoll_ctl(epfd_, EPOLL_CTL_ADD, fd, &ev);
+}
+
+int Runner::prepare()
+{
+    // 1. Everything that can be checked without creating anything.
+    machine_ = MachineDesc::load_file(find_machine(opt_.machine));
+    if (opt_.images.empty()) {
+        throw ConfigError("no firmware image given (--image CORE=FILE, or --" +
+                          machine_.cores[0].name + " FILE)");
+    }
+    console_ = std::make_unique<Console>(machine_.console);
+    for (const auto &e : opt_.expects) {
+        console_->expect(e); // a bad pattern fails here, before anything exists
+    }
+    std::vector<ElfImage> images;
+    std::vector<std::vector<Placement>> placements;
+    std::vector<CoreId> image_core;
+    images.reserve(opt_.images.size());
+    for (const auto &[core, path] : opt_.images) {
+        CoreId c = machine_.core_index(core);
+        if (c < 0) {
+            std::string known;
+            for (const auto &cd : machine_.cores) {
+                known += (known.empty() ? "" : ", ") + cd.name;
+            }
+            throw ConfigError("machine " + machine_.name + " has no core '" + core +
+                              "' (cores: " + known + ")");
+        }
+        images.push_back(read_elf(path));
+        image_core.push_back(c);
+    }
+    for (size_t i = 0; i < images.size(); i++) {
+        placements.push_back(place_elf(images[i], machine_, image_core[i]));
+    }
+    // Two images writing the same bytes would silently overwrite each other.
+    for (size_t i = 0; i < placements.size(); i++) {
+        for (size_t j = i + 1; j < placements.size(); j++) {
+            for (const auto &a : placements[i]) {
+                for (const auto &b : placements[j]) {
+                    if (a.mapping.memory == b.mapping.memory &&
+                        a.offset < b.offset + b.segment->bytes.size() &&
+                        b.offset < a.offset + a.segment->bytes.size()) {
+                        throw ImageError(images[i].path + " and " + images[j].path +
+                                         " both load into " +
+                                         machine_.memories[a.mapping.memory].name + " at " +
+                                         hex(a.segment->paddr));
+                    }
+                }
+            }
+        }
+    }
+    if (access(opt_.qemu.c_str(), X_OK) != 0) {
+        throw ConfigError("QEMU binary " + opt_.qemu +
+                          " is not executable (build it with scripts/build-qemu, or pass --qemu)");
+    }
+
+    // 2. Signals are handled through a signalfd from here on.
+    sigset_t mask;
+    sigemptyset(&mask);
+    for (int s : {SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGQUIT}) {
+        sigaddset(&mask, s);
+    }
+    sigprocmask(SIG_BLOCK, &mask, &oldmask_);
+    masked_ = true;
+    sigfd_ = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+    epfd_ = epoll_create1(EPOLL_CLOEXEC);
+    if (sigfd_ < 0 || epfd_ < 0) {
+        throw std::runtime_error(std::string("cannot set up the event loop: ") + std::strerror(errno));
+    }
+    epoll_add(sigfd_);
+
+    // 3. Runtime directory, memories, images.
+    rundir_ = std::make_unique<RuntimeDir>();
+    for (const auto &m : machine_.memories) {
+        mems_.push_back(std::make_unique<SharedMemory>(rundir_->file("mem-" + m.name), m.size,
+                                                       m.flash ? 0xff : 0x00));
+    }
+    for (size_t i = 0; i < images.size(); i++) {
+        for (const auto &p : placements[i]) {
+            std::memcpy(mems_[p.mapping.memory]->data() + p.offset, p.segment->bytes.data(),
+                        p.segment->bytes.size());
+        }
+        const CoreDesc &cd = machine_.cores[image_core[i]];
+        bool boot_loaded = false;
+        for (const auto &p : placements[i]) {
+            boot_loaded |= cd.boot >= p.segment->paddr &&
+                           cd.boot + 8 <= p.segment->paddr + p.segment->bytes.size();
+        }
+        if (!boot_loaded) {
+            log().warn(cd.name + ": " + images[i].path + " puts nothing at the boot address " +
+                       hex(cd.boot) + "; the core will read its reset vector from there anyway");
+        }
+        log().verbose_info(cd.name + ": loaded " + images[i].path + " (" +
+                           std::to_string(placements[i].size()) + " segments)");
+    }
+
+    // 4. Devices and bridge.
+    DeviceContext ctx;
+    ctx.chars = console_.get();
+    ctx.strict = opt_.strict;
+    std::vector<std::string> configs;
+    for (CoreId c = 0; c < (CoreId)machine_.cores.size(); c++) {
+        const CoreDesc &cd = machine_.cores[c];
+        std::string t = "core " + cd.name + "\ncpu " + cd.cpu + "\ncpu-hz " +
+                        std::to_string(cd.clock_hz) + "\nnum-irq " + std::to_string(cd.num_irq) +
+                        "\nboot " + hex(cd.boot) + "\n";
+        if (cd.cpuid) {
+            t += "cpuid " + hex(cd.cpuid) + "\n";
+        }
+        for (const auto &mp : machine_.view(c)) {
+            const MemoryDesc &md = machine_.memories[mp.memory];
+            if (mp.alias) {
+                t += "alias " + mp.name + " " + hex(mp.base) + " " + md.name + " " +
+                     hex(mp.offset) + " " + hex(mp.size) + "\n";
+            } else {
+                t += "file " + md.name + " " + hex(md.base) + " " + hex(md.size) + " " +
+                     mems_[mp.memory]->path() + (md.flash ? " ro" : "") + "\n";
+            }
+        }
+        for (const auto &w : machine_.windows) {
+            t += "bridge " + w.name + " " + hex(w.base) + " " + hex(w.size) + "\n";
+        }
+        configs.push_back(t);
+    }
+    bus_ = std::make_unique<Bus>(machine_, ctx, this);
+    bridge_ = std::make_unique<BridgeServer>(machine_, *bus_, configs, opt_.posted_writes);
+
+    // 5. One socket and one QEMU per core that has an image.
+    for (size_t i = 0; i < image_core.size(); i++) {
+        Child ch;
+        ch.core = image_core[i];
+        ch.name = machine_.cores[ch.core].name;
+        std::string sock = rundir_->file(ch.name + ".sock");
+        ch.listen_fd = listen_unix(sock);
+        epoll_add(ch.listen_fd);
+        children_.push_back(ch);
+        spawn(children_.back(), sock);
+    }
+    for (const auto &cd : machine_.cores) {
+        if (!opt_.images.count(cd.name)) {
+            log().info(cd.name + ": no image given, the core stays in reset");
+        }
+    }
+    return EXIT_OK;
+}
+
+void Runner::spawn(Child &ch, const std::string &sock)
+{
+    int pipefd[2];
+    if (pipe2(pipefd, O_CLOEXEC) != 0) {
+        throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
+    }
+    std::vector<std::string> args = {opt_.qemu,       "-M",   "ampvp,sock=" + sock,
+                                     "-nodefaults",   "-display", "none",
+                                     "-serial",       "none", "-monitor",
+                                     "none",          "-name", ch.name};
+    args.insert(args.end(), opt_.qemu_args.begin(), opt_.qemu_args.end());
+    std::vector<char *> argv;
+    for (auto &a : args) {
+        argv.push_back(a.data());
+    }
+    argv.push_back(nullptr);
+    const pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid < 0) {
+        throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
+    }
+    if (pid == 0) {
+        // Child: own process group (Ctrl-C reaches only the hub, which then
+        // stops the cores in order), dies with the hub, quiet stdin.
+        setpgid(0, 0);
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent) {
+            _exit(127);
+        }
+        sigprocmask(SIG_SETMASK, &oldmask_, nullptr);
+        int devnull = open("/dev/null", O_RDONLY);
+        dup2(devnull, 0);
+        dup2(pipefd[1], 1);
+        dup2(pipefd[1], 2);
+        execv(argv[0], argv.data());
+        dprintf(2, "cannot execute %s: %s\n", argv[0], std::strerror(errno));
+        _exit(127);
+    }
+    close(pipefd[1]);
+    fcntl(pipefd[0], F_SETFL, O_NONBLOCK);
+    ch.pid = pid;
+    ch.err_fd = pipefd[0];
+    epoll_add(ch.err_fd);
+    log().verbose_info(ch.name + ": started QEMU (pid " + std::to_string(pid) + ")");
+}
+
+void Runner::drain_stderr(Child &ch, bool final)
+{
+    if (ch.err_fd < 0) {
+        return;
+    }
+    char buf[4096];
+    for (;;) {
+        ssize_t n = read(ch.err_fd, buf, sizeof(buf));
+        if (n > 0) {
+            ch.err_partial.append(buf, static_cast<size_t>(n));
+            size_t pos;
+            while ((pos = ch.err_partial.find('\n')) != std::string::npos) {
+                std::string line = ch.err_partial.substr(0, pos);
+                ch.err_partial.erase(0, pos + 1);
+                if (!line.empty()) {
+                    ch.last_err = line;
+                    log().info("[" + ch.name + " qemu] " + line);
+                }
+            }
+            continue;
+        }
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n == 0 || final) {
+            if (!ch.err_partial.empty()) {
+                ch.last_err = ch.err_partial;
+                log().info("[" + ch.name + " qemu] " + ch.err_partial);
+                ch.err_partial.clear();
+            }
+        }
+        if (n == 0) {
+            epoll_ctl(epfd_, EPOLL_CTL_DEL, ch.err_fd, nullptr);
+            close(ch.err_fd);
+            ch.err_fd = -1;
+        }
+        return;
+    }
+}
+
+void Runner::reap(bool block)
+{
+    for (auto &ch : children_) {
+        if (ch.pid > 0 && !ch.reaped) {
+            int st;
+            pid_t r = waitpid(ch.pid, &st, block ? 0 : WNOHANG);
+            if (r == ch.pid) {
+                ch.reaped = true;
+                ch.status = st;
+            }
+        }
+    }
+}
+
+int Runner::loop()
+{
+    const auto t0 = Clock::now();
+    const auto start_deadline = t0 + std::chrono::seconds(30);
+    std::map<int, Child *> listen_of, err_of;
+    for (auto &ch : children_) {
+        listen_of[ch.listen_fd] = &ch;
+        err_of[ch.err_fd] = &ch;
+    }
+    for (;;) {
+        // Exit conditions checked once per wake-up.
+        if (console_->expecting() && console_->all_seen()) {
+            log().verbose_info("every expected line was seen");
+            return EXIT_OK;
+        }
+        for (auto &ch : children_) {
+            if (ch.reaped) {
+                drain_stderr(ch, true);
+                log().error("core " + ch.name + " died: " + describe_status(ch.status) +
+                            (ch.last_err.empty() ? "" : " (last message: " + ch.last_err + ")"));
+                return EXIT_CORE_DIED;
+            }
+        }
+        const auto now = Clock::now();
+        int wait_ms = -1;
+        if (opt_.timeout_s > 0) {
+            auto deadline = t0 + std::chrono::milliseconds(static_cast<long>(opt_.timeout_s * 1000));
+            if (now >= deadline) {
+                std::string missing;
+                for (const auto &u : console_->unseen()) {
+                    missing += (missing.empty() ? "" : ", ") + ("'" + u + "'");
+                }
+                char secs[32];
+                std::snprintf(secs, sizeof(secs), "%g", opt_.timeout_s);
+                log().error(std::string("timeout after ") + secs + " s" +
+                            (missing.empty() ? "" : "; never saw " + missing));
+                return EXIT_TIMEOUT;
+            }
+            wait_ms = static_cast<int>(
+                std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count()) + 1;
+        }
+        if (!started_) {
+            if (now >= start_deadline) {
+                for (auto &ch : children_) {
+                    if (!bridge_->ready(ch.core)) {
+                        log().error("core " + ch.name +
+                                    " did not reach the start barrier within 30 s");
+                    }
+                }
+                return EXIT_CORE_DIED;
+            }
+            int ms = static_cast<int>(
+                std::chrono::duration_cast<std::chrono::milliseconds>(start_deadline - now).count()) + 1;
+            wait_ms = wait_ms < 0 ? ms : std::min(wait_ms, ms);
+        }
+
+        epoll_event evs[16];
+        int n = epoll_wait(epfd_, evs, 16, wait_ms);
+        if (n < 0 && errno != EINTR) {
+            throw std::runtime_error(std::string("epoll_wait: ") + std::strerror(errno));
+        }
+        for (int i = 0; i < n; i++) {
+            const int fd = evs[i].data.fd;
+            if (fd == sigfd_) {
+                signalfd_siginfo si;
+                while (read(sigfd_, &si, sizeof(si)) == sizeof(si)) {
+                    if (si.ssi_signo == SIGCHLD) {
+                        reap(false);
+                    } else {
+                        log().info(std::string("stopping on ") + strsignal(si.ssi_signo));
+                        return si.ssi_signo == SIGINT ? EXIT_SIGINT : EXIT_SIGTERM;
+                    }
+                }
+            } else if (listen_of.count(fd)) {
+                int c = accept4(fd, nullptr, nullptr, SOCK_CLOEXEC);
+                if (c >= 0) {
+                    bridge_->add_connection(listen_of[fd]->core, c);
+                    epoll_add(c);
+                }
+            } else if (err_of.count(fd)) {
+                drain_stderr(*err_of[fd], false);
+            } else if (bridge_->on_readable(fd) == BridgeServer::Result::Closed) {
+                // The fd is closed already.  A core whose connection drops is
+                // dying: its exit status is reported once it is reaped.
+                epoll_ctl(epfd_, EPOLL_CTL_DEL, fd, nullptr);
+                reap(false);
+                for (auto &ch : children_) {
+                    if (!ch.reaped && !bridge_->connected(ch.core) && started_) {
+                        // Give it a moment to exit on its own, then make sure.
+                        for (int k = 0; k < 50 && !ch.reaped; k++) {
+                            usleep(10000);
+                            reap(false);
+                        }
+                        if (!ch.reaped) {
+                            kill(ch.pid, SIGKILL);
+                            reap(true);
+                        }
+                    }
+                }
+            }
+        }
+        if (!started_) {
+            bool all = true;
+            for (const auto &ch : children_) {
+                all &= bridge_->ready(ch.core);
+            }
+            if (all) {
+                // Every core has mapped its memories and connected: nothing
+                // needs the runtime directory any more.
+                rundir_->remove();
+                for (auto &ch : children_) {
+                    epoll_ctl(epfd_, EPOLL_CTL_DEL, ch.listen_fd, nullptr);
+                    close(ch.listen_fd);
+                    listen_of.erase(ch.listen_fd);
+                    ch.listen_fd = -1;
+                }
+                for (auto &ch : children_) {
+                    bridge_->start(ch.core);
+                }
+                started_ = true;
+                log().verbose_info("start barrier: all cores released from reset");
+            }
+        }
+    }
+}
+
+void Runner::shutdown_children()
+{
+    bool any = false;
+    for (auto &ch : children_) {
+        if (ch.pid > 0 && !ch.reaped) {
+            bridge_ ? bridge_->bye(ch.core) : void();
+            any = true;
+        }
+    }
+    if (!any) {
+        return;
+    }
+    // Up to 1 s for an orderly exit, then SIGKILL.
+    for (int k = 0; k < 100; k++) {
+        reap(false);
+        bool all = true;
+        for (auto &ch : children_) {
+            all &= ch.pid <= 0 || ch.reaped;
+        }
+        if (all) {
+            return;
+        }
+        usleep(10000);
+    }
+    for (auto &ch : children_) {
+        if (ch.pid > 0 && !ch.reaped) {
+            kill(ch.pid, SIGKILL);
+        }
+    }
+    reap(true);
+}
+
+void Runner::cleanup()
+{
+    shutdown_children();
+    for (auto &ch : children_) {
+        if (ch.listen_fd >= 0) {
+            close(ch.listen_fd);
+        }
+        if (ch.err_fd >= 0) {
+            close(ch.err_fd);
+        }
+    }
+    children_.clear();
+    bridge_.reset();
+    if (rundir_) {
+        rundir_->remove();
+    }
+    mems_.clear();
+    if (epfd_ >= 0) {
+        close(epfd_);
+        epfd_ = -1;
+    }
+    if (sigfd_ >= 0) {
+        close(sigfd_);
+        sigfd_ = -1;
+    }
+    if (masked_) {
+        sigprocmask(SIG_SETMASK, &oldmask_, nullptr);
+        masked_ = false;
+    }
+}
+
+int Runner::run()
+{
+    int rc;
+    try {
+        prepare();
+        rc = loop();
+    } catch (const ConfigError &e) {
+        log().error(e.what());
+        rc = EXIT_ERROR;
+    } catch (const ImageError &e) {
+        log().error(e.what());
+        rc = EXIT_ERROR;
+    } catch (const std::regex_error &e) {
+        log().error(std::string("bad --expect pattern: ") + e.what());
+        rc = EXIT_USAGE;
+    } catch (const std::exception &e) {
+        log().error(e.what());
+        rc = EXIT_ERROR;
+    }
+    if (console_) {
+        console_->flush();
+    }
+    cleanup();
+    return rc;
+}
+
+} // namespace
+
+int run(const RunOptions &opt)
+{
+    Runner r(opt);
+    return r.run();
+}
+
+} // namespace ampvp

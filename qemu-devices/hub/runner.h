@@ -1,0 +1,41 @@
+// `ampvp run`: everything between the command line and the exit code.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace ampvp {
+
+// Exit codes of `ampvp run` (docs/user-guide.md lists them too).
+enum ExitCode {
+    EXIT_OK = 0,         // every --expect pattern seen (or the run ended normally)
+    EXIT_ERROR = 1,      // bad input: missing file, bad ELF, bad machine, setup failure
+    EXIT_USAGE = 2,      // bad command line
+    EXIT_TIMEOUT = 3,    // --timeout expired before every --expect pattern was seen
+    EXIT_CORE_DIED = 4,  // a core's QEMU instance ended or broke the protocol
+    EXIT_SIGINT = 130,   // interrupted (Ctrl-C)
+    EXIT_SIGTERM = 143,  // terminated (SIGTERM / SIGHUP)
+};
+
+struct RunOptions {
+    std::string machine;                      // name (looked up in machine dirs) or .json path
+    std::map<std::string, std::string> images; // core name -> ELF path
+    std::string qemu;                         // qemu-system-arm to use
+    double timeout_s = 0;                     // 0: no timeout
+    std::vector<std::string> expects;
+    bool strict = false;                      // unimplemented registers fault
+    bool posted_writes = true;
+    bool verbose = false;
+    std::vector<std::string> qemu_args;       // passed to every instance
+};
+
+// Resolve a machine name to a description file: a path as given if it exists,
+// else <dir>/<name>.json for each machine directory.
+std::string find_machine(const std::string &name);
+std::vector<std::string> machine_dirs();
+std::string default_qemu();
+
+int run(const RunOptions &opt);
+
+} // namespace ampvp
