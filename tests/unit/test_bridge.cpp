@@ -1,0 +1,210 @@
+// The hub end of the bridge protocol over real SEQPACKET socketpairs: boot
+// handshake, reads and writes reaching the models, IRQs, and malformed or
+// misplaced messages answered with ERROR (the hub neither crashes nor hangs).
+#include "ampvp_proto.h"
+#include "bridge.h"
+#include "models/stm32_usart.h"
+#include "test_helpers.h"
+
+#include <gtest/gtest.h>
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+using namespace ampvp;
+
+namespace {
+
+struct Peer {
+    int fd;
+    uint32_t seq = 0;
+    void send_msg(uint16_t type, const void *fixed, size_t len, uint16_t flags = 0)
+    {
+        uint8_t buf[256];
+        size_t n = ampvp_encode(buf, sizeof(buf), type, flags, seq++, 100, fixed, len, nullptr);
+        ASSERT_GT(n, 0u);
+        ASSERT_EQ(send(fd, buf, n, 0), static_cast<ssize_t>(n));
+    }
+    void send_raw(const void *p, size_t n) { ASSERT_EQ(send(fd, p, n, 0), static_cast<ssize_t>(n)); }
+    ampvp_msg recv_msg(std::vector<uint8_t> &buf)
+    {
+        buf.resize(AMPVP_MSG_MAX);
+        ssize_t n = recv(fd, buf.data(), buf.size(), MSG_DONTWAIT);
+        ampvp_msg m{};
+        EXPECT_GT(n, 0) << "expected a message from the hub";
+        if (n > 0) {
+            char err[200];
+            EXPECT_EQ(ampvp_decode(buf.data(), static_cast<size_t>(n), &m, err, sizeof(err)), AMPVP_OK) << err;
+        }
+        return m;
+    }
+    bool nothing_pending()
+    {
+        uint8_t b[8];
+        return recv(fd, b, sizeof(b), MSG_DONTWAIT | MSG_PEEK) < 0;
+    }
+};
+
+struct BridgeTest : ::testing::Test {
+    MachineDesc m = MachineDesc::load_file(testutil::source_dir() + "/machine/stm32h745.json");
+    testutil::LogCapture cap;
+    DeviceContext ctx;
+    std::unique_ptr<Bus> bus;
+    std::unique_ptr<BridgeServer> srv;
+    int hub_bus, hub_async;
+    Peer bus_peer{-1}, async_peer{-1};
+    std::vector<uint8_t> buf;
+
+    void SetUp() override
+    {
+        bus = std::make_unique<Bus>(m, ctx, nullptr);
+        srv = std::make_unique<BridgeServer>(m, *bus, std::vector<std::string>{"core cm7\n", "core cm4\n"}, true);
+        int a[2], b[2];
+        ASSERT_EQ(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, a), 0);
+        ASSERT_EQ(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, b), 0);
+        hub_bus = a[0];
+        bus_peer.fd = a[1];
+        hub_async = b[0];
+        async_peer.fd = b[1];
+        srv->add_connection(0, hub_bus);
+        srv->add_connection(0, hub_async);
+    }
+    void TearDown() override
+    {
+        srv.reset();
+        close(bus_peer.fd);
+        close(async_peer.fd);
+    }
+    void hello(Peer &p, int hub_fd, uint32_t channel)
+    {
+        ampvp_hello h{AMPVP_PROTO_MAGIC, AMPVP_PROTO_VERSION_MAJOR, AMPVP_PROTO_VERSION_MINOR,
+                      AMPVP_CAP_POSTED_WRITES, channel, "cm7"};
+        p.send_msg(AMPVP_MSG_HELLO, &h, sizeof(h));
+        ASSERT_EQ(srv->on_readable(hub_fd), BridgeServer::Result::Ok);
+    }
+    void boot()
+    {
+        hello(bus_peer, hub_bus, AMPVP_CH_BUS);
+        auto ack = bus_peer.recv_msg(buf);
+        ASSERT_EQ(ack.hdr.type, AMPVP_MSG_HELLO_ACK);
+        hello(async_peer, hub_async, AMPVP_CH_ASYNC);
+        async_peer.recv_msg(buf);
+        bus_peer.send_msg(AMPVP_MSG_READY, nullptr, 0);
+        srv->on_readable(hub_bus);
+        ASSERT_TRUE(srv->ready(0));
+    }
+};
+
+TEST_F(BridgeTest, HelloOnTheBusChannelReturnsTheCoreConfig)
+{
+    hello(bus_peer, hub_bus, AMPVP_CH_BUS);
+    auto ack = bus_peer.recv_msg(buf);
+    ASSERT_EQ(ack.hdr.type, AMPVP_MSG_HELLO_ACK);
+    EXPECT_EQ(ack.u.hello_ack.status, (uint32_t)AMPVP_OK);
+    EXPECT_STREQ(ack.text, "core cm7\n");
+    EXPECT_TRUE(ack.u.hello_ack.caps & AMPVP_CAP_POSTED_WRITES);
+}
+
+TEST_F(BridgeTest, StartIsSentOnlyWhenAsked)
+{
+    boot();
+    EXPECT_TRUE(bus_peer.nothing_pending());
+    srv->start(0);
+    EXPECT_EQ(bus_peer.recv_msg(buf).hdr.type, AMPVP_MSG_START);
+}
+
+TEST_F(BridgeTest, ReadIsAnsweredFromTheModelWithTheSameSeq)
+{
+    boot();
+    ampvp_read rd{0x4000481C, 4, 0};
+    bus_peer.seq = 77;
+    bus_peer.send_msg(AMPVP_MSG_READ, &rd, sizeof(rd));
+    srv->on_readable(hub_bus);
+    auto r = bus_peer.recv_msg(buf);
+    ASSERT_EQ(r.hdr.type, AMPVP_MSG_READ_RESP);
+    EXPECT_EQ(r.hdr.seq, 77u);
+    EXPECT_EQ(r.u.read_resp.data, 0xC0u);
+    EXPECT_EQ(r.u.read_resp.status, (uint32_t)AMPVP_OK);
+}
+
+TEST_F(BridgeTest, PostedWriteGetsNoReplyNonPostedDoes)
+{
+    boot();
+    ampvp_write wr{0x4000480C, 0x22B, 4, 0};
+    bus_peer.send_msg(AMPVP_MSG_WRITE, &wr, sizeof(wr), AMPVP_F_POSTED);
+    srv->on_readable(hub_bus);
+    EXPECT_TRUE(bus_peer.nothing_pending());
+    bus_peer.send_msg(AMPVP_MSG_WRITE, &wr, sizeof(wr));
+    srv->on_readable(hub_bus);
+    EXPECT_EQ(bus_peer.recv_msg(buf).hdr.type, AMPVP_MSG_WRITE_RESP);
+    auto *u = static_cast<Stm32Usart *>(bus->device("USART3"));
+    EXPECT_EQ(u->bank()["BRR"].value, 0x22Bu);
+}
+
+TEST_F(BridgeTest, MalformedMessageGetsAnErrorAndTheHubCarriesOn)
+{
+    boot();
+    uint8_t junk[30] = {0xde, 0xad};
+    bus_peer.send_raw(junk, sizeof(junk));
+    EXPECT_EQ(srv->on_readable(hub_bus), BridgeServer::Result::Ok);
+    auto e = bus_peer.recv_msg(buf);
+    EXPECT_EQ(e.hdr.type, AMPVP_MSG_ERROR);
+    EXPECT_EQ(e.u.error.code, (uint32_t)AMPVP_E_MALFORMED);
+    EXPECT_EQ(srv->protocol_errors(), 1u);
+    EXPECT_TRUE(cap.has("cm7: bridge protocol: message type"));
+    // Still serving:
+    ampvp_read rd{0x4000481C, 4, 0};
+    bus_peer.send_msg(AMPVP_MSG_READ, &rd, sizeof(rd));
+    srv->on_readable(hub_bus);
+    EXPECT_EQ(bus_peer.recv_msg(buf).hdr.type, AMPVP_MSG_READ_RESP);
+}
+
+TEST_F(BridgeTest, ReadBeforeReadyIsRefused)
+{
+    hello(bus_peer, hub_bus, AMPVP_CH_BUS);
+    bus_peer.recv_msg(buf);
+    ampvp_read rd{0x4000481C, 4, 0};
+    bus_peer.send_msg(AMPVP_MSG_READ, &rd, sizeof(rd));
+    srv->on_readable(hub_bus);
+    auto e = bus_peer.recv_msg(buf);
+    EXPECT_EQ(e.hdr.type, AMPVP_MSG_ERROR);
+    EXPECT_NE(std::string(e.text).find("before READY"), std::string::npos);
+}
+
+TEST_F(BridgeTest, MessageBeforeHelloClosesTheConnection)
+{
+    bus_peer.send_msg(AMPVP_MSG_READY, nullptr, 0);
+    EXPECT_EQ(srv->on_readable(hub_bus), BridgeServer::Result::Closed);
+    EXPECT_EQ(bus_peer.recv_msg(buf).hdr.type, AMPVP_MSG_ERROR);
+}
+
+TEST_F(BridgeTest, WrongProtocolVersionIsRefused)
+{
+    ampvp_hello h{AMPVP_PROTO_MAGIC, 99, 0, 0, AMPVP_CH_BUS, "cm7"};
+    bus_peer.send_msg(AMPVP_MSG_HELLO, &h, sizeof(h));
+    EXPECT_EQ(srv->on_readable(hub_bus), BridgeServer::Result::Closed);
+    auto e = bus_peer.recv_msg(buf);
+    EXPECT_EQ(e.u.error.code, (uint32_t)AMPVP_E_VERSION);
+}
+
+TEST_F(BridgeTest, IrqGoesOutOnTheAsyncChannel)
+{
+    boot();
+    srv->set_irq(0, 39, true);
+    auto irq = async_peer.recv_msg(buf);
+    ASSERT_EQ(irq.hdr.type, AMPVP_MSG_IRQ);
+    EXPECT_EQ(irq.u.irq.line, 39u);
+    EXPECT_EQ(irq.u.irq.level, 1u);
+    EXPECT_TRUE(bus_peer.nothing_pending());
+}
+
+TEST_F(BridgeTest, PeerHangUpIsReportedAsClosed)
+{
+    boot();
+    close(bus_peer.fd);
+    bus_peer.fd = socket(AF_UNIX, SOCK_SEQPACKET, 0); // keep TearDown happy
+    EXPECT_EQ(srv->on_readable(hub_bus), BridgeServer::Result::Closed);
+    EXPECT_FALSE(srv->connected(0));
+}
+
+} // namespace

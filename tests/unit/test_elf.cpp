@@ -1,0 +1,123 @@
+// ELF loading: images are placed by physical (load) address; anything that is
+// not a loadable 32-bit ARM image gets a one-line error naming the file.
+#include "elf_loader.h"
+#include "test_helpers.h"
+
+#include <gtest/gtest.h>
+
+using namespace ampvp;
+using testutil::make_elf32;
+using testutil::Seg;
+using testutil::TempFile;
+
+namespace {
+
+MachineDesc h745() { return MachineDesc::load_file(testutil::source_dir() + "/machine/stm32h745.json"); }
+
+std::string error_of(const std::string &contents, CoreId core = 0)
+{
+    TempFile f(contents);
+    try {
+        auto img = read_elf(f.path);
+        auto m = h745();
+        place_elf(img, m, core);
+        return "";
+    } catch (const ImageError &e) {
+        std::string s = e.what();
+        EXPECT_EQ(s.find(f.path), 0u) << "error must start with the file name: " << s;
+        EXPECT_EQ(s.find('\n'), std::string::npos) << "error must be one line";
+        return s;
+    }
+}
+
+TEST(Elf, MissingFile)
+{
+    EXPECT_THROW(read_elf("/nonexistent/x.elf"), ImageError);
+    try {
+        read_elf("/nonexistent/x.elf");
+    } catch (const ImageError &e) {
+        EXPECT_NE(std::string(e.what()).find("cannot open"), std::string::npos);
+    }
+}
+
+TEST(Elf, NotAnElf) { EXPECT_NE(error_of("hello world\n").find("not an ELF file"), std::string::npos); }
+
+TEST(Elf, EmptyFile) { EXPECT_NE(error_of("").find("not an ELF file"), std::string::npos); }
+
+TEST(Elf, WrongMachine)
+{
+    auto s = error_of(make_elf32({{0x08000000, {1, 2, 3, 4}}}, EM_386));
+    EXPECT_NE(s.find("not ARM"), std::string::npos) << s;
+}
+
+TEST(Elf, SixtyFourBitHostBinary)
+{
+    // The test binary itself is a 64-bit x86 ELF.
+    try {
+        read_elf("/proc/self/exe");
+        FAIL();
+    } catch (const ImageError &e) {
+        EXPECT_NE(std::string(e.what()).find("64-bit"), std::string::npos);
+    }
+}
+
+TEST(Elf, NoLoadableSegment)
+{
+    auto s = error_of(make_elf32({{0x08000000, {}, 0x100}}));
+    EXPECT_NE(s.find("no loadable segment"), std::string::npos) << s;
+}
+
+TEST(Elf, SegmentOutsideMemoryNamesAddressAndCore)
+{
+    auto s = error_of(make_elf32({{0x90000000, {1, 2, 3, 4}}}));
+    EXPECT_NE(s.find("0x90000000-0x90000003"), std::string::npos) << s;
+    EXPECT_NE(s.find("outside the memories of core cm7"), std::string::npos) << s;
+}
+
+TEST(Elf, SegmentCrossingTheEndOfFlashIsRejected)
+{
+    auto s = error_of(make_elf32({{0x081FFFFE, {1, 2, 3, 4}}}));
+    EXPECT_NE(s.find("outside"), std::string::npos) << s;
+}
+
+TEST(Elf, Cm4CannotLoadIntoM7PrivateDtcm)
+{
+    auto m = h745();
+    auto s = error_of(make_elf32({{0x20000000, {1, 2, 3, 4}}}), m.core_index("cm4"));
+    EXPECT_NE(s.find("core cm4"), std::string::npos) << s;
+}
+
+TEST(Elf, TruncatedSegmentIsRejected)
+{
+    std::string e = make_elf32({{0x08000000, std::vector<uint8_t>(64, 0xAA)}});
+    e.resize(e.size() - 10);
+    auto s = error_of(e);
+    EXPECT_NE(s.find("outside the file"), std::string::npos) << s;
+}
+
+// Like a flash programmer: file bytes go to the load address; the rest of
+// memsz (.bss / NOLOAD) is not part of the image.
+TEST(Elf, PlacesByPhysicalAddressAndOnlyFileBytes)
+{
+    TempFile f(make_elf32({{0x08000000, {1, 2, 3, 4}, 0x100}, {0x08000400, {9, 9}}}));
+    auto img = read_elf(f.path);
+    ASSERT_EQ(img.segments.size(), 2u);
+    EXPECT_EQ(img.segments[0].bytes.size(), 4u);
+    auto m = h745();
+    auto p = place_elf(img, m, 0);
+    ASSERT_EQ(p.size(), 2u);
+    EXPECT_EQ(p[0].mapping.name, "flash_bank1");
+    EXPECT_EQ(p[1].offset, 0x400u);
+}
+
+TEST(Elf, Cm4ImageThroughTheSramAliasLandsInSram1)
+{
+    TempFile f(make_elf32({{0x10000010, {7, 7, 7, 7}}}));
+    auto img = read_elf(f.path);
+    auto m = h745();
+    auto p = place_elf(img, m, m.core_index("cm4"));
+    EXPECT_EQ(m.memories[p[0].mapping.memory].name, "sram1");
+    EXPECT_EQ(p[0].offset, 0x10u);
+}
+
+} // namespace

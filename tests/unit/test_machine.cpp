@@ -1,0 +1,150 @@
+// Machine descriptions: the STM32H745 file against RM0399's memory map, and
+// clear errors for broken descriptions.
+#include "machine.h"
+#include "test_helpers.h"
+
+#include <gtest/gtest.h>
+
+using namespace ampvp;
+
+namespace {
+
+MachineDesc h745() { return MachineDesc::load_file(testutil::source_dir() + "/machine/stm32h745.json"); }
+
+const Mapping *at(const std::vector<Mapping> &v, uint64_t addr)
+{
+    for (const auto &m : v) {
+        if (addr >= m.base && addr < m.base + m.size) {
+            return &m;
+        }
+    }
+    return nullptr;
+}
+
+// RM0399 memory map: flash bank 1 at 0x08000000 and bank 2 at 0x08100000, 1 MB each.
+TEST(MachineH745, FlashBanks)
+{
+    auto m = h745();
+    auto v = m.view(m.core_index("cm7"));
+    ASSERT_TRUE(at(v, 0x08000000));
+    EXPECT_EQ(at(v, 0x08000000)->name, "flash_bank1");
+    EXPECT_EQ(at(v, 0x080FFFFF)->name, "flash_bank1");
+    EXPECT_EQ(at(v, 0x08100000)->name, "flash_bank2");
+    EXPECT_EQ(at(v, 0x081FFFFF)->name, "flash_bank2");
+    EXPECT_EQ(at(v, 0x08200000), nullptr);
+}
+
+// RM0399: ITCM (64 KB at 0) and DTCM (128 KB at 0x20000000) belong to the Cortex-M7 only.
+TEST(MachineH745, TcmsArePrivateToTheM7)
+{
+    auto m = h745();
+    auto v7 = m.view(m.core_index("cm7"));
+    auto v4 = m.view(m.core_index("cm4"));
+    EXPECT_EQ(at(v7, 0x00000000)->name, "itcm");
+    EXPECT_EQ(at(v7, 0x2001FFFF)->name, "dtcm");
+    EXPECT_EQ(at(v4, 0x00000000), nullptr);
+    EXPECT_EQ(at(v4, 0x20000000), nullptr);
+}
+
+// RM0399: AXI SRAM 512 KB at 0x24000000, SRAM1/2/3 at 0x30000000 (128+128+32 KB),
+// SRAM4 64 KB at 0x38000000 and backup SRAM 4 KB at 0x38800000 are shared.
+TEST(MachineH745, SharedSramsSeenByBothCores)
+{
+    auto m = h745();
+    for (const char *core : {"cm7", "cm4"}) {
+        auto v = m.view(m.core_index(core));
+        EXPECT_EQ(at(v, 0x2407FFFF)->name, "axi_sram") << core;
+        EXPECT_EQ(at(v, 0x30000000)->name, "sram1") << core;
+        EXPECT_EQ(at(v, 0x30020000)->name, "sram2") << core;
+        EXPECT_EQ(at(v, 0x30047FFF)->name, "sram3") << core;
+        EXPECT_EQ(at(v, 0x3800FFFF)->name, "sram4") << core;
+        EXPECT_EQ(at(v, 0x38800FFF)->name, "backup_sram") << core;
+    }
+}
+
+// RM0399: the Cortex-M4 also reaches SRAM1-3 at 0x10000000 (same cells).
+TEST(MachineH745, Cm4SeesSram123AliasAt0x10000000)
+{
+    auto m = h745();
+    auto v4 = m.view(m.core_index("cm4"));
+    const Mapping *a = at(v4, 0x10000000);
+    ASSERT_TRUE(a);
+    EXPECT_TRUE(a->alias);
+    EXPECT_EQ(m.memories[a->memory].name, "sram1");
+    EXPECT_EQ(m.memories[at(v4, 0x10047FFF)->memory].name, "sram3");
+    EXPECT_EQ(at(m.view(m.core_index("cm7")), 0x10000000), nullptr);
+}
+
+// RM0399 boot: the CM7 boots from 0x08000000, the CM4 from 0x08100000 (BOOT_CM7/BOOT_CM4 defaults).
+TEST(MachineH745, BootAddresses)
+{
+    auto m = h745();
+    EXPECT_EQ(m.cores[m.core_index("cm7")].boot, 0x08000000u);
+    EXPECT_EQ(m.cores[m.core_index("cm4")].boot, 0x08100000u);
+    EXPECT_EQ(m.cores[m.core_index("cm7")].cpu, "cortex-m7");
+    EXPECT_EQ(m.cores[m.core_index("cm4")].cpu, "cortex-m4");
+}
+
+// ST's reference facts: the CM7 of current silicon reads SCB->CPUID 0x411FC271
+// (r1p1; FreeRTOS rejects r0p0/r0p1 parts) and the CM4 0x410FC241.  HAL tells
+// the cores apart by CPUID[7:4] (the part number's low nibble) == 7.
+TEST(MachineH745, CpuidsOfCurrentSilicon)
+{
+    auto m = h745();
+    EXPECT_EQ(m.cores[m.core_index("cm7")].cpuid, 0x411FC271u);
+    EXPECT_EQ(m.cores[m.core_index("cm4")].cpuid, 0x410FC241u);
+}
+
+TEST(MachineH745, PeripheralsAreKnownByName)
+{
+    auto m = h745();
+    ASSERT_TRUE(m.peripheral_at(0x4000481C));
+    EXPECT_EQ(m.peripheral_at(0x4000481C)->name, "USART3");
+    EXPECT_EQ(m.peripheral_at(0x58024400)->name, "RCC");
+    EXPECT_EQ(m.peripheral_at(0x58026400)->name, "HSEM");
+}
+
+void expect_error(const std::string &json, const std::string &fragment)
+{
+    try {
+        MachineDesc::parse(json, "t.json");
+        FAIL() << "no error for " << json;
+    } catch (const ConfigError &e) {
+        EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
+    }
+}
+
+TEST(MachineErrors, NamesTheFileAndField)
+{
+    expect_error("{", "t.json: not valid JSON");
+    expect_error(R"({"name":"x"})", "t.json: machine: missing \"cores\"");
+    expect_error(R"({"name":"x","cores":[{"name":"a","cpu":"cortex-m4","num_irq":0,"clock_hz":1,"boot":0}]})",
+                 "cores[0].num_irq");
+    expect_error(R"({"name":"x","cores":[{"name":"a","cpu":"c","num_irq":10,"clock_hz":1,"boot":0}],
+                     "memories":[{"name":"r","base":"zz","size":"4K"}]})",
+                 "memories[0].base: 'zz' is not a number");
+    expect_error(R"({"name":"x","cores":[{"name":"a","cpu":"c","num_irq":10,"clock_hz":1,"boot":0}],
+                     "memories":[{"name":"r","base":0,"size":"4K"},{"name":"s","base":"0x800","size":"4K"}]})",
+                 "r overlaps s");
+    expect_error(R"({"name":"x","cores":[{"name":"a","cpu":"c","num_irq":10,"clock_hz":1,"boot":0}],
+                     "memories":[{"name":"r","base":0,"size":"4K","cores":["zz"]}]})",
+                 "unknown core 'zz'");
+    expect_error(R"({"name":"x","cores":[{"name":"a","cpu":"c","num_irq":10,"clock_hz":1,"boot":0}],
+                     "windows":[{"name":"p","base":"0x40000000","size":"0x1000"}],
+                     "peripherals":[{"name":"U","base":"0x40000000","irqs":{"irq":{"a":10}}}]})",
+                 "below num_irq");
+    expect_error(R"({"name":"x","cores":[{"name":"a","cpu":"c","num_irq":10,"clock_hz":1,"boot":0}],
+                     "peripherals":[{"name":"U","base":"0x40000000"}]})",
+                 "not inside any bridge window");
+}
+
+TEST(MachineErrors, SizesWithSuffixes)
+{
+    EXPECT_EQ(parse_size("64K"), 65536u);
+    EXPECT_EQ(parse_size("1M"), 1048576u);
+    EXPECT_EQ(parse_size("0x400"), 1024u);
+    EXPECT_THROW(parse_size("12Q"), ConfigError);
+    EXPECT_THROW(parse_size(""), ConfigError);
+}
+
+} // namespace
