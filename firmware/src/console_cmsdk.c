@@ -51,13 +51,6 @@ void uart_putc(char c)
     put_raw(c);
 }
 
-void uart_puts(const char *s)
-{
-    while (*s) {
-        uart_putc(*s++);
-    }
-}
-
 void uart_emergency_puts(const char *s)
 {
     if (!uart_is_ready()) {

@@ -145,3 +145,11 @@ void uart_printf(const char *fmt, ...)
     uart_vprintf(fmt, ap);
     va_end(ap);
 }
+
+/* Shared by every back end: only uart_putc() differs. */
+void uart_puts(const char *s)
+{
+    while (*s) {
+        uart_putc(*s++);
+    }
+}

@@ -122,13 +122,6 @@ void uart_putc(char c)
     }
 }
 
-void uart_puts(const char *s)
-{
-    while (*s) {
-        uart_putc(*s++);
-    }
-}
-
 void uart_emergency_puts(const char *s)
 {
     if (!uart_is_ready()) {

@@ -123,6 +123,17 @@ BridgeServer::Result BridgeServer::on_readable(int fd)
     return Result::Ok;
 }
 
+BusAccess BridgeServer::access(CoreId c, uint64_t addr, uint32_t size, uint64_t vtime) const
+{
+    BusAccess a;
+    a.core = c;
+    a.core_name = machine_.cores[c].name;
+    a.addr = addr;
+    a.size = size;
+    a.time_ns = vtime;
+    return a;
+}
+
 // Returns false when the connection must be dropped.
 bool BridgeServer::handle(int fd, Conn &conn, const uint8_t *buf, size_t n, bool &sender_waits)
 {
@@ -175,12 +186,7 @@ bool BridgeServer::handle(int fd, Conn &conn, const uint8_t *buf, size_t n, bool
     switch (m.hdr.type) {
     case AMPVP_MSG_READ:
         if (conn.channel == Channel::Bus && cs.ready) {
-            BusAccess a;
-            a.core = c;
-            a.core_name = machine_.cores[c].name;
-            a.addr = m.u.read.addr;
-            a.size = m.u.read.size;
-            a.time_ns = m.hdr.vtime_ns;
+            BusAccess a = access(c, m.u.read.addr, m.u.read.size, m.hdr.vtime_ns);
             ampvp_read_resp r{0, AMPVP_OK, 0};
             if (a.size > 4) {
                 a.fault = true;
@@ -195,12 +201,7 @@ bool BridgeServer::handle(int fd, Conn &conn, const uint8_t *buf, size_t n, bool
         break;
     case AMPVP_MSG_WRITE:
         if (conn.channel == Channel::Bus && cs.ready) {
-            BusAccess a;
-            a.core = c;
-            a.core_name = machine_.cores[c].name;
-            a.addr = m.u.write.addr;
-            a.size = m.u.write.size;
-            a.time_ns = m.hdr.vtime_ns;
+            BusAccess a = access(c, m.u.write.addr, m.u.write.size, m.hdr.vtime_ns);
             if (a.size > 4) {
                 a.fault = true;
             } else {

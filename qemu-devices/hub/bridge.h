@@ -58,6 +58,7 @@ private:
                const char *text = nullptr);
     void protocol_error(int fd, CoreId core, uint32_t seq, uint32_t code, const std::string &what);
     void drop(int fd);
+    BusAccess access(CoreId c, uint64_t addr, uint32_t size, uint64_t vtime) const;
 
     const MachineDesc &machine_;
     Bus &bus_;

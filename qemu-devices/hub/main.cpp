@@ -90,6 +90,11 @@ int main(int argc, char **argv)
                   "Accesses to unimplemented registers raise a bus error instead of RAZ/WI");
     run_cmd->add_flag("--no-posted-writes", no_posted,
                   "Make every peripheral write wait for the hub (slower; for debugging)");
+    run_cmd->add_option("--spin-us", opt.spin_us,
+                        "Busy-poll the bridge this long before sleeping, in both the hub and "
+                        "the cores (0: never; trades host CPU for access latency)")
+        ->default_val(100)
+        ->check(CLI::Range(0, 100000));
     run_cmd->add_option("--qemu", opt.qemu, "qemu-system-arm built with the ampvp machine")
         ->default_str(opt.qemu);
     run_cmd->add_option("--qemu-arg", opt.qemu_args,

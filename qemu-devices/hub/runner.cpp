@@ -150,6 +150,7 @@ private:
     void drain_stderr(Child &ch, bool final);
     void reap(bool block);
     int loop();
+    void settle_dead_cores();
     void shutdown_children();
     void cleanup();
     void epoll_add(int fd);
@@ -284,6 +285,7 @@ int Runner::prepare()
         if (cd.cpuid) {
             t += "cpuid " + hex(cd.cpuid) + "\n";
         }
+        t += "spin-us " + std::to_string(opt_.spin_us) + "\n";
         for (const auto &mp : machine_.view(c)) {
             const MemoryDesc &md = machine_.memories[mp.memory];
             if (mp.alias) {
@@ -425,6 +427,10 @@ int Runner::loop()
 {
     const auto t0 = Clock::now();
     const auto start_deadline = t0 + std::chrono::seconds(30);
+    // After bridge traffic, poll instead of sleeping for spin_us: waking an
+    // idle host CPU costs 100-200 us on a VM, a poll a few hundred ns.
+    const auto spin_window = std::chrono::microseconds(opt_.spin_us);
+    auto last_traffic = t0 - spin_window;
     std::map<int, Child *> listen_of, err_of;
     for (auto &ch : children_) {
         listen_of[ch.listen_fd] = &ch;
@@ -477,6 +483,9 @@ int Runner::loop()
             wait_ms = wait_ms < 0 ? ms : std::min(wait_ms, ms);
         }
 
+        if (started_ && now - last_traffic < spin_window) {
+            wait_ms = 0;
+        }
         epoll_event evs[16];
         int n = epoll_wait(epfd_, evs, 16, wait_ms);
         if (n < 0 && errno != EINTR) {
@@ -502,23 +511,13 @@ int Runner::loop()
                 }
             } else if (err_of.count(fd)) {
                 drain_stderr(*err_of[fd], false);
-            } else if (bridge_->on_readable(fd) == BridgeServer::Result::Closed) {
-                // The fd is closed already.  A core whose connection drops is
-                // dying: its exit status is reported once it is reaped.
-                epoll_ctl(epfd_, EPOLL_CTL_DEL, fd, nullptr);
-                reap(false);
-                for (auto &ch : children_) {
-                    if (!ch.reaped && !bridge_->connected(ch.core) && started_) {
-                        // Give it a moment to exit on its own, then make sure.
-                        for (int k = 0; k < 50 && !ch.reaped; k++) {
-                            usleep(10000);
-                            reap(false);
-                        }
-                        if (!ch.reaped) {
-                            kill(ch.pid, SIGKILL);
-                            reap(true);
-                        }
-                    }
+            } else {
+                last_traffic = Clock::now();
+                if (bridge_->on_readable(fd) == BridgeServer::Result::Closed) {
+                    // The fd is closed already.  A core whose connection drops
+                    // is dying: its exit status is reported once it is reaped.
+                    epoll_ctl(epfd_, EPOLL_CTL_DEL, fd, nullptr);
+                    settle_dead_cores();
                 }
             }
         }
@@ -543,6 +542,26 @@ int Runner::loop()
                 started_ = true;
                 log().verbose_info("start barrier: all cores released from reset");
             }
+        }
+    }
+}
+
+// A connection dropped: its QEMU is exiting.  Reap it (killing it if it
+// lingers) so the loop can report which core died and why.
+void Runner::settle_dead_cores()
+{
+    reap(false);
+    for (auto &ch : children_) {
+        if (ch.reaped || bridge_->connected(ch.core) || !started_) {
+            continue;
+        }
+        for (int k = 0; k < 50 && !ch.reaped; k++) {
+            usleep(10000);
+            reap(false);
+        }
+        if (!ch.reaped) {
+            kill(ch.pid, SIGKILL);
+            reap(true);
         }
     }
 }

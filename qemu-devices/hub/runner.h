@@ -26,6 +26,7 @@ struct RunOptions {
     std::vector<std::string> expects;
     bool strict = false;                      // unimplemented registers fault
     bool posted_writes = true;
+    unsigned spin_us = 100;                   // busy-poll window of both bridge ends (0: off)
     bool verbose = false;
     std::vector<std::string> qemu_args;       // passed to every instance
 };

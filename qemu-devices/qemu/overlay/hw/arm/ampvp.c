@@ -26,6 +26,7 @@
 #include "qemu/cutils.h"
 #include "qemu/error-report.h"
 #include "qemu/main-loop.h"
+#include "qemu/timer.h"
 #include "qapi/error.h"
 #include "hw/boards.h"
 #include "hw/irq.h"
@@ -65,6 +66,7 @@ struct AmpvpMachineState {
     int async_fd;
     uint32_t seq;
     uint32_t caps;      /* capabilities both ends agreed on */
+    int64_t spin_ns;    /* poll this long for a bus answer before sleeping */
     char core[AMPVP_CORE_NAME_LEN];
 
     ARMv7MState armv7m;
@@ -122,13 +124,33 @@ static void ampvp_send(AmpvpMachineState *m, int fd, uint16_t type, uint16_t fla
     }
 }
 
-/* Receive one message into m->rxbuf and decode it; exits on hub loss. */
-static void ampvp_recv(AmpvpMachineState *m, int fd, ampvp_msg *msg)
+/*
+ * Receive one message into m->rxbuf and decode it; exits on hub loss.
+ * With spin, poll first for up to m->spin_ns: on a virtual machine a host CPU
+ * that went idle takes a very long time to wake (100-200 us measured here,
+ * docs/performance.md), far longer than the hub needs to answer.
+ */
+static ssize_t ampvp_recv_raw(AmpvpMachineState *m, int fd, bool spin)
 {
     ssize_t r;
+    if (spin && m->spin_ns > 0) {
+        int64_t deadline = get_clock() + m->spin_ns;
+        do {
+            r = recv(fd, m->rxbuf, sizeof(m->rxbuf), MSG_DONTWAIT);
+            if (r >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+                return r;
+            }
+        } while (get_clock() < deadline);
+    }
     do {
         r = recv(fd, m->rxbuf, sizeof(m->rxbuf), 0);
     } while (r < 0 && errno == EINTR);
+    return r;
+}
+
+static void ampvp_recv_spin(AmpvpMachineState *m, int fd, ampvp_msg *msg, bool spin)
+{
+    ssize_t r = ampvp_recv_raw(m, fd, spin);
     if (r <= 0) {
         ampvp_fatal(m, "lost the connection to the hub");
     }
@@ -148,9 +170,14 @@ static void ampvp_recv(AmpvpMachineState *m, int fd, ampvp_msg *msg)
     }
 }
 
+static void ampvp_recv(AmpvpMachineState *m, int fd, ampvp_msg *msg)
+{
+    ampvp_recv_spin(m, fd, msg, false);
+}
+
 static void ampvp_expect(AmpvpMachineState *m, int fd, uint16_t type, ampvp_msg *msg)
 {
-    ampvp_recv(m, fd, msg);
+    ampvp_recv_spin(m, fd, msg, fd == m->bus_fd);
     if (msg->hdr.type != type) {
         error_report("ampvp[%s]: expected %s from hub, got %s", m->core,
                      ampvp_msg_name(type), ampvp_msg_name(msg->hdr.type));
@@ -286,6 +313,8 @@ static void ampvp_apply_config(AmpvpMachineState *m, const char *text, bool memo
                 cpu->boot = ampvp_num(m, ln, w[1]);
             } else if (!strcmp(k, "cpuid") && n == 2) {
                 cpu->cpuid = ampvp_num(m, ln, w[1]);
+            } else if (!strcmp(k, "spin-us") && n == 2) {
+                m->spin_ns = ampvp_num(m, ln, w[1]) * 1000;
             } else if (!strcmp(k, "core") && n == 2) {
                 pstrcpy(m->core, sizeof(m->core), w[1]);
             } else if (strcmp(k, "file") && strcmp(k, "alias") && strcmp(k, "bridge")) {
