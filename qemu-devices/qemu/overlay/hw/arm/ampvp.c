@@ -17,7 +17,10 @@
  *     when the hub allows it, which keeps ordering because the channel is
  *     one ordered stream).
  * IRQ messages from the hub arrive on a separate ASYNC channel served by the
- * main loop, so they never queue behind a bus access.
+ * main loop, so they never queue behind a bus access.  On the same channel
+ * the core reports its SEV (TXEV) as EVENT and its sleep state as POWER, and
+ * receives EVENT (RXEV) from the hub; the CPU side of that is our patch
+ * 0002-m-profile-events.patch.
  *
  * Copyright (c) 2026 the ampvp developers.  GPL-2.0-or-later, as QEMU.
  */
@@ -40,6 +43,7 @@
 #include "sysemu/runstate.h"
 #include "qom/object.h"
 
+#include <sched.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
@@ -140,6 +144,12 @@ static ssize_t ampvp_recv_raw(AmpvpMachineState *m, int fd, bool spin)
             if (r >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
                 return r;
             }
+            /*
+             * Two cores and the hub are three busy threads: on a 2-CPU host
+             * a spinner must hand its CPU to whoever can make progress
+             * (usually the hub), or it waits out a whole time slice.
+             */
+            sched_yield();
         } while (get_clock() < deadline);
     }
     do {
@@ -246,6 +256,9 @@ static void ampvp_async_readable(void *opaque)
         qemu_set_irq(qdev_get_gpio_in(DEVICE(&m->armv7m), msg.u.irq.line),
                      msg.u.irq.level);
         break;
+    case AMPVP_MSG_EVENT:
+        arm_m_profile_signal_event(ARM_CPU(first_cpu));
+        break;
     case AMPVP_MSG_CLOCK:
         clock_update_hz(m->sysclk, msg.u.clock.hz);
         clock_update_hz(m->refclk, msg.u.clock.hz / 8);
@@ -255,6 +268,21 @@ static void ampvp_async_readable(void *opaque)
                     m->core, ampvp_msg_name(msg.hdr.type));
         break;
     }
+}
+
+/* ---- CPU hooks (vCPU thread): SEV and sleep go out on the async channel -- */
+
+static void ampvp_txev(void *opaque)
+{
+    AmpvpMachineState *m = opaque;
+    ampvp_send(m, m->async_fd, AMPVP_MSG_EVENT, 0, NULL, 0);
+}
+
+static void ampvp_sleep(void *opaque, int state)
+{
+    AmpvpMachineState *m = opaque;
+    ampvp_power_msg p = { .state = state };
+    ampvp_send(m, m->async_fd, AMPVP_MSG_POWER, 0, &p, sizeof(p));
 }
 
 /* ---- configuration text ---------------------------------------------- */
@@ -378,7 +406,8 @@ static void ampvp_say_hello(AmpvpMachineState *m, int fd, uint32_t channel, ampv
         .magic = AMPVP_PROTO_MAGIC,
         .major = AMPVP_PROTO_VERSION_MAJOR,
         .minor = AMPVP_PROTO_VERSION_MINOR,
-        .caps = AMPVP_CAP_POSTED_WRITES | AMPVP_CAP_CLOCK,
+        .caps = AMPVP_CAP_POSTED_WRITES | AMPVP_CAP_CLOCK | AMPVP_CAP_EVENTS |
+                AMPVP_CAP_POWER,
         .channel = channel,
     };
     ampvp_send(m, fd, AMPVP_MSG_HELLO, 0, &h, sizeof(h));
@@ -439,10 +468,14 @@ static void ampvp_init(MachineState *ms)
     object_property_set_link(OBJECT(&m->armv7m), "memory", OBJECT(get_system_memory()),
                              &error_abort);
     sysbus_realize(SYS_BUS_DEVICE(&m->armv7m), &error_fatal);
+    ARMCPU *armcpu = ARM_CPU(first_cpu);
     if (cpu.cpuid) {
         /* The silicon revision the SoC really has (SCB->CPUID reads MIDR). */
-        ARM_CPU(first_cpu)->midr = cpu.cpuid;
+        armcpu->midr = cpu.cpuid;
     }
+    armcpu->m_txev_hook = ampvp_txev;
+    armcpu->m_sleep_hook = ampvp_sleep;
+    armcpu->m_hook_opaque = m;
 
     /* Registers the reset handler that loads SP and PC from the vector table. */
     armv7m_load_kernel(ARM_CPU(first_cpu), NULL, 0, 0);
