@@ -225,6 +225,29 @@ bool BridgeServer::handle(int fd, Conn &conn, const uint8_t *buf, size_t n, bool
             return true;
         }
         break;
+    case AMPVP_MSG_POWER:
+        if (conn.channel == Channel::Async) {
+            const auto p = static_cast<CorePower>(m.u.power.state);
+            const std::string &core = machine_.cores[c].name;
+            if (p == CorePower::Run) {
+                log().trace("power", core, "wake" + (cs.last_stimulus.empty() ? std::string()
+                                                        : " (after " + cs.last_stimulus + ")"));
+            } else {
+                log().trace("power", core, std::string(p == CorePower::DeepSleep ? "deep sleep" : "sleep") +
+                                               " (WFI/WFE" + (p == CorePower::DeepSleep ? ", SLEEPDEEP=1)" : ")"));
+            }
+            cs.power = p;
+            bus_.core_power(c, p);
+            return true;
+        }
+        break;
+    case AMPVP_MSG_EVENT:
+        if (conn.channel == Channel::Async) {
+            log().trace("power", machine_.cores[c].name, "SEV (TXEV out)");
+            bus_.core_txev(c);
+            return true;
+        }
+        break;
     case AMPVP_MSG_BYE:
         return false;
     case AMPVP_MSG_ERROR:
@@ -246,6 +269,21 @@ void BridgeServer::start(CoreId core)
     }
 }
 
+void BridgeServer::send_event(CoreId core)
+{
+    if (core < 0 || core >= static_cast<CoreId>(cores_.size())) {
+        return;
+    }
+    CoreState &cs = cores_[core];
+    log().trace("irq", machine_.cores[core].name, "event (RXEV)");
+    cs.last_stimulus = "event";
+    if (cs.async_fd >= 0) {
+        reply(cs.async_fd, core, AMPVP_MSG_EVENT, cs.seq++, nullptr, 0);
+    }
+}
+
+CorePower BridgeServer::power(CoreId core) const { return cores_[core].power; }
+
 void BridgeServer::bye(CoreId core)
 {
     if (cores_[core].async_fd >= 0) {
@@ -259,8 +297,11 @@ void BridgeServer::set_irq(CoreId core, unsigned line, bool level)
         return;
     }
     CoreState &cs = cores_[core];
-    log().trace("irq", cs.vtime, machine_.cores[core].name,
+    log().trace("irq", machine_.cores[core].name,
                 std::string(level ? "raise" : "lower") + " IRQ " + std::to_string(line));
+    if (level) {
+        cs.last_stimulus = "IRQ " + std::to_string(line);
+    }
     if (cs.async_fd < 0) {
         return; // core not running (no image): nothing to deliver
     }

@@ -35,6 +35,8 @@ public:
     void start(CoreId core); // leave reset: the start barrier opens
     void bye(CoreId core);   // ask the core to exit
     void set_irq(CoreId core, unsigned line, bool level) override;
+    void send_event(CoreId core) override;
+    CorePower power(CoreId core) const;
 
     // Protocol errors seen (malformed / unexpected messages), for tests.
     unsigned protocol_errors() const { return protocol_errors_; }
@@ -51,6 +53,8 @@ private:
         bool ready = false;
         uint32_t seq = 0;
         uint64_t vtime = 0;
+        CorePower power = CorePower::Run;
+        std::string last_stimulus; // what the hub last sent: the likely wake reason
     };
 
     bool handle(int fd, Conn &conn, const uint8_t *buf, size_t n, bool &sender_waits);

@@ -1,7 +1,11 @@
 #include "bus.h"
 
 #include "log.h"
+#include "models/stm32_hsem.h"
 #include "models/stm32_usart.h"
+#include "models/stm32h7_exti.h"
+#include "models/stm32h7_pwr.h"
+#include "models/stm32h7_rcc.h"
 
 #include <algorithm>
 #include <functional>
@@ -16,6 +20,10 @@ const std::map<std::string, Factory> &registry()
 {
     static const std::map<std::string, Factory> r = {
         {"stm32-usart", [](const std::string &n) { return std::make_unique<Stm32Usart>(n); }},
+        {"stm32-hsem", [](const std::string &n) { return std::make_unique<Stm32Hsem>(n); }},
+        {"stm32h7-exti", [](const std::string &n) { return std::make_unique<Stm32h7Exti>(n); }},
+        {"stm32h7-pwr", [](const std::string &n) { return std::make_unique<Stm32h7Pwr>(n); }},
+        {"stm32h7-rcc", [](const std::string &n) { return std::make_unique<Stm32h7Rcc>(n); }},
     };
     return r;
 }
@@ -47,26 +55,80 @@ std::vector<std::string> model_names()
 Bus::Bus(const MachineDesc &machine, const DeviceContext &ctx, IrqSink *irqs)
     : machine_(machine), ctx_(ctx)
 {
+    std::vector<std::string> core_names;
+    for (const auto &c : machine.cores) {
+        core_names.push_back(c.name);
+    }
     for (const auto &p : machine.peripherals) {
         Device *dev = nullptr;
         if (!p.model.empty()) {
             devices_.push_back(make_model(p.model, p.name));
             dev = devices_.back().get();
             dev->set_context(ctx);
-            for (const auto &[out, per_core] : p.irqs) {
-                IrqLine *line = dev->irq(out);
-                if (!line) {
-                    throw ConfigError(machine.source + ": peripheral " + p.name + ": model " +
-                                      p.model + " has no IRQ output '" + out + "'");
-                }
-                for (const auto &[core, n] : per_core) {
-                    line->connect(irqs, machine.core_index(core), n);
-                }
+            try {
+                dev->configure(p.params, core_names);
+            } catch (const ConfigError &e) {
+                throw ConfigError(machine.source + ": peripheral " + p.name + ": " + e.what());
             }
         }
         map_.push_back({p.base, p.size, dev, &p});
     }
+    // Outputs can target other devices, so connect once all exist.
+    for (const auto &e : map_) {
+        if (!e.dev) {
+            continue;
+        }
+        for (const auto &[out, targets] : e.desc->irqs) {
+            IrqLine *line = e.dev->irq(out);
+            if (!line) {
+                throw ConfigError(machine.source + ": peripheral " + e.desc->name + ": model " +
+                                  e.desc->model + " has no output '" + out + "'");
+            }
+            for (const auto &t : targets) {
+                connect(*line, t, irqs, e.desc->name + "." + out);
+            }
+        }
+    }
+    for (const auto &c : machine.cores) {
+        txev_.push_back(std::make_unique<IrqLine>(c.name + ".txev"));
+        for (const auto &t : c.txev) {
+            connect(*txev_.back(), t, irqs, c.name + ".txev");
+        }
+    }
     std::sort(map_.begin(), map_.end(), [](const Entry &a, const Entry &b) { return a.base < b.base; });
+}
+
+void Bus::connect(IrqLine &line, const SignalTarget &t, IrqSink *irqs, const std::string &what)
+{
+    if (t.is_core) {
+        CoreId c = machine_.core_index(t.target);
+        if (t.event) {
+            line.connect_event(irqs, c);
+        } else {
+            line.connect(irqs, c, t.n);
+        }
+        return;
+    }
+    Device *d = device(t.target);
+    if (!d) {
+        throw ConfigError(machine_.source + ": " + what + " targets " + t.target +
+                          ", which has no model to receive it");
+    }
+    line.connect_input(d, t.n);
+}
+
+void Bus::core_txev(CoreId core)
+{
+    if (core >= 0 && core < (CoreId)txev_.size()) {
+        txev_[core]->pulse();
+    }
+}
+
+void Bus::core_power(CoreId core, CorePower p)
+{
+    for (auto &d : devices_) {
+        d->core_power_changed(core, p);
+    }
 }
 
 const Bus::Entry *Bus::find(uint64_t addr) const
@@ -106,7 +168,7 @@ uint32_t Bus::read(BusAccess &a)
         unmodelled(a, e, false, 0);
     }
     if (log().tracing("bus")) {
-        log().trace("bus", a.time_ns, a.core_name,
+        log().trace("bus", a.core_name,
                     "read" + std::to_string(a.size * 8) + " " + hex(a.addr) + " -> " + hex(v) +
                         (e ? " " + e->desc->name : ""));
     }
@@ -117,7 +179,7 @@ void Bus::write(BusAccess &a, uint32_t value)
 {
     const Entry *e = find(a.addr);
     if (log().tracing("bus")) {
-        log().trace("bus", a.time_ns, a.core_name,
+        log().trace("bus", a.core_name,
                     "write" + std::to_string(a.size * 8) + " " + hex(a.addr) + " <- " + hex(value) +
                         (e ? " " + e->desc->name : ""));
     }

@@ -30,6 +30,11 @@ public:
     Device *device(const std::string &name);
     void reset();
 
+    // A core executed SEV: its TXEV goes where the machine description says.
+    void core_txev(CoreId core);
+    // A core reported a power state: every device is told.
+    void core_power(CoreId core, CorePower p);
+
 private:
     struct Entry {
         uint64_t base, size;
@@ -38,11 +43,13 @@ private:
     };
     const Entry *find(uint64_t addr) const;
     void unmodelled(BusAccess &a, const Entry *e, bool is_write, uint32_t value);
+    void connect(IrqLine &line, const SignalTarget &t, IrqSink *irqs, const std::string &what);
 
     const MachineDesc &machine_;
     DeviceContext ctx_;
     std::vector<std::unique_ptr<Device>> devices_;
     std::vector<Entry> map_; // sorted by base
+    std::vector<std::unique_ptr<IrqLine>> txev_; // per core
 };
 
 } // namespace ampvp

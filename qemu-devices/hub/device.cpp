@@ -2,6 +2,23 @@
 
 namespace ampvp {
 
+void IrqLine::drive(const Target &t, bool level)
+{
+    switch (t.kind) {
+    case Kind::Nvic:
+        t.sink->set_irq(t.core, t.line, level);
+        break;
+    case Kind::Event:
+        if (level) {
+            t.sink->send_event(t.core); // events are edges: the rising one counts
+        }
+        break;
+    case Kind::Input:
+        t.dev->input(t.line, level);
+        break;
+    }
+}
+
 void IrqLine::set(bool level)
 {
     if (level == level_) {
@@ -9,8 +26,27 @@ void IrqLine::set(bool level)
     }
     level_ = level;
     for (const auto &t : targets_) {
-        t.sink->set_irq(t.core, t.line, level);
+        drive(t, level);
     }
+}
+
+void IrqLine::pulse()
+{
+    if (level_) {
+        return; // already high: no new edge
+    }
+    set(true);
+    set(false);
+}
+
+const char *core_power_name(CorePower p)
+{
+    switch (p) {
+    case CorePower::Run: return "run";
+    case CorePower::Sleep: return "sleep";
+    case CorePower::DeepSleep: return "deep-sleep";
+    }
+    return "?";
 }
 
 IrqLine *Device::irq(const std::string &name)

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <utility>
@@ -25,36 +26,59 @@ struct BusAccess {
     bool fault = false;        // set by a model to answer with a bus error
 };
 
-// Something that delivers IRQ levels to a core's NVIC input.
+// What the hub can do to a core: drive an NVIC input, or signal an event
+// (the core's RXEV input: sets its event register, wakes it from WFE).
 class IrqSink {
 public:
     virtual ~IrqSink() = default;
     virtual void set_irq(CoreId core, unsigned line, bool level) = 0;
+    virtual void send_event(CoreId core) = 0;
 };
 
-// A named IRQ output of a device.  It fans out to every (core, NVIC line) the
-// machine description connects it to, and sends only on change.
+class Device;
+
+// A named output of a device.  It fans out to every target the machine
+// description connects it to: a core's NVIC line, a core's event input, or
+// another device's numbered input (HSEM interrupt -> EXTI line 78).  Levels
+// are sent only on change; pulse() is a 0-1-0 edge for event-like outputs.
 class IrqLine {
 public:
     explicit IrqLine(std::string name) : name_(std::move(name)) {}
     const std::string &name() const { return name_; }
     void connect(IrqSink *sink, CoreId core, unsigned line)
     {
-        targets_.push_back({sink, core, line});
+        targets_.push_back({Kind::Nvic, sink, core, line, nullptr});
+    }
+    void connect_event(IrqSink *sink, CoreId core)
+    {
+        targets_.push_back({Kind::Event, sink, core, 0, nullptr});
+    }
+    void connect_input(Device *dev, unsigned input)
+    {
+        targets_.push_back({Kind::Input, nullptr, -1, input, dev});
     }
     void set(bool level);
+    void pulse();
     bool level() const { return level_; }
 
 private:
+    enum class Kind { Nvic, Event, Input };
     struct Target {
+        Kind kind;
         IrqSink *sink;
         CoreId core;
         unsigned line;
+        Device *dev;
     };
+    void drive(const Target &t, bool level);
     std::string name_;
     std::vector<Target> targets_;
     bool level_ = false;
 };
+
+// Power states a core reports (protocol POWER): run, sleep, deep sleep.
+enum class CorePower { Run = 0, Sleep = 1, DeepSleep = 2 };
+const char *core_power_name(CorePower p);
 
 // Where a UART's transmitted characters go (the console multiplexer).
 class CharSink {
@@ -78,6 +102,17 @@ public:
     virtual uint32_t read(BusAccess &a) = 0;
     virtual void write(BusAccess &a, uint32_t value) = 0;
     virtual void reset() {}
+    // A numbered input driven by another device's output or a core's TXEV.
+    virtual void input(unsigned n, bool level) { (void)n; (void)level; }
+    // A core changed power state (every device is told; most ignore it).
+    virtual void core_power_changed(CoreId core, CorePower p) { (void)core; (void)p; }
+    // Per-instance parameters from the machine description ("params").
+    virtual void configure(const std::map<std::string, std::string> &params,
+                           const std::vector<std::string> &core_names)
+    {
+        (void)params;
+        (void)core_names;
+    }
 
     // IRQ outputs by name ("irq" for a device with a single line).
     IrqLine *irq(const std::string &name);

@@ -88,15 +88,16 @@ void Log::unimplemented(const std::string &key, const std::string &msg)
     }
 }
 
-void Log::trace(const char *category, uint64_t time_ns, const std::string &core,
-                const std::string &what)
+void Log::trace(const char *category, const std::string &core, const std::string &what)
 {
     if (!tracing(category)) {
         return;
     }
+    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                        std::chrono::steady_clock::now() - t0_)
+                        .count();
     char t[32];
-    std::snprintf(t, sizeof(t), "%llu.%03llu", (unsigned long long)(time_ns / 1000),
-                  (unsigned long long)(time_ns % 1000));
+    std::snprintf(t, sizeof(t), "%lld.%03lld", (long long)(ns / 1000), (long long)(ns % 1000));
     emit(std::string("[trace] ") + t + " " + core + " " + category + " " + what, true);
 }
 

@@ -6,6 +6,7 @@
 // except trace lines, which go to stdout so they interleave with the console.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <set>
@@ -38,8 +39,9 @@ public:
     void guest_error(const std::string &core, const std::string &msg);
     // Reported once per key for the lifetime of the log (or until clear_once).
     void unimplemented(const std::string &key, const std::string &msg);
-    void trace(const char *category, uint64_t time_ns, const std::string &core,
-               const std::string &what);
+    // "[trace] <host us since start> <core> <category> <what>".  Host time
+    // (not a core's virtual time) so lines of different cores compare.
+    void trace(const char *category, const std::string &core, const std::string &what);
     void clear_once() { once_.clear(); }
 
     unsigned warnings() const { return warnings_; }
@@ -53,6 +55,7 @@ private:
     std::set<std::string> trace_;
     std::set<std::string> once_;
     unsigned warnings_ = 0;
+    std::chrono::steady_clock::time_point t0_ = std::chrono::steady_clock::now();
 };
 
 inline Log &log() { return Log::get(); }

@@ -204,22 +204,19 @@ MachineDesc MachineDesc::parse(const std::string &text, const std::string &sourc
         p.size = e.contains("size") ? r.num(e, "size", w) : 0x400;
         p.model = e.value("model", std::string());
         if (e.contains("irqs")) {
-            for (const auto &[out, per_core] : e["irqs"].items()) {
-                if (!per_core.is_object()) {
-                    r.fail(w + ".irqs." + out, "must map core names to NVIC lines");
+            for (const auto &[out, targets] : e["irqs"].items()) {
+                p.irqs[out] = m.parse_targets(targets, w + ".irqs." + out);
+            }
+        }
+        if (e.contains("params")) {
+            if (!e["params"].is_object()) {
+                r.fail(w + ".params", "must be an object of strings");
+            }
+            for (const auto &[k, v] : e["params"].items()) {
+                if (!v.is_string()) {
+                    r.fail(w + ".params." + k, "must be a string");
                 }
-                for (const auto &[core, line] : per_core.items()) {
-                    int ci = m.core_index(core);
-                    if (ci < 0) {
-                        r.fail(w + ".irqs." + out, "unknown core '" + core + "'");
-                    }
-                    if (!line.is_number_unsigned() || line.get<unsigned>() >= m.cores[ci].num_irq) {
-                        r.fail(w + ".irqs." + out + "." + core,
-                               "must be an NVIC line below num_irq (" +
-                                   std::to_string(m.cores[ci].num_irq) + ")");
-                    }
-                    p.irqs[out][core] = line.get<unsigned>();
-                }
+                p.params[k] = v.get<std::string>();
             }
         }
         bool inside = false;
@@ -236,6 +233,26 @@ MachineDesc MachineDesc::parse(const std::string &text, const std::string &sourc
         }
         m.peripherals.push_back(p);
     }
+    // Targets naming peripherals can only be checked once all are known.
+    auto check_peripheral_targets = [&](const std::vector<SignalTarget> &ts, const std::string &w) {
+        for (const auto &t : ts) {
+            if (!t.is_core && !m.peripheral_named(t.target)) {
+                r.fail(w, "'" + t.target + "' is neither a core nor a peripheral");
+            }
+        }
+    };
+    for (size_t i = 0; i < cores.size(); i++) {
+        std::string w = "cores[" + std::to_string(i) + "]";
+        if (cores[i].contains("txev")) {
+            m.cores[i].txev = m.parse_targets(cores[i]["txev"], w + ".txev");
+            check_peripheral_targets(m.cores[i].txev, w + ".txev");
+        }
+    }
+    for (size_t i = 0; i < m.peripherals.size(); i++) {
+        for (const auto &[out, ts] : m.peripherals[i].irqs) {
+            check_peripheral_targets(ts, "peripherals[" + std::to_string(i) + "].irqs." + out);
+        }
+    }
     // Each core's view must not overlap itself.
     for (CoreId c = 0; c < (CoreId)m.cores.size(); c++) {
         auto v = m.view(c);
@@ -249,6 +266,46 @@ MachineDesc MachineDesc::parse(const std::string &text, const std::string &sourc
         }
     }
     return m;
+}
+
+std::vector<SignalTarget> MachineDesc::parse_targets(const nlohmann::json &j,
+                                                     const std::string &where) const
+{
+    Reader r{source};
+    if (!j.is_object()) {
+        r.fail(where, "must map core or peripheral names to NVIC lines, \"event\" or input numbers");
+    }
+    std::vector<SignalTarget> out;
+    for (const auto &[name, v] : j.items()) {
+        SignalTarget t;
+        t.target = name;
+        int ci = core_index(name);
+        t.is_core = ci >= 0;
+        if (t.is_core && v.is_string() && v.get<std::string>() == "event") {
+            t.event = true;
+        } else if (v.is_number_unsigned()) {
+            t.n = v.get<unsigned>();
+            if (t.is_core && t.n >= cores[ci].num_irq) {
+                r.fail(where + "." + name, "must be an NVIC line below num_irq (" +
+                                               std::to_string(cores[ci].num_irq) + ")");
+            }
+        } else {
+            r.fail(where + "." + name,
+                   t.is_core ? "must be an NVIC line number or \"event\"" : "must be an input number");
+        }
+        out.push_back(t);
+    }
+    return out;
+}
+
+const PeripheralDesc *MachineDesc::peripheral_named(const std::string &n) const
+{
+    for (const auto &p : peripherals) {
+        if (p.name == n) {
+            return &p;
+        }
+    }
+    return nullptr;
 }
 
 int MachineDesc::core_index(const std::string &n) const

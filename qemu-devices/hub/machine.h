@@ -5,6 +5,8 @@
 
 #include "device.h"
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <cstdint>
 #include <map>
 #include <stdexcept>
@@ -17,6 +19,15 @@ struct ConfigError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// Where a device output or a core's TXEV goes: a core (NVIC line, or its
+// event input), or a numbered input of another peripheral.
+struct SignalTarget {
+    std::string target; // core or peripheral name
+    bool is_core = false;
+    bool event = false; // core target: its RXEV rather than an NVIC line
+    unsigned n = 0;     // NVIC line or device input
+};
+
 struct CoreDesc {
     std::string name; // "cm7"
     std::string cpu;  // QEMU CPU model: "cortex-m7"
@@ -24,6 +35,7 @@ struct CoreDesc {
     uint64_t clock_hz = 0;
     uint64_t boot = 0;  // address of the reset vector table
     uint32_t cpuid = 0; // SCB->CPUID to show (0: QEMU's default for the CPU model)
+    std::vector<SignalTarget> txev; // where this core's SEV goes
 };
 
 struct AliasDesc {
@@ -48,8 +60,9 @@ struct PeripheralDesc {
     std::string name;  // "USART3"
     uint64_t base = 0, size = 0;
     std::string model; // empty: known by name only (accesses are "unimplemented")
-    // IRQ output name -> core name -> NVIC line.
-    std::map<std::string, std::map<std::string, unsigned>> irqs;
+    // Output name -> targets.
+    std::map<std::string, std::vector<SignalTarget>> irqs;
+    std::map<std::string, std::string> params; // model parameters
 };
 
 // One range of a core's address space backed by a memory.
@@ -74,6 +87,8 @@ struct MachineDesc {
     static MachineDesc parse(const std::string &json_text, const std::string &source);
 
     int core_index(const std::string &name) const; // -1 if unknown
+    const PeripheralDesc *peripheral_named(const std::string &name) const;
+    std::vector<SignalTarget> parse_targets(const nlohmann::json &j, const std::string &where) const;
     bool sees(CoreId core, const MemoryDesc &m) const;
     std::vector<Mapping> view(CoreId core) const;
     const PeripheralDesc *peripheral_at(uint64_t addr) const;

@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <memory>
 #include <regex>
+#include <sched.h>
 #include <sys/epoll.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
@@ -141,6 +142,12 @@ public:
     {
         if (bridge_) {
             bridge_->set_irq(core, line, level);
+        }
+    }
+    void send_event(CoreId core) override
+    {
+        if (bridge_) {
+            bridge_->send_event(core);
         }
     }
 
@@ -490,6 +497,9 @@ int Runner::loop()
         int n = epoll_wait(epfd_, evs, 16, wait_ms);
         if (n < 0 && errno != EINTR) {
             throw std::runtime_error(std::string("epoll_wait: ") + std::strerror(errno));
+        }
+        if (n == 0 && wait_ms == 0) {
+            sched_yield(); // spinning: let a core that can make progress run
         }
         for (int i = 0; i < n; i++) {
             const int fd = evs[i].data.fd;

@@ -15,6 +15,8 @@ namespace {
 struct NullIrqs : IrqSink {
     std::vector<std::tuple<CoreId, unsigned, bool>> seen;
     void set_irq(CoreId c, unsigned l, bool v) override { seen.emplace_back(c, l, v); }
+    void send_event(CoreId c) override { events.push_back(c); }
+    std::vector<CoreId> events;
 };
 
 struct BusTest : ::testing::Test {
@@ -52,11 +54,11 @@ TEST_F(BusTest, WriteReachesTheModel)
 
 TEST_F(BusTest, KnownPeripheralWithoutModelIsRazWiAndNamed)
 {
-    auto a = acc(0x580244E0); // RCC_AHB4ENR
-    bus->write(a, 1u << 25);
-    auto b = acc(0x580244E0);
+    auto a = acc(0x40004C0C); // UART4_BRR
+    bus->write(a, 0x22C);
+    auto b = acc(0x40004C0C);
     EXPECT_EQ(bus->read(b), 0u);
-    EXPECT_TRUE(cap.has("cm7 write of 0x02000000 to RCC+0x0e0 (0x580244e0): peripheral RCC is not modelled"));
+    EXPECT_TRUE(cap.has("cm7 write of 0x0000022c to UART4+0x00c (0x40004c0c): peripheral UART4 is not modelled"));
 }
 
 TEST_F(BusTest, UnmappedAddressIsReportedOncePerRegisterAndCore)
@@ -74,7 +76,7 @@ TEST_F(BusTest, StrictModeTurnsUnmodelledAccessesIntoBusErrors)
 {
     ctx.strict = true;
     bus = std::make_unique<Bus>(m, ctx, &irqs);
-    auto a = acc(0x58024400);
+    auto a = acc(0x40004C00);
     bus->read(a);
     EXPECT_TRUE(a.fault);
     auto b = acc(0x4000481C);
@@ -91,6 +93,51 @@ TEST_F(BusTest, Usart3IrqFansOutToBothCoresLine39)
     EXPECT_EQ(std::get<1>(irqs.seen[0]), 39u);
     EXPECT_EQ(std::get<1>(irqs.seen[1]), 39u);
     EXPECT_NE(std::get<0>(irqs.seen[0]), std::get<0>(irqs.seen[1]));
+}
+
+// Wiring from machine/stm32h745.json: freeing a semaphore the CM4 listens to
+// raises HSEM2 (IRQ 126) on the CM4 and, through EXTI line 78 with C2EMR3
+// bit 14 set (as ST's SystemInit does), an event that wakes it from Stop.
+TEST_F(BusTest, HsemReleaseReachesTheCm4AsIrq126AndLine78Event)
+{
+    auto w = [&](uint64_t addr, uint32_t v, const char *core) {
+        auto a = acc(addr, core);
+        bus->write(a, v);
+    };
+    w(0x580000E4, 1u << 14, "cm7");   // EXTI_C2EMR3: line 78 event for CPU2
+    w(0x58026510, 1u << 0, "cm4");    // HSEM_C2IER: semaphore 0
+    auto r = acc(0x58026480, "cm7");  // HSEM_RLR0: 1-step lock by the CM7
+    EXPECT_EQ(bus->read(r), 0x80000300u);
+    w(0x58026400, 0x00000300, "cm7"); // HSEM_R0: release
+    EXPECT_EQ(irqs.seen.back(), std::make_tuple(m.core_index("cm4"), 126u, true));
+    EXPECT_EQ(irqs.events, std::vector<CoreId>{m.core_index("cm4")});
+}
+
+// The CM7's SEV reaches the CM4 (EXTI line 80) only with C2EMR3 bit 16.
+TEST_F(BusTest, SevOfTheCm7ReachesTheCm4ThroughExtiLine80)
+{
+    bus->core_txev(m.core_index("cm7"));
+    EXPECT_TRUE(irqs.events.empty());
+    auto a = acc(0x580000E4, "cm4");
+    bus->write(a, 1u << 16);
+    bus->core_txev(m.core_index("cm7"));
+    EXPECT_EQ(irqs.events, std::vector<CoreId>{m.core_index("cm4")});
+    bus->core_txev(m.core_index("cm4")); // line 79 towards the CM7: masked
+    EXPECT_EQ(irqs.events.size(), 1u);
+}
+
+// D2CKRDY (RCC_CR bit 15) follows the CM4's reported power state.
+TEST_F(BusTest, D2ckrdyFollowsTheCm4PowerReports)
+{
+    auto rd = [&]() {
+        auto a = acc(0x58024400, "cm7");
+        return bus->read(a);
+    };
+    EXPECT_TRUE(rd() & (1u << 15));
+    bus->core_power(m.core_index("cm4"), CorePower::DeepSleep);
+    EXPECT_FALSE(rd() & (1u << 15));
+    bus->core_power(m.core_index("cm4"), CorePower::Run);
+    EXPECT_TRUE(rd() & (1u << 15));
 }
 
 TEST(BusModels, UnknownModelIsAConfigError)

@@ -22,6 +22,7 @@ struct Chars : CharSink {
 struct Irqs : IrqSink {
     int level = -1;
     void set_irq(CoreId, unsigned, bool l) override { level = l; }
+    void send_event(CoreId) override {}
 };
 
 enum : uint32_t { CR1 = 0x00, CR3 = 0x08, BRR = 0x0C, RQR = 0x18, ISR = 0x1C, ICR = 0x20, RDR = 0x24, TDR = 0x28 };

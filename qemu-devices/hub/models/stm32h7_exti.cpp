@@ -1,0 +1,159 @@
+#include "stm32h7_exti.h"
+
+#include "../log.h"
+
+namespace ampvp {
+
+namespace {
+// Direct lines with an interrupt output of their own (the SEV lines).
+const unsigned kDirectIrqLines[] = {79, 80};
+const char *kGroups[7] = {"exti0", "exti1", "exti2", "exti3", "exti4", "exti9_5", "exti15_10"};
+int group_of(unsigned line)
+{
+    return line < 5 ? static_cast<int>(line) : line < 10 ? 5 : line < 16 ? 6 : -1;
+}
+} // namespace
+
+Stm32h7Exti::Stm32h7Exti(const std::string &name) : RegisterDevice(name)
+{
+    for (int cpu = 0; cpu < 2; cpu++) {
+        const std::string c = "c" + std::to_string(cpu + 1);
+        event_[cpu] = &add_irq(c + ".event");
+        for (int g = 0; g < 7; g++) {
+            grouped_[cpu][g] = &add_irq(c + "." + kGroups[g]);
+        }
+        for (unsigned l : kDirectIrqLines) {
+            direct_[cpu][l] = &add_irq(c + ".line" + std::to_string(l));
+        }
+    }
+    auto &r = regs_;
+    for (unsigned k = 0; k < 3; k++) {
+        const std::string x = std::to_string(k + 1);
+        const uint32_t base = 0x20 * k;
+        if (k == 0) {
+            r.reg("RTSR1", base + 0x00, 0).field("TR", 0, 22, Acc::RW);
+            r.reg("FTSR1", base + 0x04, 0).field("TR", 0, 22, Acc::RW);
+            r.reg("SWIER1", base + 0x08, 0)
+                .field("SWI", 0, 22, Acc::WO)
+                .post_write([this](BusAccess &, uint32_t, uint32_t now, uint32_t) {
+                    regs_["SWIER1"].value = 0;
+                    for (unsigned l = 0; l < 22; l++) {
+                        if (now & (1u << l)) {
+                            trigger(l, "software trigger (SWIER1)");
+                        }
+                    }
+                });
+        } else {
+            r.reg("RTSR" + x, base + 0x00, 0).unimpl("TR", 0, 32);
+            r.reg("FTSR" + x, base + 0x04, 0).unimpl("TR", 0, 32);
+            r.reg("SWIER" + x, base + 0x08, 0).unimpl("SWI", 0, 32, Acc::WO);
+        }
+        r.reg("D3PMR" + x, base + 0x0C, 0).unimpl("MR", 0, 32);
+        r.reg("D3PCR" + x + "L", base + 0x10, 0).unimpl("PCS", 0, 32);
+        r.reg("D3PCR" + x + "H", base + 0x14, 0).unimpl("PCS", 0, 32);
+    }
+    // RM0399 reset values: CPU1 has the direct lines unmasked; CPU2 nothing.
+    static const uint32_t imr_reset[2][3] = {{0xFFC00000, 0x000BFFFF, 0x01EBFFFF}, {0, 0, 0}};
+    for (int cpu = 0; cpu < 2; cpu++) {
+        const std::string c = "C" + std::to_string(cpu + 1);
+        for (unsigned k = 0; k < 3; k++) {
+            const std::string x = std::to_string(k + 1);
+            const uint32_t base = (cpu == 0 ? 0x80 : 0xC0) + 0x10 * k;
+            r.reg(c + "IMR" + x, base + 0x0, imr_reset[cpu][k]).field("IM", 0, 32, Acc::RW);
+            r.reg(c + "EMR" + x, base + 0x4, 0).field("EM", 0, 32, Acc::RW);
+            r.reg(c + "PR" + x, base + 0x8, 0).field("PR", 0, 32, Acc::W1C);
+        }
+    }
+}
+
+void Stm32h7Exti::configure(const std::map<std::string, std::string> &params,
+                            const std::vector<std::string> &)
+{
+    for (int cpu = 0; cpu < 2; cpu++) {
+        auto it = params.find("cpu" + std::to_string(cpu + 1));
+        if (it != params.end()) {
+            cpu_name_[cpu] = it->second;
+        }
+    }
+}
+
+void Stm32h7Exti::reset()
+{
+    RegisterDevice::reset();
+    level_ = {};
+}
+
+Register &Stm32h7Exti::cpu_reg(int cpu, const char *kind, unsigned reg)
+{
+    return regs_["C" + std::to_string(cpu + 1) + kind + std::to_string(reg + 1)];
+}
+
+void Stm32h7Exti::trigger(unsigned line, const char *why)
+{
+    const unsigned reg = line / 32;
+    const uint32_t bit = 1u << (line % 32);
+    for (int cpu = 0; cpu < 2; cpu++) {
+        const std::string &who = cpu_name_[cpu];
+        if (cpu_reg(cpu, "IMR", reg).value & bit) {
+            cpu_reg(cpu, "PR", reg).value |= bit;
+            log().trace("exti", who, "line " + std::to_string(line) + " interrupt pending (" + why + ")");
+        }
+        if (cpu_reg(cpu, "EMR", reg).value & bit) {
+            log().trace("exti", who, "line " + std::to_string(line) + " event (" + why + ")");
+            event_[cpu]->pulse();
+        }
+    }
+    update_irq();
+}
+
+void Stm32h7Exti::direct_edge(unsigned line)
+{
+    const unsigned reg = line / 32;
+    const uint32_t bit = 1u << (line % 32);
+    for (int cpu = 0; cpu < 2; cpu++) {
+        const std::string &who = cpu_name_[cpu];
+        if (cpu_reg(cpu, "EMR", reg).value & bit) {
+            log().trace("exti", who, "line " + std::to_string(line) + " event");
+            event_[cpu]->pulse();
+        }
+        auto it = direct_[cpu].find(line);
+        if (it != direct_[cpu].end() && (cpu_reg(cpu, "IMR", reg).value & bit)) {
+            log().trace("exti", who, "line " + std::to_string(line) + " interrupt");
+            it->second->pulse();
+        }
+    }
+}
+
+void Stm32h7Exti::input(unsigned line, bool level)
+{
+    if (line >= LINES || level_[line] == level) {
+        return;
+    }
+    level_[line] = level;
+    if (configurable(line)) {
+        const uint32_t bit = 1u << line;
+        if ((level && (regs_["RTSR1"].value & bit)) || (!level && (regs_["FTSR1"].value & bit))) {
+            trigger(line, level ? "rising edge" : "falling edge");
+        }
+    } else if (level) {
+        direct_edge(line);
+    }
+}
+
+void Stm32h7Exti::update_irq()
+{
+    for (int cpu = 0; cpu < 2; cpu++) {
+        const uint32_t active = cpu_reg(cpu, "PR", 0).value & cpu_reg(cpu, "IMR", 0).value;
+        uint32_t groups[7] = {};
+        for (unsigned l = 0; l < 16; l++) {
+            if (active & (1u << l)) {
+                groups[group_of(l)] = 1;
+            }
+        }
+        for (int g = 0; g < 7; g++) {
+            grouped_[cpu][g]->set(groups[g]);
+        }
+    }
+}
+
+} // namespace ampvp

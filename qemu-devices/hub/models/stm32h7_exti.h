@@ -1,0 +1,59 @@
+// STM32H7 dual-core extended interrupt and event controller EXTI (RM0399
+// Rev 4, chapter "Extended interrupt and event controller (EXTI)").
+//
+// Modelled: RTSR/FTSR/SWIER for the configurable lines 0-21, per-CPU masks
+// C1IMRx/C1EMRx (CPU1) and C2IMRx/C2EMRx (CPU2) and pending registers
+// C1PRx/C2PRx (write 1 to clear) for all three line registers.
+//  - A configurable line triggers on an enabled edge of its input or on a
+//    write of 1 to its SWIER bit (every such write triggers again; SWIER
+//    reads 0).  For each CPU: IMR set -> its PR bit is set, and its interrupt
+//    output is PR & IMR; EMR set -> an event pulse to that CPU.
+//  - A direct line (every other line) follows its input: a rising edge with
+//    EMR set is an event pulse to that CPU, and with IMR set a pulse on that
+//    CPU's interrupt output for the line (no pending register).
+//  - Dual-core direct lines (RM0399 EXTI event input mapping, ST HAL line
+//    targets): 77 HSEM interrupt 1 (CPU1), 78 HSEM interrupt 2 (CPU2),
+//    79 CPU2's SEV towards CPU1, 80 CPU1's SEV towards CPU2.
+// Outputs: "c1.event"/"c2.event" (CPU event, RXEV); per CPU interrupt
+// outputs "cN.exti0".."cN.exti4", "cN.exti9_5", "cN.exti15_10" (configurable
+// lines 0-15, grouped as the NVIC vectors are) and "cN.line<L>" for direct
+// line L.  Inputs: input L is line L.
+// Not modelled (stored, logged once when set): the D3 domain pending
+// mask/clear registers D3PMRx/D3PCRx (autonomous mode), configurable lines
+// above 21.
+#pragma once
+
+#include "../regs.h"
+
+#include <array>
+
+namespace ampvp {
+
+class Stm32h7Exti : public RegisterDevice {
+public:
+    static constexpr unsigned LINES = 96;
+    static constexpr uint32_t CONFIGURABLE1 = 0x003FFFFF; // lines 0-21
+
+    explicit Stm32h7Exti(const std::string &name);
+    void input(unsigned line, bool level) override;
+    void reset() override;
+    void configure(const std::map<std::string, std::string> &params,
+                   const std::vector<std::string> &core_names) override;
+    static bool configurable(unsigned line) { return line < 22; }
+
+protected:
+    void update_irq() override;
+
+private:
+    void trigger(unsigned line, const char *why);
+    void direct_edge(unsigned line);
+    Register &cpu_reg(int cpu, const char *kind, unsigned reg);
+
+    std::array<bool, LINES> level_{};
+    IrqLine *event_[2];
+    IrqLine *grouped_[2][7];          // exti0..exti4, exti9_5, exti15_10
+    std::map<unsigned, IrqLine *> direct_[2];
+    std::string cpu_name_[2] = {"cpu1", "cpu2"};
+};
+
+} // namespace ampvp

@@ -1,0 +1,136 @@
+#include "stm32h7_pwr.h"
+
+#include "../log.h"
+#include "../machine.h"
+
+namespace ampvp {
+
+namespace {
+enum : uint32_t {
+    PDDS_D2 = 1u << 1, PDDS_D3 = 1u << 2, STOPF = 1u << 5, SBF = 1u << 6, SBF_D1 = 1u << 7,
+    SBF_D2 = 1u << 8, CSSF = 1u << 9,
+};
+
+void cpu_cr(Register &r)
+{
+    r.field("PDDS_D1", 0, 1, Acc::RW)
+        .field("PDDS_D2", 1, 1, Acc::RW)
+        .field("PDDS_D3", 2, 1, Acc::RW)
+        .field("HOLDF", 4, 1, Acc::RO)
+        .field("STOPF", 5, 1, Acc::RO)
+        .field("SBF", 6, 1, Acc::RO)
+        .field("SBF_D1", 7, 1, Acc::RO)
+        .field("SBF_D2", 8, 1, Acc::RO)
+        .field("CSSF", 9, 1, Acc::WO)
+        .unimpl("HOLD", 10, 1)
+        .unimpl("RUN_D3", 11, 1);
+}
+} // namespace
+
+Stm32h7Pwr::Stm32h7Pwr(const std::string &name) : RegisterDevice(name)
+{
+    auto &r = regs_;
+    r.reg("CR1", 0x00, 0xF000C000)
+        .field("LPDS", 0, 1, Acc::RW)
+        .unimpl("PVDE", 4, 1)
+        .field("PLS", 5, 3, Acc::RW)
+        .field("DBP", 8, 1, Acc::RW)
+        .field("FLPS", 9, 1, Acc::RW)
+        .field("SVOS", 14, 2, Acc::RW)
+        .unimpl("AVDEN", 16, 1)
+        .field("ALS", 17, 2, Acc::RW)
+        .field("RES31_28", 28, 4, Acc::RO); // reserved, read as 1 (reset value)
+    r.reg("CSR1", 0x04, 0x00004000)
+        .field("PVDO", 4, 1, Acc::RO)
+        .field("ACTVOSRDY", 13, 1, Acc::RO)
+        .field("ACTVOS", 14, 2, Acc::RO)
+        .field("AVDO", 16, 1, Acc::RO)
+        .on_read([this](BusAccess &, uint32_t v) {
+            // Voltage scaling is instant: ready, at the scale D3CR asks for.
+            return (v & ~0xC000u) | (1u << 13) | (regs_["D3CR"].value & 0xC000u);
+        });
+    r.reg("CR2", 0x08, 0)
+        .unimpl("BREN", 0, 1)
+        .unimpl("MONEN", 4, 1)
+        .field("BRRDY", 16, 1, Acc::RO)
+        .field("VBATL", 20, 1, Acc::RO)
+        .field("VBATH", 21, 1, Acc::RO)
+        .field("TEMPL", 22, 1, Acc::RO)
+        .field("TEMPH", 23, 1, Acc::RO);
+    // RM0399: CR3 reset value 0x0000 0046 (LDOEN, SDEN, SDLEVEL=01).
+    r.reg("CR3", 0x0C, 0x00000046)
+        .field("BYPASS", 0, 1, Acc::RW)
+        .field("LDOEN", 1, 1, Acc::RW)
+        .field("SDEN", 2, 1, Acc::RW)
+        .field("SDEXTHP", 3, 1, Acc::RW)
+        .field("SDLEVEL", 4, 2, Acc::RW)
+        .unimpl("VBE", 8, 1)
+        .unimpl("VBRS", 9, 1)
+        .field("SMPSEXTRDY", 16, 1, Acc::RO)
+        .unimpl("USB33DEN", 24, 1)
+        .unimpl("USBREGEN", 25, 1)
+        .field("USB33RDY", 26, 1, Acc::RO);
+    for (const char *n : {"CPUCR", "CPU2CR"}) {
+        Register &cr = r.reg(n, std::string(n) == "CPUCR" ? 0x10 : 0x14, 0);
+        cpu_cr(cr);
+        cr.post_write([&cr](BusAccess &, uint32_t, uint32_t now, uint32_t) {
+            if (now & CSSF) { // clear the stop/standby flags; CSSF reads 0
+                cr.value &= ~(STOPF | SBF | SBF_D1 | SBF_D2 | CSSF);
+            }
+        });
+    }
+    // RM0399: D3CR reset value 0x0000 4000 (VOS = scale 3).
+    r.reg("D3CR", 0x18, 0x00004000)
+        .field("VOSRDY", 13, 1, Acc::RO)
+        .field("VOS", 14, 2, Acc::RW);
+    r.reg("WKUPCR", 0x20, 0).unimpl("WKUPC", 0, 6);
+    r.reg("WKUPFR", 0x24, 0).field("WKUPF", 0, 6, Acc::RO);
+    r.reg("WKUPEPR", 0x28, 0)
+        .unimpl("WKUPEN", 0, 6)
+        .unimpl("WKUPP", 8, 6)
+        .unimpl("WKUPPUPD", 16, 12);
+    // VOSRDY: ready at once, whatever the scale.
+    r["D3CR"].on_read([](BusAccess &, uint32_t v) { return v | (1u << 13); });
+}
+
+void Stm32h7Pwr::configure(const std::map<std::string, std::string> &params,
+                           const std::vector<std::string> &core_names)
+{
+    for (int cpu = 0; cpu < 2; cpu++) {
+        auto it = params.find("cpu" + std::to_string(cpu + 1));
+        if (it == params.end()) {
+            throw ConfigError("needs params \"cpu" + std::to_string(cpu + 1) + "\" (a core name)");
+        }
+        for (size_t c = 0; c < core_names.size(); c++) {
+            if (core_names[c] == it->second) {
+                cpu_[cpu] = static_cast<CoreId>(c);
+            }
+        }
+    }
+}
+
+void Stm32h7Pwr::core_power_changed(CoreId core, CorePower p)
+{
+    int cpu = core == cpu_[0] ? 0 : core == cpu_[1] ? 1 : -1;
+    if (cpu < 0) {
+        return;
+    }
+    power_[cpu] = p;
+    if (p != CorePower::DeepSleep) {
+        return;
+    }
+    Register &mine = regs_[cpu == 0 ? "CPUCR" : "CPU2CR"];
+    if (cpu == 1 && (mine.value & PDDS_D2)) {
+        regs_["CPUCR"].value |= SBF_D2;
+        regs_["CPU2CR"].value |= SBF_D2;
+        log().unimplemented(name() + ".D2STANDBY",
+                            "D2 domain Standby entered: the reset it causes on wake-up is not modelled");
+    }
+    if (power_[0] == CorePower::DeepSleep && power_[1] == CorePower::DeepSleep &&
+        !(mine.value & PDDS_D3)) {
+        regs_["CPUCR"].value |= STOPF;
+        regs_["CPU2CR"].value |= STOPF;
+    }
+}
+
+} // namespace ampvp

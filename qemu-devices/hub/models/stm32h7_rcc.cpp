@@ -1,0 +1,161 @@
+#include "stm32h7_rcc.h"
+
+#include "../log.h"
+#include "../machine.h"
+
+namespace ampvp {
+
+namespace {
+// Enable bit -> ready bit pairs in RCC_CR (RM0399): HSION/HSIRDY, CSION/CSIRDY,
+// HSI48ON/HSI48RDY, HSEON/HSERDY, PLLxON/PLLxRDY.
+const struct { unsigned on, rdy; } kReady[] = {{0, 2}, {7, 8}, {12, 13}, {16, 17}, {24, 25}, {26, 27}, {28, 29}};
+
+// Registers that only store what is written (one field each), with their
+// RM0399 offsets and reset values.
+const struct { const char *name; uint32_t off; uint32_t reset; } kStored[] = {
+    {"HSICFGR", 0x004, 0x40000000}, {"CRRCR", 0x008, 0}, {"CSICFGR", 0x00C, 0x20000000},
+    {"D1CFGR", 0x018, 0}, {"D2CFGR", 0x01C, 0}, {"D3CFGR", 0x020, 0},
+    {"PLLCKSELR", 0x028, 0x02020200}, {"PLLCFGR", 0x02C, 0x01FF0000},
+    {"PLL1DIVR", 0x030, 0x01010280}, {"PLL1FRACR", 0x034, 0}, {"PLL2DIVR", 0x038, 0x01010280},
+    {"PLL2FRACR", 0x03C, 0}, {"PLL3DIVR", 0x040, 0x01010280}, {"PLL3FRACR", 0x044, 0},
+    {"D1CCIPR", 0x04C, 0}, {"D2CCIP1R", 0x050, 0}, {"D2CCIP2R", 0x054, 0}, {"D3CCIPR", 0x058, 0},
+    {"BDCR", 0x070, 0}, {"CSR", 0x074, 0},
+    {"AHB3RSTR", 0x07C, 0}, {"AHB1RSTR", 0x080, 0}, {"AHB2RSTR", 0x084, 0}, {"AHB4RSTR", 0x088, 0},
+    {"APB3RSTR", 0x08C, 0}, {"APB1LRSTR", 0x090, 0}, {"APB1HRSTR", 0x094, 0}, {"APB2RSTR", 0x098, 0},
+    {"APB4RSTR", 0x09C, 0}, {"GCR", 0x0A0, 0}, {"D3AMR", 0x0A8, 0},
+    // Shared view of the enables (RM0399: the same bits as the bank of the
+    // core that accesses them; stored once here).
+    {"AHB3ENR", 0x0D4, 0}, {"AHB1ENR", 0x0D8, 0}, {"AHB2ENR", 0x0DC, 0}, {"AHB4ENR", 0x0E0, 0},
+    {"APB3ENR", 0x0E4, 0}, {"APB1LENR", 0x0E8, 0}, {"APB1HENR", 0x0EC, 0}, {"APB2ENR", 0x0F0, 0},
+    {"APB4ENR", 0x0F4, 0},
+    {"AHB3LPENR", 0x0FC, 0}, {"AHB1LPENR", 0x100, 0}, {"AHB2LPENR", 0x104, 0},
+    {"AHB4LPENR", 0x108, 0}, {"APB3LPENR", 0x10C, 0}, {"APB1LLPENR", 0x110, 0},
+    {"APB1HLPENR", 0x114, 0}, {"APB2LPENR", 0x118, 0}, {"APB4LPENR", 0x11C, 0},
+};
+} // namespace
+
+Stm32h7Rcc::Stm32h7Rcc(const std::string &name) : RegisterDevice(name)
+{
+    auto &r = regs_;
+    // RM0399 RCC_CR reset value 0x0000 0025 (HSION, HSIRDY, HSIDIVF); the
+    // domain-ready flags are computed from the cores' power states.
+    r.reg("CR", 0x000, 0x00000025)
+        .field("HSION", 0, 1, Acc::RW)
+        .field("HSIKERON", 1, 1, Acc::RW)
+        .field("HSIRDY", 2, 1, Acc::RO)
+        .field("HSIDIV", 3, 2, Acc::RW)
+        .field("HSIDIVF", 5, 1, Acc::RO)
+        .field("CSION", 7, 1, Acc::RW)
+        .field("CSIRDY", 8, 1, Acc::RO)
+        .field("CSIKERON", 9, 1, Acc::RW)
+        .field("HSI48ON", 12, 1, Acc::RW)
+        .field("HSI48RDY", 13, 1, Acc::RO)
+        .field("D1CKRDY", 14, 1, Acc::RO)
+        .field("D2CKRDY", 15, 1, Acc::RO)
+        .field("HSEON", 16, 1, Acc::RW)
+        .field("HSERDY", 17, 1, Acc::RO)
+        .field("HSEBYP", 18, 1, Acc::RW)
+        .unimpl("HSECSSON", 19, 1)
+        .field("PLL1ON", 24, 1, Acc::RW)
+        .field("PLL1RDY", 25, 1, Acc::RO)
+        .field("PLL2ON", 26, 1, Acc::RW)
+        .field("PLL2RDY", 27, 1, Acc::RO)
+        .field("PLL3ON", 28, 1, Acc::RW)
+        .field("PLL3RDY", 29, 1, Acc::RO)
+        .on_read([this](BusAccess &, uint32_t v) { return cr_view(v); });
+    r.reg("CFGR", 0x010, 0)
+        .field("SW", 0, 3, Acc::RW)
+        .field("SWS", 3, 3, Acc::RO)
+        .field("STOPWUCK", 6, 1, Acc::RW)
+        .field("STOPKERWUCK", 7, 1, Acc::RW)
+        .field("RTCPRE", 8, 6, Acc::RW)
+        .field("HRTIMSEL", 14, 1, Acc::RW)
+        .field("TIMPRE", 15, 1, Acc::RW)
+        .field("MCO1PRE", 18, 4, Acc::RW)
+        .field("MCO1", 22, 3, Acc::RW)
+        .field("MCO2PRE", 25, 4, Acc::RW)
+        .field("MCO2", 29, 3, Acc::RW)
+        .post_write([this](BusAccess &, uint32_t, uint32_t now, uint32_t) {
+            // The switch completes at once: SWS reports the selected source.
+            regs_["CFGR"].value = (now & ~0x38u) | ((now & 0x7u) << 3);
+        });
+    for (const auto &s : kStored) {
+        r.reg(s.name, s.off, s.reset).field("VALUE", 0, 32, Acc::RW);
+    }
+    r.reg("CIER", 0x060, 0).unimpl("IE", 0, 32);
+    r.reg("CIFR", 0x064, 0).field("IF", 0, 32, Acc::RO);
+    r.reg("CICR", 0x068, 0).field("IC", 0, 32, Acc::WO);
+    // RM0399 RSR after a power-on reset: D1RSTF (19), D2RSTF (20), BORRSTF
+    // (21), PINRSTF (22) and PORRSTF (23) set; writing RMVF (16) clears them.
+    const uint32_t por_flags = 0x00F80000;
+    for (const auto &bank : {std::make_pair("RSR", 0x0D0u), std::make_pair("C1_RSR", 0x130u),
+                             std::make_pair("C2_RSR", 0x190u)}) {
+        Register &rsr = r.reg(bank.first, bank.second, por_flags);
+        rsr.field("RMVF", 16, 1, Acc::RW).field("FLAGS", 17, 15, Acc::RO);
+        rsr.post_write([&rsr](BusAccess &, uint32_t, uint32_t now, uint32_t) {
+            if (now & (1u << 16)) {
+                rsr.value &= ~0xFFFE0000u; // RMVF clears every reset flag
+            }
+        });
+    }
+    // Per-core banks of the enable registers (RM0399: RCC_C1_* at 0x130,
+    // RCC_C2_* at 0x190; same layout as the shared view at 0x0D0).
+    for (const auto &bank : {std::make_pair("C1_", 0x130u), std::make_pair("C2_", 0x190u)}) {
+        static const struct { const char *n; uint32_t off; } kBank[] = {
+            {"AHB3ENR", 0x04}, {"AHB1ENR", 0x08}, {"AHB2ENR", 0x0C}, {"AHB4ENR", 0x10},
+            {"APB3ENR", 0x14}, {"APB1LENR", 0x18}, {"APB1HENR", 0x1C}, {"APB2ENR", 0x20},
+            {"APB4ENR", 0x24}, {"AHB3LPENR", 0x2C}, {"AHB1LPENR", 0x30}, {"AHB2LPENR", 0x34},
+            {"AHB4LPENR", 0x38}, {"APB3LPENR", 0x3C}, {"APB1LLPENR", 0x40}, {"APB1HLPENR", 0x44},
+            {"APB2LPENR", 0x48}, {"APB4LPENR", 0x4C},
+        };
+        for (const auto &e : kBank) {
+            r.reg(std::string(bank.first) + e.n, bank.second + e.off, 0).field("VALUE", 0, 32, Acc::RW);
+        }
+    }
+}
+
+void Stm32h7Rcc::configure(const std::map<std::string, std::string> &params,
+                           const std::vector<std::string> &core_names)
+{
+    for (auto [key, slot] : {std::make_pair("d1_core", &d1_core_), std::make_pair("d2_core", &d2_core_)}) {
+        auto it = params.find(key);
+        if (it == params.end()) {
+            throw ConfigError(std::string("needs params \"") + key + "\" (a core name)");
+        }
+        for (size_t c = 0; c < core_names.size(); c++) {
+            if (core_names[c] == it->second) {
+                *slot = static_cast<CoreId>(c);
+            }
+        }
+    }
+}
+
+uint32_t Stm32h7Rcc::cr_view(uint32_t v) const
+{
+    for (const auto &p : kReady) {
+        v = (v & ~(1u << p.rdy)) | (((v >> p.on) & 1u) << p.rdy);
+    }
+    v &= ~(CR_D1CKRDY | CR_D2CKRDY);
+    if (!d1_stopped_) {
+        v |= CR_D1CKRDY;
+    }
+    if (!d2_stopped_) {
+        v |= CR_D2CKRDY;
+    }
+    return v;
+}
+
+void Stm32h7Rcc::core_power_changed(CoreId core, CorePower p)
+{
+    // RM0399: a domain enters DStop when its CPU is in CStop (deep sleep);
+    // its clocks stop and DxCKRDY reads 0 until it wakes.
+    const bool stopped = p == CorePower::DeepSleep;
+    if (core == d1_core_) {
+        d1_stopped_ = stopped;
+    }
+    if (core == d2_core_) {
+        d2_stopped_ = stopped;
+    }
+}
+
+} // namespace ampvp

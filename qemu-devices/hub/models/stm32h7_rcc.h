@@ -1,0 +1,35 @@
+// STM32H7 dual-core reset and clock control RCC (RM0399 Rev 4, chapter
+// "Reset and clock control (RCC)", RCC registers).
+//
+// Modelled: the oscillator and PLL enables in CR with their ready flags
+// following at once (HSI, CSI, HSI48, HSE, PLL1-3); D1CKRDY / D2CKRDY read 0
+// while the domain's CPU is in deep sleep (domain in DStop) and 1 otherwise
+// (params "d1_core", "d2_core"); CFGR.SWS follows CFGR.SW; the clock
+// configuration registers read back what was written; the clock-enable,
+// low-power-enable and reset registers of the shared view and the per-core
+// banks (RCC_C1_*, RCC_C2_*) are stored and read back; GCR; RSR.
+// Not modelled yet (stored, reported once): the clock tree (frequencies),
+// clock security, interrupts (CIER/CIFR/CICR), resets triggered through the
+// *RSTR registers, backup domain (BDCR beyond storage).
+#pragma once
+
+#include "../regs.h"
+
+namespace ampvp {
+
+class Stm32h7Rcc : public RegisterDevice {
+public:
+    explicit Stm32h7Rcc(const std::string &name);
+    void configure(const std::map<std::string, std::string> &params,
+                   const std::vector<std::string> &core_names) override;
+    void core_power_changed(CoreId core, CorePower p) override;
+
+    enum : uint32_t { CR_D1CKRDY = 1u << 14, CR_D2CKRDY = 1u << 15 };
+
+private:
+    uint32_t cr_view(uint32_t stored) const;
+    CoreId d1_core_ = -1, d2_core_ = -1;
+    bool d1_stopped_ = false, d2_stopped_ = false;
+};
+
+} // namespace ampvp

@@ -1,0 +1,173 @@
+// STM32H7 EXTI (dual core), one RM0399 rule per test (RM0399 Rev 4, "Extended
+// interrupt and event controller (EXTI)").  CPU1 = core 0 (CM7), CPU2 = core 1.
+#include "models/stm32h7_exti.h"
+#include "test_helpers.h"
+
+#include <gtest/gtest.h>
+
+using namespace ampvp;
+
+namespace {
+
+struct Sink : IrqSink {
+    std::vector<std::tuple<CoreId, unsigned, bool>> irqs;
+    std::vector<CoreId> events;
+    void set_irq(CoreId c, unsigned l, bool v) override { irqs.emplace_back(c, l, v); }
+    void send_event(CoreId c) override { events.push_back(c); }
+};
+
+struct ExtiTest : ::testing::Test {
+    Stm32h7Exti e{"EXTI"};
+    Sink sink;
+    testutil::LogCapture cap;
+    enum : uint32_t { RTSR1 = 0x00, FTSR1 = 0x04, SWIER1 = 0x08, C1IMR1 = 0x80, C1EMR1 = 0x84,
+                      C1PR1 = 0x88, C1IMR3 = 0xA0, C1EMR3 = 0xA4, C2IMR1 = 0xC0, C2EMR1 = 0xC4,
+                      C2PR1 = 0xC8, C2IMR3 = 0xE0, C2EMR3 = 0xE4 };
+    void SetUp() override
+    {
+        e.irq("c1.event")->connect_event(&sink, 0);
+        e.irq("c2.event")->connect_event(&sink, 1);
+        e.irq("c1.exti0")->connect(&sink, 0, 6);
+        e.irq("c2.exti0")->connect(&sink, 1, 6);
+        e.irq("c2.line80")->connect(&sink, 1, 64);
+        wr(C1IMR1, 0); // start with everything masked (reset unmasks CPU1's direct lines)
+    }
+    uint32_t rd(uint32_t off)
+    {
+        BusAccess a;
+        a.core_name = "cm7";
+        a.offset = off;
+        return e.read(a);
+    }
+    void wr(uint32_t off, uint32_t v)
+    {
+        BusAccess a;
+        a.core_name = "cm7";
+        a.offset = off;
+        e.write(a, v);
+    }
+};
+
+// RM0399: a software trigger on a configurable line sets the pending bit of
+// each CPU that unmasked the line (CnIMR) and interrupts only that CPU.
+TEST_F(ExtiTest, SoftwareTriggerInterruptsOnlyTheUnmaskingCpu)
+{
+    wr(C2IMR1, 1);
+    wr(SWIER1, 1);
+    EXPECT_EQ(rd(C2PR1), 1u);
+    EXPECT_EQ(rd(C1PR1), 0u);
+    ASSERT_EQ(sink.irqs.size(), 1u);
+    EXPECT_EQ(sink.irqs[0], std::make_tuple(CoreId(1), 6u, true));
+}
+
+// RM0399: writing 1 to a CnPR bit clears it and the interrupt.
+TEST_F(ExtiTest, PendingBitClearsOnWriteOfOne)
+{
+    wr(C2IMR1, 1);
+    wr(SWIER1, 1);
+    wr(C2PR1, 1);
+    EXPECT_EQ(rd(C2PR1), 0u);
+    EXPECT_EQ(sink.irqs.back(), std::make_tuple(CoreId(1), 6u, false));
+}
+
+// Every write of 1 to SWIER triggers again (the FreeRTOS doorbell relies on
+// it): SWIER reads 0 so a read-modify-write works each time.
+TEST_F(ExtiTest, EveryWriteOfOneToSwierTriggersAgain)
+{
+    wr(C2IMR1, 1);
+    for (int i = 0; i < 3; i++) {
+        wr(SWIER1, rd(SWIER1) | 1);
+        EXPECT_EQ(rd(C2PR1), 1u) << i;
+        wr(C2PR1, 1);
+    }
+    EXPECT_EQ(rd(SWIER1), 0u);
+}
+
+// RM0399: masks are per CPU: CPU1's IMR does not interrupt CPU2.
+TEST_F(ExtiTest, MasksArePerCpu)
+{
+    wr(C1IMR1, 1);
+    wr(SWIER1, 1);
+    EXPECT_EQ(rd(C1PR1), 1u);
+    EXPECT_EQ(rd(C2PR1), 0u);
+}
+
+// RM0399: an enabled rising edge on a configurable line's input triggers it;
+// without RTSR it does not.
+TEST_F(ExtiTest, RisingEdgeTriggersOnlyWhenEnabled)
+{
+    wr(C1IMR1, 1u << 3);
+    e.input(3, true);
+    EXPECT_EQ(rd(C1PR1), 0u);
+    e.input(3, false);
+    wr(RTSR1, 1u << 3);
+    e.input(3, true);
+    EXPECT_EQ(rd(C1PR1), 1u << 3);
+}
+
+TEST_F(ExtiTest, FallingEdgeTriggersWithFtsr)
+{
+    wr(C1IMR1, 1u << 2);
+    wr(FTSR1, 1u << 2);
+    e.input(2, true);
+    EXPECT_EQ(rd(C1PR1), 0u);
+    e.input(2, false);
+    EXPECT_EQ(rd(C1PR1), 1u << 2);
+}
+
+// RM0399: a configurable line with CnEMR set generates an event to that CPU.
+TEST_F(ExtiTest, EventMaskRoutesConfigurableLineEvents)
+{
+    wr(C2EMR1, 1);
+    wr(SWIER1, 1);
+    EXPECT_EQ(sink.events, std::vector<CoreId>{1});
+}
+
+// CPU event routing: the CM7's SEV enters EXTI as line 80 and reaches the CM4
+// as an event only when C2EMR3 bit 16 (line 80) is set.
+TEST_F(ExtiTest, SevReachesTheOtherCoreOnlyWhenItsEventMaskAllows)
+{
+    e.input(80, true);
+    e.input(80, false);
+    EXPECT_TRUE(sink.events.empty());
+    wr(C2EMR3, 1u << 16);
+    e.input(80, true);
+    e.input(80, false);
+    EXPECT_EQ(sink.events, std::vector<CoreId>{1});
+}
+
+// RM0399 / CMSIS CM7_SEV_IRQn (64): with C2IMR3 bit 16 the CM7's SEV is an
+// interrupt on the CM4.
+TEST_F(ExtiTest, SevAsInterruptWithTheInterruptMask)
+{
+    wr(C2IMR3, 1u << 16);
+    e.input(80, true);
+    e.input(80, false);
+    ASSERT_EQ(sink.irqs.size(), 2u); // a pulse: raise, lower (the NVIC latches it)
+    EXPECT_EQ(sink.irqs[0], std::make_tuple(CoreId(1), 64u, true));
+}
+
+// Line 78 carries HSEM interrupt 2: with C2EMR3 bit 14 (ST's SystemInit sets
+// it) an HSEM notification wakes the CM4 from Stop through an event.
+TEST_F(ExtiTest, HsemLine78IsAnEventForCpu2)
+{
+    wr(C2EMR3, 1u << 14);
+    e.input(78, true);
+    EXPECT_EQ(sink.events, std::vector<CoreId>{1});
+    e.input(78, false);
+    e.input(78, true);
+    EXPECT_EQ(sink.events.size(), 2u);
+}
+
+// RM0399 reset values: CPU1's direct lines are unmasked after reset.
+TEST(ExtiReset, Cpu1DirectLinesUnmaskedAtReset)
+{
+    Stm32h7Exti e("EXTI");
+    BusAccess a;
+    a.offset = 0x80;
+    EXPECT_EQ(e.read(a), 0xFFC00000u);
+    a.offset = 0xC0;
+    EXPECT_EQ(e.read(a), 0u);
+}
+
+} // namespace
