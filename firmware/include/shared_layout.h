@@ -22,12 +22,46 @@
 /* hello demo: the CM7 writes this once, the CM4 waits for it. */
 #define HELLO_MAGIC        0xC0FFEE45u
 
+/* Flag values of the handshake words below ("ready", "start"). A magic value rather
+ * than 1, so that a word that merely is non-zero does not count as set. */
+#define SHARED_READY_MAGIC 0x52454459u   /* "REDY" */
+#define SHARED_START_MAGIC 0x53545254u   /* "STRT" */
+
+/* Every word has exactly one writer (named below). The demos rely on SRAM4 being zero
+ * when the pair starts (the emulator starts SRAM zeroed); each core clears the words it
+ * owns where that cannot race with the other core. */
 struct ampvp_shared {
-    volatile uint32_t hello_magic;   /* 0x00: 0 at power-up, HELLO_MAGIC once the CM7 ran */
-    volatile uint32_t reserved[15];  /* 0x04: room for later demos, keep offsets stable   */
+    /* 0x00 hello */
+    volatile uint32_t hello_magic;     /* 0x00 CM7: HELLO_MAGIC once it ran               */
+    volatile uint32_t reserved0[15];   /* 0x04                                            */
+
+    /* 0x40 hsem_mutex (HSEM semaphore 5) */
+    volatile uint32_t mutex_counter;   /* 0x40 both: +1 per iteration, under the lock     */
+    volatile uint32_t mutex_start;     /* 0x44 CM7: SHARED_START_MAGIC once counter = 0   */
+    volatile uint32_t mutex_cm7_phase; /* 0x48 CM7: k = phase k finished and checked,
+                                        *      counter reset if needed: go for phase k+1  */
+    volatile uint32_t mutex_cm4_phase; /* 0x4C CM4: k = finished its part of phase k      */
+    volatile uint32_t reserved1[4];    /* 0x50                                            */
+
+    /* 0x60 sev_pingpong */
+    volatile uint32_t pp_ping;         /* 0x60 CM7: trip number i (1..N)                  */
+    volatile uint32_t pp_pong;         /* 0x64 CM4: echo of ping                          */
+    volatile uint32_t pp_cm4_ready;    /* 0x68 CM4: SHARED_READY_MAGIC once its EMR is set */
+    volatile uint32_t reserved2[5];    /* 0x6C                                            */
+
+    /* 0x80 hsem_latency (HSEM semaphore 2) */
+    volatile uint32_t lat_cm4_ready;   /* 0x80 CM4: SHARED_READY_MAGIC once armed         */
+    volatile uint32_t lat_count;       /* 0x84 CM4 (IRQ handler): notifications taken     */
+    volatile uint32_t reserved3[30];   /* 0x88 - 0xFC: room for later demos               */
 };
-_Static_assert(offsetof(struct ampvp_shared, hello_magic) == 0, "hello_magic offset");
-_Static_assert(sizeof(struct ampvp_shared) == 64, "shared header size");
+_Static_assert(offsetof(struct ampvp_shared, hello_magic) == 0x00, "hello_magic offset");
+_Static_assert(offsetof(struct ampvp_shared, mutex_counter) == 0x40, "mutex_counter offset");
+_Static_assert(offsetof(struct ampvp_shared, mutex_cm4_phase) == 0x4C, "mutex_cm4_phase offset");
+_Static_assert(offsetof(struct ampvp_shared, pp_ping) == 0x60, "pp_ping offset");
+_Static_assert(offsetof(struct ampvp_shared, pp_cm4_ready) == 0x68, "pp_cm4_ready offset");
+_Static_assert(offsetof(struct ampvp_shared, lat_cm4_ready) == 0x80, "lat_cm4_ready offset");
+_Static_assert(offsetof(struct ampvp_shared, lat_count) == 0x84, "lat_count offset");
+_Static_assert(sizeof(struct ampvp_shared) == 0x100, "shared header size");
 
 /* Defines the shared block in an image (one translation unit per image). */
 #define AMPVP_SHARED_DEFINE() \

@@ -477,7 +477,11 @@ struct h7_hsem {
 };
 H7_REG_AT(struct h7_hsem, RLR, 0x080);
 H7_REG_AT(struct h7_hsem, C1IER, 0x100);
+H7_REG_AT(struct h7_hsem, C1ICR, 0x104);
+H7_REG_AT(struct h7_hsem, C1MISR, 0x10C);
 H7_REG_AT(struct h7_hsem, C2IER, 0x110);
+H7_REG_AT(struct h7_hsem, C2ICR, 0x114);
+H7_REG_AT(struct h7_hsem, C2ISR, 0x118);
 H7_REG_AT(struct h7_hsem, C2MISR, 0x11C);
 H7_REG_AT(struct h7_hsem, CR, 0x140);
 H7_REG_AT(struct h7_hsem, KEYR, 0x144);
@@ -493,6 +497,12 @@ H7_REG_AT(struct h7_hsem, KEYR, 0x144);
 #define HSEM_KEYR_KEY_Pos   16u
 #define HSEM_COREID_CM7     3u   /* bus master id of CPU1 */
 #define HSEM_COREID_CM4     1u   /* bus master id of CPU2 */
+#define HSEM_SEMAPHORE_COUNT 32u
+/* CxIER / CxICR / CxISR / CxMISR: bit n belongs to semaphore n */
+#define HSEM_SEM_BIT(n)     (1u << (n))
+/* CR / KEYR: KEY[31:16]; CR also COREID[11:8] (clears all semaphores of that core) */
+#define HSEM_CR_KEY_Msk     (0xFFFFu << 16)
+#define HSEM_CR_COREID_Msk  (0xFu << 8)
 
 /* ==== EXTI (per-CPU mask/pending banks: C1 = CM7, C2 = CM4) ===================== */
 struct h7_exti {
@@ -548,14 +558,26 @@ H7_REG_AT(struct h7_exti, C1IMR1, 0x80);
 H7_REG_AT(struct h7_exti, C1PR1, 0x88);
 H7_REG_AT(struct h7_exti, C1IMR2, 0x90);
 H7_REG_AT(struct h7_exti, C1IMR3, 0xA0);
+H7_REG_AT(struct h7_exti, C1EMR3, 0xA4);
 H7_REG_AT(struct h7_exti, C2IMR1, 0xC0);
 H7_REG_AT(struct h7_exti, C2PR1, 0xC8);
+H7_REG_AT(struct h7_exti, C2IMR3, 0xE0);
 H7_REG_AT(struct h7_exti, C2EMR3, 0xE4);
 H7_REG_AT(struct h7_exti, C2PR3, 0xE8);
 #define EXTI ((struct h7_exti *)EXTI_BASE)
 
 /* EXTI line 78 as seen from register bank 3 (lines 64..88): bit 14 */
 #define EXTI_LINE_BIT3(line) (1u << ((line) - 64u))
+
+/* Direct (event/wake-up only, no pending bit) lines of bank 3 used by the dual-core
+ * demos (RM0399 EXTI event input mapping). CxEMR3 bit = event to that CPU (wakes WFE),
+ * CxIMR3 bit = interrupt to that CPU's NVIC. */
+#define EXTI_LINE_HSEM1     77u  /* HSEM1 interrupt (CPU1 = CM7) as CM7 event/wake-up  */
+#define EXTI_LINE_HSEM2     78u  /* HSEM2 interrupt (CPU2 = CM4) as CM4 event/wake-up  */
+#define EXTI_LINE_CM4_SEV   79u  /* CM4 SEV -> CM7: C1EMR3 bit 15 event, C1IMR3 IRQ 65 */
+#define EXTI_LINE_CM7_SEV   80u  /* CM7 SEV -> CM4: C2EMR3 bit 16 event, C2IMR3 IRQ 64 */
+_Static_assert(EXTI_LINE_BIT3(EXTI_LINE_CM4_SEV) == (1u << 15), "line 79 = bank 3 bit 15");
+_Static_assert(EXTI_LINE_BIT3(EXTI_LINE_CM7_SEV) == (1u << 16), "line 80 = bank 3 bit 16");
 
 /* ==== SYSCFG ===================================================================== */
 struct h7_syscfg {
