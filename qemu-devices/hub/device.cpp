@@ -59,6 +59,21 @@ IrqLine *Device::irq(const std::string &name)
     return nullptr;
 }
 
+CoreId Device::param_core(const std::map<std::string, std::string> &params, const std::string &key,
+                          const std::vector<std::string> &core_names)
+{
+    auto it = params.find(key);
+    if (it == params.end()) {
+        throw ConfigError("needs params \"" + key + "\" (a core name)");
+    }
+    for (size_t c = 0; c < core_names.size(); c++) {
+        if (core_names[c] == it->second) {
+            return static_cast<CoreId>(c);
+        }
+    }
+    throw ConfigError("params \"" + key + "\": '" + it->second + "' is not a core");
+}
+
 IrqLine &Device::add_irq(const std::string &name)
 {
     irqs_.push_back(std::make_unique<IrqLine>(name));

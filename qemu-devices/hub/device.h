@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -13,6 +14,10 @@
 namespace ampvp {
 
 using CoreId = int; // index of the core in the machine description
+
+struct ConfigError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
 
 // One bus access as a model sees it.  `core` is the initiator: in ampvp simply
 // the core whose bridge connection carried the access.
@@ -122,6 +127,10 @@ public:
 
 protected:
     IrqLine &add_irq(const std::string &name);
+    // The core a parameter names ("cpu1": "cm7"); throws ConfigError if the
+    // parameter is missing or names no core.
+    static CoreId param_core(const std::map<std::string, std::string> &params,
+                             const std::string &key, const std::vector<std::string> &core_names);
     DeviceContext ctx_;
 
 private:

@@ -15,10 +15,6 @@
 
 namespace ampvp {
 
-struct ConfigError : std::runtime_error {
-    using std::runtime_error::runtime_error;
-};
-
 // Where a device output or a core's TXEV goes: a core (NVIC line, or its
 // event input), or a numbered input of another peripheral.
 struct SignalTarget {

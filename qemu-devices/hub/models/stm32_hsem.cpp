@@ -87,16 +87,8 @@ void Stm32Hsem::configure(const std::map<std::string, std::string> &params,
         }
         coreid_[c] = static_cast<uint32_t>(parse_size(it->second)) & 0xF;
     }
-    for (int cpu = 1; cpu <= 2; cpu++) {
-        auto it = params.find("cpu" + std::to_string(cpu));
-        if (it == params.end()) {
-            throw ConfigError("needs params \"cpu" + std::to_string(cpu) + "\" (a core name)");
-        }
-        for (size_t c = 0; c < core_names.size(); c++) {
-            if (core_names[c] == it->second) {
-                cpu_[c] = cpu - 1;
-            }
-        }
+    for (int cpu = 0; cpu < 2; cpu++) {
+        cpu_[param_core(params, "cpu" + std::to_string(cpu + 1), core_names)] = cpu;
     }
 }
 

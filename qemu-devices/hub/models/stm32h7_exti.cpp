@@ -67,13 +67,10 @@ Stm32h7Exti::Stm32h7Exti(const std::string &name) : RegisterDevice(name)
 }
 
 void Stm32h7Exti::configure(const std::map<std::string, std::string> &params,
-                            const std::vector<std::string> &)
+                            const std::vector<std::string> &core_names)
 {
     for (int cpu = 0; cpu < 2; cpu++) {
-        auto it = params.find("cpu" + std::to_string(cpu + 1));
-        if (it != params.end()) {
-            cpu_name_[cpu] = it->second;
-        }
+        cpu_name_[cpu] = core_names[param_core(params, "cpu" + std::to_string(cpu + 1), core_names)];
     }
 }
 

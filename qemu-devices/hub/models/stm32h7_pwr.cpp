@@ -97,15 +97,7 @@ void Stm32h7Pwr::configure(const std::map<std::string, std::string> &params,
                            const std::vector<std::string> &core_names)
 {
     for (int cpu = 0; cpu < 2; cpu++) {
-        auto it = params.find("cpu" + std::to_string(cpu + 1));
-        if (it == params.end()) {
-            throw ConfigError("needs params \"cpu" + std::to_string(cpu + 1) + "\" (a core name)");
-        }
-        for (size_t c = 0; c < core_names.size(); c++) {
-            if (core_names[c] == it->second) {
-                cpu_[cpu] = static_cast<CoreId>(c);
-            }
-        }
+        cpu_[cpu] = param_core(params, "cpu" + std::to_string(cpu + 1), core_names);
     }
 }
 

@@ -117,17 +117,8 @@ Stm32h7Rcc::Stm32h7Rcc(const std::string &name) : RegisterDevice(name)
 void Stm32h7Rcc::configure(const std::map<std::string, std::string> &params,
                            const std::vector<std::string> &core_names)
 {
-    for (auto [key, slot] : {std::make_pair("d1_core", &d1_core_), std::make_pair("d2_core", &d2_core_)}) {
-        auto it = params.find(key);
-        if (it == params.end()) {
-            throw ConfigError(std::string("needs params \"") + key + "\" (a core name)");
-        }
-        for (size_t c = 0; c < core_names.size(); c++) {
-            if (core_names[c] == it->second) {
-                *slot = static_cast<CoreId>(c);
-            }
-        }
-    }
+    d1_core_ = param_core(params, "d1_core", core_names);
+    d2_core_ = param_core(params, "d2_core", core_names);
 }
 
 uint32_t Stm32h7Rcc::cr_view(uint32_t v) const
