@@ -6,6 +6,7 @@
 #include "models/stm32h7_exti.h"
 #include "models/stm32h7_pwr.h"
 #include "models/stm32h7_rcc.h"
+#include "models/stm32h7_sys.h"
 
 #include <algorithm>
 #include <functional>
@@ -24,6 +25,9 @@ const std::map<std::string, Factory> &registry()
         {"stm32h7-exti", [](const std::string &n) { return std::make_unique<Stm32h7Exti>(n); }},
         {"stm32h7-pwr", [](const std::string &n) { return std::make_unique<Stm32h7Pwr>(n); }},
         {"stm32h7-rcc", [](const std::string &n) { return std::make_unique<Stm32h7Rcc>(n); }},
+        {"stm32h7-flash", [](const std::string &n) { return std::make_unique<Stm32h7Flash>(n); }},
+        {"stm32h7-dbgmcu", [](const std::string &n) { return std::make_unique<Stm32h7Dbgmcu>(n); }},
+        {"stm32h7-syscfg", [](const std::string &n) { return std::make_unique<Stm32h7Syscfg>(n); }},
     };
     return r;
 }

@@ -141,6 +141,12 @@ MachineDesc MachineDesc::parse(const std::string &text, const std::string &sourc
         c.clock_hz = r.num(cores[i], "clock_hz", w);
         c.boot = r.num(cores[i], "boot", w);
         c.cpuid = cores[i].contains("cpuid") ? static_cast<uint32_t>(r.num(cores[i], "cpuid", w)) : 0;
+        c.nvic_prio_bits = cores[i].contains("nvic_prio_bits")
+                               ? static_cast<unsigned>(r.num(cores[i], "nvic_prio_bits", w))
+                               : 0;
+        if (c.nvic_prio_bits && (c.nvic_prio_bits < 2 || c.nvic_prio_bits > 8)) {
+            r.fail(w + ".nvic_prio_bits", "must be 2..8");
+        }
         if (c.num_irq == 0 || c.num_irq > 480) {
             r.fail(w + ".num_irq", "must be 1..480");
         }

@@ -31,6 +31,7 @@ struct CoreDesc {
     uint64_t clock_hz = 0;
     uint64_t boot = 0;  // address of the reset vector table
     uint32_t cpuid = 0; // SCB->CPUID to show (0: QEMU's default for the CPU model)
+    unsigned nvic_prio_bits = 0; // priority bits the NVIC implements (0: QEMU's default)
     std::vector<SignalTarget> txev; // where this core's SEV goes
 };
 

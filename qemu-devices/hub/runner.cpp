@@ -292,6 +292,9 @@ int Runner::prepare()
         if (cd.cpuid) {
             t += "cpuid " + hex(cd.cpuid) + "\n";
         }
+        if (cd.nvic_prio_bits) {
+            t += "nvic-prio-bits " + std::to_string(cd.nvic_prio_bits) + "\n";
+        }
         t += "spin-us " + std::to_string(opt_.spin_us) + "\n";
         for (const auto &mp : machine_.view(c)) {
             const MemoryDesc &md = machine_.memories[mp.memory];

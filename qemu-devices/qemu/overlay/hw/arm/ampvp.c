@@ -313,6 +313,7 @@ typedef struct AmpvpCpuConfig {
     uint64_t hz;
     uint64_t boot;
     uint64_t cpuid; /* 0: keep QEMU's value */
+    uint64_t prio_bits; /* NVIC priority bits implemented; 0: QEMU's (8) */
 } AmpvpCpuConfig;
 
 /* First pass: CPU settings.  Second pass (after the CPU exists): memories. */
@@ -341,6 +342,13 @@ static void ampvp_apply_config(AmpvpMachineState *m, const char *text, bool memo
                 cpu->boot = ampvp_num(m, ln, w[1]);
             } else if (!strcmp(k, "cpuid") && n == 2) {
                 cpu->cpuid = ampvp_num(m, ln, w[1]);
+            } else if (!strcmp(k, "nvic-prio-bits") && n == 2) {
+                cpu->prio_bits = ampvp_num(m, ln, w[1]);
+                if (cpu->prio_bits < 2 || cpu->prio_bits > 8) {
+                    error_report("ampvp[%s]: config line %d: nvic-prio-bits must be 2..8",
+                                 m->core, ln);
+                    exit(1);
+                }
             } else if (!strcmp(k, "spin-us") && n == 2) {
                 m->spin_ns = ampvp_num(m, ln, w[1]) * 1000;
             } else if (!strcmp(k, "core") && n == 2) {
@@ -472,6 +480,14 @@ static void ampvp_init(MachineState *ms)
     if (cpu.cpuid) {
         /* The silicon revision the SoC really has (SCB->CPUID reads MIDR). */
         armcpu->midr = cpu.cpuid;
+    }
+    if (cpu.prio_bits) {
+        /*
+         * Priority bits the SoC implements (STM32: 4).  QEMU 7.2 fixes 8 for
+         * v7-M at realize; the mask is applied on every priority write, so
+         * setting it before the guest runs is enough.
+         */
+        m->armv7m.nvic.num_prio_bits = cpu.prio_bits;
     }
     armcpu->m_txev_hook = ampvp_txev;
     armcpu->m_sleep_hook = ampvp_sleep;

@@ -1,0 +1,151 @@
+#include "stm32h7_sys.h"
+
+#include "../machine.h"
+
+namespace ampvp {
+
+namespace {
+uint32_t param_u32(const std::map<std::string, std::string> &p, const char *key, uint32_t dflt)
+{
+    auto it = p.find(key);
+    if (it == p.end()) {
+        return dflt;
+    }
+    try {
+        return static_cast<uint32_t>(parse_size(it->second));
+    } catch (const ConfigError &e) {
+        throw ConfigError(std::string("params \"") + key + "\": " + e.what());
+    }
+}
+} // namespace
+
+// ---- FLASH -------------------------------------------------------------------
+
+Stm32h7Flash::Stm32h7Flash(const std::string &name) : RegisterDevice(name)
+{
+    auto &r = regs_;
+    // RM0399: FLASH_ACR reset value 0x0000 0037 (LATENCY 7, WRHIGHFREQ 3).
+    Register &acr = r.reg("ACR", 0x000, 0x00000037)
+                        .field("LATENCY", 0, 4, Acc::RW)
+                        .field("WRHIGHFREQ", 4, 2, Acc::RW);
+    // The bank-2 address of ACR is the same register.
+    r.reg("ACR_BANK2", 0x100, 0)
+        .field("LATENCY", 0, 4, Acc::RW)
+        .field("WRHIGHFREQ", 4, 2, Acc::RW)
+        .on_read([&acr](BusAccess &, uint32_t) { return acr.value; })
+        .pre_write([&acr](BusAccess &, uint32_t, uint32_t &next, uint32_t) {
+            acr.value = next;
+            return false;
+        });
+    r.reg("KEYR1", 0x004, 0).unimpl("KEY", 0, 32, Acc::WO);
+    r.reg("OPTKEYR", 0x008, 0).unimpl("OPTKEY", 0, 32, Acc::WO);
+    r.reg("CR1", 0x00C, 0x00000031).unimpl("CR", 0, 32);
+    r.reg("SR1", 0x010, 0).field("SR", 0, 32, Acc::RO);
+    r.reg("CCR1", 0x014, 0).field("CCR", 0, 32, Acc::WO);
+    r.reg("OPTCR", 0x018, 0x00000001).unimpl("OPTCR", 0, 32);
+    // Option bytes as shipped, with RDP level 0 (0xAA); BCM7/BCM4 from params.
+    r.reg("OPTSR_CUR", 0x01C, 0x0000AAF0)
+        .field("OPT", 0, 22, Acc::RO)
+        .field("BCM4", 22, 1, Acc::RO)
+        .field("BCM7", 23, 1, Acc::RO)
+        .field("OPT_HI", 24, 8, Acc::RO);
+    r.reg("OPTSR_PRG", 0x020, 0x0000AAF0).unimpl("OPT", 0, 32);
+    r.reg("OPTCCR", 0x024, 0).field("CLR", 0, 32, Acc::WO);
+    r.reg("BOOT7_CUR", 0x040, 0).field("BOOT_CM7_ADD0", 0, 16, Acc::RO).field("BOOT_CM7_ADD1", 16, 16, Acc::RO);
+    r.reg("BOOT7_PRG", 0x044, 0).unimpl("BOOT", 0, 32);
+    r.reg("BOOT4_CUR", 0x048, 0).field("BOOT_CM4_ADD0", 0, 16, Acc::RO).field("BOOT_CM4_ADD1", 16, 16, Acc::RO);
+    r.reg("BOOT4_PRG", 0x04C, 0).unimpl("BOOT", 0, 32);
+    r.reg("CR2", 0x10C, 0x00000031).unimpl("CR", 0, 32);
+    r.reg("SR2", 0x110, 0).field("SR", 0, 32, Acc::RO);
+    r.reg("CCR2", 0x114, 0).field("CCR", 0, 32, Acc::WO);
+}
+
+void Stm32h7Flash::configure(const std::map<std::string, std::string> &params,
+                             const std::vector<std::string> &)
+{
+    Register &opt = regs_["OPTSR_CUR"];
+    opt.set("BCM7", param_u32(params, "bcm7", 1) & 1);
+    opt.set("BCM4", param_u32(params, "bcm4", 1) & 1);
+    // Boot addresses: ADD0 (BOOT pin 0) and ADD1 both hold address >> 16.
+    const uint32_t b7 = param_u32(params, "boot7", 0x08000000) >> 16;
+    const uint32_t b4 = param_u32(params, "boot4", 0x08100000) >> 16;
+    regs_["BOOT7_CUR"].value = b7 | (b7 << 16);
+    regs_["BOOT4_CUR"].value = b4 | (b4 << 16);
+}
+
+// ---- DBGMCU ------------------------------------------------------------------
+
+Stm32h7Dbgmcu::Stm32h7Dbgmcu(const std::string &name) : RegisterDevice(name)
+{
+    auto &r = regs_;
+    r.reg("IDCODE", 0x000, 0x20036450).field("DEV_ID", 0, 12, Acc::RO).field("REV_ID", 16, 16, Acc::RO);
+    r.reg("CR", 0x004, 0).unimpl("CR", 0, 32);
+    for (const auto &fz : {std::make_pair("APB3FZ1", 0x034u), std::make_pair("APB3FZ2", 0x038u),
+                           std::make_pair("APB1LFZ1", 0x03Cu), std::make_pair("APB1LFZ2", 0x040u),
+                           std::make_pair("APB1HFZ1", 0x044u), std::make_pair("APB1HFZ2", 0x048u),
+                           std::make_pair("APB2FZ1", 0x04Cu), std::make_pair("APB2FZ2", 0x050u),
+                           std::make_pair("APB4FZ1", 0x054u), std::make_pair("APB4FZ2", 0x058u)}) {
+        r.reg(fz.first, fz.second, 0).unimpl("FZ", 0, 32);
+    }
+}
+
+void Stm32h7Dbgmcu::configure(const std::map<std::string, std::string> &params,
+                              const std::vector<std::string> &)
+{
+    regs_["IDCODE"].value = param_u32(params, "idcode", regs_["IDCODE"].reset_value());
+}
+
+// ---- SYSCFG ------------------------------------------------------------------
+
+Stm32h7Syscfg::Stm32h7Syscfg(const std::string &name) : RegisterDevice(name)
+{
+    auto &r = regs_;
+    r.reg("PMCR", 0x004, 0).unimpl("PMCR", 0, 32);
+    for (unsigned k = 0; k < 4; k++) {
+        Register &cr = r.reg("EXTICR" + std::to_string(k + 1), 0x008 + 4 * k, 0);
+        for (unsigned l = 0; l < 4; l++) {
+            cr.field("EXTI" + std::to_string(4 * k + l), 4 * l, 4, Acc::RW);
+        }
+    }
+    r.reg("CFGR", 0x018, 0).unimpl("CFGR", 0, 32);
+    // RM0399 SYSCFG_CCCSR: READY (bit 8) reports the compensation cell ready
+    // once EN (bit 0) is set; here at once.
+    r.reg("CCCSR", 0x020, 0)
+        .field("EN", 0, 1, Acc::RW)
+        .field("CS", 1, 1, Acc::RW)
+        .field("READY", 8, 1, Acc::RO)
+        .field("HSLV", 16, 1, Acc::RW)
+        .on_read([](BusAccess &, uint32_t v) { return (v & ~0x100u) | ((v & 1u) << 8); });
+    r.reg("CCVR", 0x024, 0).field("CCVR", 0, 8, Acc::RO);
+    r.reg("CCCR", 0x028, 0).field("CCCR", 0, 8, Acc::RW);
+    r.reg("PWRCR", 0x02C, 0).unimpl("ODEN", 0, 1);
+    r.reg("PKGR", 0x124, 0).field("PKG", 0, 4, Acc::RO);
+    // User option registers UR0-UR17: read-only mirrors of the option bytes,
+    // except the boot addresses: UR2[31:16] the CM7's BOOT_ADD0 and
+    // UR3[31:16] the CM4's (ST's gated-boot template writes the latter before
+    // releasing the CM4 from SRAM).
+    for (unsigned k = 0; k <= 17; k++) {
+        Register &ur = r.reg("UR" + std::to_string(k), 0x300 + 4 * k, 0);
+        if (k == 2 || k == 3) {
+            ur.field("UR_LO", 0, 16, Acc::RO).field("BOOT_ADD0", 16, 16, Acc::RW);
+        } else {
+            ur.field("UR", 0, 32, Acc::RO);
+        }
+    }
+}
+
+void Stm32h7Syscfg::configure(const std::map<std::string, std::string> &params,
+                              const std::vector<std::string> &)
+{
+    // Boot addresses >> 16, as the option bytes hold them.
+    regs_["UR2"].set("BOOT_ADD0", param_u32(params, "boot7", 0x08000000) >> 16);
+    regs_["UR3"].set("BOOT_ADD0", param_u32(params, "boot4", 0x08100000) >> 16);
+}
+
+unsigned Stm32h7Syscfg::exti_port(unsigned line) const
+{
+    const Register &cr = regs_["EXTICR" + std::to_string(line / 4 + 1)];
+    return (cr.value >> (4 * (line % 4))) & 0xFu;
+}
+
+} // namespace ampvp
