@@ -1,6 +1,7 @@
 #include "bus.h"
 
 #include "log.h"
+#include "models/stm32_gpio.h"
 #include "models/stm32_hsem.h"
 #include "models/stm32_usart.h"
 #include "models/stm32h7_exti.h"
@@ -22,6 +23,7 @@ const std::map<std::string, Factory> &registry()
     static const std::map<std::string, Factory> r = {
         {"stm32-usart", [](const std::string &n) { return std::make_unique<Stm32Usart>(n); }},
         {"stm32-hsem", [](const std::string &n) { return std::make_unique<Stm32Hsem>(n); }},
+        {"stm32-gpio", [](const std::string &n) { return std::make_unique<Stm32Gpio>(n); }},
         {"stm32h7-exti", [](const std::string &n) { return std::make_unique<Stm32h7Exti>(n); }},
         {"stm32h7-pwr", [](const std::string &n) { return std::make_unique<Stm32h7Pwr>(n); }},
         {"stm32h7-rcc", [](const std::string &n) { return std::make_unique<Stm32h7Rcc>(n); }},

@@ -1,5 +1,6 @@
 // ampvp: the command-line front end.  `ampvp run` boots firmware on an
 // emulated multi-core machine; `ampvp machines` lists the descriptions found.
+#include "board.h"
 #include "log.h"
 #include "machine.h"
 #include "runner.h"
@@ -69,12 +70,15 @@ int main(int argc, char **argv)
     run_cmd->footer(
         "Examples:\n"
         "  ampvp run --machine stm32h745 --cm7 hello_cm7.elf --cm4 hello_cm4.elf\n"
-        "  ampvp run --machine stm32h745 --image cm7=a.elf --timeout 10 --expect 'CM7 done'\n\n"
+        "  ampvp run --machine stm32h745 --image cm7=a.elf --timeout 10 --expect 'CM7 done'\n"
+        "  ampvp run --board nucleo-h745zi-q --cm7 blink_cm7.elf --cm4 blink_cm4.elf\n\n"
         "Exit status: 0 every --expect seen (or normal end), 1 bad input or setup failure,\n"
         "2 usage error, 3 timeout, 4 a core died, 130 interrupted (Ctrl-C), 143 terminated.");
     run_cmd->add_option("-m,--machine", opt.machine,
-                    "Machine name (see 'ampvp machines') or path to a description .json")
-        ->required();
+                        "Machine name (see 'ampvp machines') or path to a description .json");
+    run_cmd->add_option("-b,--board", opt.board,
+                        "Board (see 'ampvp boards'): its machine, console UART and LEDs; LED "
+                        "changes print as '[board] LED1 on'");
     run_cmd->add_option("--cm7", cm7, "ELF image for the core named cm7");
     run_cmd->add_option("--cm4", cm4, "ELF image for the core named cm4");
     run_cmd->add_option("--image", images, "ELF image for any core, as CORE=FILE (repeatable)");
@@ -103,6 +107,7 @@ int main(int argc, char **argv)
     run_cmd->add_flag("-v,--verbose", opt.verbose, "Say what the hub is doing");
 
     app.add_subcommand("machines", "List the machine descriptions found");
+    app.add_subcommand("boards", "List the board descriptions found");
 
     try {
         app.parse(argc, argv);
@@ -119,6 +124,21 @@ int main(int argc, char **argv)
 
     if (app.got_subcommand("machines")) {
         return list_machines();
+    }
+    if (app.got_subcommand("boards")) {
+        for (const auto &n : board_names()) {
+            try {
+                BoardDesc b = BoardDesc::load_file(find_board(n));
+                std::cout << n << "\t" << b.title << "\t" << b.machine << "\n";
+            } catch (const std::exception &ex) {
+                std::cout << n << "\tBROKEN: " << ex.what() << "\n";
+            }
+        }
+        return EXIT_OK;
+    }
+    if (opt.machine.empty() && opt.board.empty()) {
+        std::cerr << "ampvp: error: run needs --machine NAME or --board NAME\n";
+        return EXIT_USAGE;
     }
 
     log().set_verbose(opt.verbose);

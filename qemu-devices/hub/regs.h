@@ -81,6 +81,8 @@ public:
     void bus_write(BusAccess &a, uint32_t written, uint32_t bytes, const std::string &device);
 
     void reset() { value = reset_; }
+    // For models whose reset value depends on the instance (set at configure).
+    void set_reset(uint32_t v) { reset_ = value = v; }
 
     uint32_t value; // current contents; models may read and write it directly
 

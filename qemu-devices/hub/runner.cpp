@@ -1,5 +1,6 @@
 #include "runner.h"
 
+#include "board.h"
 #include "bridge.h"
 #include "bus.h"
 #include "console.h"
@@ -168,6 +169,7 @@ private:
     std::vector<std::unique_ptr<SharedMemory>> mems_;
     std::unique_ptr<Console> console_;
     std::unique_ptr<Bus> bus_;
+    std::unique_ptr<LedPanel> leds_;
     std::unique_ptr<BridgeServer> bridge_;
     std::vector<Child> children_;
     int epfd_ = -1;
@@ -188,7 +190,24 @@ void Runner::epoll_add(int fd)
 int Runner::prepare()
 {
     // 1. Everything that can be checked without creating anything.
-    machine_ = MachineDesc::load_file(find_machine(opt_.machine));
+    BoardDesc board;
+    std::string machine_name = opt_.machine;
+    if (!opt_.board.empty()) {
+        board = BoardDesc::load_file(find_board(opt_.board));
+        if (machine_name.empty()) {
+            machine_name = board.machine;
+        } else if (machine_name != board.machine) {
+            throw ConfigError("board " + board.name + " carries a " + board.machine + ", not a " +
+                              machine_name + " (drop --machine or pick another board)");
+        }
+    }
+    if (machine_name.empty()) {
+        throw ConfigError("no machine: give --machine NAME or --board NAME");
+    }
+    machine_ = MachineDesc::load_file(find_machine(machine_name));
+    if (!board.console.empty()) {
+        machine_.console = board.console;
+    }
     if (opt_.images.empty()) {
         throw ConfigError("no firmware image given (--image CORE=FILE, or --" +
                           machine_.cores[0].name + " FILE)");
@@ -312,6 +331,11 @@ int Runner::prepare()
         configs.push_back(t);
     }
     bus_ = std::make_unique<Bus>(machine_, ctx, this);
+    if (!board.leds.empty()) {
+        leds_ = std::make_unique<LedPanel>(board.leds);
+        leds_->attach(*bus_);
+        log().verbose_info("board " + board.name + ": " + std::to_string(board.leds.size()) + " LEDs");
+    }
     bridge_ = std::make_unique<BridgeServer>(machine_, *bus_, configs, opt_.posted_writes);
 
     // 5. One socket and one QEMU per core that has an image.

@@ -1,0 +1,161 @@
+#include "board.h"
+
+#include "log.h"
+#include "machine.h"
+#include "runner.h"
+
+#include <cstdio>
+#include <dirent.h>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <sys/stat.h>
+
+namespace ampvp {
+
+PinRef parse_pin(const std::string &t)
+{
+    if (t.size() < 3 || t[0] != 'P' || t[1] < 'A' || t[1] > 'K') {
+        throw ConfigError("'" + t + "' is not a pin like PB0");
+    }
+    PinRef p;
+    p.port = t.substr(1, 1);
+    try {
+        size_t used = 0;
+        p.pin = static_cast<unsigned>(std::stoul(t.substr(2), &used));
+        if (used != t.size() - 2 || p.pin > 15) {
+            throw ConfigError("");
+        }
+    } catch (const std::exception &) {
+        throw ConfigError("'" + t + "' is not a pin like PB0 (pins 0-15)");
+    }
+    return p;
+}
+
+BoardDesc BoardDesc::load_file(const std::string &path)
+{
+    std::ifstream in(path);
+    if (!in) {
+        throw ConfigError(path + ": cannot open board description");
+    }
+    std::stringstream ss;
+    ss << in.rdbuf();
+    nlohmann::json j;
+    try {
+        j = nlohmann::json::parse(ss.str(), nullptr, true, true);
+    } catch (const nlohmann::json::parse_error &e) {
+        throw ConfigError(path + ": not valid JSON: " + e.what());
+    }
+    BoardDesc b;
+    b.source = path;
+    try {
+        b.name = j.at("name").get<std::string>();
+        b.title = j.value("title", b.name);
+        b.machine = j.at("machine").get<std::string>();
+        b.console = j.value("console", std::string());
+        b.hse_hz = j.value("hse_hz", 0ull);
+        for (const auto &l : j.value("leds", nlohmann::json::array())) {
+            LedDesc d;
+            d.name = l.at("name").get<std::string>();
+            d.color = l.value("color", std::string());
+            d.pin = parse_pin(l.at("pin").get<std::string>());
+            const std::string active = l.value("active", std::string("high"));
+            if (active != "high" && active != "low") {
+                throw ConfigError("LED " + d.name + ": \"active\" must be \"high\" or \"low\"");
+            }
+            d.active_high = active == "high";
+            b.leds.push_back(d);
+        }
+    } catch (const nlohmann::json::exception &e) {
+        throw ConfigError(path + ": " + e.what());
+    } catch (const ConfigError &e) {
+        throw ConfigError(path + ": " + e.what());
+    }
+    return b;
+}
+
+static std::vector<std::string> board_dirs()
+{
+    std::vector<std::string> dirs;
+    for (const auto &d : machine_dirs()) {
+        dirs.push_back(d + "/boards");
+    }
+    return dirs;
+}
+
+std::string find_board(const std::string &name)
+{
+    struct stat st;
+    if (name.find('/') != std::string::npos) {
+        if (stat(name.c_str(), &st) == 0) {
+            return name;
+        }
+        throw ConfigError(name + ": no such board description file");
+    }
+    for (const auto &d : board_dirs()) {
+        std::string p = d + "/" + name + ".json";
+        if (stat(p.c_str(), &st) == 0) {
+            return p;
+        }
+    }
+    std::string known;
+    for (const auto &n : board_names()) {
+        known += (known.empty() ? "" : ", ") + n;
+    }
+    throw ConfigError("unknown board '" + name + "' (known: " + known + ")");
+}
+
+std::vector<std::string> board_names()
+{
+    std::set<std::string> names;
+    for (const auto &dir : board_dirs()) {
+        if (DIR *d = opendir(dir.c_str())) {
+            while (dirent *e = readdir(d)) {
+                std::string n = e->d_name;
+                if (n.size() > 5 && n.substr(n.size() - 5) == ".json") {
+                    names.insert(n.substr(0, n.size() - 5));
+                }
+            }
+            closedir(d);
+        }
+    }
+    return {names.begin(), names.end()};
+}
+
+LedPanel::LedPanel(std::vector<LedDesc> leds, Output out)
+    : Device("board"), leds_(std::move(leds)), out_(std::move(out))
+{
+    if (!out_) {
+        out_ = [](const std::string &line) {
+            std::fputs(line.c_str(), stdout);
+            std::fputc('\n', stdout);
+            std::fflush(stdout);
+        };
+    }
+}
+
+void LedPanel::input(unsigned n, bool level)
+{
+    if (n >= leds_.size()) {
+        return;
+    }
+    const bool on = level == leds_[n].active_high;
+    out_("[board] " + leds_[n].name + (on ? " on" : " off"));
+}
+
+void LedPanel::attach(Bus &bus)
+{
+    for (size_t i = 0; i < leds_.size(); i++) {
+        const LedDesc &l = leds_[i];
+        Device *gpio = bus.device("GPIO" + l.pin.port);
+        IrqLine *line = gpio ? gpio->irq("pin" + std::to_string(l.pin.pin)) : nullptr;
+        if (!line) {
+            throw ConfigError("LED " + l.name + " is on P" + l.pin.port + std::to_string(l.pin.pin) +
+                              ", but the machine has no modelled GPIO" + l.pin.port);
+        }
+        line->connect_input(this, static_cast<unsigned>(i));
+    }
+}
+
+} // namespace ampvp

@@ -1,0 +1,53 @@
+// Boards (machine/boards/*.json): a machine plus what is soldered around it --
+// LEDs and buttons on GPIO pins, the console UART, the HSE frequency.  LED
+// changes are printed as "[board] LED1 on" / "[board] LED1 off".
+#pragma once
+
+#include "bus.h"
+#include "device.h"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace ampvp {
+
+struct PinRef {
+    std::string port; // "B" -> peripheral "GPIOB"
+    unsigned pin = 0;
+};
+PinRef parse_pin(const std::string &text); // "PB0"; throws ConfigError
+
+struct LedDesc {
+    std::string name, color;
+    PinRef pin;
+    bool active_high = true;
+};
+
+struct BoardDesc {
+    std::string name, title, machine, console, source;
+    uint64_t hse_hz = 0;
+    std::vector<LedDesc> leds;
+    static BoardDesc load_file(const std::string &path);
+};
+
+std::string find_board(const std::string &name); // throws ConfigError
+std::vector<std::string> board_names();
+
+// Receives the LEDs' pin levels (input n = LED n) and prints their changes.
+class LedPanel : public Device {
+public:
+    using Output = std::function<void(const std::string &line)>;
+    LedPanel(std::vector<LedDesc> leds, Output out = nullptr);
+    uint32_t read(BusAccess &) override { return 0; }
+    void write(BusAccess &, uint32_t) override {}
+    void input(unsigned n, bool level) override;
+    // Connect every LED to its GPIO port's pin output; throws ConfigError.
+    void attach(Bus &bus);
+
+private:
+    std::vector<LedDesc> leds_;
+    Output out_;
+};
+
+} // namespace ampvp

@@ -1,0 +1,39 @@
+// STM32H7 GPIO port (RM0399 Rev 4, "General-purpose I/Os (GPIO)", GPIO
+// registers).
+//
+// Modelled: MODER, OTYPER, OSPEEDR, PUPDR with the per-port reset values
+// (params "port": A and B differ); ODR; BSRR (bits 0-15 set, 16-31 reset, set
+// wins when both are written); IDR reads the output level for output pins
+// and the input level (driven through input(n), e.g. a board button; else
+// the pull: pull-up 1, otherwise 0) for the others; AFRL/AFRH stored.
+// Outputs "pin0".."pin15": the level each pin drives (output mode only).
+// Not modelled (stored, logged once when set): LCKR locking, alternate
+// function routing (the peripheral behind AF is not connected to the pin),
+// analog mode, open-drain contention.
+#pragma once
+
+#include "../regs.h"
+
+#include <array>
+
+namespace ampvp {
+
+class Stm32Gpio : public RegisterDevice {
+public:
+    explicit Stm32Gpio(const std::string &name);
+    void configure(const std::map<std::string, std::string> &params,
+                   const std::vector<std::string> &core_names) override;
+    void input(unsigned pin, bool level) override;
+    void reset() override;
+
+protected:
+    void update_irq() override;
+
+private:
+    bool is_output(unsigned pin) const;
+    uint32_t idr() const;
+    std::array<int, 16> ext_{}; // externally driven level: -1 none, 0, 1
+    std::array<IrqLine *, 16> pins_{};
+};
+
+} // namespace ampvp
