@@ -35,18 +35,7 @@ PinRef parse_pin(const std::string &t)
 
 BoardDesc BoardDesc::load_file(const std::string &path)
 {
-    std::ifstream in(path);
-    if (!in) {
-        throw ConfigError(path + ": cannot open board description");
-    }
-    std::stringstream ss;
-    ss << in.rdbuf();
-    nlohmann::json j;
-    try {
-        j = nlohmann::json::parse(ss.str(), nullptr, true, true);
-    } catch (const nlohmann::json::parse_error &e) {
-        throw ConfigError(path + ": not valid JSON: " + e.what());
-    }
+    const nlohmann::json j = load_json_file(path, "board description");
     BoardDesc b;
     b.source = path;
     try {

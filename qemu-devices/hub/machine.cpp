@@ -102,26 +102,40 @@ bool overlaps(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
 
 } // namespace
 
-MachineDesc MachineDesc::load_file(const std::string &path)
+nlohmann::json load_json_file(const std::string &path, const char *what)
 {
     std::ifstream in(path);
     if (!in) {
-        throw ConfigError(path + ": cannot open machine description");
+        throw ConfigError(path + ": cannot open " + what);
     }
     std::stringstream ss;
     ss << in.rdbuf();
-    return parse(ss.str(), path);
+    try {
+        return json::parse(ss.str(), nullptr, true, /*ignore_comments=*/true);
+    } catch (const json::parse_error &e) {
+        throw ConfigError(path + ": not valid JSON: " + e.what());
+    }
+}
+
+MachineDesc MachineDesc::load_file(const std::string &path)
+{
+    return from_json(load_json_file(path, "machine description"), path);
 }
 
 MachineDesc MachineDesc::parse(const std::string &text, const std::string &source)
 {
-    Reader r{source};
     json j;
     try {
         j = json::parse(text, nullptr, true, /*ignore_comments=*/true);
     } catch (const json::parse_error &e) {
         throw ConfigError(source + ": not valid JSON: " + e.what());
     }
+    return from_json(j, source);
+}
+
+MachineDesc MachineDesc::from_json(const nlohmann::json &j, const std::string &source)
+{
+    Reader r{source};
     MachineDesc m;
     m.source = source;
     m.name = r.str(j, "name", "machine");

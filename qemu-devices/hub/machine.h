@@ -5,7 +5,7 @@
 
 #include "device.h"
 
-#include <nlohmann/json_fwd.hpp>
+#include <nlohmann/json.hpp>
 
 #include <cstdint>
 #include <map>
@@ -82,6 +82,7 @@ struct MachineDesc {
     // Load and validate; throws ConfigError naming the file and the field.
     static MachineDesc load_file(const std::string &path);
     static MachineDesc parse(const std::string &json_text, const std::string &source);
+    static MachineDesc from_json(const nlohmann::json &j, const std::string &source);
 
     int core_index(const std::string &name) const; // -1 if unknown
     const PeripheralDesc *peripheral_named(const std::string &name) const;
@@ -90,6 +91,10 @@ struct MachineDesc {
     std::vector<Mapping> view(CoreId core) const;
     const PeripheralDesc *peripheral_at(uint64_t addr) const;
 };
+
+// Read and parse a JSON description file (comments allowed); throws
+// ConfigError naming the file.
+nlohmann::json load_json_file(const std::string &path, const char *what);
 
 // Parse "0x1000", "4096", "64K", "1M" (a JSON number is accepted too).
 uint64_t parse_size(const std::string &text);

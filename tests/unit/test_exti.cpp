@@ -32,20 +32,8 @@ struct ExtiTest : ::testing::Test {
         e.irq("c2.line80")->connect(&sink, 1, 64);
         wr(C1IMR1, 0); // start with everything masked (reset unmasks CPU1's direct lines)
     }
-    uint32_t rd(uint32_t off)
-    {
-        BusAccess a;
-        a.core_name = "cm7";
-        a.offset = off;
-        return e.read(a);
-    }
-    void wr(uint32_t off, uint32_t v)
-    {
-        BusAccess a;
-        a.core_name = "cm7";
-        a.offset = off;
-        e.write(a, v);
-    }
+    uint32_t rd(uint32_t off) { return testutil::reg_read(e, off); }
+    void wr(uint32_t off, uint32_t v) { testutil::reg_write(e, off, v); }
 };
 
 // RM0399: a software trigger on a configurable line sets the pending bit of

@@ -14,20 +14,8 @@ struct GpioTest : ::testing::Test {
     Stm32Gpio g{"GPIOB"};
     testutil::LogCapture cap;
     void SetUp() override { g.configure({{"port", "B"}}, {}); g.reset(); }
-    uint32_t rd(uint32_t off)
-    {
-        BusAccess a;
-        a.core_name = "cm7";
-        a.offset = off;
-        return g.read(a);
-    }
-    void wr(uint32_t off, uint32_t v)
-    {
-        BusAccess a;
-        a.core_name = "cm7";
-        a.offset = off;
-        g.write(a, v);
-    }
+    uint32_t rd(uint32_t off) { return testutil::reg_read(g, off); }
+    void wr(uint32_t off, uint32_t v) { testutil::reg_write(g, off, v); }
 };
 
 // RM0399: port B's reset values differ from other ports (debug pins).

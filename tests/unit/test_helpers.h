@@ -1,6 +1,7 @@
 // Shared helpers for the unit tests.
 #pragma once
 
+#include "device.h"
 #include "log.h"
 
 #include <cstdint>
@@ -91,5 +92,23 @@ inline std::string make_elf32(const std::vector<Seg> &segs, uint16_t machine = E
 }
 
 inline std::string source_dir() { return AMPVP_SOURCE_DIR; }
+
+// A register access by a core to a model, as the bus would make it.
+template <class D> uint32_t reg_read(D &d, uint32_t off, ampvp::CoreId core = 0)
+{
+    ampvp::BusAccess a;
+    a.core = core;
+    a.core_name = core == 0 ? "cm7" : "cm4";
+    a.offset = off;
+    return d.read(a);
+}
+template <class D> void reg_write(D &d, uint32_t off, uint32_t v, ampvp::CoreId core = 0)
+{
+    ampvp::BusAccess a;
+    a.core = core;
+    a.core_name = core == 0 ? "cm7" : "cm4";
+    a.offset = off;
+    d.write(a, v);
+}
 
 } // namespace testutil

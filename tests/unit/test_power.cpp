@@ -13,20 +13,8 @@ namespace {
 
 template <class D> struct Dev {
     D d{"X"};
-    uint32_t rd(uint32_t off)
-    {
-        BusAccess a;
-        a.core_name = "cm7";
-        a.offset = off;
-        return d.read(a);
-    }
-    void wr(uint32_t off, uint32_t v)
-    {
-        BusAccess a;
-        a.core_name = "cm7";
-        a.offset = off;
-        d.write(a, v);
-    }
+    uint32_t rd(uint32_t off) { return testutil::reg_read(d, off); }
+    void wr(uint32_t off, uint32_t v) { testutil::reg_write(d, off, v); }
 };
 
 struct RccTest : ::testing::Test, Dev<Stm32h7Rcc> {

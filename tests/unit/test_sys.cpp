@@ -9,20 +9,10 @@ using namespace ampvp;
 
 namespace {
 
-template <class D> uint32_t rd(D &d, uint32_t off)
-{
-    BusAccess a;
-    a.core_name = "cm7";
-    a.offset = off;
-    return d.read(a);
-}
-template <class D> void wr(D &d, uint32_t off, uint32_t v)
-{
-    BusAccess a;
-    a.core_name = "cm7";
-    a.offset = off;
-    d.write(a, v);
-}
+using testutil::reg_read;
+using testutil::reg_write;
+template <class D> uint32_t rd(D &d, uint32_t off) { return reg_read(d, off); }
+template <class D> void wr(D &d, uint32_t off, uint32_t v) { reg_write(d, off, v); }
 
 // RM0399 FLASH_ACR: LATENCY and WRHIGHFREQ read back what was written (HAL
 // checks the latency and calls Error_Handler on a mismatch); reset 0x37.
