@@ -282,6 +282,15 @@ void BridgeServer::send_event(CoreId core)
     }
 }
 
+void BridgeServer::send_clock(CoreId core, uint64_t hz)
+{
+    if (core < 0 || core >= static_cast<CoreId>(cores_.size()) || cores_[core].async_fd < 0) {
+        return;
+    }
+    ampvp_clock c{hz};
+    reply(cores_[core].async_fd, core, AMPVP_MSG_CLOCK, cores_[core].seq++, &c, sizeof(c));
+}
+
 CorePower BridgeServer::power(CoreId core) const { return cores_[core].power; }
 
 void BridgeServer::bye(CoreId core)

@@ -36,6 +36,7 @@ public:
     void bye(CoreId core);   // ask the core to exit
     void set_irq(CoreId core, unsigned line, bool level) override;
     void send_event(CoreId core) override;
+    void send_clock(CoreId core, uint64_t hz);
     CorePower power(CoreId core) const;
 
     // Protocol errors seen (malformed / unexpected messages), for tests.

@@ -1,5 +1,7 @@
 #include "console.h"
 
+#include "log.h"
+
 #include <cstdio>
 
 namespace ampvp {
@@ -47,6 +49,10 @@ void Console::put_char(const std::string &device, const BusAccess &by, uint8_t c
 void Console::emit(const std::string &prefix, std::string &buf)
 {
     std::string line = prefix + buf;
+    if (log().tracing("uart")) {
+        // The core is the bracketed name at the start of the prefix.
+        log().trace("uart", prefix.substr(1, prefix.find_first_of(":]") - 1), "line \"" + buf + "\"");
+    }
     buf.clear();
     out_(line);
     for (auto &e : expects_) {

@@ -92,9 +92,17 @@ public:
     virtual void put_char(const std::string &device, const BusAccess &by, uint8_t ch) = 0;
 };
 
+// Where a clock model sends a core's new CPU clock (SysTick follows it).
+class ClockSink {
+public:
+    virtual ~ClockSink() = default;
+    virtual void set_core_clock(CoreId core, uint64_t hz) = 0;
+};
+
 // Services a model may use; filled in by the hub (or a test).
 struct DeviceContext {
     CharSink *chars = nullptr;
+    ClockSink *clocks = nullptr;
     bool strict = false; // unimplemented registers fault instead of RAZ/WI
 };
 

@@ -134,7 +134,7 @@ int listen_unix(const std::string &path)
     return fd;
 }
 
-class Runner : public IrqSink {
+class Runner : public IrqSink, public ClockSink {
 public:
     explicit Runner(const RunOptions &o) : opt_(o) {}
     ~Runner() { cleanup(); }
@@ -149,6 +149,12 @@ public:
     {
         if (bridge_) {
             bridge_->send_event(core);
+        }
+    }
+    void set_core_clock(CoreId core, uint64_t hz) override
+    {
+        if (bridge_) {
+            bridge_->send_clock(core, hz);
         }
     }
 
@@ -207,6 +213,13 @@ int Runner::prepare()
     machine_ = MachineDesc::load_file(find_machine(machine_name));
     if (!board.console.empty()) {
         machine_.console = board.console;
+    }
+    if (board.hse_hz) {
+        for (auto &p : machine_.peripherals) {
+            if (p.model == "stm32h7-rcc") {
+                p.params["hse_hz"] = std::to_string(board.hse_hz);
+            }
+        }
     }
     if (opt_.images.empty()) {
         throw ConfigError("no firmware image given (--image CORE=FILE, or --" +
@@ -301,6 +314,7 @@ int Runner::prepare()
     // 4. Devices and bridge.
     DeviceContext ctx;
     ctx.chars = console_.get();
+    ctx.clocks = this;
     ctx.strict = opt_.strict;
     std::vector<std::string> configs;
     for (CoreId c = 0; c < (CoreId)machine_.cores.size(); c++) {

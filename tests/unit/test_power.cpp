@@ -114,3 +114,67 @@ TEST_F(PwrTest, PddsBitsReadBack)
 }
 
 } // namespace
+
+namespace {
+
+struct Clocks : ClockSink {
+    std::vector<std::pair<CoreId, uint64_t>> sent;
+    void set_core_clock(CoreId c, uint64_t hz) override { sent.push_back({c, hz}); }
+};
+
+// RM0399 clock tree, driven the way HAL_RCC_OscConfig / ClockConfig do it on
+// a NUCLEO-H745ZI-Q: HSE 8 MHz, PLL1 M=4 N=400 P=2 -> 400 MHz; D1CPRE /1,
+// HPRE /2 -> CM7 400 MHz, CM4 (HCLK) 200 MHz, APBs /2 -> 100 MHz.  Each core
+// is told its new clock when SW selects PLL1, so its SysTick follows.
+TEST(RccClocks, Hal400MHzConfigurationRetimesBothCores)
+{
+    testutil::LogCapture cap;
+    Clocks sink;
+    Stm32h7Rcc rcc("RCC");
+    DeviceContext ctx;
+    ctx.clocks = &sink;
+    rcc.set_context(ctx);
+    rcc.configure({{"d1_core", "cm7"}, {"d2_core", "cm4"}, {"hse_hz", "8000000"}}, {"cm7", "cm4"});
+    ASSERT_EQ(sink.sent.size(), 2u); // the reset clocks: 64 MHz HSI for both
+    EXPECT_EQ(sink.sent[0].second, 64000000u);
+    using testutil::reg_read;
+    using testutil::reg_write;
+    reg_write(rcc, 0x000, reg_read(rcc, 0x000) | (1u << 16) | (1u << 18)); // HSEON, HSEBYP
+    reg_write(rcc, 0x028, (4u << 4) | 2u);                                  // PLLCKSELR: DIVM1 4, HSE
+    reg_write(rcc, 0x030, (1u << 9) | 399u);                                // PLL1DIVR: P /2, N 400
+    reg_write(rcc, 0x000, reg_read(rcc, 0x000) | (1u << 24));               // PLL1ON
+    reg_write(rcc, 0x018, (0x8u << 0) | (0x4u << 4));                       // D1CFGR: HPRE /2, D1PPRE /2
+    reg_write(rcc, 0x01C, (0x4u << 4) | (0x4u << 8));                       // D2CFGR: /2, /2
+    reg_write(rcc, 0x020, 0x4u << 4);                                       // D3CFGR: /2
+    sink.sent.clear();
+    reg_write(rcc, 0x010, 3);                                               // CFGR.SW = PLL1
+    auto c = rcc.clocks();
+    EXPECT_EQ(c.sysclk, 400000000u);
+    EXPECT_EQ(c.cm7, 400000000u);
+    EXPECT_EQ(c.hclk, 200000000u);
+    EXPECT_EQ(c.pclk1, 100000000u);
+    EXPECT_EQ(c.pclk4, 100000000u);
+    ASSERT_EQ(sink.sent.size(), 2u);
+    EXPECT_EQ(sink.sent[0], std::make_pair(CoreId(0), uint64_t(400000000)));
+    EXPECT_EQ(sink.sent[1], std::make_pair(CoreId(1), uint64_t(200000000)));
+}
+
+// HSIDIV divides the 64 MHz HSI; the cores are told only when it changes.
+TEST(RccClocks, HsidivSlowsHsiAndOnlyChangesAreSent)
+{
+    testutil::LogCapture cap;
+    Clocks sink;
+    Stm32h7Rcc rcc("RCC");
+    DeviceContext ctx;
+    ctx.clocks = &sink;
+    rcc.set_context(ctx);
+    rcc.configure({{"d1_core", "cm7"}, {"d2_core", "cm4"}}, {"cm7", "cm4"});
+    sink.sent.clear();
+    testutil::reg_write(rcc, 0x000, testutil::reg_read(rcc, 0x000) | (1u << 3)); // HSIDIV /2
+    EXPECT_EQ(rcc.clocks().cm7, 32000000u);
+    EXPECT_EQ(sink.sent.size(), 2u);
+    testutil::reg_write(rcc, 0x000, testutil::reg_read(rcc, 0x000)); // no change
+    EXPECT_EQ(sink.sent.size(), 2u);
+}
+
+} // namespace

@@ -3,6 +3,8 @@
 #include "../log.h"
 #include "../machine.h"
 
+#include <cstdio>
+
 namespace ampvp {
 
 namespace {
@@ -75,12 +77,17 @@ Stm32h7Rcc::Stm32h7Rcc(const std::string &name) : RegisterDevice(name)
         .field("MCO1", 22, 3, Acc::RW)
         .field("MCO2PRE", 25, 4, Acc::RW)
         .field("MCO2", 29, 3, Acc::RW)
-        .post_write([this](BusAccess &, uint32_t, uint32_t now, uint32_t) {
+        .post_write([this](BusAccess &a, uint32_t, uint32_t now, uint32_t) {
             // The switch completes at once: SWS reports the selected source.
             regs_["CFGR"].value = (now & ~0x38u) | ((now & 0x7u) << 3);
+            clocks_changed(&a);
         });
+    r["CR"].post_write([this](BusAccess &a, uint32_t, uint32_t, uint32_t) { clocks_changed(&a); });
     for (const auto &s : kStored) {
         r.reg(s.name, s.off, s.reset).field("VALUE", 0, 32, Acc::RW);
+    }
+    for (const char *n : {"D1CFGR", "D2CFGR", "D3CFGR"}) {
+        r[n].post_write([this](BusAccess &a, uint32_t, uint32_t, uint32_t) { clocks_changed(&a); });
     }
     r.reg("CIER", 0x060, 0).unimpl("IE", 0, 32);
     r.reg("CIFR", 0x064, 0).field("IF", 0, 32, Acc::RO);
@@ -119,6 +126,10 @@ void Stm32h7Rcc::configure(const std::map<std::string, std::string> &params,
 {
     d1_core_ = param_core(params, "d1_core", core_names);
     d2_core_ = param_core(params, "d2_core", core_names);
+    auto it = params.find("hse_hz");
+    hse_hz_ = it == params.end() ? 0 : parse_size(it->second);
+    told_[0] = told_[1] = 0;
+    clocks_changed(nullptr); // the reset clocks: 64 MHz HSI
 }
 
 uint32_t Stm32h7Rcc::cr_view(uint32_t v) const
@@ -134,6 +145,82 @@ uint32_t Stm32h7Rcc::cr_view(uint32_t v) const
         v |= CR_D2CKRDY;
     }
     return v;
+}
+
+namespace {
+// D1CPRE / HPRE encoding: 0xxx = /1, 1000 = /2 ... 1011 = /16, 1100 = /64 ... 1111 = /512.
+unsigned ahb_div(uint32_t v)
+{
+    static const unsigned div[8] = {2, 4, 8, 16, 64, 128, 256, 512};
+    return v < 8 ? 1 : div[v - 8];
+}
+// APB prescalers: 0xx = /1, 100 = /2 ... 111 = /16.
+unsigned apb_div(uint32_t v) { return v < 4 ? 1 : 1u << (v - 3); }
+std::string mhz(uint64_t hz)
+{
+    char b[32];
+    std::snprintf(b, sizeof(b), "%.6g MHz", hz / 1e6);
+    return b;
+}
+} // namespace
+
+Stm32h7Rcc::Clocks Stm32h7Rcc::clocks() const
+{
+    Clocks c;
+    const uint32_t cr = regs_["CR"].value;
+    const uint64_t hsi = 64000000ull >> ((cr >> 3) & 3u), csi = 4000000ull;
+    const uint32_t ck = regs_["PLLCKSELR"].value;
+    const uint64_t src = (ck & 3u) == 0 ? hsi : (ck & 3u) == 1 ? csi : (ck & 3u) == 2 ? hse_hz_ : 0;
+    const uint32_t divm = (ck >> 4) & 0x3Fu;
+    const uint32_t divr = regs_["PLL1DIVR"].value;
+    const double n = ((divr & 0x1FFu) + 1) +
+                     ((regs_["PLLCFGR"].value & 1u) ? ((regs_["PLL1FRACR"].value >> 3) & 0x1FFFu) / 8192.0 : 0.0);
+    const unsigned p = ((divr >> 9) & 0x7Fu) + 1;
+    const uint64_t pll1_p = divm && (cr & (1u << 24)) ? static_cast<uint64_t>(src / double(divm) * n / p) : 0;
+    switch (regs_["CFGR"].value & 7u) {
+    case 0: c.sysclk = hsi; c.source = "HSI"; break;
+    case 1: c.sysclk = csi; c.source = "CSI"; break;
+    case 2: c.sysclk = hse_hz_; c.source = "HSE"; break;
+    case 3: c.sysclk = pll1_p; c.source = "PLL1"; break;
+    default: c.sysclk = hsi; c.source = "HSI"; break;
+    }
+    const uint32_t d1 = regs_["D1CFGR"].value, d2 = regs_["D2CFGR"].value, d3 = regs_["D3CFGR"].value;
+    c.cm7 = c.sysclk / ahb_div((d1 >> 8) & 0xFu);
+    c.hclk = c.cm7 / ahb_div(d1 & 0xFu);
+    c.pclk3 = c.hclk / apb_div((d1 >> 4) & 7u);
+    c.pclk1 = c.hclk / apb_div((d2 >> 4) & 7u);
+    c.pclk2 = c.hclk / apb_div((d2 >> 8) & 7u);
+    c.pclk4 = c.hclk / apb_div((d3 >> 4) & 7u);
+    return c;
+}
+
+void Stm32h7Rcc::clocks_changed(const BusAccess *a)
+{
+    const Clocks c = clocks();
+    if (c.sysclk == 0) {
+        log().guest_error(a ? a->core_name : name(), name() + ": the selected system clock source " +
+                                                         c.source + " is not running (no frequency)");
+        return;
+    }
+    const uint64_t want[2] = {c.cm7, c.hclk};
+    const CoreId core[2] = {d1_core_, d2_core_};
+    bool changed = false;
+    for (int i = 0; i < 2; i++) {
+        if (want[i] != told_[i]) {
+            told_[i] = want[i];
+            changed = true;
+            if (ctx_.clocks && core[i] >= 0) {
+                ctx_.clocks->set_core_clock(core[i], want[i]);
+            }
+        }
+    }
+    if (changed) {
+        const std::string tree = "SYSCLK " + mhz(c.sysclk) + " (" + c.source + "), CM7 " + mhz(c.cm7) +
+                                 ", HCLK/CM4 " + mhz(c.hclk) + ", PCLK1 " + mhz(c.pclk1) + ", PCLK2 " +
+                                 mhz(c.pclk2) + ", PCLK3 " + mhz(c.pclk3) + ", PCLK4 " + mhz(c.pclk4);
+        log().verbose_info("clocks: " + tree);
+        log().trace("clock", a ? a->core_name : "hub", tree);
+    }
 }
 
 void Stm32h7Rcc::core_power_changed(CoreId core, CorePower p)

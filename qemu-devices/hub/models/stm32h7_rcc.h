@@ -8,9 +8,15 @@
 // configuration registers read back what was written; the clock-enable,
 // low-power-enable and reset registers of the shared view and the per-core
 // banks (RCC_C1_*, RCC_C2_*) are stored and read back; GCR; RSR.
-// Not modelled yet (stored, reported once): the clock tree (frequencies),
-// clock security, interrupts (CIER/CIFR/CICR), resets triggered through the
-// *RSTR registers, backup domain (BDCR beyond storage).
+// Clock tree: SYSCLK from CFGR.SW (HSI 64 MHz / HSIDIV, CSI 4 MHz, HSE
+// (params "hse_hz", from the board), PLL1 P); PLL1 = source / DIVM1 *
+// (DIVN1 + FRACN1 / 8192) / DIVP1; the CM7 runs at SYSCLK / D1CPRE, HCLK =
+// that / HPRE is the CM4's clock; PCLKs from D1PPRE/D2PPRE1/D2PPRE2/D3PPRE.
+// Whenever a core's clock changes the core is told (DeviceContext::clocks),
+// so its SysTick follows; "--trace clock" and -v show the tree.
+// Not modelled yet (stored, reported once): PLL2/PLL3 outputs and kernel
+// clocks, clock security, interrupts (CIER/CIFR/CICR), resets triggered
+// through the *RSTR registers, backup domain (BDCR beyond storage).
 #pragma once
 
 #include "../regs.h"
@@ -26,7 +32,16 @@ public:
 
     enum : uint32_t { CR_D1CKRDY = 1u << 14, CR_D2CKRDY = 1u << 15 };
 
+    struct Clocks {
+        uint64_t sysclk = 0, cm7 = 0, hclk = 0, pclk1 = 0, pclk2 = 0, pclk3 = 0, pclk4 = 0;
+        const char *source = "HSI";
+    };
+    Clocks clocks() const;
+
 private:
+    void clocks_changed(const BusAccess *a);
+    uint64_t hse_hz_ = 0;
+    uint64_t told_[2] = {0, 0}; // last clock sent to the D1 / D2 core
     uint32_t cr_view(uint32_t stored) const;
     CoreId d1_core_ = -1, d2_core_ = -1;
     bool d1_stopped_ = false, d2_stopped_ = false;
