@@ -3,6 +3,7 @@
 #include "log.h"
 #include "models/stm32_gpio.h"
 #include "models/stm32_hsem.h"
+#include "models/stm32_tim.h"
 #include "models/stm32_usart.h"
 #include "models/stm32h7_exti.h"
 #include "models/stm32h7_pwr.h"
@@ -24,6 +25,7 @@ const std::map<std::string, Factory> &registry()
         {"stm32-usart", [](const std::string &n) { return std::make_unique<Stm32Usart>(n); }},
         {"stm32-hsem", [](const std::string &n) { return std::make_unique<Stm32Hsem>(n); }},
         {"stm32-gpio", [](const std::string &n) { return std::make_unique<Stm32Gpio>(n); }},
+        {"stm32-tim", [](const std::string &n) { return std::make_unique<Stm32Tim>(n); }},
         {"stm32h7-exti", [](const std::string &n) { return std::make_unique<Stm32h7Exti>(n); }},
         {"stm32h7-pwr", [](const std::string &n) { return std::make_unique<Stm32h7Pwr>(n); }},
         {"stm32h7-rcc", [](const std::string &n) { return std::make_unique<Stm32h7Rcc>(n); }},
@@ -78,6 +80,17 @@ Bus::Bus(const MachineDesc &machine, const DeviceContext &ctx, IrqSink *irqs)
             }
         }
         map_.push_back({p.base, p.size, dev, &p});
+    }
+    // The clock model (if any) answers every model's clock questions.
+    for (auto &d : devices_) {
+        if (auto *cs = dynamic_cast<const ClockSource *>(d.get())) {
+            ctx_.clock_source = cs;
+        }
+    }
+    if (ctx_.clock_source) {
+        for (auto &d : devices_) {
+            d->set_context(ctx_);
+        }
     }
     // Outputs can target other devices, so connect once all exist.
     for (const auto &e : map_) {

@@ -99,10 +99,30 @@ public:
     virtual void set_core_clock(CoreId core, uint64_t hz) = 0;
 };
 
+// Time for models: the hub's clock (host time in free-running mode) and
+// one-shot callbacks (Device::timer_fired) at a given time.  Scheduling the
+// same (device, tag) again replaces the earlier deadline; 0 cancels it.
+class Scheduler {
+public:
+    virtual ~Scheduler() = default;
+    virtual uint64_t now_ns() const = 0;
+    virtual void schedule(Device *dev, unsigned tag, uint64_t at_ns) = 0;
+};
+
+// Named clock frequencies of the SoC ("tim_apb1", "pclk1" ...), answered by
+// the clock model; 0 when unknown.
+class ClockSource {
+public:
+    virtual ~ClockSource() = default;
+    virtual uint64_t clock_hz(const std::string &name) const = 0;
+};
+
 // Services a model may use; filled in by the hub (or a test).
 struct DeviceContext {
     CharSink *chars = nullptr;
     ClockSink *clocks = nullptr;
+    Scheduler *scheduler = nullptr;
+    const ClockSource *clock_source = nullptr;
     bool strict = false; // unimplemented registers fault instead of RAZ/WI
 };
 
@@ -117,6 +137,8 @@ public:
     virtual void reset() {}
     // A numbered input driven by another device's output or a core's TXEV.
     virtual void input(unsigned n, bool level) { (void)n; (void)level; }
+    // A deadline set through DeviceContext::scheduler has come.
+    virtual void timer_fired(unsigned tag) { (void)tag; }
     // A core changed power state (every device is told; most ignore it).
     virtual void core_power_changed(CoreId core, CorePower p) { (void)core; (void)p; }
     // Per-instance parameters from the machine description ("params").

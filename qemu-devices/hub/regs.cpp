@@ -15,6 +15,7 @@ const char *acc_name(Acc a)
     case Acc::W1C: return "rc_w1";
     case Acc::W1S: return "rs_w1";
     case Acc::RC: return "rc_r";
+    case Acc::W0C: return "rc_w0";
     }
     return "?";
 }
@@ -94,6 +95,7 @@ void Register::bus_write(BusAccess &a, uint32_t written, uint32_t bytes,
     uint32_t next = (old & ~store) | (written & store);
     next &= ~(written & mask_of(Acc::W1C) & bytes);
     next |= written & mask_of(Acc::W1S) & bytes;
+    next &= ~(~written & mask_of(Acc::W0C) & bytes);
 
     const uint32_t reserved = written & ~defined_ & bytes;
     if (reserved && !warned_reserved_) {

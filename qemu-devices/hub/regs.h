@@ -23,6 +23,7 @@ enum class Acc {
     W1C, // write 1 to clear, 0 has no effect
     W1S, // write 1 to set, 0 has no effect
     RC,  // read-only, cleared by a read
+    W0C, // write 0 to clear, 1 has no effect (STM32 timer status flags, rc_w0)
 };
 
 const char *acc_name(Acc a);

@@ -134,7 +134,7 @@ int listen_unix(const std::string &path)
     return fd;
 }
 
-class Runner : public IrqSink, public ClockSink {
+class Runner : public IrqSink, public ClockSink, public Scheduler {
 public:
     explicit Runner(const RunOptions &o) : opt_(o) {}
     ~Runner() { cleanup(); }
@@ -149,6 +149,19 @@ public:
     {
         if (bridge_) {
             bridge_->send_event(core);
+        }
+    }
+    uint64_t now_ns() const override
+    {
+        return static_cast<uint64_t>(
+            std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - epoch_).count());
+    }
+    void schedule(Device *dev, unsigned tag, uint64_t at_ns) override
+    {
+        if (at_ns == 0) {
+            deadlines_.erase({dev, tag});
+        } else {
+            deadlines_[{dev, tag}] = at_ns;
         }
     }
     void set_core_clock(CoreId core, uint64_t hz) override
@@ -175,6 +188,9 @@ private:
     std::vector<std::unique_ptr<SharedMemory>> mems_;
     std::unique_ptr<Console> console_;
     std::unique_ptr<Bus> bus_;
+    Clock::time_point epoch_ = Clock::now();
+    std::map<std::pair<Device *, unsigned>, uint64_t> deadlines_;
+    void fire_due_timers();
     std::unique_ptr<LedPanel> leds_;
     std::unique_ptr<BridgeServer> bridge_;
     std::vector<Child> children_;
@@ -315,6 +331,7 @@ int Runner::prepare()
     DeviceContext ctx;
     ctx.chars = console_.get();
     ctx.clocks = this;
+    ctx.scheduler = this;
     ctx.strict = opt_.strict;
     std::vector<std::string> configs;
     for (CoreId c = 0; c < (CoreId)machine_.cores.size(); c++) {
@@ -534,6 +551,15 @@ int Runner::loop()
         if (started_ && now - last_traffic < spin_window) {
             wait_ms = 0;
         }
+        if (!deadlines_.empty()) {
+            uint64_t first = UINT64_MAX;
+            for (const auto &kv : deadlines_) {
+                first = std::min(first, kv.second);
+            }
+            const uint64_t t = now_ns();
+            const int ms = first <= t ? 0 : static_cast<int>(std::min<uint64_t>((first - t + 999999) / 1000000, 1000));
+            wait_ms = wait_ms < 0 ? ms : std::min(wait_ms, ms);
+        }
         epoll_event evs[16];
         int n = epoll_wait(epfd_, evs, 16, wait_ms);
         if (n < 0 && errno != EINTR) {
@@ -542,6 +568,7 @@ int Runner::loop()
         if (n == 0 && wait_ms == 0) {
             sched_yield(); // spinning: let a core that can make progress run
         }
+        fire_due_timers();
         for (int i = 0; i < n; i++) {
             const int fd = evs[i].data.fd;
             if (fd == sigfd_) {
@@ -594,6 +621,21 @@ int Runner::loop()
                 log().verbose_info("start barrier: all cores released from reset");
             }
         }
+    }
+}
+
+void Runner::fire_due_timers()
+{
+    const uint64_t t = now_ns();
+    std::vector<std::pair<Device *, unsigned>> due;
+    for (const auto &kv : deadlines_) {
+        if (kv.second <= t) {
+            due.push_back(kv.first);
+        }
+    }
+    for (const auto &k : due) {
+        deadlines_.erase(k); // the callback may schedule it again
+        k.first->timer_fired(k.second);
     }
 }
 

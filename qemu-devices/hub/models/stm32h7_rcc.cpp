@@ -194,6 +194,21 @@ Stm32h7Rcc::Clocks Stm32h7Rcc::clocks() const
     return c;
 }
 
+uint64_t Stm32h7Rcc::clock_hz(const std::string &n) const
+{
+    const Clocks c = clocks();
+    const uint32_t d2 = regs_["D2CFGR"].value;
+    if (n == "sysclk") return c.sysclk;
+    if (n == "hclk") return c.hclk;
+    if (n == "pclk1") return c.pclk1;
+    if (n == "pclk2") return c.pclk2;
+    if (n == "pclk3") return c.pclk3;
+    if (n == "pclk4") return c.pclk4;
+    if (n == "tim_apb1") return apb_div((d2 >> 4) & 7u) == 1 ? c.pclk1 : 2 * c.pclk1;
+    if (n == "tim_apb2") return apb_div((d2 >> 8) & 7u) == 1 ? c.pclk2 : 2 * c.pclk2;
+    return 0;
+}
+
 void Stm32h7Rcc::clocks_changed(const BusAccess *a)
 {
     const Clocks c = clocks();

@@ -23,7 +23,7 @@
 
 namespace ampvp {
 
-class Stm32h7Rcc : public RegisterDevice {
+class Stm32h7Rcc : public RegisterDevice, public ClockSource {
 public:
     explicit Stm32h7Rcc(const std::string &name);
     void configure(const std::map<std::string, std::string> &params,
@@ -37,6 +37,9 @@ public:
         const char *source = "HSI";
     };
     Clocks clocks() const;
+    // "sysclk", "hclk", "pclk1".."pclk4", "tim_apb1", "tim_apb2" (timer kernel
+    // clocks: RM0399, with TIMPRE = 0 twice the PCLK when its prescaler is not 1).
+    uint64_t clock_hz(const std::string &name) const override;
 
 private:
     void clocks_changed(const BusAccess *a);
