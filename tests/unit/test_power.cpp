@@ -126,15 +126,21 @@ struct Clocks : ClockSink {
 // a NUCLEO-H745ZI-Q: HSE 8 MHz, PLL1 M=4 N=400 P=2 -> 400 MHz; D1CPRE /1,
 // HPRE /2 -> CM7 400 MHz, CM4 (HCLK) 200 MHz, APBs /2 -> 100 MHz.  Each core
 // is told its new clock when SW selects PLL1, so its SysTick follows.
-TEST(RccClocks, Hal400MHzConfigurationRetimesBothCores)
-{
+struct RccClocks : ::testing::Test {
     testutil::LogCapture cap;
     Clocks sink;
-    Stm32h7Rcc rcc("RCC");
-    DeviceContext ctx;
-    ctx.clocks = &sink;
-    rcc.set_context(ctx);
-    rcc.configure({{"d1_core", "cm7"}, {"d2_core", "cm4"}, {"hse_hz", "8000000"}}, {"cm7", "cm4"});
+    Stm32h7Rcc rcc{"RCC"};
+    void SetUp() override
+    {
+        DeviceContext ctx;
+        ctx.clocks = &sink;
+        rcc.set_context(ctx);
+        rcc.configure({{"d1_core", "cm7"}, {"d2_core", "cm4"}, {"hse_hz", "8000000"}}, {"cm7", "cm4"});
+    }
+};
+
+TEST_F(RccClocks, Hal400MHzConfigurationRetimesBothCores)
+{
     ASSERT_EQ(sink.sent.size(), 2u); // the reset clocks: 64 MHz HSI for both
     EXPECT_EQ(sink.sent[0].second, 64000000u);
     using testutil::reg_read;
@@ -160,15 +166,8 @@ TEST(RccClocks, Hal400MHzConfigurationRetimesBothCores)
 }
 
 // HSIDIV divides the 64 MHz HSI; the cores are told only when it changes.
-TEST(RccClocks, HsidivSlowsHsiAndOnlyChangesAreSent)
+TEST_F(RccClocks, HsidivSlowsHsiAndOnlyChangesAreSent)
 {
-    testutil::LogCapture cap;
-    Clocks sink;
-    Stm32h7Rcc rcc("RCC");
-    DeviceContext ctx;
-    ctx.clocks = &sink;
-    rcc.set_context(ctx);
-    rcc.configure({{"d1_core", "cm7"}, {"d2_core", "cm4"}}, {"cm7", "cm4"});
     sink.sent.clear();
     testutil::reg_write(rcc, 0x000, testutil::reg_read(rcc, 0x000) | (1u << 3)); // HSIDIV /2
     EXPECT_EQ(rcc.clocks().cm7, 32000000u);
