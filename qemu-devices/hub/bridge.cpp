@@ -51,12 +51,52 @@ void BridgeServer::reply(int fd, CoreId core, uint16_t type, uint32_t seq, const
                     machine_.cores[core].name);
         return;
     }
+    if (fd == cores_[core].async_fd) {
+        // The core's main loop drains this channel only when it can take
+        // QEMU's global lock, which its vCPU holds while waiting for us on
+        // the bus channel: a blocking send here could deadlock.
+        send_async(fd, buf, n);
+        return;
+    }
     ssize_t r;
     do {
         r = send(fd, buf, n, MSG_NOSIGNAL);
     } while (r < 0 && errno == EINTR);
     // A failed send means the core is gone: the runner learns it from the
     // hang-up on this fd and from the process exit.
+}
+
+void BridgeServer::send_async(int fd, const uint8_t *buf, size_t n)
+{
+    auto &q = outq_[fd];
+    if (q.empty()) {
+        ssize_t r;
+        do {
+            r = send(fd, buf, n, MSG_NOSIGNAL | MSG_DONTWAIT);
+        } while (r < 0 && errno == EINTR);
+        if (r >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
+            return; // sent, or the core is gone (the runner learns it elsewhere)
+        }
+    }
+    q.emplace_back(buf, buf + n);
+    queued_++;
+}
+
+void BridgeServer::flush()
+{
+    if (!queued_) {
+        return;
+    }
+    for (auto &[fd, q] : outq_) {
+        while (!q.empty()) {
+            ssize_t r = send(fd, q.front().data(), q.front().size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+            if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+                break; // still full: try again next time
+            }
+            q.pop_front(); // sent, or the core is gone
+            queued_--;
+        }
+    }
 }
 
 void BridgeServer::protocol_error(int fd, CoreId core, uint32_t seq, uint32_t code,
@@ -75,6 +115,11 @@ void BridgeServer::drop(int fd)
         return;
     }
     CoreState &cs = cores_[it->second.core];
+    auto q = outq_.find(fd);
+    if (q != outq_.end()) {
+        queued_ -= q->second.size();
+        outq_.erase(q);
+    }
     if (cs.bus_fd == fd) {
         cs.bus_fd = -1;
     }
@@ -287,6 +332,7 @@ void BridgeServer::send_clock(CoreId core, uint64_t hz)
     if (core < 0 || core >= static_cast<CoreId>(cores_.size()) || cores_[core].async_fd < 0) {
         return;
     }
+    log().trace("clock", machine_.cores[core].name, "CPU clock set to " + std::to_string(hz) + " Hz");
     ampvp_clock c{hz};
     reply(cores_[core].async_fd, core, AMPVP_MSG_CLOCK, cores_[core].seq++, &c, sizeof(c));
 }

@@ -9,6 +9,7 @@
 #include "machine.h"
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <string>
 #include <vector>
@@ -42,6 +43,12 @@ public:
     // Protocol errors seen (malformed / unexpected messages), for tests.
     unsigned protocol_errors() const { return protocol_errors_; }
 
+    // Messages to a core's async channel never block the hub: what the socket
+    // cannot take now is queued and sent by flush(), which the runner calls on
+    // every loop iteration (and at least every millisecond while pending()).
+    void flush();
+    bool pending() const { return queued_ > 0; }
+
 private:
     enum class Channel { Unknown, Bus, Async };
     struct Conn {
@@ -70,6 +77,9 @@ private:
     std::vector<std::string> configs_;
     bool posted_writes_;
     std::map<int, Conn> conns_;
+    std::map<int, std::deque<std::vector<uint8_t>>> outq_; // per async fd
+    size_t queued_ = 0;
+    void send_async(int fd, const uint8_t *buf, size_t n);
     std::vector<CoreState> cores_;
     unsigned protocol_errors_ = 0;
     std::vector<uint8_t> rx_;

@@ -551,6 +551,9 @@ int Runner::loop()
         if (started_ && now - last_traffic < spin_window) {
             wait_ms = 0;
         }
+        if (bridge_->pending()) {
+            wait_ms = wait_ms < 0 ? 1 : std::min(wait_ms, 1); // keep draining the queues
+        }
         if (!deadlines_.empty()) {
             uint64_t first = UINT64_MAX;
             for (const auto &kv : deadlines_) {
@@ -569,6 +572,7 @@ int Runner::loop()
             sched_yield(); // spinning: let a core that can make progress run
         }
         fire_due_timers();
+        bridge_->flush();
         for (int i = 0; i < n; i++) {
             const int fd = evs[i].data.fd;
             if (fd == sigfd_) {
@@ -673,6 +677,9 @@ void Runner::shutdown_children()
     }
     // Up to 1 s for an orderly exit, then SIGKILL.
     for (int k = 0; k < 100; k++) {
+        if (bridge_) {
+            bridge_->flush(); // BYE may sit behind queued messages
+        }
         reap(false);
         bool all = true;
         for (auto &ch : children_) {

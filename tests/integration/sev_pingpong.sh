@@ -3,7 +3,7 @@
 . "$(dirname "$0")/lib.sh"
 
 run_ampvp_bg "$TMP/out" "$TMP/err" run --machine $MACHINE \
-  --cm7 "$FW/sev_pingpong_cm7.elf" --cm4 "$FW/sev_pingpong_cm4.elf" --timeout 120 --trace exti \
+  --cm7 "$FW/sev_pingpong_cm7.elf" --cm4 "$FW/sev_pingpong_cm4.elf" --timeout 60 --trace exti \
   --expect '^\[cm7\] sev_pingpong: N=[0-9]+ round trips in [0-9]+ ms, [0-9]+ us per round trip$' \
   --expect '^\[cm7\] CM7 done$' --expect '^\[cm4\] CM4 done$'
 wait $RUN_PID; rc=$?
