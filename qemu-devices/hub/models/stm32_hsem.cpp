@@ -50,6 +50,10 @@ Stm32Hsem::Stm32Hsem(const std::string &name)
                 return regs_[c + "ISR"].value & regs_[c + "IER"].value;
             });
     }
+    for (int cpu = 0; cpu < 2; cpu++) {
+        ier_[cpu] = &r["C" + std::to_string(cpu + 1) + "IER"];
+        isr_[cpu] = &r["C" + std::to_string(cpu + 1) + "ISR"];
+    }
     r.reg("CR", 0x140, 0)
         .field("COREID", 8, 4, Acc::WO)
         .field("KEY", 16, 16, Acc::WO)
@@ -187,8 +191,8 @@ void Stm32Hsem::free_sem(const BusAccess &a, unsigned n, const char *how)
     // RM0399: freeing sets the status bit of every CPU that enabled it.
     for (int cpu = 1; cpu <= 2; cpu++) {
         const std::string c = "C" + std::to_string(cpu);
-        if (regs_[c + "IER"].value & (1u << n)) {
-            regs_[c + "ISR"].value |= 1u << n;
+        if (ier_[cpu - 1]->value & (1u << n)) {
+            isr_[cpu - 1]->value |= 1u << n;
             std::string who = c;
             for (size_t k = 0; k < cpu_.size(); k++) {
                 if (cpu_[k] == cpu - 1) {
@@ -203,8 +207,8 @@ void Stm32Hsem::free_sem(const BusAccess &a, unsigned n, const char *how)
 
 void Stm32Hsem::update_irq()
 {
-    int1_.set(regs_["C1ISR"].value & regs_["C1IER"].value);
-    int2_.set(regs_["C2ISR"].value & regs_["C2IER"].value);
+    int1_.set(isr_[0]->value & ier_[0]->value);
+    int2_.set(isr_[1]->value & ier_[1]->value);
 }
 
 } // namespace ampvp

@@ -62,6 +62,9 @@ private:
     std::vector<std::string> core_names_;
     IrqLine &int1_;
     IrqLine &int2_;
+    // CnIER / CnISR of CPU1 and CPU2, looked up once (used on every access).
+    Register *ier_[2] = {};
+    Register *isr_[2] = {};
 };
 
 } // namespace ampvp

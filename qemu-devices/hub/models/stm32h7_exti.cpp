@@ -62,6 +62,9 @@ Stm32h7Exti::Stm32h7Exti(const std::string &name) : RegisterDevice(name)
             r.reg(c + "IMR" + x, base + 0x0, imr_reset[cpu][k]).field("IM", 0, 32, Acc::RW);
             r.reg(c + "EMR" + x, base + 0x4, 0).field("EM", 0, 32, Acc::RW);
             r.reg(c + "PR" + x, base + 0x8, 0).field("PR", 0, 32, Acc::W1C);
+            imr_[cpu][k] = &r[c + "IMR" + x];
+            emr_[cpu][k] = &r[c + "EMR" + x];
+            pr_[cpu][k] = &r[c + "PR" + x];
         }
     }
 }
@@ -82,7 +85,7 @@ void Stm32h7Exti::reset()
 
 Register &Stm32h7Exti::cpu_reg(int cpu, const char *kind, unsigned reg)
 {
-    return regs_["C" + std::to_string(cpu + 1) + kind + std::to_string(reg + 1)];
+    return kind[0] == 'I' ? *imr_[cpu][reg] : kind[0] == 'E' ? *emr_[cpu][reg] : *pr_[cpu][reg];
 }
 
 void Stm32h7Exti::trigger(unsigned line, const char *why)

@@ -48,6 +48,8 @@ private:
     void trigger(unsigned line, const char *why);
     void direct_edge(unsigned line);
     Register &cpu_reg(int cpu, const char *kind, unsigned reg);
+    // CnIMRx / CnEMRx / CnPRx, looked up once: [cpu][register 0-2].
+    Register *imr_[2][3] = {}, *emr_[2][3] = {}, *pr_[2][3] = {};
 
     std::array<bool, LINES> level_{};
     IrqLine *event_[2];
