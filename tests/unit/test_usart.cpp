@@ -1,9 +1,13 @@
-// STM32H7 USART transmit path, one RM0399 rule per test (RM0399 Rev 4,
-// USART/UART chapter; rules paraphrased in the comments).
+// STM32H7 USART transmit and receive paths, one RM0399 rule per test
+// (RM0399 Rev 4, USART/UART chapter; rules paraphrased in the comments).
 #include "log.h"
 #include "models/stm32_usart.h"
+#include "test_helpers.h"
 
 #include <gtest/gtest.h>
+
+#include <cmath>
+#include <map>
 
 using namespace ampvp;
 
@@ -25,7 +29,20 @@ struct Irqs : IrqSink {
     void send_event(CoreId) override {}
 };
 
-enum : uint32_t { CR1 = 0x00, CR3 = 0x08, BRR = 0x0C, RQR = 0x18, ISR = 0x1C, ICR = 0x20, RDR = 0x24, TDR = 0x28 };
+struct Clocks : ClockSource {
+    std::map<std::string, uint64_t> hz;
+    uint64_t clock_hz(const std::string &n) const override
+    {
+        auto it = hz.find(n);
+        return it == hz.end() ? 0 : it->second;
+    }
+};
+
+enum : uint32_t {
+    CR1 = 0x00, CR2 = 0x04, CR3 = 0x08, BRR = 0x0C, RQR = 0x18, ISR = 0x1C, ICR = 0x20,
+    RDR = 0x24, TDR = 0x28, PRESC = 0x2C,
+};
+using U = Stm32Usart;
 
 struct UsartTest : ::testing::Test {
     Stm32Usart u{"USART3"};
@@ -59,6 +76,28 @@ struct UsartTest : ::testing::Test {
         u.write(a, v);
     }
     void enable_tx() { wr(CR1, Stm32Usart::CR1_UE | Stm32Usart::CR1_TE); }
+    bool line() const { return irqs.level == 1; } // the USART interrupt line is high
+    void enable_rx(uint32_t extra = 0) { wr(CR1, U::CR1_UE | U::CR1_RE | U::CR1_TE | extra); }
+    // FIFO mode: FIFOEN is written with UE=0 first, as HAL_UARTEx_EnableFifoMode does.
+    void enable_fifo(uint32_t extra = 0)
+    {
+        wr(CR1, U::CR1_FIFOEN);
+        enable_rx(U::CR1_FIFOEN | extra);
+    }
+    void feed(const std::string &bytes)
+    {
+        for (char c : bytes) {
+            u.host_input(static_cast<uint8_t>(c));
+        }
+    }
+    std::string drain()
+    {
+        std::string got;
+        while (rd(ISR) & U::ISR_RXNE) {
+            got += static_cast<char>(rd(RDR));
+        }
+        return got;
+    }
 };
 
 // RM0399 USART_ISR reset value is 0x0000 00C0: TXE (data register empty) and
@@ -198,6 +237,434 @@ TEST_F(UsartTest, ByteWideTdrWriteTransmits)
     enable_tx();
     wr(TDR, 'z', "cm7", 1);
     EXPECT_EQ(chars.out, "z");
+}
+
+// ---- receive path --------------------------------------------------------
+
+// RM0399: the receiver samples the RX line only when UE=1 and RE=1; the hub
+// holds host bytes back until then.
+TEST_F(UsartTest, ReceiverAcceptsInputOnlyWithUeAndRe)
+{
+    EXPECT_FALSE(u.accepts_input());
+    wr(CR1, U::CR1_RE);
+    EXPECT_FALSE(u.accepts_input());
+    wr(CR1, U::CR1_UE | U::CR1_TE);
+    EXPECT_FALSE(u.accepts_input());
+    wr(CR1, U::CR1_UE | U::CR1_RE);
+    EXPECT_TRUE(u.accepts_input());
+}
+
+// RM0399 RXNE: set when the received data is transferred to RDR; reading RDR
+// clears it.
+TEST_F(UsartTest, ReceivedByteIsInRdrWithRxneUntilRead)
+{
+    enable_rx();
+    u.host_input('a');
+    EXPECT_TRUE(rd(ISR) & U::ISR_RXNE);
+    EXPECT_EQ(rd(RDR), uint32_t('a'));
+    EXPECT_FALSE(rd(ISR) & U::ISR_RXNE);
+}
+
+// RM0399 (FIFO disabled): RDR holds one datum; until it is read a new frame
+// would overrun, so the model refuses input while RXNE=1.
+TEST_F(UsartTest, WithoutFifoRdrIsTheOnlyRoom)
+{
+    enable_rx();
+    u.host_input('a');
+    EXPECT_FALSE(u.accepts_input());
+    rd(RDR);
+    EXPECT_TRUE(u.accepts_input());
+}
+
+// RM0399 interrupt table: RXNE with RXNEIE raises the USART interrupt; it
+// drops when RDR is read.
+TEST_F(UsartTest, RxneieRaisesTheInterruptUntilRdrIsRead)
+{
+    enable_rx(U::CR1_RXNEIE);
+        u.host_input('x');
+    EXPECT_TRUE(line());
+    rd(RDR);
+    EXPECT_FALSE(line());
+}
+
+// RM0399 ORE: set when a frame is received while RDR is still full; RDR keeps
+// its content, the new frame is lost; ORE interrupts with RXNEIE (or EIE) and
+// is cleared by ICR.ORECF, not by reading RDR.
+TEST_F(UsartTest, OverrunSetsOreAndKeepsRdr)
+{
+    enable_rx();
+    feed("ab");
+    EXPECT_TRUE(rd(ISR) & U::ISR_ORE);
+    EXPECT_EQ(rd(RDR), uint32_t('a'));
+    EXPECT_TRUE(rd(ISR) & U::ISR_ORE);
+    EXPECT_FALSE(rd(ISR) & U::ISR_RXNE);
+    wr(ICR, 1u << 3);
+    EXPECT_FALSE(rd(ISR) & U::ISR_ORE);
+}
+
+TEST_F(UsartTest, OreInterruptsThroughRxneieOrEie)
+{
+    enable_rx();
+    feed("ab");
+    rd(RDR); // RXNE=0, ORE=1
+    EXPECT_FALSE(line());
+    wr(CR1, U::CR1_UE | U::CR1_RE | U::CR1_RXNEIE);
+    EXPECT_TRUE(line());
+    wr(CR1, U::CR1_UE | U::CR1_RE);
+    EXPECT_FALSE(line());
+    wr(CR3, U::CR3_EIE);
+    EXPECT_TRUE(line());
+}
+
+// RM0399 OVRDIS: with overrun detection disabled ORE is not set and the new
+// data overwrite RDR.
+TEST_F(UsartTest, OvrdisOverwritesRdrWithoutOre)
+{
+    wr(CR3, U::CR3_OVRDIS);
+    enable_rx();
+    feed("ab");
+    EXPECT_FALSE(rd(ISR) & U::ISR_ORE);
+    EXPECT_EQ(rd(RDR), uint32_t('b'));
+}
+
+// RM0399 RQR.RXFRQ: discards the received data without reading them (clears
+// RXNE/RXFNE), for RDR and the whole RXFIFO.
+TEST_F(UsartTest, RxfrqDiscardsReceivedData)
+{
+    enable_rx();
+    u.host_input('a');
+    wr(RQR, U::RQR_RXFRQ);
+    EXPECT_FALSE(rd(ISR) & U::ISR_RXNE);
+    EXPECT_TRUE(u.accepts_input());
+
+    enable_fifo();
+    feed("abcde");
+    wr(RQR, U::RQR_RXFRQ);
+    EXPECT_EQ(u.rx_level(), 0u);
+    EXPECT_FALSE(rd(ISR) & U::ISR_RXNE);
+}
+
+// RM0399 UE: clearing it discards current operations and returns every
+// USART_ISR flag to its default value.
+TEST_F(UsartTest, ClearingUeDiscardsDataAndResetsFlags)
+{
+    enable_rx();
+    feed("ab"); // RXNE and ORE
+    wr(ICR, 1u << 6); // TC cleared
+    wr(CR1, U::CR1_RE);
+    EXPECT_EQ(rd(ISR), 0xC0u);
+    EXPECT_EQ(u.rx_level(), 0u);
+}
+
+// ---- FIFO mode -------------------------------------------------------------
+
+// RM0399: the RXFIFO is 16 data deep and sits behind RDR; RXFF is set when the
+// number of received data is the RXFIFO size + 1 (full RXFIFO plus RDR).
+TEST_F(UsartTest, RxFifoHoldsSixteenDataBehindRdr)
+{
+    enable_fifo();
+    for (int i = 0; i < 16; i++) {
+        ASSERT_TRUE(u.accepts_input()) << i;
+        u.host_input(static_cast<uint8_t>('A' + i));
+        EXPECT_FALSE(rd(ISR) & U::ISR_RXFF) << i;
+    }
+    ASSERT_TRUE(u.accepts_input());
+    u.host_input('Q');
+    EXPECT_TRUE(rd(ISR) & U::ISR_RXFF);
+    EXPECT_FALSE(u.accepts_input());
+    EXPECT_FALSE(rd(ISR) & U::ISR_ORE);
+    EXPECT_EQ(drain(), "ABCDEFGHIJKLMNOPQ"); // first in, first out
+    EXPECT_FALSE(rd(ISR) & U::ISR_RXFF);
+}
+
+// RM0399 ORE in FIFO mode: set when a frame completes while RXFF=1.
+TEST_F(UsartTest, FullRxFifoOverruns)
+{
+    enable_fifo();
+    feed(std::string(17, 'a') + "b");
+    EXPECT_TRUE(rd(ISR) & U::ISR_ORE);
+    EXPECT_EQ(drain(), std::string(17, 'a'));
+}
+
+// RM0399 OVRDIS with FIFOEN=1: the RXFIFO is bypassed and data are written
+// directly in RDR.
+TEST_F(UsartTest, OvrdisBypassesTheRxFifo)
+{
+    wr(CR3, U::CR3_OVRDIS);
+    enable_fifo();
+    u.host_input('a');
+    EXPECT_FALSE(u.accepts_input());
+    u.host_input('b');
+    EXPECT_EQ(drain(), "b");
+}
+
+// RM0399 RXFTCFG: 000 1/8, 001 1/4, 010 1/2, 011 3/4, 100 7/8, 101 full; RXFT
+// is set when that many data are received, counting the one in RDR.
+TEST_F(UsartTest, RxftFollowsTheRxFifoThreshold)
+{
+    const unsigned expected[] = {2, 4, 8, 12, 14, 16};
+    for (uint32_t cfg = 0; cfg < 6; cfg++) {
+        wr(CR1, 0);
+        wr(CR3, cfg << 25);
+        enable_fifo();
+        for (unsigned n = 1; n <= 17; n++) {
+            u.host_input('x');
+            EXPECT_EQ(bool(rd(ISR) & U::ISR_RXFT), n >= expected[cfg])
+                << "cfg " << cfg << " n " << n;
+        }
+        rd(RDR);
+        EXPECT_EQ(bool(rd(ISR) & U::ISR_RXFT), 16 >= expected[cfg]);
+    }
+}
+
+TEST_F(UsartTest, ReservedRxftcfgNeverReachesTheThreshold)
+{
+    wr(CR3, 6u << 25);
+    enable_fifo();
+    feed(std::string(17, 'x'));
+    EXPECT_FALSE(rd(ISR) & U::ISR_RXFT);
+}
+
+// RM0399: the RXFIFO flags exist in FIFO mode only (reserved bits otherwise).
+TEST_F(UsartTest, FifoFlagsReadZeroWithTheFifoDisabled)
+{
+    enable_rx();
+    u.host_input('x');
+    enable_tx();
+    wr(TDR, 'y');
+    EXPECT_EQ(rd(ISR) & (U::ISR_TXFE | U::ISR_RXFF | U::ISR_RXFT | U::ISR_TXFT), 0u);
+}
+
+// RM0399 interrupt table: RXFT with RXFTIE (CR3 bit 28) and RXFF with RXFFIE
+// (CR1 bit 31) raise the USART interrupt.  HAL's UART_Start_Receive_IT in
+// FIFO mode enables RXFTIE; UART_RxISR_8BIT_FIFOEN then reads RDR while RXFNE.
+TEST_F(UsartTest, RxftieInterruptsAtTheThreshold)
+{
+    wr(CR3, (1u << 25) | U::CR3_RXFTIE); // threshold 1/4 = 4 data
+    enable_fifo();
+    feed("abc");
+    EXPECT_FALSE(line());
+    u.host_input('d');
+    EXPECT_TRUE(line());
+    EXPECT_EQ(drain(), "abcd");
+    EXPECT_FALSE(line());
+}
+
+TEST_F(UsartTest, RxffieInterruptsWhenTheRxFifoIsFull)
+{
+    enable_fifo(U::CR1_RXFFIE);
+    feed(std::string(16, 'x'));
+    EXPECT_FALSE(line());
+    u.host_input('x');
+    EXPECT_TRUE(line());
+    rd(RDR);
+    EXPECT_FALSE(line());
+}
+
+// RM0399 FIFO mode transmit: TXFNF (bit 7, TXE's place) stays set while the
+// TXFIFO has room, TXFE is set when it is empty; transmission completes at
+// once here, so after every write TXFNF, TXFE and TC are set.
+TEST_F(UsartTest, FifoModeTransmitLeavesTxfnfTxfeAndTcSet)
+{
+    enable_fifo();
+    wr(ICR, (1u << 5) | (1u << 6)); // TXFECF, TCCF
+    EXPECT_FALSE(rd(ISR) & U::ISR_TXFE);
+    wr(TDR, 'a');
+    EXPECT_EQ(chars.out, "a");
+    const uint32_t isr = rd(ISR);
+    EXPECT_TRUE(isr & U::ISR_TXE);
+    EXPECT_TRUE(isr & U::ISR_TXFE);
+    EXPECT_TRUE(isr & U::ISR_TC);
+}
+
+// RM0399 RQR.TXFRQ: flushes the TXFIFO, which sets TXFE.
+TEST_F(UsartTest, TxfrqSetsTxfe)
+{
+    enable_fifo();
+    wr(ICR, 1u << 5);
+    wr(RQR, U::RQR_TXFRQ);
+    EXPECT_TRUE(rd(ISR) & U::ISR_TXFE);
+}
+
+// RM0399 TXFT: set when the TXFIFO holds TXFTCFG empty locations; the model's
+// TXFIFO is always empty, so every valid threshold is reached.
+TEST_F(UsartTest, TxftIsSetForEveryValidThreshold)
+{
+    for (uint32_t cfg = 0; cfg < 8; cfg++) {
+        wr(CR1, 0);
+        wr(CR3, cfg << 29);
+        enable_fifo();
+        EXPECT_EQ(bool(rd(ISR) & U::ISR_TXFT), cfg < 6) << cfg;
+    }
+}
+
+// RM0399 interrupt table: TXFT with TXFTIE (CR3 bit 23), TXFE with TXFEIE (CR1
+// bit 30).  HAL_UART_Transmit_IT in FIFO mode enables TXFTIE, and
+// UART_TxISR_8BIT_FIFOEN swaps it for TCIE after the last byte.
+TEST_F(UsartTest, TxftieAndTxfeieRaiseTheInterrupt)
+{
+    enable_fifo();
+    EXPECT_FALSE(line());
+    wr(CR3, U::CR3_TXFTIE);
+    EXPECT_TRUE(line());
+    wr(CR3, 0);
+    EXPECT_FALSE(line());
+    enable_fifo(U::CR1_TXFEIE);
+    EXPECT_TRUE(line());
+    wr(ICR, 1u << 5); // TXFECF
+    EXPECT_FALSE(line());
+}
+
+// HAL_UARTEx_SetTxFifoThreshold / SetRxFifoThreshold / DisableFifoMode each
+// save CR1, clear UE, change CR3 or FIFOEN and write the saved CR1 back; the
+// USART must come out enabled with TEACK/REACK set.
+TEST_F(UsartTest, HalFifoConfigurationSequenceKeepsTheUsartEnabled)
+{
+    enable_rx();
+    for (uint32_t cr3 : {0u << 29, 0u << 25}) {
+        const uint32_t saved = rd(CR1);
+        wr(CR1, saved & ~U::CR1_UE);
+        wr(CR3, cr3);
+        wr(CR1, saved);
+    }
+    const uint32_t saved = rd(CR1);
+    wr(CR1, saved & ~U::CR1_UE);
+    wr(CR1, saved & ~U::CR1_FIFOEN);
+    EXPECT_EQ(rd(ISR) & (U::ISR_TEACK | U::ISR_REACK), U::ISR_TEACK | U::ISR_REACK);
+    EXPECT_TRUE(u.accepts_input());
+}
+
+// ---- data bits ---------------------------------------------------------------
+
+// RM0399 M[1:0]: 00 = 8-bit, 01 = 9-bit, 10 = 7-bit frames; with PCE=1 the
+// MSB of the frame is the parity bit.  The host sees the data bits: on
+// transmit the parity position is stripped (with 9 data bits the 9th is
+// dropped: a host byte has 8), on receive the byte is masked to the data bits
+// and the parity position of RDR reads 0.
+struct Framing {
+    const char *name;
+    uint32_t cr1;
+    unsigned data_bits;
+    uint32_t tdr, host_sees;  // transmit
+    uint8_t host_sends;       // receive
+    uint32_t rdr;
+};
+
+struct UsartFraming : UsartTest, ::testing::WithParamInterface<Framing> {};
+
+TEST_P(UsartFraming, HostSeesTheDataBits)
+{
+    const Framing &f = GetParam();
+    wr(CR1, U::CR1_UE | U::CR1_TE | U::CR1_RE | f.cr1);
+    EXPECT_EQ(u.data_bits(), f.data_bits);
+    wr(TDR, f.tdr);
+    ASSERT_EQ(chars.out.size(), 1u);
+    EXPECT_EQ(uint8_t(chars.out[0]), f.host_sees);
+    u.host_input(f.host_sends);
+    EXPECT_EQ(rd(RDR), f.rdr);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    AllWordLengths, UsartFraming,
+    ::testing::Values(
+        Framing{"Frame7NoParity_7DataBits", U::CR1_M1, 7, 0x1FF, 0x7F, 0xFF, 0x7F},
+        Framing{"Frame7Parity_6DataBits", U::CR1_M1 | U::CR1_PCE, 6, 0x1FF, 0x3F, 0xFF, 0x3F},
+        Framing{"Frame8NoParity_8DataBits", 0, 8, 0x1A5, 0xA5, 0xA5, 0xA5},
+        Framing{"Frame8Parity_7DataBits", U::CR1_PCE, 7, 0x1C1, 0x41, 0xC1, 0x41},
+        Framing{"Frame9NoParity_9DataBits", U::CR1_M0, 9, 0x1A5, 0xA5, 0xA5, 0x0A5},
+        Framing{"Frame9Parity_8DataBits", U::CR1_M0 | U::CR1_PCE, 8, 0x1A5, 0xA5, 0xFF, 0xFF}),
+    [](const ::testing::TestParamInfo<Framing> &i) { return std::string(i.param.name); });
+
+// ---- baud rate and the enable log -----------------------------------------
+
+// RM0399 "USART baud rate generation": OVER8=0: baud = usart_ker_ckpres /
+// USARTDIV, BRR = USARTDIV.  HAL's BRR for 115200 at 64 MHz is 556 (0x22C).
+TEST(UsartBaud, Oversampling16)
+{
+    EXPECT_DOUBLE_EQ(U::baud_rate(64000000, 0x22C, false, 0), 64000000.0 / 556);
+    EXPECT_EQ(std::llround(U::baud_rate(64000000, 0x22C, false, 0)), 115108);
+}
+
+// OVER8=1: baud = 2 * usart_ker_ckpres / USARTDIV, BRR[15:4] = USARTDIV[15:4],
+// BRR[2:0] = USARTDIV[3:0] >> 1, BRR[3] unused.  USARTDIV 1111 = 0x457 is
+// written as BRR 0x453.
+TEST(UsartBaud, Oversampling8UsesTheShiftedLowNibble)
+{
+    EXPECT_DOUBLE_EQ(U::baud_rate(64000000, 0x453, true, 0), 2 * 64000000.0 / 0x456);
+    // BRR[3] is not part of USARTDIV with OVER8=1.
+    EXPECT_DOUBLE_EQ(U::baud_rate(64000000, 0x45B, true, 0), 2 * 64000000.0 / 0x456);
+}
+
+// RM0399 USART_PRESC: 0000 /1, 0001 /2, 0010 /4, 0011 /6 ... 1011 /256; other
+// values act as 1011.
+TEST(UsartBaud, PrescalerDividesTheKernelClock)
+{
+    const unsigned div[] = {1, 2, 4, 6, 8, 10, 12, 16, 32, 64, 128, 256, 256, 256, 256, 256};
+    for (uint32_t p = 0; p < 16; p++) {
+        EXPECT_EQ(U::prescaler_divider(p), div[p]) << p;
+    }
+    EXPECT_DOUBLE_EQ(U::baud_rate(64000000, 0x10, false, 2), 64000000.0 / 4 / 16);
+}
+
+// RM0399: BRR (USARTDIV) must be at least 16; an unknown clock gives no rate.
+TEST(UsartBaud, NoRateForBrrBelow16OrUnknownClock)
+{
+    EXPECT_EQ(U::baud_rate(64000000, 15, false, 0), 0.0);
+    EXPECT_EQ(U::baud_rate(0, 0x22C, false, 0), 0.0);
+}
+
+struct UsartLogTest : UsartTest {
+    Clocks clocks;
+    testutil::LogCapture cap;
+    void SetUp() override
+    {
+        UsartTest::SetUp();
+        log().set_verbose(true);
+        log().set_sink([this](const std::string &l, bool) { cap.lines.push_back(l); });
+        clocks.hz["usart234578"] = 64000000;
+        DeviceContext ctx;
+        ctx.chars = &chars;
+        ctx.clock_source = &clocks;
+        u.set_context(ctx);
+        u.configure({{"clock", "usart234578"}}, {"cm7", "cm4"});
+        wr(BRR, 0x22C);
+    }
+    void TearDown() override
+    {
+        log().set_verbose(false);
+        UsartTest::TearDown();
+    }
+};
+
+// One verbose line each time UE goes 0->1 with TE or RE: frame format, baud
+// rate from the kernel clock named by the "clock" parameter.
+TEST_F(UsartLogTest, EnableLogsFormatAndBaudRateOnce)
+{
+    enable_rx();
+    EXPECT_EQ(cap.count("USART3: 115108 baud 8N1 (kernel clock 64 MHz, BRR 0x22c, OVER8 0)"), 1);
+    enable_rx(U::CR1_RXNEIE); // UE stays 1: no new line
+    EXPECT_EQ(cap.count("USART3:"), 1);
+    wr(CR1, 0);
+    wr(CR1, U::CR1_PCE | U::CR1_PS | U::CR1_M0);
+    wr(CR2, 2u << 12);
+    wr(PRESC, 1);
+    wr(CR1, U::CR1_UE | U::CR1_TE | U::CR1_PCE | U::CR1_PS | U::CR1_M0);
+    EXPECT_EQ(
+        cap.count("USART3: 57554 baud 8O2 (kernel clock 64 MHz, PRESC /2, BRR 0x22c, OVER8 0)"), 1);
+}
+
+TEST_F(UsartLogTest, EnableWithoutTeOrReLogsNothing)
+{
+    wr(CR1, U::CR1_UE);
+    EXPECT_EQ(cap.count("USART3:"), 0);
+}
+
+// Without a clock model (or a clock it does not know) the baud rate is left out.
+TEST_F(UsartLogTest, UnknownKernelClockOmitsTheBaudRate)
+{
+    clocks.hz.clear();
+    enable_tx();
+    EXPECT_EQ(cap.count("USART3: 8N1 (BRR 0x22c, OVER8 0)"), 1);
 }
 
 } // namespace

@@ -2,6 +2,9 @@
 
 #include "../log.h"
 
+#include <cmath>
+#include <cstdio>
+
 namespace ampvp {
 
 Stm32Usart::Stm32Usart(const std::string &name) : RegisterDevice(name), irq_(add_irq("irq"))
@@ -30,9 +33,11 @@ Stm32Usart::Stm32Usart(const std::string &name) : RegisterDevice(name), irq_(add
         .unimpl("EOBIE", 27, 1)
         .field("M1", 28, 1, Acc::RW)
         .field("FIFOEN", 29, 1, Acc::RW)
-        .unimpl("TXFEIE", 30, 1)
-        .unimpl("RXFFIE", 31, 1)
-        .post_write([this](BusAccess &, uint32_t, uint32_t, uint32_t) { follow_enables(); });
+        .field("TXFEIE", 30, 1, Acc::RW)
+        .field("RXFFIE", 31, 1, Acc::RW)
+        .post_write([this](BusAccess &, uint32_t old, uint32_t now, uint32_t) {
+            cr1_written(old, now);
+        });
     r.reg("CR2", 0x04, 0x00000000)
         .unimpl("SLVEN", 0, 1)
         .unimpl("DIS_NSS", 3, 1)
@@ -74,11 +79,13 @@ Stm32Usart::Stm32Usart(const std::string &name) : RegisterDevice(name), irq_(add
         .unimpl("SCARCNT", 17, 3)
         .unimpl("WUS", 20, 2)
         .unimpl("WUFIE", 22, 1)
-        .unimpl("TXFTIE", 23, 1)
+        .field("TXFTIE", 23, 1, Acc::RW)
         .unimpl("TCBGTIE", 24, 1)
         .field("RXFTCFG", 25, 3, Acc::RW)
-        .unimpl("RXFTIE", 28, 1)
-        .field("TXFTCFG", 29, 3, Acc::RW);
+        .field("RXFTIE", 28, 1, Acc::RW)
+        .field("TXFTCFG", 29, 3, Acc::RW)
+        // RXFTCFG/TXFTCFG move the thresholds RXFT/TXFT compare against.
+        .post_write([this](BusAccess &, uint32_t, uint32_t, uint32_t) { refresh_status(); });
     r.reg("BRR", 0x0C, 0x00000000).field("BRR", 0, 16, Acc::RW);
     r.reg("GTPR", 0x10, 0x00000000).unimpl("PSC", 0, 8).unimpl("GT", 8, 8);
     r.reg("RTOR", 0x14, 0x00000000).unimpl("RTO", 0, 24).unimpl("BLEN", 24, 8);
@@ -89,11 +96,17 @@ Stm32Usart::Stm32Usart(const std::string &name) : RegisterDevice(name), irq_(add
         .field("RXFRQ", 3, 1, Acc::WO)
         .field("TXFRQ", 4, 1, Acc::WO)
         .post_write([this](BusAccess &, uint32_t, uint32_t now, uint32_t) {
-            auto &isr = regs_["ISR"];
-            if (now & (1u << 3)) { // RXFRQ: flush the receive data (RXNE = 0)
-                isr.value &= ~ISR_RXNE;
+            // RXFRQ discards the received data (RDR and the whole RXFIFO),
+            // clearing RXNE/RXFNE.  TXFRQ flushes the TXFIFO, which sets TXFE
+            // (FIFO mode only); the model's TXFIFO is always empty anyway.
+            if (now & RQR_RXFRQ) {
+                s_.rx.clear();
+            }
+            if ((now & RQR_TXFRQ) && (regs_["CR1"].value & CR1_FIFOEN)) {
+                regs_["ISR"].value |= ISR_TXFE;
             }
             regs_["RQR"].value = 0; // request bits are self-clearing
+            refresh_status();
         });
     // Reset value 0x000000C0: TXE and TC set (RM0399, USART_ISR reset value).
     r.reg("ISR", 0x1C, 0x000000C0)
@@ -158,14 +171,26 @@ Stm32Usart::Stm32Usart(const std::string &name) : RegisterDevice(name), irq_(add
         });
     r.reg("RDR", 0x24, 0x00000000)
         .field("RDR", 0, 9, Acc::RO)
-        .on_read([this](BusAccess &, uint32_t v) {
-            regs_["ISR"].value &= ~ISR_RXNE; // reading RDR clears RXNE
-            return v;
-        });
+        .on_read([this](BusAccess &, uint32_t) { return read_rdr(); });
     r.reg("TDR", 0x28, 0x00000000)
         .field("TDR", 0, 9, Acc::RW)
         .post_write([this](BusAccess &a, uint32_t, uint32_t now, uint32_t) { transmit(a, now); });
     r.reg("PRESC", 0x2C, 0x00000000).field("PRESCALER", 0, 4, Acc::RW);
+}
+
+void Stm32Usart::configure(const std::map<std::string, std::string> &params,
+                           const std::vector<std::string> &)
+{
+    auto it = params.find("clock");
+    if (it != params.end()) {
+        clock_ = it->second;
+    }
+}
+
+void Stm32Usart::reset()
+{
+    s_ = State{};
+    RegisterDevice::reset();
 }
 
 unsigned Stm32Usart::data_bits() const
@@ -175,23 +200,179 @@ unsigned Stm32Usart::data_bits() const
     return (cr1 & CR1_PCE) ? frame - 1 : frame;
 }
 
-void Stm32Usart::follow_enables()
+unsigned Stm32Usart::fifo_threshold(uint32_t cfg)
 {
-    // RM0399: TEACK/REACK reflect the transmit/receive enable once the USART
-    // is enabled (UE=1); they drop when TE/RE or UE are cleared.
-    auto &isr = regs_["ISR"];
-    uint32_t cr1 = regs_["CR1"].value;
-    bool ue = cr1 & CR1_UE;
-    isr.value &= ~(ISR_TEACK | ISR_REACK);
+    // RM0399 TXFTCFG/RXFTCFG: 000 1/8, 001 1/4, 010 1/2, 011 3/4, 100 7/8,
+    // 101 full (RXFIFO) / empty (TXFIFO), 110-111 reserved.
+    static const unsigned eighths[] = {1, 2, 4, 6, 7, 8};
+    return cfg < 6 ? kFifoDepth * eighths[cfg] / 8 : 0;
+}
+
+unsigned Stm32Usart::prescaler_divider(uint32_t prescaler)
+{
+    static const unsigned div[] = {1, 2, 4, 6, 8, 10, 12, 16, 32, 64, 128, 256};
+    return prescaler < 12 ? div[prescaler] : 256;
+}
+
+double Stm32Usart::baud_rate(uint64_t ker_hz, uint32_t brr, bool over8, uint32_t prescaler)
+{
+    brr &= 0xFFFFu;
+    const uint32_t usartdiv = over8 ? (brr & 0xFFF0u) | ((brr & 0x7u) << 1) : brr;
+    if (ker_hz == 0 || usartdiv < 16) {
+        return 0.0;
+    }
+    const double ker = static_cast<double>(ker_hz) / prescaler_divider(prescaler);
+    return (over8 ? 2.0 * ker : ker) / usartdiv;
+}
+
+std::string Stm32Usart::frame_format() const
+{
+    const uint32_t cr1 = regs_["CR1"].value;
+    static const char *const stop[] = {"1", "0.5", "2", "1.5"};
+    const char parity = !(cr1 & CR1_PCE) ? 'N' : (cr1 & CR1_PS) ? 'O' : 'E';
+    return std::to_string(data_bits()) + parity + stop[regs_["CR2"].get("STOP")];
+}
+
+void Stm32Usart::log_enable() const
+{
+    const uint32_t brr = regs_["BRR"].value;
+    const bool over8 = regs_["CR1"].value & CR1_OVER8;
+    const uint32_t presc = regs_["PRESC"].value & 0xFu;
+    const uint64_t ker =
+        ctx_.clock_source && !clock_.empty() ? ctx_.clock_source->clock_hz(clock_) : 0;
+    const double baud = baud_rate(ker, brr, over8, presc);
+
+    std::string line = name() + ": ";
+    if (baud > 0) {
+        line += std::to_string(std::llround(baud)) + " baud ";
+    }
+    line += frame_format() + " (";
+    if (ker) {
+        char mhz[32];
+        std::snprintf(mhz, sizeof(mhz), "%.6g MHz", ker / 1e6);
+        line += std::string("kernel clock ") + mhz + ", ";
+    }
+    if (presc) {
+        line += "PRESC /" + std::to_string(prescaler_divider(presc)) + ", ";
+    }
+    line += "BRR " + hex(brr, 1) + ", OVER8 " + (over8 ? "1" : "0") + ")";
+    log().verbose_info(line);
+}
+
+void Stm32Usart::cr1_written(uint32_t old, uint32_t now)
+{
+    auto &isr = regs_["ISR"].value;
+    if ((old & CR1_UE) && !(now & CR1_UE)) {
+        // RM0399 UE: when cleared, current operations are discarded and all
+        // the status flags in USART_ISR are set to their default values.
+        isr = regs_["ISR"].reset_value();
+        s_.rx.clear();
+    }
+    const bool fifo_was = (old & CR1_UE) && (old & CR1_FIFOEN);
+    const bool fifo_is = (now & CR1_UE) && (now & CR1_FIFOEN);
+    if (fifo_is && !fifo_was) {
+        isr |= ISR_TXFE; // an enabled USART starts with an empty TXFIFO
+    }
+    if (!(now & CR1_FIFOEN)) {
+        isr &= ~ISR_TXFE; // ISR bit 23 is reserved with the FIFO disabled
+    }
+    if (!(old & CR1_UE) && (now & CR1_UE) && (now & (CR1_TE | CR1_RE))) {
+        log_enable();
+    }
+    refresh_status();
+}
+
+size_t Stm32Usart::rx_capacity() const
+{
+    // RM0399: RXFF is set when the number of received data is the RXFIFO size
+    // + 1 (RXFIFO full plus one datum in RDR).  With OVRDIS=1 the RXFIFO is
+    // bypassed and data go straight to RDR.
+    const bool fifo = (regs_["CR1"].value & CR1_FIFOEN) && !(regs_["CR3"].value & CR3_OVRDIS);
+    return fifo ? kFifoDepth + 1 : 1;
+}
+
+void Stm32Usart::refresh_status()
+{
+    // Flags that follow the state rather than latch an event.
+    const uint32_t cr1 = regs_["CR1"].value;
+    const uint32_t cr3 = regs_["CR3"].value;
+    auto &isr = regs_["ISR"].value;
+    const bool ue = cr1 & CR1_UE;
+    isr &= ~(ISR_TEACK | ISR_REACK | ISR_RXNE | ISR_RXFF | ISR_RXFT | ISR_TXFT);
+    // RM0399 TEACK/REACK: set when TE/RE is set with the USART enabled.
     if (ue && (cr1 & CR1_TE)) {
-        isr.value |= ISR_TEACK;
+        isr |= ISR_TEACK;
     }
     if (ue && (cr1 & CR1_RE)) {
-        isr.value |= ISR_REACK;
+        isr |= ISR_REACK;
+    }
+    const size_t level = s_.rx.size();
+    if (level) {
+        isr |= ISR_RXNE; // RXNE, or RXFNE: RXFIFO not empty
     }
     if (cr1 & CR1_FIFOEN) {
-        isr.value |= ISR_TXFE; // transmit FIFO empty: nothing is ever queued
+        if (level >= kFifoDepth + 1) {
+            isr |= ISR_RXFF;
+        }
+        // RXFT: RXFTCFG reached, counting the datum in RDR.
+        const unsigned rx_t = fifo_threshold((cr3 >> 25) & 7u);
+        if (rx_t && level >= rx_t) {
+            isr |= ISR_RXFT;
+        }
+        // TXFT: the TXFIFO holds at least TXFTCFG empty locations; it is
+        // always empty here.
+        if (ue && fifo_threshold((cr3 >> 29) & 7u)) {
+            isr |= ISR_TXFT;
+        }
     }
+}
+
+bool Stm32Usart::accepts_input() const
+{
+    const uint32_t cr1 = regs_["CR1"].value;
+    return (cr1 & CR1_UE) && (cr1 & CR1_RE) && s_.rx.size() < rx_capacity();
+}
+
+void Stm32Usart::host_input(uint8_t byte)
+{
+    const uint32_t cr1 = regs_["CR1"].value;
+    if (!(cr1 & CR1_UE) || !(cr1 & CR1_RE)) {
+        // Nothing samples the RX line with the receiver off.
+        log().trace("uart", "host", name() + ": byte " + hex(byte, 2) +
+                                        " dropped, receiver disabled (UE=0 or RE=0)");
+        return;
+    }
+    // The data bits of the frame; a parity bit (PCE=1) reads as 0.
+    const uint16_t data = static_cast<uint16_t>(byte & ((1u << data_bits()) - 1u));
+    if (s_.rx.size() < rx_capacity()) {
+        s_.rx.push_back(data);
+    } else if (regs_["CR3"].value & CR3_OVRDIS) {
+        // RM0399 OVRDIS: no ORE; the new data overwrites RDR.
+        s_.rx.back() = data;
+    } else {
+        // RM0399 ORE: set when a received frame finds RDR (RXFIFO) full; the
+        // held data are kept, the new frame is lost.
+        regs_["ISR"].value |= ISR_ORE;
+        log().trace("uart", "host", name() + ": overrun, byte " + hex(byte, 2) + " lost (ORE)");
+    }
+    regs_["RDR"].value = s_.rx.front();
+    refresh_status();
+    update_irq();
+}
+
+uint32_t Stm32Usart::read_rdr()
+{
+    auto &rdr = regs_["RDR"].value;
+    if (!s_.rx.empty()) {
+        rdr = s_.rx.front(); // reading RDR pops the oldest datum
+        s_.rx.pop_front();
+    }
+    const uint32_t v = rdr;
+    if (!s_.rx.empty()) {
+        rdr = s_.rx.front();
+    }
+    refresh_status();
+    return v;
 }
 
 void Stm32Usart::transmit(BusAccess &a, uint32_t tdr)
@@ -203,24 +384,50 @@ void Stm32Usart::transmit(BusAccess &a, uint32_t tdr)
                                            "(UE=0 or TE=0): character dropped");
         return;
     }
-    const unsigned bits = data_bits();
-    const uint32_t data = tdr & ((1u << bits) - 1u);
+    // The data bits go to the host; with 9 data bits (M=01, PCE=0) only the
+    // low 8 fit a host byte and the 9th is dropped.
+    const uint32_t data = tdr & ((1u << data_bits()) - 1u);
     if (ctx_.chars) {
         ctx_.chars->put_char(name(), a, static_cast<uint8_t>(data & 0xff));
     }
-    // Transmission completes at once: data register empty, transfer complete.
-    regs_["ISR"].value |= ISR_TXE | ISR_TC;
+    // Transmission completes at once: data register (TXFIFO) empty, transfer complete.
+    regs_["ISR"].value |= ISR_TXE | ISR_TC | ((cr1 & CR1_FIFOEN) ? ISR_TXFE : 0u);
 }
 
 void Stm32Usart::update_irq()
 {
-    uint32_t cr1 = regs_["CR1"].value;
-    uint32_t cr3 = regs_["CR3"].value;
-    uint32_t isr = regs_["ISR"].value;
-    bool level = ((cr1 & CR1_TXEIE) && (isr & ISR_TXE)) || ((cr1 & CR1_TCIE) && (isr & ISR_TC)) ||
-                 ((cr1 & CR1_RXNEIE) && (isr & ISR_RXNE)) ||
-                 ((cr1 & CR1_IDLEIE) && (isr & ISR_IDLE)) || ((cr1 & CR1_PEIE) && (isr & ISR_PE)) ||
-                 ((cr3 & CR3_EIE) && (isr & (ISR_FE | ISR_NE | ISR_ORE)));
+    // RM0399 "USART interrupt requests": each event flag with its enable bit.
+    enum Reg { CR1, CR2, CR3 };
+    static const struct {
+        uint32_t flags;
+        Reg reg;
+        uint32_t enable;
+    } sources[] = {
+        {ISR_TXE, CR1, CR1_TXEIE},      // transmit data register empty / TXFIFO not full
+        {ISR_TXFE, CR1, CR1_TXFEIE},    // TXFIFO empty
+        {ISR_TXFT, CR3, CR3_TXFTIE},    // TXFIFO threshold reached
+        {ISR_CTSIF, CR3, CR3_CTSIE},    // CTS interrupt
+        {ISR_TC, CR1, CR1_TCIE},        // transmission complete
+        {ISR_TCBGT, CR3, CR3_TCBGTIE},  // transmission complete before guard time
+        {ISR_RXNE, CR1, CR1_RXNEIE},    // receive data register / RXFIFO not empty
+        {ISR_RXFF, CR1, CR1_RXFFIE},    // RXFIFO full
+        {ISR_RXFT, CR3, CR3_RXFTIE},    // RXFIFO threshold reached
+        {ISR_ORE, CR1, CR1_RXNEIE},     // overrun error
+        {ISR_IDLE, CR1, CR1_IDLEIE},    // idle line
+        {ISR_PE, CR1, CR1_PEIE},        // parity error
+        {ISR_LBDF, CR2, CR2_LBDIE},     // LIN break
+        {ISR_NE | ISR_ORE | ISR_FE | ISR_UDR, CR3, CR3_EIE}, // errors, SPI slave underrun
+        {ISR_CMF, CR1, CR1_CMIE},       // character match
+        {ISR_RTOF, CR1, CR1_RTOIE},     // receiver timeout
+        {ISR_EOBF, CR1, CR1_EOBIE},     // end of block
+        {ISR_WUF, CR3, CR3_WUFIE},      // wake-up from low-power mode
+    };
+    const uint32_t cr[] = {regs_["CR1"].value, regs_["CR2"].value, regs_["CR3"].value};
+    const uint32_t isr = regs_["ISR"].value;
+    bool level = false;
+    for (const auto &s : sources) {
+        level = level || ((isr & s.flags) && (cr[s.reg] & s.enable));
+    }
     irq_.set(level);
 }
 
