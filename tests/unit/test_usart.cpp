@@ -1,6 +1,7 @@
 // STM32H7 USART transmit and receive paths, one RM0399 rule per test
 // (RM0399 Rev 4, USART/UART chapter; rules paraphrased in the comments).
 #include "log.h"
+#include "machine.h"
 #include "models/stm32_usart.h"
 #include "test_helpers.h"
 
@@ -8,6 +9,7 @@
 
 #include <cmath>
 #include <map>
+#include <set>
 
 using namespace ampvp;
 
@@ -665,6 +667,47 @@ TEST_F(UsartLogTest, UnknownKernelClockOmitsTheBaudRate)
     clocks.hz.clear();
     enable_tx();
     EXPECT_EQ(cap.count("USART3: 8N1 (BRR 0x22c, OVER8 0)"), 1);
+}
+
+// ---- machine description ----------------------------------------------------
+
+// machine/stm32h745.json: every USART/UART of the STM32H745 has the model and
+// its global interrupt on both cores (IRQ numbers from ST's stm32h745xx.h:
+// USART1_IRQn 37, USART2_IRQn 38, USART3_IRQn 39, UART4_IRQn 52, UART5_IRQn
+// 53, USART6_IRQn 71, UART7_IRQn 82, UART8_IRQn 83) and the kernel clock of
+// its RCC_D2CCIP2R selector (USART16SEL or USART234578SEL).
+TEST(UsartMachine, Stm32h745WiresEveryUsartToItsIrqOnBothCores)
+{
+    const auto m = MachineDesc::load_file(testutil::source_dir() + "/machine/stm32h745.json");
+    const struct {
+        const char *name;
+        uint64_t base;
+        unsigned irq;
+        const char *clock;
+    } expected[] = {
+        {"USART1", 0x40011000, 37, "usart16"},     {"USART2", 0x40004400, 38, "usart234578"},
+        {"USART3", 0x40004800, 39, "usart234578"}, {"UART4", 0x40004C00, 52, "usart234578"},
+        {"UART5", 0x40005000, 53, "usart234578"},  {"USART6", 0x40011400, 71, "usart16"},
+        {"UART7", 0x40007800, 82, "usart234578"},  {"UART8", 0x40007C00, 83, "usart234578"},
+    };
+    for (const auto &e : expected) {
+        const PeripheralDesc *p = m.peripheral_at(e.base);
+        ASSERT_TRUE(p) << e.name;
+        EXPECT_EQ(p->name, e.name);
+        EXPECT_EQ(p->base, e.base) << e.name;
+        EXPECT_EQ(p->model, "stm32-usart") << e.name;
+        EXPECT_EQ(p->params.count("clock") ? p->params.at("clock") : "", e.clock) << e.name;
+        ASSERT_EQ(p->irqs.count("irq"), 1u) << e.name;
+        const auto &targets = p->irqs.at("irq");
+        ASSERT_EQ(targets.size(), 2u) << e.name;
+        std::set<std::string> cores;
+        for (const auto &t : targets) {
+            EXPECT_TRUE(t.is_core && !t.event) << e.name;
+            EXPECT_EQ(t.n, e.irq) << e.name << " on " << t.target;
+            cores.insert(t.target);
+        }
+        EXPECT_EQ(cores, (std::set<std::string>{"cm7", "cm4"})) << e.name;
+    }
 }
 
 } // namespace
