@@ -52,7 +52,10 @@ struct ampvp_shared {
     /* 0x80 hsem_latency (HSEM semaphore 2) */
     volatile uint32_t lat_cm4_ready;   /* 0x80 CM4: SHARED_READY_MAGIC once armed         */
     volatile uint32_t lat_count;       /* 0x84 CM4 (IRQ handler): notifications taken     */
-    volatile uint32_t reserved3[30];   /* 0x88 - 0xFC: room for later demos               */
+
+    /* 0x88 gated boot */
+    volatile uint32_t boot_released_running; /* 0x88 the released core: SHARED_READY_MAGIC */
+    volatile uint32_t reserved3[29];   /* 0x8C - 0xFC: room for later demos               */
 };
 _Static_assert(offsetof(struct ampvp_shared, hello_magic) == 0x00, "hello_magic offset");
 _Static_assert(offsetof(struct ampvp_shared, mutex_counter) == 0x40, "mutex_counter offset");
@@ -61,6 +64,7 @@ _Static_assert(offsetof(struct ampvp_shared, pp_ping) == 0x60, "pp_ping offset")
 _Static_assert(offsetof(struct ampvp_shared, pp_cm4_ready) == 0x68, "pp_cm4_ready offset");
 _Static_assert(offsetof(struct ampvp_shared, lat_cm4_ready) == 0x80, "lat_cm4_ready offset");
 _Static_assert(offsetof(struct ampvp_shared, lat_count) == 0x84, "lat_count offset");
+_Static_assert(offsetof(struct ampvp_shared, boot_released_running) == 0x88, "boot word offset");
 _Static_assert(sizeof(struct ampvp_shared) == 0x100, "shared header size");
 
 /* Defines the shared block in an image (one translation unit per image). */

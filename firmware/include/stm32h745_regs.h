@@ -164,6 +164,7 @@ H7_REG_AT(struct h7_rcc, D1CFGR, 0x018);
 H7_REG_AT(struct h7_rcc, PLLCKSELR, 0x028);
 H7_REG_AT(struct h7_rcc, PLL1DIVR, 0x030);
 H7_REG_AT(struct h7_rcc, D1CCIPR, 0x04C);
+H7_REG_AT(struct h7_rcc, D2CCIP2R, 0x054);
 H7_REG_AT(struct h7_rcc, CIER, 0x060);
 H7_REG_AT(struct h7_rcc, BDCR, 0x070);
 H7_REG_AT(struct h7_rcc, AHB3RSTR, 0x07C);
@@ -221,6 +222,13 @@ H7_REG_AT(struct h7_rcc, C2_APB4LPENR, 0x1DC);
 #define RCC_GCR_WW2RSC     (1u << 1)
 #define RCC_GCR_BOOT_C1    (1u << 2)
 #define RCC_GCR_BOOT_C2    (1u << 3)
+
+/* RCC_D2CCIP2R: USART kernel clock selection, 000 = rcc_pclk1 (USART2/3, UART4/5/7/8)
+ * or rcc_pclk2 (USART1/6) */
+#define RCC_D2CCIP2R_USART234578SEL_Pos 0u
+#define RCC_D2CCIP2R_USART234578SEL_Msk (7u << 0)
+#define RCC_D2CCIP2R_USART16SEL_Pos     3u
+#define RCC_D2CCIP2R_USART16SEL_Msk     (7u << 3)
 
 /* RCC_AHB3ENR */
 #define RCC_AHB3ENR_MDMAEN   (1u << 0)
@@ -357,6 +365,9 @@ H7_REG_AT(struct h7_usart, PRESC, 0x2C);
 #define USART_CR1_FIFOEN   (1u << 29)
 #define USART_CR1_TXFEIE   (1u << 30)
 #define USART_CR1_RXFFIE   (1u << 31)
+/* FIFO-mode names of the same bits (RM0399 USART_CR1, FIFO enabled) */
+#define USART_CR1_RXFNEIE  USART_CR1_RXNEIE
+#define USART_CR1_TXFNFIE  USART_CR1_TXEIE
 
 /* USART_CR2 */
 #define USART_CR2_SLVEN    (1u << 0)
@@ -401,6 +412,16 @@ H7_REG_AT(struct h7_usart, PRESC, 0x2C);
 #define USART_CR3_RXFTCFG_Msk (7u << 25)
 #define USART_CR3_RXFTIE   (1u << 28)
 #define USART_CR3_TXFTCFG_Msk (7u << 29)
+#define USART_CR3_RXFTCFG_Pos 25u
+#define USART_CR3_TXFTCFG_Pos 29u
+/* RXFTCFG/TXFTCFG values: FIFO threshold in eighths of the 16-entry FIFO */
+#define USART_FIFO_THRESHOLD_1_8 0u
+#define USART_FIFO_THRESHOLD_1_4 1u
+#define USART_FIFO_THRESHOLD_1_2 2u
+#define USART_FIFO_THRESHOLD_3_4 3u
+#define USART_FIFO_THRESHOLD_7_8 4u
+#define USART_FIFO_THRESHOLD_8_8 5u
+#define USART_FIFO_DEPTH         16u
 
 /* USART_ISR */
 #define USART_ISR_PE       (1u << 0)
@@ -431,6 +452,9 @@ H7_REG_AT(struct h7_usart, PRESC, 0x2C);
 #define USART_ISR_TCBGT    (1u << 25)
 #define USART_ISR_RXFT     (1u << 26)
 #define USART_ISR_TXFT     (1u << 27)
+/* FIFO-mode names of the same bits (RM0399 USART_ISR, FIFO enabled) */
+#define USART_ISR_RXFNE    USART_ISR_RXNE
+#define USART_ISR_TXFNF    USART_ISR_TXE
 
 /* USART_ICR (write 1 to clear the matching ISR flag) */
 #define USART_ICR_PECF     (1u << 0)
@@ -602,8 +626,11 @@ H7_REG_AT(struct h7_syscfg, UR, 0x300);
 #define SYSCFG ((struct h7_syscfg *)SYSCFG_BASE)
 #define SYSCFG_CCCSR_EN  (1u << 0)
 #define SYSCFG_CCCSR_READY (1u << 8)
-/* SYSCFG_UR2 BOOT_ADD0 (CM7) [31:16], SYSCFG_UR3 BOOT_ADD1 / CM4 boot [31:16]:
- * boot address = value << 16 */
+/* User registers mirroring the option bytes (dual-core layout, boot address = value << 16):
+ * UR1 BCM4 bit 0, BCM7 bit 16; UR2[31:16] BCM7_ADD0; UR3[15:0] BCM7_ADD1,
+ * UR3[31:16] BCM4_ADD0; UR4[15:0] BCM4_ADD1. */
+#define SYSCFG_UR3_BCM4_ADD0_Pos 16u
+#define SYSCFG_UR3_BCM4_ADD0     (0xFFFFu << SYSCFG_UR3_BCM4_ADD0_Pos)
 
 /* ==== GPIO ======================================================================= */
 struct h7_gpio {
@@ -632,6 +659,8 @@ H7_REG_AT(struct h7_gpio, AFR, 0x20);
 #define GPIO_MODER_OUTPUT 1u
 #define GPIO_MODER_AF     2u
 #define GPIO_MODER_ANALOG 3u
+/* GPIOx_AFRL (pins 0-7) / AFRH (pins 8-15): AFSELy[3:0] per pin */
+#define GPIO_AFR_AFSEL_Pos(pin) (((uint32_t)(pin) & 7u) * 4u)
 
 /* ==== DBGMCU ===================================================================== */
 struct h7_dbgmcu {

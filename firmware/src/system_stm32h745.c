@@ -3,7 +3,8 @@
  *
  * Does what ST's SystemInit does on each core, minus the clock-tree reset (see below):
  *   both cores: CPACR CP10/CP11 full access (FPU), SCB->SCR SEVONPEND;
- *   CM7: VTOR = 0x08000000 (flash bank 1); CM4: VTOR = 0x08100000 (flash bank 2).
+ *   CM7: VTOR = 0x08000000 (flash bank 1); CM4: VTOR = 0x08100000 (flash bank 2); an
+ *   image linked to run from SRAM sets VTOR to its own vector table.
  *
  * FW_FULL_SYSTEMINIT (CMake option, OFF by default) adds the rest of ST's CM7 sequence:
  * RCC registers back to their reset values, EXTI line 78 enabled as an event for CPU2
@@ -68,7 +69,11 @@ void SystemInit(void)
     system_init_cm7_full();
 #endif
 
-    SCB->VTOR = FW_VECTOR_TABLE_BASE;
+    /* Where this image's vector table is linked: FW_VECTOR_TABLE_BASE (flash bank 1 or 2,
+     * like ST's SystemInit) for the flash images, SRAM for an image another core copies
+     * there and boots (boot_cm4_gated_ram). */
+    extern const uint32_t __vector_table[];
+    SCB->VTOR = (uint32_t)__vector_table;
     cm_dsb();
     cm_isb();
 }

@@ -307,10 +307,12 @@ bool BridgeServer::handle(int fd, Conn &conn, const uint8_t *buf, size_t n, bool
     return true;
 }
 
-void BridgeServer::start(CoreId core)
+void BridgeServer::start(CoreId core, uint32_t vtor)
 {
     if (cores_[core].bus_fd >= 0) {
-        reply(cores_[core].bus_fd, core, AMPVP_MSG_START, cores_[core].seq++, nullptr, 0);
+        ampvp_start st{};
+        st.vtor = vtor;
+        reply(cores_[core].bus_fd, core, AMPVP_MSG_START, cores_[core].seq++, &st, sizeof(st));
     }
 }
 
@@ -339,10 +341,13 @@ void BridgeServer::send_clock(CoreId core, uint64_t hz)
 
 CorePower BridgeServer::power(CoreId core) const { return cores_[core].power; }
 
-void BridgeServer::bye(CoreId core)
+void BridgeServer::bye(CoreId core, bool in_reset)
 {
-    if (cores_[core].async_fd >= 0) {
-        reply(cores_[core].async_fd, core, AMPVP_MSG_BYE, cores_[core].seq++, nullptr, 0);
+    // A core still in reset waits for START on its bus channel and reads
+    // nothing else; a running one reads BYE on the async channel.
+    const int fd = in_reset ? cores_[core].bus_fd : cores_[core].async_fd;
+    if (fd >= 0) {
+        reply(fd, core, AMPVP_MSG_BYE, cores_[core].seq++, nullptr, 0);
     }
 }
 

@@ -33,8 +33,10 @@ public:
 
     bool ready(CoreId core) const;
     bool connected(CoreId core) const;
-    void start(CoreId core); // leave reset: the start barrier opens
-    void bye(CoreId core);   // ask the core to exit
+    // Leave reset, fetching SP and PC from the vector table at `vtor`.
+    void start(CoreId core, uint32_t vtor);
+    // Ask the core to exit (`in_reset`: it has not been started yet).
+    void bye(CoreId core, bool in_reset = false);
     void set_irq(CoreId core, unsigned line, bool level) override;
     void send_event(CoreId core) override;
     void send_clock(CoreId core, uint64_t hz);

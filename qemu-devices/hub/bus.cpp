@@ -73,8 +73,14 @@ Bus::Bus(const MachineDesc &machine, const DeviceContext &ctx, IrqSink *irqs)
             devices_.push_back(make_model(p.model, p.name));
             dev = devices_.back().get();
             dev->set_context(ctx);
+            // The chip's option bytes are visible to every model; a model's
+            // own params come on top.
+            std::map<std::string, std::string> params = machine.option_bytes;
+            for (const auto &[k, v] : p.params) {
+                params[k] = v;
+            }
             try {
-                dev->configure(p.params, core_names);
+                dev->configure(params, core_names);
             } catch (const ConfigError &e) {
                 throw ConfigError(machine.source + ": peripheral " + p.name + ": " + e.what());
             }
@@ -98,6 +104,24 @@ Bus::Bus(const MachineDesc &machine, const DeviceContext &ctx, IrqSink *irqs)
             continue;
         }
         for (const auto &[out, targets] : e.desc->irqs) {
+            if (out.size() > 1 && out.back() == '*') {
+                // "pin*": the numbered outputs pin0, pin1 ... go to consecutive
+                // lines or inputs, starting at the one given.
+                const std::string stem = out.substr(0, out.size() - 1);
+                unsigned k = 0;
+                for (IrqLine *line; (line = e.dev->irq(stem + std::to_string(k))); k++) {
+                    for (SignalTarget t : targets) {
+                        t.n += k;
+                        connect(*line, t, irqs, e.desc->name + "." + stem + std::to_string(k));
+                    }
+                }
+                if (k == 0) {
+                    throw ConfigError(machine.source + ": peripheral " + e.desc->name + ": model " +
+                                      e.desc->model + " has no outputs '" + stem + "0', '" + stem +
+                                      "1' ... for '" + out + "'");
+                }
+                continue;
+            }
             IrqLine *line = e.dev->irq(out);
             if (!line) {
                 throw ConfigError(machine.source + ": peripheral " + e.desc->name + ": model " +
@@ -148,6 +172,26 @@ void Bus::core_power(CoreId core, CorePower p)
     for (auto &d : devices_) {
         d->core_power_changed(core, p);
     }
+}
+
+std::optional<bool> Bus::boot_gated(CoreId core) const
+{
+    for (const auto &d : devices_) {
+        if (auto g = d->boot_gated(core)) {
+            return g;
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<uint32_t> Bus::boot_address(CoreId core) const
+{
+    for (const auto &d : devices_) {
+        if (auto a = d->boot_address(core)) {
+            return a;
+        }
+    }
+    return std::nullopt;
 }
 
 const Bus::Entry *Bus::find(uint64_t addr) const

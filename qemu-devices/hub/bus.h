@@ -34,6 +34,10 @@ public:
     void core_txev(CoreId core);
     // A core reported a power state: every device is told.
     void core_power(CoreId core, CorePower p);
+    // Boot configuration of a core as the models report it (first answer).
+    std::optional<bool> boot_gated(CoreId core) const;
+    std::optional<uint32_t> boot_address(CoreId core) const;
+    const std::vector<std::unique_ptr<Device>> &devices() const { return devices_; }
 
 private:
     struct Entry {

@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -117,12 +118,22 @@ public:
     virtual uint64_t clock_hz(const std::string &name) const = 0;
 };
 
+// The SoC's boot logic as the hub runs it: a model that releases a core held
+// in reset (STM32H7 RCC_GCR BOOT_C1/BOOT_C2) asks here; the hub starts that
+// core from the boot address the models report (Device::boot_address).
+class BootControl {
+public:
+    virtual ~BootControl() = default;
+    virtual void release_core(CoreId core, const std::string &by) = 0;
+};
+
 // Services a model may use; filled in by the hub (or a test).
 struct DeviceContext {
     CharSink *chars = nullptr;
     ClockSink *clocks = nullptr;
     Scheduler *scheduler = nullptr;
     const ClockSource *clock_source = nullptr;
+    BootControl *boot = nullptr;
     bool strict = false; // unimplemented registers fault instead of RAZ/WI
 };
 
@@ -141,6 +152,21 @@ public:
     virtual void timer_fired(unsigned tag) { (void)tag; }
     // A core changed power state (every device is told; most ignore it).
     virtual void core_power_changed(CoreId core, CorePower p) { (void)core; (void)p; }
+    // Bytes from the host (a UART's receive side fed from stdin, a pty or a
+    // socket).  The hub offers one byte at a time while accepts_input() is
+    // true and keeps the rest, so a receiver that is disabled or full holds
+    // the host back instead of overrunning (like QEMU's can_receive).
+    // Boot configuration a model holds for a core (STM32H7: FLASH option
+    // bytes BCMx gate it; SYSCFG UR boot addresses say where it starts).
+    // Models that do not know answer nothing.
+    virtual std::optional<bool> boot_gated(CoreId core) const { (void)core; return std::nullopt; }
+    virtual std::optional<uint32_t> boot_address(CoreId core) const
+    {
+        (void)core;
+        return std::nullopt;
+    }
+    virtual bool accepts_input() const { return false; }
+    virtual void host_input(uint8_t byte) { (void)byte; }
     // Per-instance parameters from the machine description ("params").
     virtual void configure(const std::map<std::string, std::string> &params,
                            const std::vector<std::string> &core_names)

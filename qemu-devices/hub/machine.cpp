@@ -141,6 +141,17 @@ MachineDesc MachineDesc::from_json(const nlohmann::json &j, const std::string &s
     m.name = r.str(j, "name", "machine");
     m.title = j.value("title", m.name);
     m.console = j.value("console", std::string());
+    if (j.contains("option_bytes")) {
+        if (!j["option_bytes"].is_object()) {
+            r.fail("option_bytes", "must be an object of strings");
+        }
+        for (const auto &[k, v] : j["option_bytes"].items()) {
+            if (!v.is_string()) {
+                r.fail("option_bytes." + k, "must be a string");
+            }
+            m.option_bytes[k] = v.get<std::string>();
+        }
+    }
 
     const json &cores = r.need(j, "cores", "machine");
     if (!cores.is_array() || cores.empty()) {
@@ -372,6 +383,28 @@ const PeripheralDesc *MachineDesc::peripheral_at(uint64_t addr) const
         }
     }
     return nullptr;
+}
+
+} // namespace ampvp
+
+namespace ampvp {
+
+void MachineDesc::set_option_byte(const std::string &key, const std::string &value)
+{
+    if (!option_bytes.count(key)) {
+        std::string known;
+        for (const auto &kv : option_bytes) {
+            known += (known.empty() ? "" : ", ") + kv.first;
+        }
+        throw ConfigError("machine " + name + " has no option byte '" + key + "'" +
+                          (known.empty() ? " (it has none)" : " (it has: " + known + ")"));
+    }
+    try {
+        parse_size(value);
+    } catch (const ConfigError &e) {
+        throw ConfigError("option byte " + key + "=" + value + ": " + e.what());
+    }
+    option_bytes[key] = value;
 }
 
 } // namespace ampvp

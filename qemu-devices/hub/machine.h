@@ -78,6 +78,12 @@ struct MachineDesc {
     std::vector<MemoryDesc> memories;
     std::vector<WindowDesc> windows;
     std::vector<PeripheralDesc> peripherals;
+    // Option bytes (non-volatile chip configuration, e.g. STM32H7 BCM4 = 0
+    // gates the CM4's boot), given to every model with its params.
+    std::map<std::string, std::string> option_bytes;
+    // Change an option byte (`ampvp run --option-byte`); throws ConfigError
+    // naming the known ones if this machine has no option byte `key`.
+    void set_option_byte(const std::string &key, const std::string &value);
 
     // Load and validate; throws ConfigError naming the file and the field.
     static MachineDesc load_file(const std::string &path);

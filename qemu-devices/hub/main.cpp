@@ -104,6 +104,11 @@ int main(int argc, char **argv)
     run_cmd->add_option("--qemu-arg", opt.qemu_args,
                     "Extra argument for every QEMU instance (repeatable), e.g. --qemu-arg=-d "
                     "--qemu-arg=guest_errors");
+    std::vector<std::string> option_bytes;
+    run_cmd->add_option("--option-byte", option_bytes,
+                        "Set an option byte of the machine, as KEY=VALUE (repeatable); "
+                        "stm32h745: bcm7, bcm4 (0 = that core is held in reset until the other "
+                        "releases it), boot7, boot4 (boot addresses)");
     run_cmd->add_flag("-v,--verbose", opt.verbose, "Say what the hub is doing");
 
     app.add_subcommand("machines", "List the machine descriptions found");
@@ -174,6 +179,14 @@ int main(int argc, char **argv)
         if (!add_image(spec.substr(0, eq), spec.substr(eq + 1))) {
             return EXIT_USAGE;
         }
+    }
+    for (const auto &spec : option_bytes) {
+        auto eq = spec.find('=');
+        if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size()) {
+            std::cerr << "ampvp: error: --option-byte wants KEY=VALUE, got '" << spec << "'\n";
+            return EXIT_USAGE;
+        }
+        opt.option_bytes.emplace_back(spec.substr(0, eq), spec.substr(eq + 1));
     }
     return ampvp::run(opt);
 }

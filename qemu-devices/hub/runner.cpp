@@ -100,6 +100,8 @@ struct Child {
     std::string last_err;
     bool reaped = false;
     int status = 0;
+    bool gated = false;  // held in reset by the SoC's boot logic until released
+    bool started = false;
 };
 
 std::string describe_status(int status)
@@ -134,7 +136,7 @@ int listen_unix(const std::string &path)
     return fd;
 }
 
-class Runner : public IrqSink, public ClockSink, public Scheduler {
+class Runner : public IrqSink, public ClockSink, public Scheduler, public BootControl {
 public:
     explicit Runner(const RunOptions &o) : opt_(o) {}
     ~Runner() { cleanup(); }
@@ -170,6 +172,7 @@ public:
             bridge_->send_clock(core, hz);
         }
     }
+    void release_core(CoreId core, const std::string &by) override;
 
 private:
     int prepare();
@@ -181,6 +184,8 @@ private:
     void shutdown_children();
     void cleanup();
     void epoll_add(int fd);
+    void start_core(Child &ch, const std::string &why);
+    uint32_t boot_address(CoreId core) const;
 
     const RunOptions &opt_;
     MachineDesc machine_;
@@ -227,6 +232,9 @@ int Runner::prepare()
         throw ConfigError("no machine: give --machine NAME or --board NAME");
     }
     machine_ = MachineDesc::load_file(find_machine(machine_name));
+    for (const auto &[k, v] : opt_.option_bytes) {
+        machine_.set_option_byte(k, v);
+    }
     if (!board.console.empty()) {
         machine_.console = board.console;
     }
@@ -313,18 +321,8 @@ int Runner::prepare()
             std::memcpy(mems_[p.mapping.memory]->data() + p.offset, p.segment->bytes.data(),
                         p.segment->bytes.size());
         }
-        const CoreDesc &cd = machine_.cores[image_core[i]];
-        bool boot_loaded = false;
-        for (const auto &p : placements[i]) {
-            boot_loaded |= cd.boot >= p.segment->paddr &&
-                           cd.boot + 8 <= p.segment->paddr + p.segment->bytes.size();
-        }
-        if (!boot_loaded) {
-            log().warn(cd.name + ": " + images[i].path + " puts nothing at the boot address " +
-                       hex(cd.boot) + "; the core will read its reset vector from there anyway");
-        }
-        log().verbose_info(cd.name + ": loaded " + images[i].path + " (" +
-                           std::to_string(placements[i].size()) + " segments)");
+        log().verbose_info(machine_.cores[image_core[i]].name + ": loaded " + images[i].path +
+                           " (" + std::to_string(placements[i].size()) + " segments)");
     }
 
     // 4. Devices and bridge.
@@ -332,6 +330,7 @@ int Runner::prepare()
     ctx.chars = console_.get();
     ctx.clocks = this;
     ctx.scheduler = this;
+    ctx.boot = this;
     ctx.strict = opt_.strict;
     std::vector<std::string> configs;
     for (CoreId c = 0; c < (CoreId)machine_.cores.size(); c++) {
@@ -369,23 +368,85 @@ int Runner::prepare()
     }
     bridge_ = std::make_unique<BridgeServer>(machine_, *bus_, configs, opt_.posted_writes);
 
-    // 5. One socket and one QEMU per core that has an image.
-    for (size_t i = 0; i < image_core.size(); i++) {
+    // 5. Which cores run: every core with an image, and every core the boot
+    // logic holds in reset (another core may load its code and release it).
+    std::vector<CoreId> run_cores;
+    bool any_free = false;
+    for (CoreId c = 0; c < (CoreId)machine_.cores.size(); c++) {
+        const bool gated = bus_->boot_gated(c).value_or(false);
+        const bool has_image = opt_.images.count(machine_.cores[c].name) > 0;
+        if (has_image || gated) {
+            run_cores.push_back(c);
+            any_free |= !gated;
+        } else {
+            log().info(machine_.cores[c].name + ": no image given, the core stays in reset");
+        }
+    }
+    if (!any_free) {
+        throw ConfigError("every core given an image is held in reset by the option bytes "
+                          "(boot gated); nothing would run: set one of them to boot");
+    }
+    for (size_t i = 0; i < images.size(); i++) {
+        const CoreDesc &cd = machine_.cores[image_core[i]];
+        if (bus_->boot_gated(image_core[i]).value_or(false)) {
+            continue; // its boot address is decided when it is released
+        }
+        const uint64_t boot = boot_address(image_core[i]);
+        bool boot_loaded = false;
+        for (const auto &p : placements[i]) {
+            boot_loaded |= boot >= p.segment->paddr &&
+                           boot + 8 <= p.segment->paddr + p.segment->bytes.size();
+        }
+        if (!boot_loaded) {
+            log().warn(cd.name + ": " + images[i].path + " puts nothing at the boot address " +
+                       hex(boot) + "; the core will read its reset vector from there anyway");
+        }
+    }
+
+    // 6. One socket and one QEMU per running core.
+    for (CoreId c : run_cores) {
         Child ch;
-        ch.core = image_core[i];
-        ch.name = machine_.cores[ch.core].name;
+        ch.core = c;
+        ch.name = machine_.cores[c].name;
+        ch.gated = bus_->boot_gated(c).value_or(false);
         std::string sock = rundir_->file(ch.name + ".sock");
         ch.listen_fd = listen_unix(sock);
         epoll_add(ch.listen_fd);
         children_.push_back(ch);
         spawn(children_.back(), sock);
     }
-    for (const auto &cd : machine_.cores) {
-        if (!opt_.images.count(cd.name)) {
-            log().info(cd.name + ": no image given, the core stays in reset");
-        }
-    }
     return EXIT_OK;
+}
+
+uint32_t Runner::boot_address(CoreId core) const
+{
+    return static_cast<uint32_t>(bus_->boot_address(core).value_or(machine_.cores[core].boot));
+}
+
+void Runner::start_core(Child &ch, const std::string &why)
+{
+    const uint32_t vtor = boot_address(ch.core);
+    bridge_->start(ch.core, vtor);
+    ch.started = true;
+    log().verbose_info(ch.name + ": leaves reset (" + why + "), vector table at " + hex(vtor));
+    log().trace("power", ch.name, "reset released (" + why + "), vector table " + hex(vtor));
+}
+
+void Runner::release_core(CoreId core, const std::string &by)
+{
+    for (auto &ch : children_) {
+        if (ch.core != core) {
+            continue;
+        }
+        if (!ch.started && started_) {
+            start_core(ch, "released by " + by);
+        } else {
+            log().trace("power", ch.name, "boot release by " + by + " ignored: already running");
+        }
+        return;
+    }
+    log().warn(by + " released " + machine_.cores[core].name +
+               " from reset, but that core has no image and is not gated; it stays in reset");
 }
 
 void Runner::spawn(Child &ch, const std::string &sock)
@@ -618,11 +679,15 @@ int Runner::loop()
                     listen_of.erase(ch.listen_fd);
                     ch.listen_fd = -1;
                 }
-                for (auto &ch : children_) {
-                    bridge_->start(ch.core);
-                }
                 started_ = true;
-                log().verbose_info("start barrier: all cores released from reset");
+                for (auto &ch : children_) {
+                    if (ch.gated) {
+                        log().verbose_info(ch.name + ": boot gated by the option bytes, held in "
+                                                     "reset until another core releases it");
+                    } else {
+                        start_core(ch, "start barrier");
+                    }
+                }
             }
         }
     }
@@ -668,7 +733,7 @@ void Runner::shutdown_children()
     bool any = false;
     for (auto &ch : children_) {
         if (ch.pid > 0 && !ch.reaped) {
-            bridge_ ? bridge_->bye(ch.core) : void();
+            bridge_ ? bridge_->bye(ch.core, !ch.started) : void();
             any = true;
         }
     }

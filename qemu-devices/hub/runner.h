@@ -30,6 +30,7 @@ struct RunOptions {
     unsigned spin_us = 100;                   // busy-poll window of both bridge ends (0: off)
     bool verbose = false;
     std::vector<std::string> qemu_args;       // passed to every instance
+    std::vector<std::pair<std::string, std::string>> option_bytes; // --option-byte KEY=VALUE
 };
 
 // Resolve a machine name to a description file: a path as given if it exists,

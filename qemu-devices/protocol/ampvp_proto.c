@@ -20,7 +20,7 @@ static const shape shapes[] = {
     { AMPVP_MSG_HELLO, "HELLO", sizeof(ampvp_hello), 0 },
     { AMPVP_MSG_HELLO_ACK, "HELLO_ACK", sizeof(ampvp_hello_ack), 1 },
     { AMPVP_MSG_READY, "READY", 0, 0 },
-    { AMPVP_MSG_START, "START", 0, 0 },
+    { AMPVP_MSG_START, "START", sizeof(ampvp_start), 0 },
     { AMPVP_MSG_READ, "READ", sizeof(ampvp_read), 0 },
     { AMPVP_MSG_READ_RESP, "READ_RESP", sizeof(ampvp_read_resp), 0 },
     { AMPVP_MSG_WRITE, "WRITE", sizeof(ampvp_write), 0 },
@@ -170,6 +170,13 @@ int ampvp_decode(const void *buf, size_t n, ampvp_msg *out, char *err, size_t er
         if (out->u.irq.level > 1) {
             return fail(err, errlen, "%s: level %lu is not 0 or 1", s->name,
                         (unsigned long)out->u.irq.level);
+        }
+        break;
+    case AMPVP_MSG_START:
+        /* ARMv7-M: VTOR holds a table address with bits [6:0] zero. */
+        if (out->u.start.vtor & 0x7Fu || out->u.start.reserved) {
+            return fail(err, errlen, "%s: vector table address 0x%08lx is not 128-byte aligned "
+                        "or reserved field is not 0", s->name, (unsigned long)out->u.start.vtor);
         }
         break;
     case AMPVP_MSG_POWER:

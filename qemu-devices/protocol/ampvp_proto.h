@@ -24,7 +24,7 @@ extern "C" {
 #endif
 
 #define AMPVP_PROTO_MAGIC 0x56504d41u /* "AMPV" in memory order */
-#define AMPVP_PROTO_VERSION_MAJOR 1
+#define AMPVP_PROTO_VERSION_MAJOR 2
 #define AMPVP_PROTO_VERSION_MINOR 0
 
 /* Largest message on the wire (header included). */
@@ -34,7 +34,7 @@ enum ampvp_msg_type {
     AMPVP_MSG_HELLO = 1,      /* bridge -> hub, first message on a channel */
     AMPVP_MSG_HELLO_ACK = 2,  /* hub -> bridge, carries the core's config */
     AMPVP_MSG_READY = 3,      /* bridge -> hub: machine built, waiting */
-    AMPVP_MSG_START = 4,      /* hub -> bridge: leave reset (start barrier) */
+    AMPVP_MSG_START = 4,      /* hub -> bridge: leave reset, vector table given */
     AMPVP_MSG_READ = 16,      /* bridge -> hub, bus channel */
     AMPVP_MSG_READ_RESP = 17, /* hub -> bridge */
     AMPVP_MSG_WRITE = 18,     /* bridge -> hub, bus channel */
@@ -101,6 +101,14 @@ typedef struct ampvp_hello_ack {
     uint32_t reserved;
 } ampvp_hello_ack;
 
+/* START: the core leaves reset and fetches SP and PC from `vtor` (the boot
+ * address the SoC's boot logic chose: option bytes, or the address another
+ * core wrote before releasing a gated core). */
+typedef struct ampvp_start {
+    uint32_t vtor;
+    uint32_t reserved; /* must be 0 */
+} ampvp_start;
+
 typedef struct ampvp_read {
     uint64_t addr;
     uint32_t size;     /* 1, 2, 4 or 8 */
@@ -151,6 +159,7 @@ typedef struct ampvp_msg {
     union {
         ampvp_hello hello;
         ampvp_hello_ack hello_ack;
+        ampvp_start start;
         ampvp_read read;
         ampvp_read_resp read_resp;
         ampvp_write write;

@@ -109,8 +109,10 @@ TEST_F(BridgeTest, StartIsSentOnlyWhenAsked)
 {
     boot();
     EXPECT_TRUE(bus_peer.nothing_pending());
-    srv->start(0);
-    EXPECT_EQ(bus_peer.recv_msg(buf).hdr.type, AMPVP_MSG_START);
+    srv->start(0, 0x10000000);
+    auto st = bus_peer.recv_msg(buf);
+    EXPECT_EQ(st.hdr.type, AMPVP_MSG_START);
+    EXPECT_EQ(st.u.start.vtor, 0x10000000u); // the core boots from the address it is given
 }
 
 TEST_F(BridgeTest, ReadIsAnsweredFromTheModelWithTheSameSeq)

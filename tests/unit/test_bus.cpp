@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 using namespace ampvp;
 using testutil::LogCapture;
 
@@ -54,11 +56,11 @@ TEST_F(BusTest, WriteReachesTheModel)
 
 TEST_F(BusTest, KnownPeripheralWithoutModelIsRazWiAndNamed)
 {
-    auto a = acc(0x40004C0C); // UART4_BRR
-    bus->write(a, 0x22C);
-    auto b = acc(0x40004C0C);
+    auto a = acc(0x52004000); // FMC_BCR1
+    bus->write(a, 0x30D2);
+    auto b = acc(0x52004000);
     EXPECT_EQ(bus->read(b), 0u);
-    EXPECT_TRUE(cap.has("cm7 write of 0x0000022c to UART4+0x00c (0x40004c0c): peripheral UART4 is not modelled"));
+    EXPECT_TRUE(cap.has("cm7 write of 0x000030d2 to FMC+0x000 (0x52004000): peripheral FMC is not modelled"));
 }
 
 TEST_F(BusTest, UnmappedAddressIsReportedOncePerRegisterAndCore)
@@ -76,7 +78,7 @@ TEST_F(BusTest, StrictModeTurnsUnmodelledAccessesIntoBusErrors)
 {
     ctx.strict = true;
     bus = std::make_unique<Bus>(m, ctx, &irqs);
-    auto a = acc(0x40004C00);
+    auto a = acc(0x52004000); // FMC: no model
     bus->read(a);
     EXPECT_TRUE(a.fault);
     auto b = acc(0x4000481C);
@@ -124,6 +126,42 @@ TEST_F(BusTest, SevOfTheCm7ReachesTheCm4ThroughExtiLine80)
     EXPECT_EQ(irqs.events, std::vector<CoreId>{m.core_index("cm4")});
     bus->core_txev(m.core_index("cm4")); // line 79 towards the CM7: masked
     EXPECT_EQ(irqs.events.size(), 1u);
+}
+
+// RM0399 SYSCFG_EXTICR4 EXTI13 = 2 routes PC13 to EXTI line 13; with a
+// rising trigger and both CPUs' IMR1 bit 13 set (ST's "GPIO EXTI to both
+// cores"), pressing the Nucleo button pends EXTI15_10 (IRQ 40) on both cores,
+// and each core clears only its own pending bit.  Routed through the machine
+// description: GPIOC "pin*" -> SYSCFG -> "exti*" -> EXTI.
+TEST_F(BusTest, ButtonOnPc13ReachesBothCoresThroughSyscfgAndExti)
+{
+    auto w = [&](uint64_t addr, uint32_t v, const char *core = "cm7") {
+        auto a = acc(addr, core);
+        bus->write(a, v);
+    };
+    auto r = [&](uint64_t addr, const char *core = "cm7") {
+        auto a = acc(addr, core);
+        return bus->read(a);
+    };
+    w(0x58020800, 0xF3FFFFFF);  // GPIOC_MODER: PC13 input
+    w(0x58000414, 0x2u << 4);   // SYSCFG_EXTICR4: EXTI13 = port C
+    w(0x58000000, 1u << 13);    // EXTI_RTSR1
+    w(0x58000080, 0xFFC00000u | (1u << 13)); // EXTI_C1IMR1
+    w(0x580000C0, 1u << 13, "cm4");          // EXTI_C2IMR1
+    bus->device("GPIOB")->input(13, true);   // another port's pin 13: not selected
+    EXPECT_EQ(r(0x58000088) & (1u << 13), 0u);
+    bus->device("GPIOC")->input(13, true);   // press
+    EXPECT_EQ(r(0x58000088) & (1u << 13), 1u << 13);        // C1PR1
+    EXPECT_EQ(r(0x580000C8, "cm4") & (1u << 13), 1u << 13); // C2PR1
+    EXPECT_NE(std::find(irqs.seen.begin(), irqs.seen.end(), std::make_tuple(m.core_index("cm7"), 40u, true)),
+              irqs.seen.end());
+    EXPECT_NE(std::find(irqs.seen.begin(), irqs.seen.end(), std::make_tuple(m.core_index("cm4"), 40u, true)),
+              irqs.seen.end());
+    w(0x58000088, 1u << 13); // the CM7 clears its pending bit
+    EXPECT_EQ(r(0x58000088) & (1u << 13), 0u);
+    EXPECT_EQ(r(0x580000C8, "cm4") & (1u << 13), 1u << 13);
+    bus->device("GPIOC")->input(13, false); // release: no rising edge
+    EXPECT_EQ(r(0x58000088) & (1u << 13), 0u);
 }
 
 // D2CKRDY (RCC_CR bit 15) follows the CM4's reported power state.

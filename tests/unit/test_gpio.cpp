@@ -65,7 +65,9 @@ TEST_F(GpioTest, IdrOfAnInputReadsTheExternalLevelOrThePull)
     EXPECT_FALSE(rd(0x10) & (1u << 13));
 }
 
-TEST_F(GpioTest, PinOutputFollowsOdrOnlyInOutputMode)
+// The pin outputs carry the level IDR shows: ODR on an output pin, the
+// external or pulled level on an input (what SYSCFG's EXTI multiplexer samples).
+TEST_F(GpioTest, PinOutputFollowsOdrOnOutputsAndTheInputLevelOnInputs)
 {
     std::vector<bool> seen;
     struct Probe : Device {
@@ -76,10 +78,14 @@ TEST_F(GpioTest, PinOutputFollowsOdrOnlyInOutputMode)
         void input(unsigned, bool l) override { s->push_back(l); }
     } probe(&seen);
     g.irq("pin0")->connect_input(&probe, 0);
-    wr(0x14, 1); // pin 0 still analog: no output
+    wr(0x14, 1); // pin 0 still analog: reads 0, no change
     EXPECT_TRUE(seen.empty());
     wr(0x00, 0x1); // output: drives the ODR level
     EXPECT_EQ(seen, std::vector<bool>{true});
+    wr(0x00, 0x0); // input, nothing driving it, no pull: 0
+    EXPECT_EQ(seen, (std::vector<bool>{true, false}));
+    g.input(0, true); // a button pulls it high
+    EXPECT_EQ(seen, (std::vector<bool>{true, false, true}));
 }
 
 TEST(Board, ActiveLowLedsPrintTheInvertedLevel)

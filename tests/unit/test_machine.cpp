@@ -62,8 +62,9 @@ TEST(MachineH745, SharedSramsSeenByBothCores)
     }
 }
 
-// RM0399: the Cortex-M4 also reaches SRAM1-3 at 0x10000000 (same cells).
-TEST(MachineH745, Cm4SeesSram123AliasAt0x10000000)
+// RM0399: SRAM1-3 are also reached at 0x10000000 (same cells), by both cores:
+// ST's BootCM7_CM4Gated_RAM template has the CM7 copy the CM4 image there.
+TEST(MachineH745, BothCoresSeeSram123AliasAt0x10000000)
 {
     auto m = h745();
     auto v4 = m.view(m.core_index("cm4"));
@@ -72,7 +73,9 @@ TEST(MachineH745, Cm4SeesSram123AliasAt0x10000000)
     EXPECT_TRUE(a->alias);
     EXPECT_EQ(m.memories[a->memory].name, "sram1");
     EXPECT_EQ(m.memories[at(v4, 0x10047FFF)->memory].name, "sram3");
-    EXPECT_EQ(at(m.view(m.core_index("cm7")), 0x10000000), nullptr);
+    const Mapping *a7 = at(m.view(m.core_index("cm7")), 0x10000000);
+    ASSERT_TRUE(a7);
+    EXPECT_EQ(m.memories[a7->memory].name, "sram1");
 }
 
 // RM0399 boot: the CM7 boots from 0x08000000, the CM4 from 0x08100000 (BOOT_CM7/BOOT_CM4 defaults).
@@ -147,4 +150,24 @@ TEST(MachineErrors, SizesWithSuffixes)
     EXPECT_THROW(parse_size(""), ConfigError);
 }
 
+} // namespace
+
+namespace {
+// RM0399 option bytes: the description carries them; --option-byte changes a
+// known one and names the known ones when the key is wrong.
+TEST(MachineH745, OptionBytesCanBeChangedByName)
+{
+    auto m = h745();
+    EXPECT_EQ(m.option_bytes.at("bcm4"), "1");
+    m.set_option_byte("bcm4", "0");
+    EXPECT_EQ(m.option_bytes.at("bcm4"), "0");
+    try {
+        m.set_option_byte("bcm5", "0");
+        FAIL() << "unknown option byte accepted";
+    } catch (const ConfigError &e) {
+        EXPECT_NE(std::string(e.what()).find("bcm5"), std::string::npos);
+        EXPECT_NE(std::string(e.what()).find("bcm4, bcm7, boot4, boot7"), std::string::npos);
+    }
+    EXPECT_THROW(m.set_option_byte("boot4", "banana"), ConfigError);
+}
 } // namespace

@@ -77,6 +77,33 @@ TEST_F(RccTest, EnableRegistersReadBack)
     EXPECT_EQ(rd(0x190 + 0x18), 1u << 18);
 }
 
+struct Releases : BootControl {
+    std::vector<std::pair<CoreId, std::string>> got;
+    void release_core(CoreId core, const std::string &by) override { got.emplace_back(core, by); }
+};
+
+// RM0399 RCC_GCR: BOOT_C2 (bit 3) forces the CM4 to boot, BOOT_C1 (bit 2) the
+// CM7, when its BCMx option bit is 0; the bits are set-only (writing 0 does
+// not clear them) and a second write of 1 releases nothing new.
+TEST_F(RccTest, GcrBootBitsReleaseTheGatedCore)
+{
+    Releases rel;
+    DeviceContext ctx;
+    ctx.boot = &rel;
+    d.set_context(ctx);
+    testutil::reg_write(d, 0xA0, 1u << 3, 0); // by the CM7
+    ASSERT_EQ(rel.got.size(), 1u);
+    EXPECT_EQ(rel.got[0], std::make_pair(CoreId(1), std::string("cm7")));
+    EXPECT_EQ(rd(0xA0), 1u << 3);
+    wr(0xA0, 0);
+    EXPECT_EQ(rd(0xA0), 1u << 3); // set-only
+    wr(0xA0, 1u << 3);
+    EXPECT_EQ(rel.got.size(), 1u);
+    testutil::reg_write(d, 0xA0, 1u << 2, 1); // by the CM4
+    ASSERT_EQ(rel.got.size(), 2u);
+    EXPECT_EQ(rel.got[1], std::make_pair(CoreId(0), std::string("cm4")));
+}
+
 struct PwrTest : ::testing::Test, Dev<Stm32h7Pwr> {
     testutil::LogCapture cap;
     void SetUp() override { d.configure({{"cpu1", "cm7"}, {"cpu2", "cm4"}}, {"cm7", "cm4"}); }
@@ -163,6 +190,43 @@ TEST_F(RccClocks, Hal400MHzConfigurationRetimesBothCores)
     ASSERT_EQ(sink.sent.size(), 2u);
     EXPECT_EQ(sink.sent[0], std::make_pair(CoreId(0), uint64_t(400000000)));
     EXPECT_EQ(sink.sent[1], std::make_pair(CoreId(1), uint64_t(200000000)));
+}
+
+// RM0399 PLL2/PLL3 and kernel clocks: HAL_RCCEx_PeriphCLKConfig for USART3
+// from pll2_q: PLL2 from HSE 8 MHz, DIVM2 = 1, DIVN2 = 100, DIVQ2 = 8 ->
+// 100 MHz; D2CCIP2R.USART234578SEL = 1 selects it; 0 is PCLK1.
+TEST_F(RccClocks, Pll2QFeedsTheUsartKernelClock)
+{
+    using testutil::reg_read;
+    using testutil::reg_write;
+    reg_write(rcc, 0x000, reg_read(rcc, 0x000) | (1u << 16));        // HSEON
+    reg_write(rcc, 0x028, (1u << 12) | 2u);                          // DIVM2 = 1, source HSE
+    reg_write(rcc, 0x038, (7u << 16) | (1u << 9) | 99u);             // PLL2DIVR: Q /8, P /2, N 100
+    EXPECT_EQ(rcc.pll_hz(2, 'q'), 0u);                               // PLL2 still off
+    reg_write(rcc, 0x000, reg_read(rcc, 0x000) | (1u << 26));        // PLL2ON
+    EXPECT_TRUE(reg_read(rcc, 0x000) & (1u << 27));                  // PLL2RDY
+    EXPECT_EQ(rcc.pll_hz(2, 'q'), 100000000u);
+    EXPECT_EQ(rcc.pll_hz(2, 'p'), 400000000u);
+    EXPECT_EQ(rcc.clock_hz("usart234578"), 64000000u);               // PCLK1 at reset
+    reg_write(rcc, 0x054, 1u);                                       // D2CCIP2R: pll2_q
+    EXPECT_EQ(rcc.clock_hz("usart234578"), 100000000u);
+    EXPECT_EQ(rcc.clock_hz("usart16"), 64000000u);                   // PCLK2
+    reg_write(rcc, 0x02C, 0x01FF0000u & ~(1u << 20));                // PLLCFGR: DIVQ2EN = 0
+    EXPECT_EQ(rcc.clock_hz("usart234578"), 0u);
+}
+
+// RM0399 RCC_BDCR / RCC_CSR: LSERDY follows LSEON, LSIRDY follows LSION.
+TEST_F(RccClocks, LowSpeedOscillatorsBecomeReady)
+{
+    using testutil::reg_read;
+    using testutil::reg_write;
+    EXPECT_EQ(reg_read(rcc, 0x070) & 2u, 0u);
+    reg_write(rcc, 0x070, 1u);
+    EXPECT_EQ(reg_read(rcc, 0x070) & 3u, 3u);
+    reg_write(rcc, 0x074, 1u);
+    EXPECT_EQ(reg_read(rcc, 0x074) & 3u, 3u);
+    reg_write(rcc, 0x074, 0u);
+    EXPECT_EQ(reg_read(rcc, 0x074) & 3u, 0u);
 }
 
 // HSIDIV divides the 64 MHz HSI; the cores are told only when it changes.

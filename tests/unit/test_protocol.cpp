@@ -53,6 +53,21 @@ TEST(Protocol, PostedWriteKeepsItsFlag)
     EXPECT_EQ(m.u.write.data, 'A');
 }
 
+// ARMv7-M ARM, VTOR: TBLOFF holds bits [31:7]; a START naming an unaligned
+// vector table cannot be obeyed and is rejected with the address in the text.
+TEST(Protocol, StartCarriesAnAlignedVectorTable)
+{
+    ampvp_start st{0x10000000, 0};
+    ampvp_msg m;
+    auto b = encode(AMPVP_MSG_START, &st, sizeof(st));
+    ASSERT_EQ(ampvp_decode(b.data(), b.size(), &m, nullptr, 0), AMPVP_OK);
+    EXPECT_EQ(m.u.start.vtor, 0x10000000u);
+    st.vtor = 0x10000004;
+    EXPECT_NE(decode_error(encode(AMPVP_MSG_START, &st, sizeof(st))).find("0x10000004"),
+              std::string::npos);
+    EXPECT_EQ(encode(AMPVP_MSG_START, nullptr, 0).size(), 0u); // START without its payload
+}
+
 TEST(Protocol, HelloAckCarriesConfigText)
 {
     ampvp_hello_ack ack{1, 0, AMPVP_CAP_POSTED_WRITES, AMPVP_OK, 0};

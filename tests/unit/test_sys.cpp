@@ -32,17 +32,32 @@ TEST(Flash, OptsrBootBitsComeFromTheMachine)
 {
     testutil::LogCapture cap;
     Stm32h7Flash f("FLASH");
-    f.configure({{"bcm7", "1"}, {"bcm4", "0"}}, {"cm7", "cm4"});
+    f.configure({{"bcm7", "1"}, {"bcm4", "0"}, {"cpu1", "cm7"}, {"cpu2", "cm4"}}, {"cm7", "cm4"});
     EXPECT_TRUE(rd(f, 0x01C) & (1u << 23));
     EXPECT_FALSE(rd(f, 0x01C) & (1u << 22));
     EXPECT_EQ((rd(f, 0x01C) >> 8) & 0xFFu, 0xAAu); // RDP level 0
+}
+
+// RM0399 boot configuration: a CPU whose BCMx option bit is 0 does not boot
+// at reset (it waits for RCC_GCR.BOOT_Cx); the FLASH model tells the hub.
+TEST(Flash, BcmZeroGatesThatCore)
+{
+    Stm32h7Flash f("FLASH");
+    f.configure({{"bcm7", "1"}, {"bcm4", "0"}, {"cpu1", "cm7"}, {"cpu2", "cm4"}}, {"cm7", "cm4"});
+    EXPECT_EQ(f.boot_gated(0), std::optional<bool>(false));
+    EXPECT_EQ(f.boot_gated(1), std::optional<bool>(true));
+    EXPECT_EQ(f.boot_gated(2), std::nullopt); // not a core it knows
+    f.configure({{"bcm7", "0"}, {"bcm4", "1"}, {"cpu1", "cm7"}, {"cpu2", "cm4"}}, {"cm7", "cm4"});
+    EXPECT_EQ(f.boot_gated(0), std::optional<bool>(true));
+    EXPECT_EQ(f.boot_gated(1), std::optional<bool>(false));
 }
 
 // RM0399 FLASH_BOOT7_CUR / BOOT4_CUR hold the boot addresses >> 16.
 TEST(Flash, BootAddresses)
 {
     Stm32h7Flash f("FLASH");
-    f.configure({{"boot7", "0x08000000"}, {"boot4", "0x08100000"}}, {});
+    f.configure({{"boot7", "0x08000000"}, {"boot4", "0x08100000"}, {"cpu1", "cm7"}, {"cpu2", "cm4"}},
+                {"cm7", "cm4"});
     EXPECT_EQ(rd(f, 0x040) & 0xFFFFu, 0x0800u);
     EXPECT_EQ(rd(f, 0x048) & 0xFFFFu, 0x0810u);
 }
@@ -75,14 +90,58 @@ TEST(Syscfg, ExticrSelectsThePortOfEachLine)
     EXPECT_EQ(s.exti_port(12), 0u);
 }
 
-// ST's gated-boot template writes the CM4 boot address into UR3[31:16].
-TEST(Syscfg, Ur3HoldsTheCm4BootAddressAndIsWritable)
+// RM0399 SYSCFG_EXTICRx: EXTI line n takes pin n of the selected port only;
+// re-selecting the port re-routes at once.
+TEST(Syscfg, ExtiMultiplexerFollowsExticr)
 {
     Stm32h7Syscfg s("SYSCFG");
-    s.configure({{"boot4", "0x08100000"}}, {});
+    std::vector<std::pair<unsigned, bool>> seen;
+    struct Probe : Device {
+        std::vector<std::pair<unsigned, bool>> *s;
+        explicit Probe(std::vector<std::pair<unsigned, bool>> *v) : Device("p"), s(v) {}
+        uint32_t read(BusAccess &) override { return 0; }
+        void write(BusAccess &, uint32_t) override {}
+        void input(unsigned n, bool l) override { s->emplace_back(n, l); }
+    } probe(&seen);
+    s.irq("exti13")->connect_input(&probe, 13);
+    s.input(16 * 2 + 13, true); // PC13 high, line 13 still on port A
+    EXPECT_TRUE(seen.empty());
+    wr(s, 0x014, 0x2u << 4);    // EXTICR4: EXTI13 = port C
+    EXPECT_EQ(seen, (std::vector<std::pair<unsigned, bool>>{{13, true}}));
+    s.input(16 * 0 + 13, true); // PA13: not selected
+    s.input(16 * 2 + 13, false);
+    EXPECT_EQ(seen.back(), std::make_pair(13u, false));
+    EXPECT_EQ(seen.size(), 2u);
+}
+
+// RM0399 SYSCFG_UR1-UR4 mirror the option bytes: UR1 BCM4 (bit 0) and BCM7
+// (bit 16); UR2[31:16] BCM7_ADD0; UR3[15:0] BCM7_ADD1, UR3[31:16] BCM4_ADD0;
+// UR4[15:0] BCM4_ADD1 (addresses >> 16).
+TEST(Syscfg, UserRegistersMirrorTheOptionBytes)
+{
+    Stm32h7Syscfg s("SYSCFG");
+    s.configure({{"bcm7", "1"}, {"bcm4", "0"}, {"boot7", "0x08000000"}, {"boot4", "0x08100000"},
+                 {"cpu1", "cm7"}, {"cpu2", "cm4"}},
+                {"cm7", "cm4"});
+    EXPECT_EQ(rd(s, 0x304), 0x00010000u);
+    EXPECT_EQ(rd(s, 0x308) >> 16, 0x0800u);
+    EXPECT_EQ(rd(s, 0x30C), 0x08100800u);
+    EXPECT_EQ(rd(s, 0x310) & 0xFFFFu, 0x0810u);
+    EXPECT_EQ(s.boot_address(0), std::optional<uint32_t>(0x08000000u));
+    EXPECT_EQ(s.boot_address(1), std::optional<uint32_t>(0x08100000u));
+}
+
+// ST's BootCM7_CM4Gated_RAM template (HAL_SYSCFG_CM4BootAddConfig with
+// SYSCFG_BOOT_ADDR0) writes 0x1000 into UR3[31:16] before releasing the CM4:
+// the CM4 must then boot from 0x10000000.
+TEST(Syscfg, Ur3Cm4BootAddressIsWritableAndIsWhereTheCm4Boots)
+{
+    Stm32h7Syscfg s("SYSCFG");
+    s.configure({{"boot4", "0x08100000"}, {"cpu1", "cm7"}, {"cpu2", "cm4"}}, {"cm7", "cm4"});
     EXPECT_EQ(rd(s, 0x30C) >> 16, 0x0810u);
-    wr(s, 0x30C, 0x1000u << 16);
+    wr(s, 0x30C, (0x1000u << 16) | (rd(s, 0x30C) & 0xFFFFu));
     EXPECT_EQ(rd(s, 0x30C) >> 16, 0x1000u);
+    EXPECT_EQ(s.boot_address(1), std::optional<uint32_t>(0x10000000u));
 }
 
 } // namespace

@@ -83,16 +83,19 @@ void Stm32Gpio::input(unsigned pin, bool level)
 {
     if (pin < 16) {
         ext_[pin] = level;
+        update_irq();
     }
 }
 
 void Stm32Gpio::update_irq()
 {
-    const uint32_t odr = regs_["ODR"].value;
+    // Each pin output carries the pin's level as IDR shows it: the driven
+    // level of an output, the external or pulled level of an input.  The
+    // EXTI multiplexer samples the pins whatever their mode (RM0399, EXTI
+    // "GPIO as wake-up / interrupt source" via SYSCFG_EXTICRx).
+    const uint32_t v = idr();
     for (unsigned p = 0; p < 16; p++) {
-        if (is_output(p)) {
-            pins_[p]->set(odr & (1u << p));
-        }
+        pins_[p]->set(v & (1u << p));
     }
 }
 

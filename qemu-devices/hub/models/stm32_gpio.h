@@ -6,7 +6,8 @@
 // wins when both are written); IDR reads the output level for output pins
 // and the input level (driven through input(n), e.g. a board button; else
 // the pull: pull-up 1, otherwise 0) for the others; AFRL/AFRH stored.
-// Outputs "pin0".."pin15": the level each pin drives (output mode only).
+// Outputs "pin0".."pin15": each pin's level as IDR reads it (LEDs on output
+// pins; SYSCFG's EXTI multiplexer on every pin).
 // Not modelled (stored, logged once when set): LCKR locking, alternate
 // function routing (the peripheral behind AF is not connected to the pin),
 // analog mode, open-drain contention.

@@ -21,10 +21,9 @@ const struct { const char *name; uint32_t off; uint32_t reset; } kStored[] = {
     {"PLL1DIVR", 0x030, 0x01010280}, {"PLL1FRACR", 0x034, 0}, {"PLL2DIVR", 0x038, 0x01010280},
     {"PLL2FRACR", 0x03C, 0}, {"PLL3DIVR", 0x040, 0x01010280}, {"PLL3FRACR", 0x044, 0},
     {"D1CCIPR", 0x04C, 0}, {"D2CCIP1R", 0x050, 0}, {"D2CCIP2R", 0x054, 0}, {"D3CCIPR", 0x058, 0},
-    {"BDCR", 0x070, 0}, {"CSR", 0x074, 0},
     {"AHB3RSTR", 0x07C, 0}, {"AHB1RSTR", 0x080, 0}, {"AHB2RSTR", 0x084, 0}, {"AHB4RSTR", 0x088, 0},
     {"APB3RSTR", 0x08C, 0}, {"APB1LRSTR", 0x090, 0}, {"APB1HRSTR", 0x094, 0}, {"APB2RSTR", 0x098, 0},
-    {"APB4RSTR", 0x09C, 0}, {"GCR", 0x0A0, 0}, {"D3AMR", 0x0A8, 0},
+    {"APB4RSTR", 0x09C, 0}, {"D3AMR", 0x0A8, 0},
     // Shared view of the enables (RM0399: the same bits as the bank of the
     // core that accesses them; stored once here).
     {"AHB3ENR", 0x0D4, 0}, {"AHB1ENR", 0x0D8, 0}, {"AHB2ENR", 0x0DC, 0}, {"AHB4ENR", 0x0E0, 0},
@@ -89,6 +88,41 @@ Stm32h7Rcc::Stm32h7Rcc(const std::string &name) : RegisterDevice(name)
     for (const char *n : {"D1CFGR", "D2CFGR", "D3CFGR"}) {
         r[n].post_write([this](BusAccess &a, uint32_t, uint32_t, uint32_t) { clocks_changed(&a); });
     }
+    // RM0399 RCC_GCR: BOOT_C1 / BOOT_C2 force the boot of the CM7 / CM4 when
+    // its option bit BCMx is 0 (a core held in reset starts from its boot
+    // address); they are set-only until the next system reset.  WW1RSC /
+    // WW2RSC (window watchdog reset scope) are stored.
+    r.reg("GCR", 0x0A0, 0)
+        .field("WW1RSC", 0, 1, Acc::W1S)
+        .field("WW2RSC", 1, 1, Acc::W1S)
+        .field("BOOT_C1", 2, 1, Acc::W1S)
+        .field("BOOT_C2", 3, 1, Acc::W1S)
+        .post_write([this](BusAccess &a, uint32_t old, uint32_t now, uint32_t) {
+            const uint32_t set = now & ~old;
+            if (ctx_.boot && (set & GCR_BOOT_C1) && d1_core_ >= 0) {
+                ctx_.boot->release_core(d1_core_, a.core_name);
+            }
+            if (ctx_.boot && (set & GCR_BOOT_C2) && d2_core_ >= 0) {
+                ctx_.boot->release_core(d2_core_, a.core_name);
+            }
+        });
+    // RM0399 RCC_BDCR / RCC_CSR: LSERDY follows LSEON, LSIRDY follows LSION
+    // (the oscillators are ready at once).
+    r.reg("BDCR", 0x070, 0)
+        .field("LSEON", 0, 1, Acc::RW)
+        .field("LSERDY", 1, 1, Acc::RO)
+        .field("LSEBYP", 2, 1, Acc::RW)
+        .field("LSEDRV", 3, 2, Acc::RW)
+        .unimpl("LSECSSON", 5, 1)
+        .field("LSECSSD", 6, 1, Acc::RO)
+        .field("RTCSEL", 8, 2, Acc::RW)
+        .field("RTCEN", 15, 1, Acc::RW)
+        .field("BDRST", 16, 1, Acc::RW)
+        .on_read([](BusAccess &, uint32_t v) { return (v & ~2u) | ((v & 1u) << 1); });
+    r.reg("CSR", 0x074, 0)
+        .field("LSION", 0, 1, Acc::RW)
+        .field("LSIRDY", 1, 1, Acc::RO)
+        .on_read([](BusAccess &, uint32_t v) { return (v & ~2u) | ((v & 1u) << 1); });
     r.reg("CIER", 0x060, 0).unimpl("IE", 0, 32);
     r.reg("CIFR", 0x064, 0).field("IF", 0, 32, Acc::RO);
     r.reg("CICR", 0x068, 0).field("IC", 0, 32, Acc::WO);
@@ -164,19 +198,37 @@ std::string mhz(uint64_t hz)
 }
 } // namespace
 
+uint64_t Stm32h7Rcc::hsi_hz() const { return 64000000ull >> ((regs_["CR"].value >> 3) & 3u); }
+
+// RM0399 PLLs: the source (PLLCKSELR.PLLSRC: HSI, CSI, HSE) divided by DIVMx
+// gives the reference; the VCO runs at ref * (DIVNx + 1 + FRACNx / 8192)
+// (FRACN only with PLLxFRACEN); output P/Q/R = VCO / (DIVy + 1), 0 while
+// the PLL is off, DIVMx is 0 or the output's DIVyxEN is clear.
+uint64_t Stm32h7Rcc::pll_hz(unsigned pll, char out) const
+{
+    const unsigned i = pll - 1;
+    const uint32_t cr = regs_["CR"].value, ck = regs_["PLLCKSELR"].value, cfg = regs_["PLLCFGR"].value;
+    const unsigned out_idx = out == 'p' ? 0 : out == 'q' ? 1 : 2;
+    if (!(cr & (1u << (24 + 2 * i))) || !(cfg & (1u << (16 + 3 * i + out_idx)))) {
+        return 0;
+    }
+    const uint64_t src = (ck & 3u) == 0 ? hsi_hz() : (ck & 3u) == 1 ? 4000000ull : (ck & 3u) == 2 ? hse_hz_ : 0;
+    const uint32_t divm = (ck >> (4 + 8 * i)) & 0x3Fu;
+    if (!divm) {
+        return 0;
+    }
+    const uint32_t divr = regs_["PLL" + std::to_string(pll) + "DIVR"].value;
+    const uint32_t frac = (regs_["PLL" + std::to_string(pll) + "FRACR"].value >> 3) & 0x1FFFu;
+    const double n = ((divr & 0x1FFu) + 1) + ((cfg & (1u << (4 * i))) ? frac / 8192.0 : 0.0);
+    const unsigned div = ((divr >> (out_idx == 0 ? 9 : out_idx == 1 ? 16 : 24)) & 0x7Fu) + 1;
+    return static_cast<uint64_t>(src / double(divm) * n / div);
+}
+
 Stm32h7Rcc::Clocks Stm32h7Rcc::clocks() const
 {
     Clocks c;
-    const uint32_t cr = regs_["CR"].value;
-    const uint64_t hsi = 64000000ull >> ((cr >> 3) & 3u), csi = 4000000ull;
-    const uint32_t ck = regs_["PLLCKSELR"].value;
-    const uint64_t src = (ck & 3u) == 0 ? hsi : (ck & 3u) == 1 ? csi : (ck & 3u) == 2 ? hse_hz_ : 0;
-    const uint32_t divm = (ck >> 4) & 0x3Fu;
-    const uint32_t divr = regs_["PLL1DIVR"].value;
-    const double n = ((divr & 0x1FFu) + 1) +
-                     ((regs_["PLLCFGR"].value & 1u) ? ((regs_["PLL1FRACR"].value >> 3) & 0x1FFFu) / 8192.0 : 0.0);
-    const unsigned p = ((divr >> 9) & 0x7Fu) + 1;
-    const uint64_t pll1_p = divm && (cr & (1u << 24)) ? static_cast<uint64_t>(src / double(divm) * n / p) : 0;
+    const uint64_t hsi = hsi_hz(), csi = 4000000ull;
+    const uint64_t pll1_p = pll_hz(1, 'p');
     switch (regs_["CFGR"].value & 7u) {
     case 0: c.sysclk = hsi; c.source = "HSI"; break;
     case 1: c.sysclk = csi; c.source = "CSI"; break;
@@ -206,6 +258,25 @@ uint64_t Stm32h7Rcc::clock_hz(const std::string &n) const
     if (n == "pclk4") return c.pclk4;
     if (n == "tim_apb1") return apb_div((d2 >> 4) & 7u) == 1 ? c.pclk1 : 2 * c.pclk1;
     if (n == "tim_apb2") return apb_div((d2 >> 8) & 7u) == 1 ? c.pclk2 : 2 * c.pclk2;
+    if (n.size() == 6 && n.compare(0, 3, "pll") == 0 && n[3] >= '1' && n[3] <= '3' && n[4] == '_') {
+        return pll_hz(static_cast<unsigned>(n[3] - '0'), n[5]); // "pll2_q"
+    }
+    // RM0399 RCC_D2CCIP2R kernel clock selection: USART234578SEL [2:0] and
+    // USART16SEL [5:3]: 0 PCLK (PCLK1 / PCLK2), 1 pll2_q, 2 pll3_q, 3 hsi_ker,
+    // 4 csi_ker, 5 lse.
+    if (n == "usart234578" || n == "usart16") {
+        const bool u16 = n == "usart16";
+        const uint32_t sel = (regs_["D2CCIP2R"].value >> (u16 ? 3 : 0)) & 7u;
+        switch (sel) {
+        case 0: return u16 ? c.pclk2 : c.pclk1;
+        case 1: return pll_hz(2, 'q');
+        case 2: return pll_hz(3, 'q');
+        case 3: return hsi_hz();
+        case 4: return 4000000ull;
+        case 5: return (regs_["BDCR"].value & 1u) ? 32768ull : 0;
+        default: return 0;
+        }
+    }
     return 0;
 }
 

@@ -7,15 +7,17 @@
 // (params "d1_core", "d2_core"); CFGR.SWS follows CFGR.SW; the clock
 // configuration registers read back what was written; the clock-enable,
 // low-power-enable and reset registers of the shared view and the per-core
-// banks (RCC_C1_*, RCC_C2_*) are stored and read back; GCR; RSR.
+// banks (RCC_C1_*, RCC_C2_*) are stored and read back; GCR BOOT_C1/BOOT_C2
+// release a core held in reset (DeviceContext::boot); RSR.
 // Clock tree: SYSCLK from CFGR.SW (HSI 64 MHz / HSIDIV, CSI 4 MHz, HSE
 // (params "hse_hz", from the board), PLL1 P); PLL1 = source / DIVM1 *
 // (DIVN1 + FRACN1 / 8192) / DIVP1; the CM7 runs at SYSCLK / D1CPRE, HCLK =
 // that / HPRE is the CM4's clock; PCLKs from D1PPRE/D2PPRE1/D2PPRE2/D3PPRE.
 // Whenever a core's clock changes the core is told (DeviceContext::clocks),
 // so its SysTick follows; "--trace clock" and -v show the tree.
-// Not modelled yet (stored, reported once): PLL2/PLL3 outputs and kernel
-// clocks, clock security, interrupts (CIER/CIFR/CICR), resets triggered
+// PLL1-3 P/Q/R outputs and the USART kernel clocks are computed; LSE/LSI
+// ready follow their enables.
+// Not modelled yet (stored, reported once): other kernel clocks, clock security, interrupts (CIER/CIFR/CICR), resets triggered
 // through the *RSTR registers, backup domain (BDCR beyond storage).
 #pragma once
 
@@ -30,7 +32,10 @@ public:
                    const std::vector<std::string> &core_names) override;
     void core_power_changed(CoreId core, CorePower p) override;
 
-    enum : uint32_t { CR_D1CKRDY = 1u << 14, CR_D2CKRDY = 1u << 15 };
+    enum : uint32_t {
+        CR_D1CKRDY = 1u << 14, CR_D2CKRDY = 1u << 15,
+        GCR_BOOT_C1 = 1u << 2, GCR_BOOT_C2 = 1u << 3,
+    };
 
     struct Clocks {
         uint64_t sysclk = 0, cm7 = 0, hclk = 0, pclk1 = 0, pclk2 = 0, pclk3 = 0, pclk4 = 0;
@@ -38,10 +43,16 @@ public:
     };
     Clocks clocks() const;
     // "sysclk", "hclk", "pclk1".."pclk4", "tim_apb1", "tim_apb2" (timer kernel
-    // clocks: RM0399, with TIMPRE = 0 twice the PCLK when its prescaler is not 1).
+    // clocks: RM0399, with TIMPRE = 0 twice the PCLK when its prescaler is not 1),
+    // "pll1_p" .. "pll3_r", and the USART kernel clocks "usart16",
+    // "usart234578" (D2CCIP2R selection).
     uint64_t clock_hz(const std::string &name) const override;
 
+    // Output 'p', 'q' or 'r' of PLL 1..3 (0 when not running).
+    uint64_t pll_hz(unsigned pll, char out) const;
+
 private:
+    uint64_t hsi_hz() const;
     void clocks_changed(const BusAccess *a);
     uint64_t hse_hz_ = 0;
     uint64_t told_[2] = {0, 0}; // last clock sent to the D1 / D2 core

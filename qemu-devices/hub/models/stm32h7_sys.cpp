@@ -61,8 +61,10 @@ Stm32h7Flash::Stm32h7Flash(const std::string &name) : RegisterDevice(name)
 }
 
 void Stm32h7Flash::configure(const std::map<std::string, std::string> &params,
-                             const std::vector<std::string> &)
+                             const std::vector<std::string> &core_names)
 {
+    cpu1_ = param_core(params, "cpu1", core_names);
+    cpu2_ = param_core(params, "cpu2", core_names);
     Register &opt = regs_["OPTSR_CUR"];
     opt.set("BCM7", param_u32(params, "bcm7", 1) & 1);
     opt.set("BCM4", param_u32(params, "bcm4", 1) & 1);
@@ -71,6 +73,18 @@ void Stm32h7Flash::configure(const std::map<std::string, std::string> &params,
     const uint32_t b4 = param_u32(params, "boot4", 0x08100000) >> 16;
     regs_["BOOT7_CUR"].value = b7 | (b7 << 16);
     regs_["BOOT4_CUR"].value = b4 | (b4 << 16);
+}
+
+std::optional<bool> Stm32h7Flash::boot_gated(CoreId core) const
+{
+    const Register &opt = regs_["OPTSR_CUR"];
+    if (core == cpu1_) {
+        return opt.get("BCM7") == 0;
+    }
+    if (core == cpu2_) {
+        return opt.get("BCM4") == 0;
+    }
+    return std::nullopt;
 }
 
 // ---- DBGMCU ------------------------------------------------------------------
@@ -99,6 +113,9 @@ void Stm32h7Dbgmcu::configure(const std::map<std::string, std::string> &params,
 
 Stm32h7Syscfg::Stm32h7Syscfg(const std::string &name) : RegisterDevice(name)
 {
+    for (unsigned l = 0; l < 16; l++) {
+        exti_[l] = &add_irq("exti" + std::to_string(l));
+    }
     auto &r = regs_;
     r.reg("PMCR", 0x004, 0).unimpl("PMCR", 0, 32);
     for (unsigned k = 0; k < 4; k++) {
@@ -126,20 +143,68 @@ Stm32h7Syscfg::Stm32h7Syscfg(const std::string &name) : RegisterDevice(name)
     // releasing the CM4 from SRAM).
     for (unsigned k = 0; k <= 17; k++) {
         Register &ur = r.reg("UR" + std::to_string(k), 0x300 + 4 * k, 0);
-        if (k == 2 || k == 3) {
-            ur.field("UR_LO", 0, 16, Acc::RO).field("BOOT_ADD0", 16, 16, Acc::RW);
-        } else {
+        switch (k) {
+        case 1:
+            ur.field("BCM4", 0, 1, Acc::RW).field("UR1_MID", 1, 15, Acc::RO).field("BCM7", 16, 1, Acc::RW)
+                .field("UR1_HI", 17, 15, Acc::RO);
+            break;
+        case 2:
+            ur.field("UR2_LO", 0, 16, Acc::RO).field("BCM7_ADD0", 16, 16, Acc::RW);
+            break;
+        case 3:
+            ur.field("BCM7_ADD1", 0, 16, Acc::RW).field("BCM4_ADD0", 16, 16, Acc::RW);
+            break;
+        case 4:
+            ur.field("BCM4_ADD1", 0, 16, Acc::RW).field("UR4_HI", 16, 16, Acc::RO);
+            break;
+        default:
             ur.field("UR", 0, 32, Acc::RO);
         }
     }
 }
 
 void Stm32h7Syscfg::configure(const std::map<std::string, std::string> &params,
-                              const std::vector<std::string> &)
+                              const std::vector<std::string> &core_names)
 {
-    // Boot addresses >> 16, as the option bytes hold them.
-    regs_["UR2"].set("BOOT_ADD0", param_u32(params, "boot7", 0x08000000) >> 16);
-    regs_["UR3"].set("BOOT_ADD0", param_u32(params, "boot4", 0x08100000) >> 16);
+    cpu1_ = param_core(params, "cpu1", core_names);
+    cpu2_ = param_core(params, "cpu2", core_names);
+    // The option bytes, boot addresses >> 16 as the option bytes hold them
+    // (ADD1 takes the same value: the BOOT pin is not modelled).
+    const uint32_t b7 = param_u32(params, "boot7", 0x08000000) >> 16;
+    const uint32_t b4 = param_u32(params, "boot4", 0x08100000) >> 16;
+    regs_["UR1"].set_reset((param_u32(params, "bcm4", 1) & 1) | ((param_u32(params, "bcm7", 1) & 1) << 16));
+    regs_["UR2"].set_reset(b7 << 16);
+    regs_["UR3"].set_reset(b7 | (b4 << 16));
+    regs_["UR4"].set_reset(b4);
+}
+
+void Stm32h7Syscfg::input(unsigned n, bool level)
+{
+    const unsigned port = n / 16, pin = n % 16;
+    if (port >= kPorts) {
+        return;
+    }
+    pins_[port] = static_cast<uint16_t>(level ? pins_[port] | (1u << pin) : pins_[port] & ~(1u << pin));
+    update_irq();
+}
+
+void Stm32h7Syscfg::update_irq()
+{
+    for (unsigned l = 0; l < 16; l++) {
+        const unsigned port = exti_port(l);
+        exti_[l]->set(port < kPorts && (pins_[port] & (1u << l)));
+    }
+}
+
+std::optional<uint32_t> Stm32h7Syscfg::boot_address(CoreId core) const
+{
+    if (core == cpu1_) {
+        return regs_["UR2"].get("BCM7_ADD0") << 16;
+    }
+    if (core == cpu2_) {
+        return regs_["UR3"].get("BCM4_ADD0") << 16;
+    }
+    return std::nullopt;
 }
 
 unsigned Stm32h7Syscfg::exti_port(unsigned line) const

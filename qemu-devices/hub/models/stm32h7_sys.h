@@ -3,18 +3,25 @@
 //  - FLASH interface ("Embedded flash memory", FLASH registers): ACR (LATENCY,
 //    WRHIGHFREQ) stored and read back, also through its bank-2 alias at
 //    +0x100; OPTSR_CUR with BCM7 (bit 23) / BCM4 (bit 22) from the machine
-//    description (params "bcm7", "bcm4"); BOOT7_CUR / BOOT4_CUR holding the
-//    cores' boot addresses >> 16 (params "boot7", "boot4").  Not modelled:
+//    description's option bytes ("bcm7", "bcm4"), which gate the cores'
+//    boot (params "cpu1", "cpu2" name the CM7 and CM4); BOOT7_CUR / BOOT4_CUR
+//    holding the cores' boot addresses >> 16 ("boot7", "boot4").  Not modelled:
 //    programming, erase, option-byte changes, ECC (registers read 0).
 //  - DBGMCU ("Debug support"): IDCODE (params "idcode"; RM0399 DEV_ID 0x450,
 //    REV_ID 0x2003 = revision V), CR and the freeze registers stored.
-//  - SYSCFG ("System configuration controller"): EXTICR1-4 stored (the GPIO
-//    port of each EXTI line 0-15), CCCSR with READY following EN (the
-//    compensation cell is ready at once), UR registers with the boot
-//    addresses in UR2/UR3[31:16] (writable, as ST's gated-boot code expects).
+//  - SYSCFG ("System configuration controller"): EXTICR1-4 select the GPIO
+//    port of each EXTI line 0-15; the model is that multiplexer (GPIO pin
+//    levels in, EXTI lines 0-15 out; changing EXTICR re-routes at once), CCCSR with READY following EN (the
+//    compensation cell is ready at once), UR registers mirroring the option
+//    bytes: UR1 BCM4 (bit 0) / BCM7 (bit 16), UR2[31:16] BCM7_ADD0, UR3[15:0]
+//    BCM7_ADD1, UR3[31:16] BCM4_ADD0, UR4[15:0] BCM4_ADD1; these are
+//    writable, as ST's HAL_SYSCFG_CM4BootAddConfig and gated-boot templates
+//    expect, and the ADD0 values are where a released core starts.
 #pragma once
 
 #include "../regs.h"
+
+#include <array>
 
 namespace ampvp {
 
@@ -23,6 +30,12 @@ public:
     explicit Stm32h7Flash(const std::string &name);
     void configure(const std::map<std::string, std::string> &params,
                    const std::vector<std::string> &core_names) override;
+    // RM0399 "Boot configuration": a core whose BCMx option bit is 0 stays
+    // in reset (clock gated) until the other core sets RCC_GCR.BOOT_Cx.
+    std::optional<bool> boot_gated(CoreId core) const override;
+
+private:
+    CoreId cpu1_ = -1, cpu2_ = -1; // CM7 (BCM7), CM4 (BCM4)
 };
 
 class Stm32h7Dbgmcu : public RegisterDevice {
@@ -39,6 +52,21 @@ public:
                    const std::vector<std::string> &core_names) override;
     // The GPIO port (0 = A ... 10 = K) selected for EXTI line 0-15.
     unsigned exti_port(unsigned line) const;
+    // Input 16 * port + pin: a GPIO pin's level (port 0 = A).  Outputs
+    // "exti0".."exti15" follow the pin EXTICR selects for each line.
+    void input(unsigned n, bool level) override;
+    // The boot address a core starts from when it leaves reset: BCM7_ADD0
+    // (UR2[31:16]) or BCM4_ADD0 (UR3[31:16]) as they are now (BOOT pin low).
+    std::optional<uint32_t> boot_address(CoreId core) const override;
+
+protected:
+    void update_irq() override;
+
+private:
+    CoreId cpu1_ = -1, cpu2_ = -1;
+    static constexpr unsigned kPorts = 11; // A..K
+    std::array<uint16_t, kPorts> pins_{};  // pin levels per port
+    std::array<IrqLine *, 16> exti_{};
 };
 
 } // namespace ampvp

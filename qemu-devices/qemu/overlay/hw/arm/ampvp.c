@@ -496,9 +496,15 @@ static void ampvp_init(MachineState *ms)
     /* Registers the reset handler that loads SP and PC from the vector table. */
     armv7m_load_kernel(ARM_CPU(first_cpu), NULL, 0, 0);
 
-    /* Start barrier: tell the hub we are built, wait until every core is. */
+    /*
+     * Start barrier: tell the hub we are built, wait until every core is.  A
+     * core whose boot the SoC gates (STM32H7 option byte BCMx = 0) waits here
+     * until another core releases it.  START names the vector table to boot
+     * from; the system reset that follows machine init loads SP and PC from it.
+     */
     ampvp_send(m, m->bus_fd, AMPVP_MSG_READY, 0, NULL, 0);
     ampvp_expect(m, m->bus_fd, AMPVP_MSG_START, &ack);
+    armcpu->init_nsvtor = ack.u.start.vtor;
 
     qemu_set_fd_handler(m->async_fd, ampvp_async_readable, NULL, m);
     g_free(cpu.cpu_type);
