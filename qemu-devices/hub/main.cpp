@@ -71,7 +71,8 @@ int main(int argc, char **argv)
         "Examples:\n"
         "  ampvp run --machine stm32h745 --cm7 hello_cm7.elf --cm4 hello_cm4.elf\n"
         "  ampvp run --machine stm32h745 --image cm7=a.elf --timeout 10 --expect 'CM7 done'\n"
-        "  ampvp run --board nucleo-h745zi-q --cm7 blink_cm7.elf --cm4 blink_cm4.elf\n\n"
+        "  ampvp run --board nucleo-h745zi-q --cm7 blink_cm7.elf --cm4 blink_cm4.elf\n"
+        "  printf 'hello\\r' | ampvp run --machine stm32h745 --cm7 uart_it_cm7.elf --serial stdin\n\n"
         "Exit status: 0 every --expect seen (or normal end), 1 bad input or setup failure,\n"
         "2 usage error, 3 timeout, 4 a core died, 130 interrupted (Ctrl-C), 143 terminated.");
     run_cmd->add_option("-m,--machine", opt.machine,
@@ -104,6 +105,10 @@ int main(int argc, char **argv)
     run_cmd->add_option("--qemu-arg", opt.qemu_args,
                     "Extra argument for every QEMU instance (repeatable), e.g. --qemu-arg=-d "
                     "--qemu-arg=guest_errors");
+    run_cmd->add_option("--serial", opt.serials,
+                        "Connect a UART's receive side (and, for pty/unix, its output) to the "
+                        "host, as [UART=]stdin, [UART=]pty or [UART=]unix:PATH (repeatable; "
+                        "UART defaults to the console, e.g. USART3)");
     std::vector<std::string> option_bytes;
     run_cmd->add_option("--option-byte", option_bytes,
                         "Set an option byte of the machine, as KEY=VALUE (repeatable); "

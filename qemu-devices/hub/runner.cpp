@@ -8,6 +8,7 @@
 #include "log.h"
 #include "machine.h"
 #include "memory.h"
+#include "serial.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -136,7 +137,7 @@ int listen_unix(const std::string &path)
     return fd;
 }
 
-class Runner : public IrqSink, public ClockSink, public Scheduler, public BootControl {
+class Runner : public IrqSink, public ClockSink, public Scheduler, public BootControl, public CharSink {
 public:
     explicit Runner(const RunOptions &o) : opt_(o) {}
     ~Runner() { cleanup(); }
@@ -173,6 +174,15 @@ public:
         }
     }
     void release_core(CoreId core, const std::string &by) override;
+    void put_char(const std::string &device, const BusAccess &by, uint8_t ch) override
+    {
+        console_->put_char(device, by, ch);
+        for (auto &s : serials_) {
+            if (s->uart() == device) {
+                s->transmit(ch);
+            }
+        }
+    }
 
 private:
     int prepare();
@@ -192,6 +202,9 @@ private:
     std::unique_ptr<RuntimeDir> rundir_;
     std::vector<std::unique_ptr<SharedMemory>> mems_;
     std::unique_ptr<Console> console_;
+    std::vector<SerialSpec> serial_specs_;
+    std::vector<std::unique_ptr<HostSerial>> serials_;
+    void open_serials();
     std::unique_ptr<Bus> bus_;
     Clock::time_point epoch_ = Clock::now();
     std::map<std::pair<Device *, unsigned>, uint64_t> deadlines_;
@@ -250,6 +263,26 @@ int Runner::prepare()
                           machine_.cores[0].name + " FILE)");
     }
     console_ = std::make_unique<Console>(machine_.console);
+    for (const auto &text : opt_.serials) {
+        SerialSpec sp = parse_serial_spec(text);
+        if (sp.uart.empty()) {
+            sp.uart = machine_.console;
+        }
+        const PeripheralDesc *p = machine_.peripheral_named(sp.uart);
+        if (!p || p->model.empty()) {
+            throw ConfigError("--serial " + text + ": machine " + machine_.name + " has no modelled UART '" +
+                              sp.uart + "'");
+        }
+        for (const auto &o : serial_specs_) {
+            if (o.uart == sp.uart) {
+                throw ConfigError("--serial: " + sp.uart + " is given twice");
+            }
+            if (o.kind == "stdin" && sp.kind == "stdin") {
+                throw ConfigError("--serial: only one UART can read stdin");
+            }
+        }
+        serial_specs_.push_back(sp);
+    }
     for (const auto &e : opt_.expects) {
         console_->expect(e); // a bad pattern fails here, before anything exists
     }
@@ -327,7 +360,7 @@ int Runner::prepare()
 
     // 4. Devices and bridge.
     DeviceContext ctx;
-    ctx.chars = console_.get();
+    ctx.chars = this;
     ctx.clocks = this;
     ctx.scheduler = this;
     ctx.boot = this;
@@ -367,6 +400,7 @@ int Runner::prepare()
         log().verbose_info("board " + board.name + ": " + std::to_string(board.leds.size()) + " LEDs");
     }
     bridge_ = std::make_unique<BridgeServer>(machine_, *bus_, configs, opt_.posted_writes);
+    open_serials();
 
     // 5. Which cores run: every core with an image, and every core the boot
     // logic holds in reset (another core may load its code and release it).
@@ -416,6 +450,23 @@ int Runner::prepare()
         spawn(children_.back(), sock);
     }
     return EXIT_OK;
+}
+
+void Runner::open_serials()
+{
+    for (const auto &sp : serial_specs_) {
+        auto watch = [this](int fd, bool on) {
+            if (on) {
+                epoll_add(fd);
+            } else {
+                epoll_ctl(epfd_, EPOLL_CTL_DEL, fd, nullptr);
+            }
+        };
+        serials_.push_back(std::make_unique<HostSerial>(sp, bus_->device(sp.uart), watch));
+        if (sp.kind != "stdin") {
+            log().info(sp.uart + " is connected to " + serials_.back()->where());
+        }
+    }
 }
 
 uint32_t Runner::boot_address(CoreId core) const
@@ -636,7 +687,13 @@ int Runner::loop()
         bridge_->flush();
         for (int i = 0; i < n; i++) {
             const int fd = evs[i].data.fd;
-            if (fd == sigfd_) {
+            HostSerial *serial = nullptr;
+            for (auto &s : serials_) {
+                serial = s->owns(fd) ? s.get() : serial;
+            }
+            if (serial) {
+                serial->on_readable(fd);
+            } else if (fd == sigfd_) {
                 signalfd_siginfo si;
                 while (read(sigfd_, &si, sizeof(si)) == sizeof(si)) {
                     if (si.ssi_signo == SIGCHLD) {
@@ -662,6 +719,11 @@ int Runner::loop()
                     epoll_ctl(epfd_, EPOLL_CTL_DEL, fd, nullptr);
                     settle_dead_cores();
                 }
+            }
+        }
+        for (auto &s : serials_) {
+            if (s->pending()) {
+                s->pump(); // the receiver may have room again after a bus access
             }
         }
         if (!started_) {
@@ -775,6 +837,7 @@ void Runner::cleanup()
         }
     }
     children_.clear();
+    serials_.clear();
     bridge_.reset();
     if (rundir_) {
         rundir_->remove();

@@ -31,6 +31,7 @@ struct RunOptions {
     bool verbose = false;
     std::vector<std::string> qemu_args;       // passed to every instance
     std::vector<std::pair<std::string, std::string>> option_bytes; // --option-byte KEY=VALUE
+    std::vector<std::string> serials;         // --serial [UART=]stdin|pty|unix:PATH
 };
 
 // Resolve a machine name to a description file: a path as given if it exists,
