@@ -56,6 +56,17 @@ BoardDesc BoardDesc::load_file(const std::string &path)
             d.active_high = active == "high";
             b.leds.push_back(d);
         }
+        for (const auto &k : j.value("buttons", nlohmann::json::array())) {
+            ButtonDesc d;
+            d.name = k.at("name").get<std::string>();
+            d.pin = parse_pin(k.at("pin").get<std::string>());
+            const std::string active = k.value("active", std::string("high"));
+            if (active != "high" && active != "low") {
+                throw ConfigError("button " + d.name + ": \"active\" must be \"high\" or \"low\"");
+            }
+            d.active_high = active == "high";
+            b.buttons.push_back(d);
+        }
     } catch (const nlohmann::json::exception &e) {
         throw ConfigError(path + ": " + e.what());
     } catch (const ConfigError &e) {

@@ -24,10 +24,19 @@ struct LedDesc {
     bool active_high = true;
 };
 
+// A push button: pressing it drives its pin to the active level (the board's
+// pull resistor holds the other level while it is released).
+struct ButtonDesc {
+    std::string name;
+    PinRef pin;
+    bool active_high = true;
+};
+
 struct BoardDesc {
     std::string name, title, machine, console, source;
     uint64_t hse_hz = 0;
     std::vector<LedDesc> leds;
+    std::vector<ButtonDesc> buttons;
     static BoardDesc load_file(const std::string &path);
 };
 

@@ -55,6 +55,9 @@ void Console::emit(const std::string &prefix, std::string &buf)
     }
     buf.clear();
     out_(line);
+    for (auto &f : observers_) {
+        f(line);
+    }
     for (auto &e : expects_) {
         if (!e.seen && std::regex_search(line, e.re)) {
             e.seen = true;

@@ -29,6 +29,8 @@ public:
     std::vector<std::string> unseen() const;
     // Print what is left in partial lines (at the end of a run).
     void flush();
+    // Also tell `f` every printed line (after it is printed).
+    void on_line(Output f) { observers_.push_back(std::move(f)); }
 
 private:
     std::string prefix(const std::string &device, const std::string &core) const;
@@ -40,6 +42,7 @@ private:
     };
     std::string console_uart_;
     Output out_;
+    std::vector<Output> observers_;
     std::map<std::pair<std::string, std::string>, std::string> partial_;
     std::vector<Expect> expects_;
 };

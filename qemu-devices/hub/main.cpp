@@ -109,6 +109,12 @@ int main(int argc, char **argv)
                         "Connect a UART's receive side (and, for pty/unix, its output) to the "
                         "host, as [UART=]stdin, [UART=]pty or [UART=]unix:PATH (repeatable; "
                         "UART defaults to the console, e.g. USART3)");
+    run_cmd->add_option("--press", opt.presses,
+                        "Press a board button, as NAME[@WHEN] (repeatable): WHEN is a time after "
+                        "the cores start (250ms, 2s) or /regex/, a console line that must appear "
+                        "first; the button is released 50 ms later. Needs --board");
+    run_cmd->add_option("--gpio", opt.gpio_inputs,
+                        "Drive a GPIO input pin, as PIN=0|1[@WHEN] (repeatable), e.g. PC13=1@100ms");
     std::vector<std::string> option_bytes;
     run_cmd->add_option("--option-byte", option_bytes,
                         "Set an option byte of the machine, as KEY=VALUE (repeatable); "

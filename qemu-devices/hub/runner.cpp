@@ -9,6 +9,7 @@
 #include "machine.h"
 #include "memory.h"
 #include "serial.h"
+#include "stimulus.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -204,6 +205,8 @@ private:
     std::unique_ptr<Console> console_;
     std::vector<SerialSpec> serial_specs_;
     std::vector<std::unique_ptr<HostSerial>> serials_;
+    std::vector<StimulusSpec> stimulus_specs_;
+    std::unique_ptr<Stimuli> stimuli_;
     void open_serials();
     std::unique_ptr<Bus> bus_;
     Clock::time_point epoch_ = Clock::now();
@@ -282,6 +285,14 @@ int Runner::prepare()
             }
         }
         serial_specs_.push_back(sp);
+    }
+    for (const auto &g : opt_.gpio_inputs) {
+        stimulus_specs_.push_back(parse_gpio_stimulus(g));
+    }
+    for (const auto &p : opt_.presses) {
+        for (auto &st : parse_press_stimulus(p, board)) {
+            stimulus_specs_.push_back(st);
+        }
     }
     for (const auto &e : opt_.expects) {
         console_->expect(e); // a bad pattern fails here, before anything exists
@@ -401,6 +412,10 @@ int Runner::prepare()
     }
     bridge_ = std::make_unique<BridgeServer>(machine_, *bus_, configs, opt_.posted_writes);
     open_serials();
+    if (!stimulus_specs_.empty()) {
+        stimuli_ = std::make_unique<Stimuli>(stimulus_specs_, *bus_, *this);
+        console_->on_line([this](const std::string &line) { stimuli_->console_line(line); });
+    }
 
     // 5. Which cores run: every core with an image, and every core the boot
     // logic holds in reset (another core may load its code and release it).
@@ -742,6 +757,9 @@ int Runner::loop()
                     ch.listen_fd = -1;
                 }
                 started_ = true;
+                if (stimuli_) {
+                    stimuli_->start();
+                }
                 for (auto &ch : children_) {
                     if (ch.gated) {
                         log().verbose_info(ch.name + ": boot gated by the option bytes, held in "
@@ -838,6 +856,7 @@ void Runner::cleanup()
     }
     children_.clear();
     serials_.clear();
+    stimuli_.reset();
     bridge_.reset();
     if (rundir_) {
         rundir_->remove();

@@ -32,6 +32,8 @@ struct RunOptions {
     std::vector<std::string> qemu_args;       // passed to every instance
     std::vector<std::pair<std::string, std::string>> option_bytes; // --option-byte KEY=VALUE
     std::vector<std::string> serials;         // --serial [UART=]stdin|pty|unix:PATH
+    std::vector<std::string> gpio_inputs;     // --gpio PIN=LEVEL[@WHEN]
+    std::vector<std::string> presses;         // --press BUTTON[@WHEN]
 };
 
 // Resolve a machine name to a description file: a path as given if it exists,

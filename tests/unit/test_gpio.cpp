@@ -2,6 +2,8 @@
 // I/Os (GPIO)"), and the board's LED panel.
 #include "board.h"
 #include "models/stm32_gpio.h"
+#include "bus.h"
+#include "stimulus.h"
 #include "test_helpers.h"
 
 #include <gtest/gtest.h>
@@ -107,4 +109,79 @@ TEST(Board, PinNames)
     EXPECT_THROW(parse_pin("PZ1"), ConfigError);
 }
 
+} // namespace
+
+namespace {
+// --gpio / --press parsing: times, console-line triggers, the board's buttons.
+TEST(Stimulus, GpioSpecs)
+{
+    auto s = parse_gpio_stimulus("PC13=1@250ms");
+    EXPECT_EQ(s.pin.port, "C");
+    EXPECT_EQ(s.pin.pin, 13u);
+    EXPECT_TRUE(s.level);
+    EXPECT_EQ(s.delay_ns, 250000000u);
+    s = parse_gpio_stimulus("PA0=0@/ready/");
+    EXPECT_FALSE(s.level);
+    EXPECT_EQ(s.after.value_or(""), "ready");
+    EXPECT_EQ(parse_gpio_stimulus("PB7=1@2s").delay_ns, 2000000000u);
+    EXPECT_THROW(parse_gpio_stimulus("PC13=2"), ConfigError);
+    EXPECT_THROW(parse_gpio_stimulus("PC13=1@soon"), ConfigError);
+    EXPECT_THROW(parse_gpio_stimulus("PZ1=1"), ConfigError);
+    EXPECT_THROW(parse_gpio_stimulus("PC1=1@/(/"), ConfigError);
+}
+
+TEST(Stimulus, PressIsPressThenReleaseAtTheActiveLevel)
+{
+    BoardDesc b;
+    b.name = "nucleo";
+    b.buttons.push_back({"B1", parse_pin("PC13"), true});
+    auto v = parse_press_stimulus("B1@/waiting/", b);
+    ASSERT_EQ(v.size(), 2u);
+    EXPECT_TRUE(v[0].level);
+    EXPECT_FALSE(v[1].level);
+    EXPECT_EQ(v[1].delay_ns, 50000000u);
+    EXPECT_EQ(v[0].label, "B1 pressed");
+    try {
+        parse_press_stimulus("B2", b);
+        FAIL();
+    } catch (const ConfigError &e) {
+        EXPECT_NE(std::string(e.what()).find("(buttons: B1)"), std::string::npos);
+    }
+}
+
+// A stimulus waiting for a console line fires only after that line, through
+// the scheduler, and drives the GPIO pin (IDR shows it).
+TEST(Stimulus, LineTriggeredPressReachesTheGpio)
+{
+    struct Sched : Scheduler {
+        uint64_t t = 1000;
+        std::vector<std::pair<Device *, unsigned>> due;
+        uint64_t now_ns() const override { return t; }
+        void schedule(Device *d, unsigned tag, uint64_t) override { due.emplace_back(d, tag); }
+    } sched;
+    MachineDesc m = MachineDesc::load_file(testutil::source_dir() + "/machine/stm32h745.json");
+    DeviceContext ctx;
+    struct NoIrqs : IrqSink {
+        void set_irq(CoreId, unsigned, bool) override {}
+        void send_event(CoreId) override {}
+    } irqs;
+    Bus bus(m, ctx, &irqs);
+    std::vector<std::string> lines;
+    Stimuli st({parse_gpio_stimulus("PC13=1@/waiting/")}, bus, sched,
+               [&](const std::string &l) { lines.push_back(l); });
+    st.start();
+    EXPECT_TRUE(sched.due.empty()); // waits for its line
+    st.console_line("[cm7] booting");
+    EXPECT_TRUE(sched.due.empty());
+    st.console_line("[cm7] waiting for B1");
+    ASSERT_EQ(sched.due.size(), 1u);
+    st.timer_fired(sched.due[0].second);
+    EXPECT_EQ(lines, std::vector<std::string>{"[board] PC13 = 1"});
+    BusAccess moder{0, "cm7", 0x58020800, 0, 4};
+    bus.write(moder, 0); // GPIOC_MODER: all inputs
+    BusAccess idr{0, "cm7", 0x58020810, 0, 4};
+    EXPECT_TRUE(bus.read(idr) & (1u << 13));
+    st.console_line("[cm7] waiting for B1"); // fires once only
+    EXPECT_EQ(sched.due.size(), 1u);
+}
 } // namespace
