@@ -12,9 +12,6 @@
  *   HAL_UART_Init: CR1.UE = 0; UART_SetConfig (CR1 M/PCE/PS/TE/RE/OVER8/FIFOEN, CR2.STOP,
  *     CR3 RTSE/CTSE/ONEBIT/TXFTCFG/RXFTCFG, PRESC, BRR); CR2 LINEN/CLKEN = 0; CR3
  *     SCEN/HDSEL/IREN = 0; CR1.UE = 1 last; UART_CheckIdleState: wait TEACK, then REACK.
- *   Then, as CubeMX-generated main() does: HAL_UARTEx_SetTxFifoThreshold(1/8),
- *     HAL_UARTEx_SetRxFifoThreshold(1/8), HAL_UARTEx_DisableFifoMode(): each saves CR1,
- *     clears UE, changes CR3 (or FIFOEN in the saved value) and writes the saved CR1 back.
  *   HAL_UART_Transmit_IT: sets CR1.TXEIE.  UART_TxISR_8BIT: on TXE writes the next byte to
  *     TDR; with none left, clears TXEIE and sets TCIE.  UART_EndTransmit_IT: on TC clears
  *     TCIE, then HAL_UART_TxCpltCallback.
@@ -36,11 +33,17 @@
  * complete (ISR=0x..., CR1=0x...)".  Before "uart_it: bye", only if it happened:
  * "uart_it: receive errors (ICR bits 0x<e>), <n> bytes lost".
  *
- * Built with UART_IT_FIFO (uart_it_fifo_cm7.elf): FIFO mode as HAL_UARTEx_EnableFifoMode
- * sets it, TX threshold 1/2 and RX threshold 1/8.  HAL_UART_Transmit_IT then sets
- * CR3.TXFTIE instead of TXEIE and UART_TxISR_8BIT_FIFOEN writes up to 8 bytes
- * (NbTxDataToProcess = 16 * 1/2) per TXFT interrupt while TXFNF, swapping TXFTIE for TCIE
- * once all are written.  Receptions of one byte are shorter than NbRxDataToProcess
+ * The receiver is on from HAL_UART_Init: a byte that arrives before HAL_UART_Receive_IT
+ * waits in RDR (the emulator holds the rest back meanwhile), so nothing sent early is lost.
+ *
+ * Built with UART_IT_FIFO (uart_it_fifo_cm7.elf): after HAL_UART_Init, as CubeMX-generated
+ * code does, HAL_UARTEx_SetTxFifoThreshold(1/2), HAL_UARTEx_SetRxFifoThreshold(1/8) and
+ * HAL_UARTEx_EnableFifoMode(): each saves CR1, clears UE, changes CR3 (or sets FIFOEN in
+ * the saved value) and writes the saved CR1 back.  Clearing UE discards received data
+ * (RM0399), so bytes sent before "uart_it: ready" can be lost, as on the chip.
+ * HAL_UART_Transmit_IT then sets CR3.TXFTIE instead of TXEIE, and UART_TxISR_8BIT_FIFOEN
+ * writes up to 8 bytes (NbTxDataToProcess = 16 * 1/2) per TXFT interrupt while TXFNF,
+ * swapping TXFTIE for TCIE once all are written.  Receptions of one byte are shorter than NbRxDataToProcess
  * (16 * 1/8 = 2), so HAL_UART_Receive_IT uses RXFNEIE and UART_RxISR_8BIT exactly as
  * above; the RXFIFO holds what the host sends meanwhile.  A threshold reception
  * (RXFTIE) needs to know how many bytes come, which line input does not (HAL would use
@@ -67,13 +70,8 @@ _Static_assert(UART_IT_BRR == 556u, "BRR for 115200 at 64 MHz");
 #define GPIO_AF7          7u     /* PD8 = USART3_TX, PD9 = USART3_RX (DS12110 AF table) */
 #define PORT_D            3u
 
-#ifdef UART_IT_FIFO
-#define UART_IT_TX_THRESHOLD USART_FIFO_THRESHOLD_1_2
+#define UART_IT_TX_THRESHOLD USART_FIFO_THRESHOLD_1_2 /* UART_IT_FIFO only */
 #define UART_IT_RX_THRESHOLD USART_FIFO_THRESHOLD_1_8
-#else
-#define UART_IT_TX_THRESHOLD USART_FIFO_THRESHOLD_1_8
-#define UART_IT_RX_THRESHOLD USART_FIFO_THRESHOLD_1_8
-#endif
 
 DEMO_TIME_DEFINE()
 
@@ -148,6 +146,7 @@ static void uart_msp_init(void)
 
 /* ---- HAL_UART_Init and the FIFO configuration calls ------------------------------ */
 
+#ifdef UART_IT_FIFO
 /* UARTEx_SetNbDataToProcess: FIFO depth 16 times the threshold fraction. */
 static void uart_set_nb_data(struct uart_it *h)
 {
@@ -185,6 +184,7 @@ static void uart_set_fifo_mode(struct uart_it *h, int on)
     USART3->CR1 = cr1;
     uart_set_nb_data(h);
 }
+#endif
 
 static int uart_init_it(struct uart_it *h)
 {
@@ -214,14 +214,12 @@ static int uart_init_it(struct uart_it *h)
         return 0;
     }
 
+#ifdef UART_IT_FIFO
     uart_set_fifo_threshold(h, USART_CR3_TXFTCFG_Msk,
                             UART_IT_TX_THRESHOLD << USART_CR3_TXFTCFG_Pos);
     uart_set_fifo_threshold(h, USART_CR3_RXFTCFG_Msk,
                             UART_IT_RX_THRESHOLD << USART_CR3_RXFTCFG_Pos);
-#ifdef UART_IT_FIFO
     uart_set_fifo_mode(h, 1);
-#else
-    uart_set_fifo_mode(h, 0);
 #endif
     return (USART3->ISR & (USART_ISR_TEACK | USART_ISR_REACK)) ==
            (USART_ISR_TEACK | USART_ISR_REACK);
