@@ -119,7 +119,40 @@ nlohmann::json load_json_file(const std::string &path, const char *what)
 
 MachineDesc MachineDesc::load_file(const std::string &path)
 {
-    return from_json(load_json_file(path, "machine description"), path);
+    return from_json(resolve_extends(load_json_file(path, "machine description"), path, 0), path);
+}
+
+// "extends": "stm32h745" makes a description the named one (a file in the
+// same directory) with this file's keys merged over it (RFC 7386 merge
+// patch: objects merge, anything else replaces), plus "peripherals_add"
+// appended to the base's peripherals.  A variant states only how it differs.
+nlohmann::json MachineDesc::resolve_extends(nlohmann::json j, const std::string &path, int depth)
+{
+    if (!j.is_object() || !j.contains("extends")) {
+        return j;
+    }
+    if (!j["extends"].is_string()) {
+        throw ConfigError(path + ": \"extends\" must be the name of another machine description");
+    }
+    if (depth > 8) {
+        throw ConfigError(path + ": \"extends\" chain is longer than 8 (a loop?)");
+    }
+    const size_t slash = path.find_last_of('/');
+    const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash);
+    const std::string base_path = dir + "/" + j["extends"].get<std::string>() + ".json";
+    json merged = resolve_extends(load_json_file(base_path, "machine description (extended)"), base_path,
+                                  depth + 1);
+    json add = j.value("peripherals_add", json::array());
+    if (!add.is_array()) {
+        throw ConfigError(path + ": \"peripherals_add\" must be a list");
+    }
+    j.erase("extends");
+    j.erase("peripherals_add");
+    merged.merge_patch(j);
+    for (auto &p : add) {
+        merged["peripherals"].push_back(p);
+    }
+    return merged;
 }
 
 MachineDesc MachineDesc::parse(const std::string &text, const std::string &source)

@@ -89,6 +89,8 @@ struct MachineDesc {
     static MachineDesc load_file(const std::string &path);
     static MachineDesc parse(const std::string &json_text, const std::string &source);
     static MachineDesc from_json(const nlohmann::json &j, const std::string &source);
+    // Expand "extends" (see docs/machine-format.md).
+    static nlohmann::json resolve_extends(nlohmann::json j, const std::string &path, int depth);
 
     int core_index(const std::string &name) const; // -1 if unknown
     const PeripheralDesc *peripheral_named(const std::string &name) const;

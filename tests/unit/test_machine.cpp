@@ -171,3 +171,37 @@ TEST(MachineH745, OptionBytesCanBeChangedByName)
     EXPECT_THROW(m.set_option_byte("boot4", "banana"), ConfigError);
 }
 } // namespace
+
+namespace {
+// RM0399 covers the H745 and the H747 alike: the H747 description extends the
+// H745's and adds the DSI host; everything else (cores, memories, IPC
+// peripherals, option bytes) is the same.
+TEST(MachineH747, ExtendsTheH745AndAddsTheDsiHost)
+{
+    auto a = h745();
+    auto b = MachineDesc::load_file(testutil::source_dir() + "/machine/stm32h747.json");
+    EXPECT_EQ(b.name, "stm32h747");
+    EXPECT_EQ(b.cores.size(), a.cores.size());
+    EXPECT_EQ(b.cores[0].cpuid, a.cores[0].cpuid);
+    EXPECT_EQ(b.memories.size(), a.memories.size());
+    EXPECT_EQ(b.peripherals.size(), a.peripherals.size() + 1);
+    ASSERT_TRUE(b.peripheral_named("DSIHOST"));
+    EXPECT_EQ(b.peripheral_named("DSIHOST")->base, 0x50000000u);
+    ASSERT_TRUE(b.peripheral_named("HSEM"));
+    EXPECT_EQ(b.peripheral_named("HSEM")->model, "stm32-hsem");
+    EXPECT_EQ(b.option_bytes, a.option_bytes);
+}
+
+TEST(MachineExtends, MissingBaseIsNamed)
+{
+    const std::string dir = testutil::source_dir() + "/machine";
+    try {
+        MachineDesc::from_json(MachineDesc::resolve_extends(nlohmann::json::parse(R"({"extends": "nope"})"),
+                                                            dir + "/x.json", 0),
+                               dir + "/x.json");
+        FAIL();
+    } catch (const ConfigError &e) {
+        EXPECT_NE(std::string(e.what()).find("nope.json"), std::string::npos);
+    }
+}
+} // namespace
