@@ -3,6 +3,7 @@
 #include "board.h"
 #include "log.h"
 #include "machine.h"
+#include "regdoc.h"
 #include "runner.h"
 
 #include <CLI/CLI.hpp>
@@ -122,6 +123,11 @@ int main(int argc, char **argv)
                         "releases it), boot7, boot4 (boot addresses)");
     run_cmd->add_flag("-v,--verbose", opt.verbose, "Say what the hub is doing");
 
+    std::string regs_machine = "stm32h745";
+    CLI::App *regs_cmd = app.add_subcommand(
+        "registers", "Print the register reference of a machine's models (Markdown)");
+    regs_cmd->add_option("-m,--machine", regs_machine, "Machine name or description .json")
+        ->default_str(regs_machine);
     app.add_subcommand("machines", "List the machine descriptions found");
     app.add_subcommand("boards", "List the board descriptions found");
 
@@ -140,6 +146,15 @@ int main(int argc, char **argv)
 
     if (app.got_subcommand("machines")) {
         return list_machines();
+    }
+    if (app.got_subcommand("registers")) {
+        try {
+            write_register_reference(std::cout, MachineDesc::load_file(find_machine(regs_machine)));
+        } catch (const std::exception &e) {
+            std::cerr << "ampvp: error: " << e.what() << "\n";
+            return EXIT_ERROR;
+        }
+        return EXIT_OK;
     }
     if (app.got_subcommand("boards")) {
         for (const auto &n : board_names()) {
