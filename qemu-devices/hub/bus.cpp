@@ -32,6 +32,9 @@ const std::map<std::string, Factory> &registry()
         {"stm32h7-flash", [](const std::string &n) { return std::make_unique<Stm32h7Flash>(n); }},
         {"stm32h7-dbgmcu", [](const std::string &n) { return std::make_unique<Stm32h7Dbgmcu>(n); }},
         {"stm32h7-syscfg", [](const std::string &n) { return std::make_unique<Stm32h7Syscfg>(n); }},
+        {"stm32h7-fmc", [](const std::string &n) { return std::make_unique<Stm32h7Fmc>(n); }},
+        {"stm32h7-art", [](const std::string &n) { return std::make_unique<Stm32h7Art>(n); }},
+        {"stm32h7-axi", [](const std::string &n) { return std::make_unique<Stm32h7Axi>(n); }},
     };
     return r;
 }

@@ -54,13 +54,22 @@ TEST_F(BusTest, WriteReachesTheModel)
     EXPECT_EQ(bus->read(b), 0x22Bu); // one shared instance, seen by both cores
 }
 
+// A machine with a peripheral known by name only (no model).
+const char *kNamedOnly = R"({
+  "name": "t", "cores": [ { "name": "cm7", "cpu": "cortex-m7", "num_irq": 16, "clock_hz": 1, "boot": 0 } ],
+  "windows": [ { "name": "p", "base": "0x40000000", "size": "0x20000000" } ],
+  "peripherals": [ { "name": "SPI1", "base": "0x40013000" },
+                   { "name": "USART3", "base": "0x40004800", "model": "stm32-usart" } ] })";
+
 TEST_F(BusTest, KnownPeripheralWithoutModelIsRazWiAndNamed)
 {
-    auto a = acc(0x52004000); // FMC_BCR1
-    bus->write(a, 0x30D2);
-    auto b = acc(0x52004000);
-    EXPECT_EQ(bus->read(b), 0u);
-    EXPECT_TRUE(cap.has("cm7 write of 0x000030d2 to FMC+0x000 (0x52004000): peripheral FMC is not modelled"));
+    MachineDesc t = MachineDesc::parse(kNamedOnly, "test");
+    Bus b(t, ctx, &irqs);
+    auto a = acc(0x4001300C); // SPI1+0x00c
+    b.write(a, 0x22C);
+    auto r = acc(0x4001300C);
+    EXPECT_EQ(b.read(r), 0u);
+    EXPECT_TRUE(cap.has("cm7 write of 0x0000022c to SPI1+0x00c (0x4001300c): peripheral SPI1 is not modelled"));
 }
 
 TEST_F(BusTest, UnmappedAddressIsReportedOncePerRegisterAndCore)
@@ -77,12 +86,13 @@ TEST_F(BusTest, UnmappedAddressIsReportedOncePerRegisterAndCore)
 TEST_F(BusTest, StrictModeTurnsUnmodelledAccessesIntoBusErrors)
 {
     ctx.strict = true;
-    bus = std::make_unique<Bus>(m, ctx, &irqs);
-    auto a = acc(0x52004000); // FMC: no model
-    bus->read(a);
+    MachineDesc t = MachineDesc::parse(kNamedOnly, "test");
+    Bus bus2(t, ctx, &irqs);
+    auto a = acc(0x40013000); // SPI1: no model
+    bus2.read(a);
     EXPECT_TRUE(a.fault);
     auto b = acc(0x4000481C);
-    bus->read(b);
+    bus2.read(b);
     EXPECT_FALSE(b.fault);
 }
 

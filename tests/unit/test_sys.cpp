@@ -145,3 +145,28 @@ TEST(Syscfg, Ur3Cm4BootAddressIsWritableAndIsWhereTheCm4Boots)
 }
 
 } // namespace
+
+namespace {
+// RM0399 FMC: BCR1 resets to 0x000030DB (bank 1 enabled), BCR2-4 to
+// 0x000030D2, BTRx to 0x0FFFFFFF; ST's CM7 SystemInit writes BCR1 = 0x30D2
+// and must read it back.
+TEST(Fmc, BankRegistersResetAndReadBack)
+{
+    testutil::LogCapture cap;
+    Stm32h7Fmc f("FMC");
+    EXPECT_EQ(rd(f, 0x000), 0x000030DBu);
+    EXPECT_EQ(rd(f, 0x008), 0x000030D2u);
+    EXPECT_EQ(rd(f, 0x004), 0x0FFFFFFFu);
+    wr(f, 0x000, 0x000030D2);
+    EXPECT_EQ(rd(f, 0x000), 0x000030D2u);
+}
+
+// The CM4's HAL_Init: ART_CTR PCACHEADDR = 0x081 (flash bank 2), then EN.
+TEST(Art, CtrReadsBack)
+{
+    testutil::LogCapture cap;
+    Stm32h7Art a("ART");
+    wr(a, 0x000, (0x081u << 8) | 1u);
+    EXPECT_EQ(rd(a, 0x000), (0x081u << 8) | 1u);
+}
+} // namespace

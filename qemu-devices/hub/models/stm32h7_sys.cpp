@@ -213,4 +213,41 @@ unsigned Stm32h7Syscfg::exti_port(unsigned line) const
     return (cr.value >> (4 * (line % 4))) & 0xFu;
 }
 
+// ---- FMC, ART, AXI -------------------------------------------------------------
+
+Stm32h7Fmc::Stm32h7Fmc(const std::string &name) : RegisterDevice(name)
+{
+    // RM0399 FMC_BCR1 reset 0x000030DB (bank 1 enabled), BCR2-4 0x000030D2;
+    // BTRx and BWTRx 0x0FFFFFFF.  FMCEN (BCR1 bit 31) enables the controller.
+    for (unsigned b = 0; b < 4; b++) {
+        const std::string n = std::to_string(b + 1);
+        r_bcr(b, n);
+        regs_.reg("BTR" + n, 0x004 + 8 * b, 0x0FFFFFFF).unimpl("BTR", 0, 32);
+        regs_.reg("BWTR" + n, 0x104 + 8 * b, 0x0FFFFFFF).unimpl("BWTR", 0, 32);
+    }
+}
+
+void Stm32h7Fmc::r_bcr(unsigned b, const std::string &n)
+{
+    regs_.reg("BCR" + n, 0x000 + 8 * b, b == 0 ? 0x000030DB : 0x000030D2)
+        .unimpl("MBKEN", 0, 1)
+        .unimpl("BCR", 1, 30)
+        .unimpl("FMCEN", 31, 1);
+}
+
+Stm32h7Art::Stm32h7Art(const std::string &name) : RegisterDevice(name)
+{
+    // ART_CTR: EN (bit 0), PCACHEADDR [19:8] (the cacheable 1 MB page,
+    // address >> 20); the CM4's HAL_Init sets 0x081 (flash bank 2) and EN.
+    // The cache itself is not modelled (QEMU has no flash wait states).
+    regs_.reg("CTR", 0x000, 0).unimpl("EN", 0, 1).unimpl("PCACHEADDR", 8, 12);
+}
+
+Stm32h7Axi::Stm32h7Axi(const std::string &name) : RegisterDevice(name)
+{
+    // AXI interconnect target 7 (AXI SRAM) functionality modification:
+    // READ_ISS_OVERRIDE (bit 0) is what SystemInit sets on revision Y.
+    regs_.reg("TARG7_FN_MOD", 0x8108, 0).unimpl("READ_ISS_OVERRIDE", 0, 1).unimpl("WRITE_ISS_OVERRIDE", 1, 1);
+}
+
 } // namespace ampvp

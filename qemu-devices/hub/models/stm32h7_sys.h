@@ -17,6 +17,13 @@
 //    BCM7_ADD1, UR3[31:16] BCM4_ADD0, UR4[15:0] BCM4_ADD1; these are
 //    writable, as ST's HAL_SYSCFG_CM4BootAddConfig and gated-boot templates
 //    expect, and the ADD0 values are where a released core starts.
+//  - FMC ("Flexible memory controller"): the NOR/PSRAM bank registers
+//    BCR1-4 / BTR1-4 / BWTR1-4 with their reset values, stored (ST's CM7
+//    SystemInit writes BCR1 = 0x000030D2 to disable bank 1); no memory behind.
+//  - ART accelerator (CM4 instruction cache, used by the CM4's HAL_Init):
+//    CTR with EN and PCACHEADDR stored.
+//  - AXI interconnect: TARG7_FN_MOD (0x51008108), the register ST's SystemInit
+//    writes on revision Y silicon, stored.
 #pragma once
 
 #include "../regs.h"
@@ -67,6 +74,23 @@ private:
     static constexpr unsigned kPorts = 11; // A..K
     std::array<uint16_t, kPorts> pins_{};  // pin levels per port
     std::array<IrqLine *, 16> exti_{};
+};
+
+// Register-only models: a table and nothing else.
+class Stm32h7Fmc : public RegisterDevice {
+public:
+    explicit Stm32h7Fmc(const std::string &name);
+
+private:
+    void r_bcr(unsigned bank, const std::string &n);
+};
+class Stm32h7Art : public RegisterDevice {
+public:
+    explicit Stm32h7Art(const std::string &name);
+};
+class Stm32h7Axi : public RegisterDevice {
+public:
+    explicit Stm32h7Axi(const std::string &name);
 };
 
 } // namespace ampvp
