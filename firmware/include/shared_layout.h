@@ -55,7 +55,19 @@ struct ampvp_shared {
 
     /* 0x88 gated boot */
     volatile uint32_t boot_released_running; /* 0x88 the released core: SHARED_READY_MAGIC */
-    volatile uint32_t reserved3[29];   /* 0x8C - 0xFC: room for later demos               */
+    volatile uint32_t reserved3[5];    /* 0x8C - 0x9C: room for later demos               */
+
+    /* 0xA0 button_exti (EXTI line 13 to both cores) */
+    volatile uint32_t btn_cm4_ready;   /* 0xA0 CM4: SHARED_READY_MAGIC once LED2 and its
+                                        *      NVIC are set and it waits for B1          */
+    volatile uint32_t btn_cm4_presses; /* 0xA4 CM4: presses it has taken and printed      */
+    volatile uint32_t reserved4[6];    /* 0xA8 - 0xBC                                     */
+
+    /* 0xC0 sw_exti_doorbell (EXTI software interrupt line 0, CM7 -> CM4) */
+    volatile uint32_t db_cm4_ready;    /* 0xC0 CM4: SHARED_READY_MAGIC once EXTI0 is enabled */
+    volatile uint32_t db_message;      /* 0xC4 CM7: the message: sequence number 1..N     */
+    volatile uint32_t db_ack;          /* 0xC8 CM4: the last message it read (= release)  */
+    volatile uint32_t reserved5[13];   /* 0xCC - 0xFC: room for later demos               */
 };
 _Static_assert(offsetof(struct ampvp_shared, hello_magic) == 0x00, "hello_magic offset");
 _Static_assert(offsetof(struct ampvp_shared, mutex_counter) == 0x40, "mutex_counter offset");
@@ -65,6 +77,11 @@ _Static_assert(offsetof(struct ampvp_shared, pp_cm4_ready) == 0x68, "pp_cm4_read
 _Static_assert(offsetof(struct ampvp_shared, lat_cm4_ready) == 0x80, "lat_cm4_ready offset");
 _Static_assert(offsetof(struct ampvp_shared, lat_count) == 0x84, "lat_count offset");
 _Static_assert(offsetof(struct ampvp_shared, boot_released_running) == 0x88, "boot word offset");
+_Static_assert(offsetof(struct ampvp_shared, btn_cm4_ready) == 0xA0, "btn_cm4_ready offset");
+_Static_assert(offsetof(struct ampvp_shared, btn_cm4_presses) == 0xA4, "btn_cm4_presses offset");
+_Static_assert(offsetof(struct ampvp_shared, db_cm4_ready) == 0xC0, "db_cm4_ready offset");
+_Static_assert(offsetof(struct ampvp_shared, db_message) == 0xC4, "db_message offset");
+_Static_assert(offsetof(struct ampvp_shared, db_ack) == 0xC8, "db_ack offset");
 _Static_assert(sizeof(struct ampvp_shared) == 0x100, "shared header size");
 
 /* Defines the shared block in an image (one translation unit per image). */

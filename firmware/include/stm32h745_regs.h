@@ -603,6 +603,16 @@ H7_REG_AT(struct h7_exti, C2PR3, 0xE8);
 _Static_assert(EXTI_LINE_BIT3(EXTI_LINE_CM4_SEV) == (1u << 15), "line 79 = bank 3 bit 15");
 _Static_assert(EXTI_LINE_BIT3(EXTI_LINE_CM7_SEV) == (1u << 16), "line 80 = bank 3 bit 16");
 
+/* Configurable lines 0..21 live in bank 1: bit n of RTSR1, FTSR1, SWIER1, CxIMR1,
+ * CxEMR1 and CxPR1 (write 1 to clear) belongs to line n.
+ * Lines 0..15 are GPIO pin n of the port SYSCFG_EXTICRx selects; SWIER1 raises any of
+ * them by software (a write of 1 triggers, the bit reads 0). */
+#define EXTI_LINE_BIT1(line) (1u << (line))
+H7_REG_AT(struct h7_exti, FTSR1, 0x04);
+H7_REG_AT(struct h7_exti, SWIER1, 0x08);
+H7_REG_AT(struct h7_exti, C1EMR1, 0x84);
+H7_REG_AT(struct h7_exti, C2EMR1, 0xC4);
+
 /* ==== SYSCFG ===================================================================== */
 struct h7_syscfg {
     uint32_t          reserved0;    /* 0x000 */
@@ -624,6 +634,12 @@ H7_REG_AT(struct h7_syscfg, CCCSR, 0x020);
 H7_REG_AT(struct h7_syscfg, PKGR, 0x124);
 H7_REG_AT(struct h7_syscfg, UR, 0x300);
 #define SYSCFG ((struct h7_syscfg *)SYSCFG_BASE)
+/* SYSCFG_EXTICR1..4 (EXTICR[0..3]): EXTIx[3:0] selects the GPIO port of EXTI line x,
+ * 0000 = PA ... 1010 = PK (the port index of GPIO(port)); line x is in EXTICR[x / 4]
+ * at bit 4 * (x % 4). */
+#define SYSCFG_EXTICR_EXTI_Pos(line) (((uint32_t)(line) & 3u) * 4u)
+#define SYSCFG_EXTICR_EXTI_Msk(line) (0xFu << SYSCFG_EXTICR_EXTI_Pos(line))
+H7_REG_AT(struct h7_syscfg, EXTICR[3], 0x014); /* SYSCFG_EXTICR4: lines 12..15 */
 #define SYSCFG_CCCSR_EN  (1u << 0)
 #define SYSCFG_CCCSR_READY (1u << 8)
 /* User registers mirroring the option bytes (dual-core layout, boot address = value << 16):
@@ -659,6 +675,17 @@ H7_REG_AT(struct h7_gpio, AFR, 0x20);
 #define GPIO_MODER_OUTPUT 1u
 #define GPIO_MODER_AF     2u
 #define GPIO_MODER_ANALOG 3u
+/* GPIOx_OSPEEDR OSPEEDy[1:0] / GPIOx_PUPDR PUPDy[1:0] values (2 bits per pin) */
+#define GPIO_OSPEEDR_LOW       0u
+#define GPIO_OSPEEDR_MEDIUM    1u
+#define GPIO_OSPEEDR_HIGH      2u
+#define GPIO_OSPEEDR_VERY_HIGH 3u
+#define GPIO_PUPDR_NONE        0u
+#define GPIO_PUPDR_PULLUP      1u
+#define GPIO_PUPDR_PULLDOWN    2u
+H7_REG_AT(struct h7_gpio, OSPEEDR, 0x08);
+H7_REG_AT(struct h7_gpio, PUPDR, 0x0C);
+H7_REG_AT(struct h7_gpio, IDR, 0x10);
 /* GPIOx_AFRL (pins 0-7) / AFRH (pins 8-15): AFSELy[3:0] per pin */
 #define GPIO_AFR_AFSEL_Pos(pin) (((uint32_t)(pin) & 7u) * 4u)
 
