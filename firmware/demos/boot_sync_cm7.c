@@ -44,11 +44,13 @@ static int wait_d2ckrdy(uint32_t want)
             return 1;
         }
     }
+#if BOOT_SYNC_EXTRA_SPIN > 0
     for (uint32_t i = 0; i < (uint32_t)BOOT_SYNC_EXTRA_SPIN; ++i) {
         if (((RCC->CR & RCC_CR_D2CKRDY) != 0u) == (want != 0u)) {
             return 1;
         }
     }
+#endif
     return 0;
 }
 

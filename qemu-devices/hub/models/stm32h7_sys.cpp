@@ -230,8 +230,8 @@ Stm32h7Fmc::Stm32h7Fmc(const std::string &name) : RegisterDevice(name)
 void Stm32h7Fmc::r_bcr(unsigned b, const std::string &n)
 {
     regs_.reg("BCR" + n, 0x000 + 8 * b, b == 0 ? 0x000030DB : 0x000030D2)
-        .unimpl("MBKEN", 0, 1)
-        .unimpl("BCR", 1, 30)
+        .unimpl("MBKEN", 0, 1)  // enabling a bank: nothing is behind it
+        .field("BCR", 1, 30, Acc::RW) // timing and type: stored, no bank is modelled
         .unimpl("FMCEN", 31, 1);
 }
 
