@@ -5,6 +5,8 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <fstream>
+#include <map>
 #include <gelf.h>
 #include <libelf.h>
 #include <unistd.h>
@@ -119,6 +121,122 @@ std::vector<Placement> place_elf(const ElfImage &img, const MachineDesc &m, Core
                              std::to_string(s.bytes.size()) +
                              " bytes) is outside the memories of core " + m.cores[core].name +
                              " (" + mems + ")");
+        }
+    }
+    return out;
+}
+
+ElfImage read_ihex(const std::string &path)
+{
+    std::ifstream in(path);
+    if (!in) {
+        throw ImageError(path + ": cannot open: " + std::strerror(errno));
+    }
+    std::map<uint64_t, uint8_t> bytes; // address -> byte (sparse; images are small)
+    uint64_t base = 0;
+    bool eof = false;
+    std::string line;
+    unsigned lineno = 0;
+    auto hexval = [&](const std::string &t, size_t pos, size_t n) {
+        uint32_t v = 0;
+        for (size_t i = 0; i < n; i++) {
+            const char c = t.at(pos + i);
+            const int d = c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                                         : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+            if (d < 0) {
+                throw ImageError(path + ":" + std::to_string(lineno) + ": '" + c + "' is not a hex digit");
+            }
+            v = (v << 4) | static_cast<uint32_t>(d);
+        }
+        return v;
+    };
+    while (std::getline(in, line)) {
+        lineno++;
+        if (!line.empty() && line.back() == '\r') {
+            line.pop_back();
+        }
+        if (line.empty()) {
+            continue;
+        }
+        if (eof) {
+            throw ImageError(path + ":" + std::to_string(lineno) + ": data after the end-of-file record");
+        }
+        if (line[0] != ':' || line.size() < 11 || (line.size() - 1) % 2) {
+            throw ImageError(path + ":" + std::to_string(lineno) + ": not an Intel HEX record");
+        }
+        const uint32_t len = hexval(line, 1, 2);
+        if (line.size() != 11 + 2 * len) {
+            throw ImageError(path + ":" + std::to_string(lineno) + ": record length " +
+                             std::to_string(len) + " does not match the line");
+        }
+        uint8_t sum = 0;
+        for (size_t i = 1; i < line.size(); i += 2) {
+            sum = static_cast<uint8_t>(sum + hexval(line, i, 2));
+        }
+        if (sum != 0) {
+            throw ImageError(path + ":" + std::to_string(lineno) + ": checksum mismatch");
+        }
+        const uint32_t addr = hexval(line, 3, 4), type = hexval(line, 7, 2);
+        switch (type) {
+        case 0x00:
+            for (uint32_t i = 0; i < len; i++) {
+                bytes[base + addr + i] = static_cast<uint8_t>(hexval(line, 9 + 2 * i, 2));
+            }
+            break;
+        case 0x01: eof = true; break;
+        case 0x02: base = static_cast<uint64_t>(hexval(line, 9, 4)) << 4; break;   // segment address
+        case 0x04: base = static_cast<uint64_t>(hexval(line, 9, 4)) << 16; break;  // linear address
+        case 0x03: case 0x05: break; // start address: the cores boot from their vector tables
+        default:
+            throw ImageError(path + ":" + std::to_string(lineno) + ": unknown record type " +
+                             std::to_string(type));
+        }
+    }
+    if (!eof) {
+        throw ImageError(path + ": no end-of-file record (truncated Intel HEX?)");
+    }
+    ElfImage img;
+    img.path = path;
+    for (const auto &[a, b] : bytes) {
+        if (img.segments.empty() || img.segments.back().paddr + img.segments.back().bytes.size() != a) {
+            img.segments.push_back({static_cast<unsigned>(img.segments.size()), a, 0, {}});
+        }
+        img.segments.back().bytes.push_back(b);
+        img.segments.back().memsz = img.segments.back().bytes.size();
+    }
+    if (img.segments.empty()) {
+        throw ImageError(path + ": no data records");
+    }
+    return img;
+}
+
+ElfImage read_image(const std::string &path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        throw ImageError(path + ": cannot open: " + std::strerror(errno));
+    }
+    const int first = in.get();
+    return first == ':' ? read_ihex(path) : read_elf(path);
+}
+
+std::vector<Placement> place_combined(const ElfImage &img, const MachineDesc &m)
+{
+    std::vector<Placement> out;
+    for (const auto &s : img.segments) {
+        bool placed = false;
+        for (CoreId c = 0; c < static_cast<CoreId>(m.cores.size()) && !placed; c++) {
+            for (const auto &mp : m.view(c)) {
+                if (s.paddr >= mp.base && s.paddr + s.bytes.size() <= mp.base + mp.size) {
+                    out.push_back({&s, mp, mp.offset + (s.paddr - mp.base)});
+                    placed = true;
+                    break;
+                }
+            }
+        }
+        if (!placed) {
+            throw ImageError(img.path + ": segment at " + hex(s.paddr) + "-" +
+                             hex(s.paddr + s.bytes.size() - 1) + " is in no core's memory");
         }
     }
     return out;

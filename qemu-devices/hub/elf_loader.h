@@ -1,7 +1,8 @@
 // Reading firmware images and placing them in a core's memories, like a
 // flash programmer: every PT_LOAD segment's file bytes go to its physical
-// (load) address; the part of memsz beyond filesz (.bss, NOLOAD) is left
-// alone for the startup code.
+// (load) address -- so .data and code that runs from SRAM land in flash at
+// their LMA, where the startup code copies them from; the part of memsz
+// beyond filesz (.bss, NOLOAD) is left alone.  Intel HEX files are read too.
 #pragma once
 
 #include "machine.h"
@@ -32,6 +33,13 @@ struct ElfImage {
 
 // Throws ImageError with a one-line reason naming the file.
 ElfImage read_elf(const std::string &path);
+// Intel HEX (what STM32CubeProgrammer writes, often one file for both cores):
+// data records become segments at their absolute addresses (record types 00,
+// 01, 02, 03, 04, 05).  Throws ImageError naming the file and line.
+ElfImage read_ihex(const std::string &path);
+// ELF or Intel HEX, by content.
+ElfImage read_image(const std::string &path);
+
 
 // Where a segment goes: the core's mapping and the offset inside its memory.
 struct Placement {
@@ -43,5 +51,10 @@ struct Placement {
 // Check that every segment lies inside one memory the core can see; throws
 // ImageError naming the segment and the core's memories otherwise.
 std::vector<Placement> place_elf(const ElfImage &img, const MachineDesc &m, CoreId core);
+
+// Where the segments of a combined image (code for several cores in one
+// file) go: each segment into the first core whose memories hold it.
+// Throws ImageError for a segment no core can reach.
+std::vector<Placement> place_combined(const ElfImage &img, const MachineDesc &m);
 
 } // namespace ampvp

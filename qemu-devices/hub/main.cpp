@@ -81,9 +81,11 @@ int main(int argc, char **argv)
     run_cmd->add_option("-b,--board", opt.board,
                         "Board (see 'ampvp boards'): its machine, console UART and LEDs; LED "
                         "changes print as '[board] LED1 on'");
-    run_cmd->add_option("--cm7", cm7, "ELF image for the core named cm7");
-    run_cmd->add_option("--cm4", cm4, "ELF image for the core named cm4");
-    run_cmd->add_option("--image", images, "ELF image for any core, as CORE=FILE (repeatable)");
+    run_cmd->add_option("--cm7", cm7, "ELF or Intel HEX image for the core named cm7");
+    run_cmd->add_option("--cm4", cm4, "ELF or Intel HEX image for the core named cm4");
+    run_cmd->add_option("--image", images,
+                        "Firmware for any core, as CORE=FILE, or FILE alone for one file holding "
+                        "every core's code (placed by address); ELF or Intel HEX (repeatable)");
     run_cmd->add_option("-t,--timeout", opt.timeout_s,
                     "Stop with exit status 3 after this many seconds (default: run until Ctrl-C)")
         ->check(CLI::PositiveNumber);
@@ -198,8 +200,12 @@ int main(int argc, char **argv)
     }
     for (const auto &spec : images) {
         auto eq = spec.find('=');
-        if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size()) {
-            std::cerr << "ampvp: error: --image wants CORE=FILE, got '" << spec << "'\n";
+        if (eq == std::string::npos) {
+            opt.combined.push_back(spec); // one file with every core's code
+            continue;
+        }
+        if (eq == 0 || eq + 1 == spec.size()) {
+            std::cerr << "ampvp: error: --image wants CORE=FILE or FILE, got '" << spec << "'\n";
             return EXIT_USAGE;
         }
         if (!add_image(spec.substr(0, eq), spec.substr(eq + 1))) {

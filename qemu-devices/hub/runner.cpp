@@ -261,9 +261,10 @@ int Runner::prepare()
             }
         }
     }
-    if (opt_.images.empty()) {
-        throw ConfigError("no firmware image given (--image CORE=FILE, or --" +
-                          machine_.cores[0].name + " FILE)");
+    if (opt_.images.empty() && opt_.combined.empty()) {
+        throw ConfigError("no firmware image given (--image CORE=FILE, --" +
+                          machine_.cores[0].name + " FILE, or --image FILE for one file "
+                          "holding every core's code)");
     }
     console_ = std::make_unique<Console>(machine_.console);
     for (const auto &text : opt_.serials) {
@@ -311,11 +312,16 @@ int Runner::prepare()
             throw ConfigError("machine " + machine_.name + " has no core '" + core +
                               "' (cores: " + known + ")");
         }
-        images.push_back(read_elf(path));
+        images.push_back(read_image(path));
         image_core.push_back(c);
     }
+    for (const auto &path : opt_.combined) {
+        images.push_back(read_image(path));
+        image_core.push_back(-1); // code for every core, placed by address
+    }
     for (size_t i = 0; i < images.size(); i++) {
-        placements.push_back(place_elf(images[i], machine_, image_core[i]));
+        placements.push_back(image_core[i] < 0 ? place_combined(images[i], machine_)
+                                               : place_elf(images[i], machine_, image_core[i]));
     }
     // Two images writing the same bytes would silently overwrite each other.
     for (size_t i = 0; i < placements.size(); i++) {
@@ -365,8 +371,10 @@ int Runner::prepare()
             std::memcpy(mems_[p.mapping.memory]->data() + p.offset, p.segment->bytes.data(),
                         p.segment->bytes.size());
         }
-        log().verbose_info(machine_.cores[image_core[i]].name + ": loaded " + images[i].path +
-                           " (" + std::to_string(placements[i].size()) + " segments)");
+        log().verbose_info((image_core[i] < 0 ? std::string("all cores")
+                                              : machine_.cores[image_core[i]].name) +
+                           ": loaded " + images[i].path + " (" + std::to_string(placements[i].size()) +
+                           " segments)");
     }
 
     // 4. Devices and bridge.
@@ -423,7 +431,7 @@ int Runner::prepare()
     bool any_free = false;
     for (CoreId c = 0; c < (CoreId)machine_.cores.size(); c++) {
         const bool gated = bus_->boot_gated(c).value_or(false);
-        const bool has_image = opt_.images.count(machine_.cores[c].name) > 0;
+        const bool has_image = opt_.images.count(machine_.cores[c].name) > 0 || !opt_.combined.empty();
         if (has_image || gated) {
             run_cores.push_back(c);
             any_free |= !gated;
@@ -435,19 +443,27 @@ int Runner::prepare()
         throw ConfigError("every core given an image is held in reset by the option bytes "
                           "(boot gated); nothing would run: set one of them to boot");
     }
-    for (size_t i = 0; i < images.size(); i++) {
-        const CoreDesc &cd = machine_.cores[image_core[i]];
-        if (bus_->boot_gated(image_core[i]).value_or(false)) {
+    // A running core whose boot address no image fills reads an erased
+    // vector table: say so (its own image, or a combined one, should).
+    for (CoreId c : run_cores) {
+        if (bus_->boot_gated(c).value_or(false)) {
             continue; // its boot address is decided when it is released
         }
-        const uint64_t boot = boot_address(image_core[i]);
+        const uint64_t boot = boot_address(c);
         bool boot_loaded = false;
-        for (const auto &p : placements[i]) {
-            boot_loaded |= boot >= p.segment->paddr &&
-                           boot + 8 <= p.segment->paddr + p.segment->bytes.size();
+        std::string given;
+        for (size_t i = 0; i < images.size(); i++) {
+            if (image_core[i] != c && image_core[i] >= 0) {
+                continue;
+            }
+            given += (given.empty() ? "" : ", ") + images[i].path;
+            for (const auto &p : placements[i]) {
+                boot_loaded |= boot >= p.segment->paddr &&
+                               boot + 8 <= p.segment->paddr + p.segment->bytes.size();
+            }
         }
         if (!boot_loaded) {
-            log().warn(cd.name + ": " + images[i].path + " puts nothing at the boot address " +
+            log().warn(machine_.cores[c].name + ": " + given + " puts nothing at the boot address " +
                        hex(boot) + "; the core will read its reset vector from there anyway");
         }
     }

@@ -21,7 +21,8 @@ enum ExitCode {
 struct RunOptions {
     std::string machine;                      // name (looked up in machine dirs) or .json path
     std::string board;                        // optional board (machine/boards/NAME.json)
-    std::map<std::string, std::string> images; // core name -> ELF path
+    std::map<std::string, std::string> images; // core name -> ELF or Intel HEX path
+    std::vector<std::string> combined;        // files holding code for every core
     std::string qemu;                         // qemu-system-arm to use
     double timeout_s = 0;                     // 0: no timeout
     std::vector<std::string> expects;

@@ -121,3 +121,57 @@ TEST(Elf, Cm4ImageThroughTheSramAliasLandsInSram1)
 }
 
 } // namespace
+
+namespace {
+// Intel HEX, as STM32CubeProgrammer writes it: extended linear address (04)
+// records set the upper 16 bits; data (00) records go to base + offset; one
+// file may hold both cores' flash banks.
+const char *kTwoBanks = ":020000040800F2\n"
+                        ":0400000000000220DA\n"    // 0x08000000: 00 00 02 20
+                        ":020000040810E2\n"
+                        ":040000000080041068\n"    // 0x08100000: 00 80 04 10
+                        ":0400040011001008CF\n"    // 0x08100004: 11 00 10 08
+                        ":00000001FF\n";
+
+TEST(IntelHex, RecordsBecomeSegmentsAtTheirAddresses)
+{
+    TempFile f(kTwoBanks);
+    auto img = read_image(f.path); // detected by content
+    ASSERT_EQ(img.segments.size(), 2u);
+    EXPECT_EQ(img.segments[0].paddr, 0x08000000u);
+    EXPECT_EQ(img.segments[0].bytes, (std::vector<uint8_t>{0x00, 0x00, 0x02, 0x20}));
+    EXPECT_EQ(img.segments[1].paddr, 0x08100000u);
+    EXPECT_EQ(img.segments[1].bytes.size(), 8u); // two adjacent records join
+    auto m = h745();
+    auto pl = place_combined(img, m);
+    ASSERT_EQ(pl.size(), 2u);
+    EXPECT_EQ(m.memories[pl[0].mapping.memory].name, "flash_bank1");
+    EXPECT_EQ(m.memories[pl[1].mapping.memory].name, "flash_bank2");
+}
+
+TEST(IntelHex, ErrorsNameFileAndLine)
+{
+    auto err = [](const std::string &text) {
+        TempFile f(text);
+        try {
+            read_ihex(f.path);
+            return std::string();
+        } catch (const ImageError &e) {
+            return std::string(e.what()).substr(f.path.size());
+        }
+    };
+    EXPECT_EQ(err(":020000040800F3\n:00000001FF\n"), ":1: checksum mismatch");
+    EXPECT_EQ(err(":020000040800F2\n"), ": no end-of-file record (truncated Intel HEX?)");
+    EXPECT_EQ(err(":020000040800F2\nhello\n:00000001FF\n"), ":2: not an Intel HEX record");
+    EXPECT_EQ(err(":0400000000000220\n:00000001FF\n"), ":1: record length 4 does not match the line");
+    EXPECT_EQ(err(":00000001FF\n"), ": no data records");
+}
+
+TEST(IntelHex, CombinedSegmentOutsideEveryCoreIsAnError)
+{
+    TempFile g(":0200000460009A\n:0100000000FF\n:00000001FF\n"); // 0x60000000: FMC space, no memory
+    auto img = read_ihex(g.path);
+    auto m = h745();
+    EXPECT_THROW(place_combined(img, m), ImageError);
+}
+} // namespace
