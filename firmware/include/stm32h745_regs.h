@@ -714,4 +714,71 @@ struct h7_dbgmcu {
 /* ==== AXI interconnect target-1 read issuing register (rev Y workaround) ========= */
 #define AXI_TARG7_FN_MOD (*(volatile uint32_t *)(AXI_GPV_BASE + 0x8108u))
 
+/* ==== Clock tree, supply and CM4 ART fields (ST's SystemClock_Config / HAL_Init) == */
+/* RCC_CFGR.SW (SWS reads the same codes at [5:3]) */
+#define RCC_CFGR_SW_HSI           0u
+#define RCC_CFGR_SW_CSI           1u
+#define RCC_CFGR_SW_HSE           2u
+#define RCC_CFGR_SW_PLL1          3u
+/* RCC_D1CFGR / RCC_D2CFGR / RCC_D3CFGR prescalers.  HPRE and D1CPRE: 0xxx = /1,
+ * 1000 = /2 ... 1111 = /512; DxPPREx: 0xx = /1, 100 = /2 ... 111 = /16. */
+#define RCC_D1CFGR_HPRE_Pos       0u
+#define RCC_D1CFGR_HPRE_Msk       (0xFu << 0)
+#define RCC_D1CFGR_D1PPRE_Pos     4u
+#define RCC_D1CFGR_D1PPRE_Msk     (7u << 4)
+#define RCC_D1CFGR_D1CPRE_Pos     8u
+#define RCC_D1CFGR_D1CPRE_Msk     (0xFu << 8)
+#define RCC_D2CFGR_D2PPRE1_Pos    4u
+#define RCC_D2CFGR_D2PPRE1_Msk    (7u << 4)
+#define RCC_D2CFGR_D2PPRE2_Pos    8u
+#define RCC_D2CFGR_D2PPRE2_Msk    (7u << 8)
+#define RCC_D3CFGR_D3PPRE_Pos     4u
+#define RCC_D3CFGR_D3PPRE_Msk     (7u << 4)
+#define RCC_HPRE_DIV1             0u
+#define RCC_HPRE_DIV2             8u
+#define RCC_PPRE_DIV1             0u
+#define RCC_PPRE_DIV2             4u
+/* RCC_PLLCKSELR: PLLSRC [1:0] (00 HSI, 01 CSI, 10 HSE, 11 none), DIVM1 [9:4] */
+#define RCC_PLLCKSELR_PLLSRC_Pos  0u
+#define RCC_PLLCKSELR_PLLSRC_Msk  (3u << 0)
+#define RCC_PLLCKSELR_PLLSRC_HSI  0u
+#define RCC_PLLCKSELR_PLLSRC_CSI  1u
+#define RCC_PLLCKSELR_PLLSRC_HSE  2u
+#define RCC_PLLCKSELR_PLLSRC_NONE 3u
+#define RCC_PLLCKSELR_DIVM1_Pos   4u
+#define RCC_PLLCKSELR_DIVM1_Msk   (0x3Fu << 4)
+/* RCC_PLLCFGR, PLL1 fields: PLL1RGE = reference range (0: 1-2, 1: 2-4, 2: 4-8,
+ * 3: 8-16 MHz); PLL1VCOSEL 0 = wide VCO range (192-836 MHz), 1 = medium (150-420 MHz) */
+#define RCC_PLLCFGR_PLL1FRACEN    (1u << 0)
+#define RCC_PLLCFGR_PLL1VCOSEL    (1u << 1)
+#define RCC_PLLCFGR_PLL1RGE_Pos   2u
+#define RCC_PLLCFGR_PLL1RGE_Msk   (3u << 2)
+#define RCC_PLLCFGR_DIVP1EN       (1u << 16)
+#define RCC_PLLCFGR_DIVQ1EN       (1u << 17)
+#define RCC_PLLCFGR_DIVR1EN       (1u << 18)
+/* RCC_PLL1DIVR: DIVN1 [8:0] (N - 1), DIVP1 [15:9], DIVQ1 [22:16], DIVR1 [30:24] (div - 1) */
+#define RCC_PLL1DIVR_DIVN1_Pos    0u
+#define RCC_PLL1DIVR_DIVN1_Msk    (0x1FFu << 0)
+#define RCC_PLL1DIVR_DIVP1_Pos    9u
+#define RCC_PLL1DIVR_DIVP1_Msk    (0x7Fu << 9)
+#define RCC_PLL1DIVR_DIVQ1_Pos    16u
+#define RCC_PLL1DIVR_DIVQ1_Msk    (0x7Fu << 16)
+#define RCC_PLL1DIVR_DIVR1_Pos    24u
+#define RCC_PLL1DIVR_DIVR1_Msk    (0x7Fu << 24)
+/* RCC_PLL1FRACR: FRACN1 [15:3] */
+#define RCC_PLL1FRACR_FRACN1_Pos  3u
+#define RCC_PLL1FRACR_FRACN1_Msk  (0x1FFFu << 3)
+/* PWR_CR3 under RM0399's names (SDEN is the bit ST's headers call SMPSEN) */
+#define PWR_CR3_SDEN              (1u << 2)
+#define PWR_CR3_SDEXTHP           (1u << 3)
+#define PWR_CR3_SDLEVEL_Msk       (3u << 4)
+#define PWR_CR3_SDEXTRDY          (1u << 16)
+/* SYSCFG_PWRCR: ODEN, overdrive (VOS0) enable */
+#define SYSCFG_PWRCR_ODEN         (1u << 0)
+/* ART accelerator (CM4 instruction cache) control register ART_CTR */
+#define ART_CTR                   (*(volatile uint32_t *)(ART_BASE + 0x00u))
+#define ART_CTR_EN                (1u << 0)
+#define ART_CTR_PCACHEADDR_Pos    8u
+#define ART_CTR_PCACHEADDR_Msk    (0xFFFu << 8)  /* cached 1 MB region: address [31:20] */
+
 #endif /* AMPVP_STM32H745_REGS_H */
