@@ -6,6 +6,12 @@
  *   implemented bits read as 1 (STM32H7: 4 bits -> 0xF0).  FreeRTOS's
  *   Cortex-M port does exactly this and asserts on the count.
  * - SCB->CPUID revision and part number (FreeRTOS rejects CM7 r0p0/r0p1).
+ * - CM7 only, as ST's templates start: the cache geometry from CLIDR/CTR/CCSIDR,
+ *   CMSIS SCB_EnableICache / SCB_EnableDCache (invalidate all, the DCISW loop over
+ *   every set and way, CCR.IC/DC), and MPU_Config: MPU_TYPE.DREGION (16 on the H7's
+ *   CM7), region 0 no-access over 0x60000000-0xDFFFFFFF (4 GB with subregions
+ *   0x87 disabled), region 1 SRAM4 non-cacheable shareable, MPU on with PRIVDEFENA;
+ *   the regions read back and SRAM4 stays usable.
  * Prints one line per check; the CM7 owns USART3 (uart_init), the CM4 attaches.
  */
 #include <stdint.h>
@@ -14,6 +20,81 @@
 #include "core_name.h"
 #include "cortex_m.h"
 #include "platform.h"
+
+/* Cache maintenance and MPU registers (ARMv7-M ARM; Cortex-M7 TRM). */
+#define CM_ICIALLU (*(volatile uint32_t *)0xE000EF50u)
+#define CM_DCISW   (*(volatile uint32_t *)0xE000EF60u)
+#define CM_MPU_TYPE (*(volatile uint32_t *)0xE000ED90u)
+#define CM_MPU_CTRL (*(volatile uint32_t *)0xE000ED94u)
+#define CM_MPU_RNR  (*(volatile uint32_t *)0xE000ED98u)
+#define CM_MPU_RBAR (*(volatile uint32_t *)0xE000ED9Cu)
+#define CM_MPU_RASR (*(volatile uint32_t *)0xE000EDA0u)
+#define CCR_DC (1u << 16)
+#define CCR_IC (1u << 17)
+
+static void cm7_caches(void)
+{
+    SCB->CSSELR = 0u; /* level 1 data cache */
+    cm_dsb();
+    const uint32_t ccsidr = SCB->CCSIDR;
+    const uint32_t sets = ((ccsidr >> 13) & 0x7FFFu) + 1u;
+    const uint32_t ways = ((ccsidr >> 3) & 0x3FFu) + 1u;
+    const uint32_t line = 16u << (ccsidr & 7u);
+    uart_printf("CM7: CLIDR 0x%08x CTR 0x%08x\n", (unsigned)SCB->CLIDR, (unsigned)SCB->CTR);
+    uart_printf("CM7: D-cache %u KB: %u ways x %u sets x %u bytes (CCSIDR 0x%08x)\n",
+                (unsigned)(sets * ways * line / 1024u), (unsigned)ways, (unsigned)sets,
+                (unsigned)line, (unsigned)ccsidr);
+    /* SCB_EnableICache */
+    cm_dsb();
+    cm_isb();
+    CM_ICIALLU = 0u;
+    cm_dsb();
+    cm_isb();
+    SCB->CCR |= CCR_IC;
+    cm_dsb();
+    cm_isb();
+    /* SCB_EnableDCache: invalidate by set/way, every set and way. */
+    uint32_t ops = 0;
+    for (uint32_t set = 0; set < sets; set++) {
+        for (uint32_t way = 0; way < ways; way++) {
+            CM_DCISW = (set << 5) | (way << 30);
+            ops++;
+        }
+    }
+    cm_dsb();
+    SCB->CCR |= CCR_DC;
+    cm_dsb();
+    cm_isb();
+    uart_printf("CM7: caches on: %u set/way invalidations, CCR.IC=%u CCR.DC=%u\n", (unsigned)ops,
+                (unsigned)((SCB->CCR & CCR_IC) != 0u), (unsigned)((SCB->CCR & CCR_DC) != 0u));
+}
+
+static void cm7_mpu(void)
+{
+    const unsigned regions = (unsigned)((CM_MPU_TYPE >> 8) & 0xFFu);
+    cm_dmb();
+    CM_MPU_CTRL = 0u; /* HAL_MPU_Disable */
+    /* Region 0: 4 GB, subregions 0, 1, 2 and 7 disabled (SRD 0x87), no access, XN. */
+    CM_MPU_RNR = 0u;
+    CM_MPU_RBAR = 0x00000000u;
+    CM_MPU_RASR = (1u << 28) | (0u << 24) | (0x87u << 8) | (31u << 1) | 1u;
+    /* Region 1: SRAM4 64 KB, TEX 1 C 0 B 0 (normal, non-cacheable), shareable, full access. */
+    CM_MPU_RNR = 1u;
+    CM_MPU_RBAR = 0x38000000u;
+    const uint32_t rasr1 = (3u << 24) | (1u << 19) | (1u << 18) | (15u << 1) | 1u;
+    CM_MPU_RASR = rasr1;
+    CM_MPU_RNR = 15u; /* the last region exists on the H7's CM7 */
+    const unsigned rnr15 = (unsigned)CM_MPU_RNR;
+    CM_MPU_CTRL = (1u << 2) | 1u; /* PRIVDEFENA | ENABLE */
+    cm_dsb();
+    cm_isb();
+    CM_MPU_RNR = 1u;
+    const int ok = CM_MPU_RBAR == (0x38000000u | 1u) && CM_MPU_RASR == rasr1;
+    volatile uint32_t *sram4 = (volatile uint32_t *)0x3800FF00u;
+    *sram4 = 0x5A5A1234u;
+    uart_printf("CM7: MPU %u regions, RNR 15 reads %u, region 1 reads back %s, SRAM4 %s\n", regions,
+                rnr15, ok ? "exactly" : "DIFFERENTLY", *sram4 == 0x5A5A1234u ? "usable" : "BROKEN");
+}
 
 int main(void)
 {
@@ -40,6 +121,10 @@ int main(void)
                 (unsigned)readback);
     uart_printf("%s: CPUID 0x%08x %s r%up%u\n", name, (unsigned)cpuid, core_name_from_cpuid(cpuid),
                 (unsigned)((cpuid >> 20) & 0xFu), (unsigned)(cpuid & 0xFu));
+    if (is_cm7) {
+        cm7_caches();
+        cm7_mpu();
+    }
     uart_printf("%s done\n", name);
     for (;;) {
         cm_wfi();

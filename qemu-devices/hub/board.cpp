@@ -141,7 +141,14 @@ void LedPanel::input(unsigned n, bool level)
         return;
     }
     const bool on = level == leds_[n].active_high;
-    out_("[board] " + leds_[n].name + (on ? " on" : " off"));
+    std::string when;
+    if (clock_) {
+        char b[48];
+        const uint64_t t = clock_->now_ns();
+        std::snprintf(b, sizeof(b), " (at %.3f ms)", t > start_ns_ ? (t - start_ns_) / 1e6 : 0.0);
+        when = b;
+    }
+    out_("[board] " + leds_[n].name + (on ? " on" : " off") + when);
 }
 
 void LedPanel::attach(Bus &bus)

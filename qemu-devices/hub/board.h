@@ -53,10 +53,19 @@ public:
     void input(unsigned n, bool level) override;
     // Connect every LED to its GPIO port's pin output; throws ConfigError.
     void attach(Bus &bus);
+    // Stamp each line with the time since the cores started (verbose runs):
+    // "[board] LED1 on (at 12.345 ms)".
+    void show_time(const Scheduler *clock, uint64_t start_ns)
+    {
+        clock_ = clock;
+        start_ns_ = start_ns;
+    }
 
 private:
     std::vector<LedDesc> leds_;
     Output out_;
+    const Scheduler *clock_ = nullptr;
+    uint64_t start_ns_ = 0;
 };
 
 } // namespace ampvp

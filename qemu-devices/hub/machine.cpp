@@ -202,6 +202,28 @@ MachineDesc MachineDesc::from_json(const nlohmann::json &j, const std::string &s
         c.nvic_prio_bits = cores[i].contains("nvic_prio_bits")
                                ? static_cast<unsigned>(r.num(cores[i], "nvic_prio_bits", w))
                                : 0;
+        if (cores[i].contains("mpu_regions")) {
+            c.mpu_regions = static_cast<unsigned>(r.num(cores[i], "mpu_regions", w));
+            if (c.mpu_regions > 16) {
+                r.fail(w + ".mpu_regions", "must be 0..16");
+            }
+        }
+        if (cores[i].contains("cache_id")) {
+            const json &ci = cores[i]["cache_id"];
+            if (!ci.is_object()) {
+                r.fail(w + ".cache_id", "must be an object like { \"clidr\": \"0x09000003\" }");
+            }
+            for (const auto &[k, v] : ci.items()) {
+                const bool ok = k == "clidr" || k == "ctr" ||
+                                (k.rfind("ccsidr", 0) == 0 && k.size() > 6 && k.size() <= 8 &&
+                                 k.find_first_not_of("0123456789", 6) == std::string::npos &&
+                                 std::stoul(k.substr(6)) < 16);
+                if (!ok) {
+                    r.fail(w + ".cache_id." + k, "unknown register (clidr, ctr, ccsidr0..ccsidr15)");
+                }
+                c.cache_id[k] = static_cast<uint32_t>(r.num(ci, k.c_str(), w + ".cache_id"));
+            }
+        }
         if (c.nvic_prio_bits && (c.nvic_prio_bits < 2 || c.nvic_prio_bits > 8)) {
             r.fail(w + ".nvic_prio_bits", "must be 2..8");
         }

@@ -32,6 +32,10 @@ struct CoreDesc {
     uint64_t boot = 0;  // address of the reset vector table
     uint32_t cpuid = 0; // SCB->CPUID to show (0: QEMU's default for the CPU model)
     unsigned nvic_prio_bits = 0; // priority bits the NVIC implements (0: QEMU's default)
+    unsigned mpu_regions = 0;    // MPU regions (0: QEMU's default for the CPU model)
+    // Cache identification registers (CLIDR, CTR, CCSIDR by CSSELR index) as
+    // the silicon reports them; absent: QEMU's (none for the Cortex-M7).
+    std::map<std::string, uint32_t> cache_id; // "clidr", "ctr", "ccsidr0".."ccsidr15
     std::vector<SignalTarget> txev; // where this core's SEV goes
 };
 

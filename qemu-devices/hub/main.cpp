@@ -93,7 +93,7 @@ int main(int argc, char **argv)
                     "Regular expression a console line must match; exit 0 once all have matched "
                     "(repeatable; lines look like '[cm7] text')");
     run_cmd->add_option("--trace", trace,
-                    "Trace categories, comma-separated, or 'all': bus,irq,uart,hsem,exti,power");
+                    "Trace categories, comma-separated, or 'all': bus,irq,uart,hsem,exti,power,clock,gpio");
     run_cmd->add_flag("--strict", opt.strict,
                   "Accesses to unimplemented registers raise a bus error instead of RAZ/WI");
     run_cmd->add_flag("--no-posted-writes", no_posted,
@@ -179,7 +179,7 @@ int main(int argc, char **argv)
         std::string bad = log().enable_trace(trace);
         if (!bad.empty()) {
             std::cerr << "ampvp: error: unknown trace category '" << bad
-                      << "' (known: bus, irq, uart, hsem, exti, power, all)\n";
+                      << "' (known: bus, irq, uart, hsem, exti, power, clock, gpio, all)\n";
             return EXIT_USAGE;
         }
     }

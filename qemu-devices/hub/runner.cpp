@@ -396,6 +396,13 @@ int Runner::prepare()
         if (cd.nvic_prio_bits) {
             t += "nvic-prio-bits " + std::to_string(cd.nvic_prio_bits) + "\n";
         }
+        if (cd.mpu_regions) {
+            t += "mpu-regions " + std::to_string(cd.mpu_regions) + "\n";
+        }
+        for (const auto &[reg, v] : cd.cache_id) {
+            t += reg.rfind("ccsidr", 0) == 0 ? "ccsidr " + reg.substr(6) + " " + hex(v) + "\n"
+                                             : reg + " " + hex(v) + "\n";
+        }
         t += "spin-us " + std::to_string(opt_.spin_us) + "\n";
         for (const auto &mp : machine_.view(c)) {
             const MemoryDesc &md = machine_.memories[mp.memory];
@@ -775,6 +782,9 @@ int Runner::loop()
                 started_ = true;
                 if (stimuli_) {
                     stimuli_->start();
+                }
+                if (leds_ && log().verbose()) {
+                    leds_->show_time(this, now_ns());
                 }
                 for (auto &ch : children_) {
                     if (ch.gated) {

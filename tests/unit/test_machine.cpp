@@ -205,3 +205,24 @@ TEST(MachineExtends, MissingBaseIsNamed)
     }
 }
 } // namespace
+
+namespace {
+// Cortex-M7 TRM cache identification and the H7's 16 MPU regions come from
+// the description; a misspelt register is an error naming the field.
+TEST(MachineH745, Cm7CacheIdentificationAndMpuRegions)
+{
+    auto m = h745();
+    const CoreDesc &c = m.cores[m.core_index("cm7")];
+    EXPECT_EQ(c.mpu_regions, 16u);
+    EXPECT_EQ(c.cache_id.at("ccsidr0"), 0xF00FE019u);
+    EXPECT_EQ(c.cache_id.at("clidr"), 0x09000003u);
+    try {
+        MachineDesc::parse(R"({"name": "t", "cores": [ { "name": "a", "cpu": "cortex-m7", "num_irq": 1,
+                               "clock_hz": 1, "boot": 0, "cache_id": { "ccsidr16": "0" } } ] })",
+                           "t.json");
+        FAIL();
+    } catch (const ConfigError &e) {
+        EXPECT_NE(std::string(e.what()).find("cores[0].cache_id.ccsidr16"), std::string::npos) << e.what();
+    }
+}
+} // namespace

@@ -1,5 +1,6 @@
 #include "stm32_gpio.h"
 
+#include "../log.h"
 #include "../machine.h"
 
 namespace ampvp {
@@ -37,6 +38,7 @@ void Stm32Gpio::configure(const std::map<std::string, std::string> &params,
 {
     auto it = params.find("port");
     const std::string port = it == params.end() ? "" : it->second;
+    port_ = port.empty() ? name() + "." : port;
     // RM0399 reset values differ for ports A and B (debug pins).
     struct Reset { uint32_t moder, ospeedr, pupdr; };
     Reset rv{0xFFFFFFFF, 0, 0};
@@ -87,6 +89,13 @@ void Stm32Gpio::input(unsigned pin, bool level)
     }
 }
 
+void Stm32Gpio::write(BusAccess &a, uint32_t value)
+{
+    changed_by_ = a.core_name;
+    RegisterDevice::write(a, value);
+    changed_by_ = "hub";
+}
+
 void Stm32Gpio::update_irq()
 {
     // Each pin output carries the pin's level as IDR shows it: the driven
@@ -94,7 +103,14 @@ void Stm32Gpio::update_irq()
     // EXTI multiplexer samples the pins whatever their mode (RM0399, EXTI
     // "GPIO as wake-up / interrupt source" via SYSCFG_EXTICRx).
     const uint32_t v = idr();
+    const uint32_t changed = (v ^ last_idr_) & 0xFFFFu;
+    last_idr_ = v;
     for (unsigned p = 0; p < 16; p++) {
+        if ((changed & (1u << p)) && log().tracing("gpio")) {
+            log().trace("gpio", changed_by_,
+                        "P" + port_ + std::to_string(p) + " = " +
+                            ((v >> p) & 1u ? "1" : "0") + (is_output(p) ? " (output)" : " (input)"));
+        }
         pins_[p]->set(v & (1u << p));
     }
 }

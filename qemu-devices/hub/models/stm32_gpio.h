@@ -7,7 +7,8 @@
 // and the input level (driven through input(n), e.g. a board button; else
 // the pull: pull-up 1, otherwise 0) for the others; AFRL/AFRH stored.
 // Outputs "pin0".."pin15": each pin's level as IDR reads it (LEDs on output
-// pins; SYSCFG's EXTI multiplexer on every pin).
+// pins; SYSCFG's EXTI multiplexer on every pin).  "--trace gpio" shows every
+// pin change with the core (or "hub" for an input) that caused it.
 // Not modelled (stored, logged once when set): LCKR locking, alternate
 // function routing (the peripheral behind AF is not connected to the pin),
 // analog mode, open-drain contention.
@@ -25,6 +26,7 @@ public:
     void configure(const std::map<std::string, std::string> &params,
                    const std::vector<std::string> &core_names) override;
     void input(unsigned pin, bool level) override;
+    void write(BusAccess &a, uint32_t value) override;
     void reset() override;
 
 protected:
@@ -35,6 +37,9 @@ private:
     uint32_t idr() const;
     std::array<int, 16> ext_{}; // externally driven level: -1 none, 0, 1
     std::array<IrqLine *, 16> pins_{};
+    uint32_t last_idr_ = 0;       // for "--trace gpio": pin changes
+    std::string port_ = "?";      // port letter for names like PB0
+    std::string changed_by_ = "hub"; // the core whose write is being handled
 };
 
 } // namespace ampvp

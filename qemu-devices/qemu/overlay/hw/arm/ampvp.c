@@ -71,6 +71,7 @@ struct AmpvpMachineState {
     uint32_t seq;
     uint32_t caps;      /* capabilities both ends agreed on */
     int64_t spin_ns;    /* poll this long for a bus answer before sleeping */
+    char *mpu_regions;  /* "mpu-regions N": the MPU regions the SoC implements */
     char core[AMPVP_CORE_NAME_LEN];
 
     ARMv7MState armv7m;
@@ -314,6 +315,10 @@ typedef struct AmpvpCpuConfig {
     uint64_t boot;
     uint64_t cpuid; /* 0: keep QEMU's value */
     uint64_t prio_bits; /* NVIC priority bits implemented; 0: QEMU's (8) */
+    /* Cache identification as the silicon reports it (QEMU's Cortex-M7 has
+     * none): CLIDR, CTR, CCSIDR per CSSELR index; has_* says it was given. */
+    uint64_t clidr, ctr, ccsidr[16];
+    bool has_clidr, has_ctr, has_ccsidr[16];
 } AmpvpCpuConfig;
 
 /* First pass: CPU settings.  Second pass (after the CPU exists): memories. */
@@ -349,6 +354,25 @@ static void ampvp_apply_config(AmpvpMachineState *m, const char *text, bool memo
                                  m->core, ln);
                     exit(1);
                 }
+            } else if (!strcmp(k, "clidr") && n == 2) {
+                cpu->clidr = ampvp_num(m, ln, w[1]);
+                cpu->has_clidr = true;
+            } else if (!strcmp(k, "ctr") && n == 2) {
+                cpu->ctr = ampvp_num(m, ln, w[1]);
+                cpu->has_ctr = true;
+            } else if (!strcmp(k, "ccsidr") && n == 3) {
+                uint64_t idx = ampvp_num(m, ln, w[1]);
+                if (idx >= 16) {
+                    error_report("ampvp[%s]: config line %d: ccsidr index must be 0..15", m->core, ln);
+                    exit(1);
+                }
+                cpu->ccsidr[idx] = ampvp_num(m, ln, w[2]);
+                cpu->has_ccsidr[idx] = true;
+            } else if (!strcmp(k, "mpu-regions") && n == 2) {
+                /* The CPU is created inside armv7m's realize: a global
+                 * property reaches it there (it sizes the MPU arrays). */
+                m->mpu_regions = g_strdup(w[1]);
+                ampvp_num(m, ln, w[1]);
             } else if (!strcmp(k, "spin-us") && n == 2) {
                 m->spin_ns = ampvp_num(m, ln, w[1]) * 1000;
             } else if (!strcmp(k, "core") && n == 2) {
@@ -468,6 +492,9 @@ static void ampvp_init(MachineState *ms)
 
     object_initialize_child(OBJECT(ms), "armv7m", &m->armv7m, TYPE_ARMV7M);
     DeviceState *dev = DEVICE(&m->armv7m);
+    if (m->mpu_regions) {
+        object_register_sugar_prop(cpu.cpu_type, "pmsav7-dregion", m->mpu_regions, false);
+    }
     qdev_prop_set_string(dev, "cpu-type", cpu.cpu_type);
     qdev_prop_set_uint32(dev, "num-irq", m->num_irq);
     qdev_prop_set_uint32(dev, "init-nsvtor", cpu.boot);
@@ -488,6 +515,18 @@ static void ampvp_init(MachineState *ms)
          * setting it before the guest runs is enough.
          */
         m->armv7m.nvic.num_prio_bits = cpu.prio_bits;
+    }
+    /* Read by the SCB at run time (CLIDR 0xE000ED78, CTR, CCSIDR via CSSELR). */
+    if (cpu.has_clidr) {
+        armcpu->clidr = cpu.clidr;
+    }
+    if (cpu.has_ctr) {
+        armcpu->ctr = cpu.ctr;
+    }
+    for (int i = 0; i < 16; i++) {
+        if (cpu.has_ccsidr[i]) {
+            armcpu->ccsidr[i] = cpu.ccsidr[i];
+        }
     }
     armcpu->m_txev_hook = ampvp_txev;
     armcpu->m_sleep_hook = ampvp_sleep;
