@@ -33,6 +33,18 @@ PinRef parse_pin(const std::string &t)
     return p;
 }
 
+namespace {
+// "active": "high" (default) or "low".
+bool active_high(const nlohmann::json &j, const std::string &what)
+{
+    const std::string active = j.value("active", std::string("high"));
+    if (active != "high" && active != "low") {
+        throw ConfigError(what + ": \"active\" must be \"high\" or \"low\"");
+    }
+    return active == "high";
+}
+} // namespace
+
 BoardDesc BoardDesc::load_file(const std::string &path)
 {
     const nlohmann::json j = load_json_file(path, "board description");
@@ -49,22 +61,14 @@ BoardDesc BoardDesc::load_file(const std::string &path)
             d.name = l.at("name").get<std::string>();
             d.color = l.value("color", std::string());
             d.pin = parse_pin(l.at("pin").get<std::string>());
-            const std::string active = l.value("active", std::string("high"));
-            if (active != "high" && active != "low") {
-                throw ConfigError("LED " + d.name + ": \"active\" must be \"high\" or \"low\"");
-            }
-            d.active_high = active == "high";
+            d.active_high = active_high(l, "LED " + d.name);
             b.leds.push_back(d);
         }
         for (const auto &k : j.value("buttons", nlohmann::json::array())) {
             ButtonDesc d;
             d.name = k.at("name").get<std::string>();
             d.pin = parse_pin(k.at("pin").get<std::string>());
-            const std::string active = k.value("active", std::string("high"));
-            if (active != "high" && active != "low") {
-                throw ConfigError("button " + d.name + ": \"active\" must be \"high\" or \"low\"");
-            }
-            d.active_high = active == "high";
+            d.active_high = active_high(k, "button " + d.name);
             b.buttons.push_back(d);
         }
     } catch (const nlohmann::json::exception &e) {

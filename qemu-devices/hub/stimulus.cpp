@@ -36,15 +36,21 @@ void parse_when(const std::string &when, const std::string &text, StimulusSpec &
 }
 } // namespace
 
+// "WHAT@WHEN" -> WHAT, with WHEN parsed into s.
+static std::string split_when(const std::string &text, StimulusSpec &s)
+{
+    const size_t at = text.find('@');
+    if (at == std::string::npos) {
+        return text;
+    }
+    parse_when(text.substr(at + 1), text, s);
+    return text.substr(0, at);
+}
+
 StimulusSpec parse_gpio_stimulus(const std::string &text)
 {
     StimulusSpec s;
-    std::string what = text;
-    const size_t at = text.find('@');
-    if (at != std::string::npos) {
-        what = text.substr(0, at);
-        parse_when(text.substr(at + 1), text, s);
-    }
+    const std::string what = split_when(text, s);
     const size_t eq = what.find('=');
     if (eq == std::string::npos || (what.substr(eq + 1) != "0" && what.substr(eq + 1) != "1")) {
         throw ConfigError("--gpio '" + text + "': expected PIN=0 or PIN=1, e.g. PC13=1@100ms");
@@ -58,12 +64,7 @@ StimulusSpec parse_gpio_stimulus(const std::string &text)
 std::vector<StimulusSpec> parse_press_stimulus(const std::string &text, const BoardDesc &board)
 {
     StimulusSpec press;
-    std::string name = text;
-    const size_t at = text.find('@');
-    if (at != std::string::npos) {
-        name = text.substr(0, at);
-        parse_when(text.substr(at + 1), text, press);
-    }
+    const std::string name = split_when(text, press);
     const ButtonDesc *b = nullptr;
     std::string known;
     for (const auto &d : board.buttons) {
