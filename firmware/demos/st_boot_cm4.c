@@ -43,13 +43,6 @@
  *     1 << 17.  Then BSP_LED_Toggle(LED2) twice (HAL_GPIO_TogglePin: read ODR, BSRR =
  *     ((ODR & pin) << 16) | (~ODR & pin)): LED2 on, LED2 off.
  * 10. "CM4 done", WFI forever.
- * Steps left out because the emulator does not model them yet (FIXME, remove the guard
- * once the model is fixed; build with -DST_BOOT_ART_CONFIG=1 to run them anyway):
- *   ST_BOOT_ART_CONFIG (6, the two ART_CTR writes): the ART model stores PCACHEADDR and EN
- *   but reports each as "unimplemented: ... stored, but its effect is not modelled".  The
- *   ART is an instruction cache: it has no effect an emulator must show, so the model
- *   could accept both silently.  RCC_AHB1ENR.ARTEN is still set and read back.
- *
  * If HAL_InitTick fails: "CM4: HAL_Init failed: <why>" (ST's template ignores HAL_Init's
  * status), then "CM4 done".
  */
@@ -60,9 +53,6 @@
 #include "platform.h"
 #include "stm32h745_regs.h"
 
-#ifndef ST_BOOT_ART_CONFIG
-#define ST_BOOT_ART_CONFIG 0 /* FIXME(model): ART.CTR, see the file header */
-#endif
 
 #define HSE_VALUE         8000000u
 #define HSI_VALUE         64000000u
@@ -183,14 +173,8 @@ static const char *hal_init(void)
     /* Cortex-M4 instruction cache through the ART accelerator, on flash bank 2 */
     RCC->AHB1ENR |= RCC_AHB1ENR_ARTEN; /* __HAL_RCC_ART_CLK_ENABLE */
     (void)(RCC->AHB1ENR & RCC_AHB1ENR_ARTEN);
-#if ST_BOOT_ART_CONFIG
     ART_CTR = (ART_CTR & ~ART_CTR_PCACHEADDR_Msk) | ((CM4_FLASH_BANK2 >> 12) & 0x000FFF00u);
     ART_CTR |= ART_CTR_EN;
-#else
-    /* FIXME(model): __HAL_ART_CONFIG_BASE_ADDRESS(0x08100000) (ART_CTR.PCACHEADDR = 0x081)
-     * and __HAL_ART_ENABLE (ART_CTR.EN = 1) left out: the ART model reports both fields as
-     * "stored, but its effect is not modelled". */
-#endif
 
     nvic_set_priority_grouping(3u); /* NVIC_PRIORITYGROUP_4 */
 

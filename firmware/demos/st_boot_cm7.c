@@ -39,8 +39,7 @@
  *     0, CTRL = CLKSOURCE | TICKINT | ENABLE), then HAL_NVIC_SetPriority(SysTick, 15, 0).
  *     HAL_MspInit of the template does nothing.
  *  5. SystemClock_Config (400 MHz from HSE 8 MHz bypass):
- *     a. [LEFT OUT by default, see ST_BOOT_SUPPLY_CONFIG below]
- *        Supply: PWR_DIRECT_SMPS_SUPPLY (the board's default solder bridges; the
+ *     a. Supply: PWR_DIRECT_SMPS_SUPPLY (the board's default solder bridges; the
  *        template's projects define USE_PWR_DIRECT_SMPS_SUPPLY).  HAL_PWREx_ConfigSupply:
  *        if (PWR_CR3 & (SDEN | LDOEN | BYPASS)) != (SDEN | LDOEN) the supply is locked:
  *        OK if (CR3 & 0x3F) == SDEN, else error; otherwise CR3[5:0] = SDEN (read-modify-
@@ -85,14 +84,6 @@
  *     and HAL_RCC_GetHCLKFreq), HAL_Delay(100) between two HAL_GetTick reads:
  *     "CM7: HAL_GetTick advanced <n> ms over HAL_Delay(100)" (HAL_Delay waits at least one
  *     tick more than asked: 101), "CM7 done", WFI forever.
- *
- * Steps left out because the emulator does not model them yet (FIXME, remove the guard
- * once the model is fixed; build with -DST_BOOT_SUPPLY_CONFIG=1 to run the step anyway):
- *   ST_BOOT_SUPPLY_CONFIG (5a): PWR_CR3 reads 0x00000046 after reset and ST's read-modify-
- *   write (HAL_PWREx_ConfigSupply, or ExitRun0Mode's CR3 &= ~LDOEN) writes back 0x00000044:
- *   bit 6, reserved in RM0399 but 1 at reset, goes back as 1.  The PWR model declares no
- *   field at bit 6 although its reset value sets it, so it reports "guest error: writes
- *   0x00000040 to reserved bits of PWR.CR3".
  *
  * Error_Handler (ST's: while (1)) here first brings up the console at whatever clocks the
  * RCC registers say, prints "CM7: Error_Handler: <what failed>" and stops (no "CM7 done").
@@ -365,10 +356,6 @@ static void cpu_cache_enable(void)
 }
 
 /* ---- HAL_PWREx_ConfigSupply(PWR_DIRECT_SMPS_SUPPLY) ------------------------------------ */
-#ifndef ST_BOOT_SUPPLY_CONFIG
-#define ST_BOOT_SUPPLY_CONFIG 0 /* FIXME(model): PWR.CR3 bit 6, see the file header */
-#endif
-#if ST_BOOT_SUPPLY_CONFIG
 #define PWR_SUPPLY_CONFIG_MASK (PWR_CR3_SDLEVEL_Msk | PWR_CR3_SDEXTHP | PWR_CR3_SDEN | PWR_CR3_LDOEN | PWR_CR3_BYPASS)
 #define PWR_DIRECT_SMPS_SUPPLY PWR_CR3_SDEN
 
@@ -390,7 +377,6 @@ static enum st_status hal_pwrex_config_supply(uint32_t supply)
     }
     return ST_OK;
 }
-#endif /* ST_BOOT_SUPPLY_CONFIG */
 
 /* ---- HAL_RCC_OscConfig: HSE bypass, PLL1 on ------------------------------------------- */
 struct pll_init {
@@ -538,15 +524,9 @@ static enum st_status hal_rcc_clock_config(const struct clk_init *c, uint32_t la
 /* ---- SystemClock_Config of the template --------------------------------------------- */
 static void system_clock_config(void)
 {
-#if ST_BOOT_SUPPLY_CONFIG
     if (hal_pwrex_config_supply(PWR_DIRECT_SMPS_SUPPLY) != ST_OK) {
         error_handler(s_failed);
     }
-#else
-    /* FIXME(model): HAL_PWREx_ConfigSupply(PWR_DIRECT_SMPS_SUPPLY) left out: its
-     * read-modify-write of PWR_CR3 (0x46 -> 0x44) writes back reserved bit 6, which the
-     * PWR model reports as a guest error (reset value 0x46 has a bit its table lacks). */
-#endif
 
     /* __HAL_PWR_VOLTAGESCALING_CONFIG(PWR_REGULATOR_VOLTAGE_SCALE1) */
     SYSCFG->PWRCR &= ~SYSCFG_PWRCR_ODEN;

@@ -9,9 +9,13 @@ pass "help and machines"
 
 "$AMPVP" run --cm7 x.elf >/dev/null 2>&1; rc=$?
 [ $rc = 2 ] || fail "missing --machine: exit $rc, expected 2"
-"$AMPVP" run --machine $MACHINE --image nonsense >/dev/null 2>"$TMP/err"; rc=$?
+"$AMPVP" run --machine $MACHINE --image cm7= >/dev/null 2>"$TMP/err"; rc=$?
 [ $rc = 2 ] || fail "bad --image: exit $rc, expected 2"
-grep -q "CORE=FILE" "$TMP/err" || fail "bad --image message"
+grep -q "CORE=FILE or FILE" "$TMP/err" || fail "bad --image message"
+# Without CORE= the file is a combined image: a missing one is bad input (1).
+"$AMPVP" run --machine $MACHINE --image "$TMP/nonsense.hex" >/dev/null 2>"$TMP/err"; rc=$?
+[ $rc = 1 ] || fail "missing combined image: exit $rc, expected 1"
+assert_one_error_line "$TMP/err" "nonsense.hex: cannot open"
 "$AMPVP" run --machine $MACHINE --cm7 "$FW/hello_cm7.elf" --trace nosuch >/dev/null 2>"$TMP/err"; rc=$?
 [ $rc = 2 ] && grep -q "unknown trace category 'nosuch'" "$TMP/err" || fail "bad --trace: exit $rc"
 "$AMPVP" run --machine $MACHINE --cm7 "$FW/hello_cm7.elf" --expect '(' >/dev/null 2>"$TMP/err"; rc=$?

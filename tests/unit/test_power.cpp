@@ -112,6 +112,19 @@ struct PwrTest : ::testing::Test, Dev<Stm32h7Pwr> {
 // RM0399 PWR_CR3 reset value 0x0000 0046.
 TEST_F(PwrTest, Cr3ResetValue) { EXPECT_EQ(rd(0x0C), 0x46u); }
 
+// RM0399 PWR_CR3: bit 6 is reserved but 1 at reset; HAL_PWREx_ConfigSupply's
+// read-modify-write (PWR_DIRECT_SMPS_SUPPLY: 0x46 -> 0x44) writes it back as
+// 1, which must be accepted silently, and SDEN/LDOEN take the new value.
+TEST_F(PwrTest, SupplyConfigReadModifyWriteKeepsReservedBit6)
+{
+    testutil::LogCapture c;
+    wr(0x0C, (rd(0x0C) & ~0x3Fu) | 0x04u);
+    EXPECT_EQ(rd(0x0C), 0x44u);
+    EXPECT_FALSE(c.has("reserved")) << "bit 6 written back as read must not be a guest error";
+    wr(0x0C, 0x04u); // writing 0 there is ignored too: it reads 1
+    EXPECT_EQ(rd(0x0C), 0x44u);
+}
+
 // RM0399 PWR_D3CR: VOSRDY reports the requested scale reached (instant here).
 TEST_F(PwrTest, VosrdySetAfterScaleChange)
 {

@@ -57,13 +57,16 @@ Stm32h7Pwr::Stm32h7Pwr(const std::string &name) : RegisterDevice(name)
         .field("VBATH", 21, 1, Acc::RO)
         .field("TEMPL", 22, 1, Acc::RO)
         .field("TEMPH", 23, 1, Acc::RO);
-    // RM0399: CR3 reset value 0x0000 0046 (LDOEN, SDEN, SDLEVEL=01).
+    // RM0399: CR3 reset value 0x0000 0046 (LDOEN, SDEN and the reserved bit 6).
     r.reg("CR3", 0x0C, 0x00000046)
         .field("BYPASS", 0, 1, Acc::RW)
         .field("LDOEN", 1, 1, Acc::RW)
         .field("SDEN", 2, 1, Acc::RW)
         .field("SDEXTHP", 3, 1, Acc::RW)
         .field("SDLEVEL", 4, 2, Acc::RW)
+        // Bit 6 is reserved but reads 1 (reset value 0x46); HAL's
+        // read-modify-writes write it back: keep it, do not complain.
+        .field("RES6", 6, 1, Acc::RO)
         .unimpl("VBE", 8, 1)
         .unimpl("VBRS", 9, 1)
         .field("SMPSEXTRDY", 16, 1, Acc::RO)

@@ -239,8 +239,9 @@ Stm32h7Art::Stm32h7Art(const std::string &name) : RegisterDevice(name)
 {
     // ART_CTR: EN (bit 0), PCACHEADDR [19:8] (the cacheable 1 MB page,
     // address >> 20); the CM4's HAL_Init sets 0x081 (flash bank 2) and EN.
-    // The cache itself is not modelled (QEMU has no flash wait states).
-    regs_.reg("CTR", 0x000, 0).unimpl("EN", 0, 1).unimpl("PCACHEADDR", 8, 12);
+    // A cache has no effect a program can see without timing, and QEMU has
+    // no flash wait states: both fields are stored, silently.
+    regs_.reg("CTR", 0x000, 0).field("EN", 0, 1, Acc::RW).field("PCACHEADDR", 8, 12, Acc::RW);
 }
 
 Stm32h7Axi::Stm32h7Axi(const std::string &name) : RegisterDevice(name)
