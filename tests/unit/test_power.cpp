@@ -77,6 +77,23 @@ TEST_F(RccTest, EnableRegistersReadBack)
     EXPECT_EQ(rd(0x190 + 0x18), 1u << 18);
 }
 
+// RM0399 (dual core): the common addresses of the clock-enable registers
+// reach the bank of the CPU that accesses them, so the CM4's
+// __HAL_RCC_HSEM_CLK_ENABLE (RCC_AHB4ENR |= HSEMEN) lands in RCC_C2_AHB4ENR
+// and the CM7 does not see it at the same address; RSR likewise.
+TEST_F(RccTest, CommonEnableAddressesReachTheAccessingCoresBank)
+{
+    testutil::reg_write(d, 0xE0, 1u << 25, 1); // CM4: AHB4ENR.HSEMEN
+    EXPECT_EQ(testutil::reg_read(d, 0xE0, 1), 1u << 25);
+    EXPECT_EQ(rd(0x190 + 0x10), 1u << 25); // RCC_C2_AHB4ENR
+    EXPECT_EQ(rd(0x130 + 0x10), 0u);       // RCC_C1_AHB4ENR
+    EXPECT_EQ(rd(0xE0), 0u);               // the CM7's view of the same address
+    wr(0xD0, 1u << 16);                    // CM7: RSR.RMVF
+    EXPECT_EQ(rd(0x130) & 0xFFFE0000u, 0u); // RCC_C1_RSR flags cleared (RMVF itself reads 1)
+    EXPECT_NE(rd(0x190), 0u);              // RCC_C2_RSR keeps its power-on flags
+    EXPECT_NE(testutil::reg_read(d, 0xD0, 1), 0u);
+}
+
 struct Releases : BootControl {
     std::vector<std::pair<CoreId, std::string>> got;
     void release_core(CoreId core, const std::string &by) override { got.emplace_back(core, by); }

@@ -24,8 +24,9 @@ const struct { const char *name; uint32_t off; uint32_t reset; } kStored[] = {
     {"AHB3RSTR", 0x07C, 0}, {"AHB1RSTR", 0x080, 0}, {"AHB2RSTR", 0x084, 0}, {"AHB4RSTR", 0x088, 0},
     {"APB3RSTR", 0x08C, 0}, {"APB1LRSTR", 0x090, 0}, {"APB1HRSTR", 0x094, 0}, {"APB2RSTR", 0x098, 0},
     {"APB4RSTR", 0x09C, 0}, {"D3AMR", 0x0A8, 0},
-    // Shared view of the enables (RM0399: the same bits as the bank of the
-    // core that accesses them; stored once here).
+    // The common view of the enables: an access goes to the bank of the core
+    // that makes it (read()/write()); these hold what a core outside both
+    // banks would see.
     {"AHB3ENR", 0x0D4, 0}, {"AHB1ENR", 0x0D8, 0}, {"AHB2ENR", 0x0DC, 0}, {"AHB4ENR", 0x0E0, 0},
     {"APB3ENR", 0x0E4, 0}, {"APB1LENR", 0x0E8, 0}, {"APB1HENR", 0x0EC, 0}, {"APB2ENR", 0x0F0, 0},
     {"APB4ENR", 0x0F4, 0},
@@ -153,6 +154,37 @@ Stm32h7Rcc::Stm32h7Rcc(const std::string &name) : RegisterDevice(name)
             r.reg(std::string(bank.first) + e.n, bank.second + e.off, 0).field("VALUE", 0, 32, Acc::RW);
         }
     }
+}
+
+// RM0399 "RCC register description" (dual core): the registers at
+// 0x0D0-0x11C (RSR, the xxxENR and xxxLPENR) are a common address for the
+// per-CPU banks: an access by CPU1 reaches RCC_C1_xxx (0x130-0x17C), by CPU2
+// RCC_C2_xxx (0x190-0x1DC).  So each core enables its own clocks through the
+// same address, as HAL's __HAL_RCC_xxx_CLK_ENABLE does.
+uint64_t Stm32h7Rcc::bank_offset(const BusAccess &a) const
+{
+    if (a.offset < 0x0D0 || a.offset > 0x11F) {
+        return a.offset;
+    }
+    const uint64_t base = a.core == d1_core_ ? 0x130 : a.core == d2_core_ ? 0x190 : 0;
+    return base ? base + (a.offset - 0x0D0) : a.offset;
+}
+
+uint32_t Stm32h7Rcc::read(BusAccess &a)
+{
+    BusAccess b = a;
+    b.offset = bank_offset(a);
+    const uint32_t v = RegisterDevice::read(b);
+    a.fault = b.fault;
+    return v;
+}
+
+void Stm32h7Rcc::write(BusAccess &a, uint32_t value)
+{
+    BusAccess b = a;
+    b.offset = bank_offset(a);
+    RegisterDevice::write(b, value);
+    a.fault = b.fault;
 }
 
 void Stm32h7Rcc::configure(const std::map<std::string, std::string> &params,

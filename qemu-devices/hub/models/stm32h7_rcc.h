@@ -6,8 +6,8 @@
 // while the domain's CPU is in deep sleep (domain in DStop) and 1 otherwise
 // (params "d1_core", "d2_core"); CFGR.SWS follows CFGR.SW; the clock
 // configuration registers read back what was written; the clock-enable,
-// low-power-enable and reset registers of the shared view and the per-core
-// banks (RCC_C1_*, RCC_C2_*) are stored and read back; GCR BOOT_C1/BOOT_C2
+// low-power-enable registers live in the per-core banks (RCC_C1_*, RCC_C2_*),
+// which the common addresses 0x0D0-0x11C reach for the accessing core; GCR BOOT_C1/BOOT_C2
 // release a core held in reset (DeviceContext::boot); RSR.
 // Clock tree: SYSCLK from CFGR.SW (HSI 64 MHz / HSIDIV, CSI 4 MHz, HSE
 // (params "hse_hz", from the board), PLL1 P); PLL1 = source / DIVM1 *
@@ -31,6 +31,8 @@ public:
     void configure(const std::map<std::string, std::string> &params,
                    const std::vector<std::string> &core_names) override;
     void core_power_changed(CoreId core, CorePower p) override;
+    uint32_t read(BusAccess &a) override;
+    void write(BusAccess &a, uint32_t value) override;
 
     enum : uint32_t {
         CR_D1CKRDY = 1u << 14, CR_D2CKRDY = 1u << 15,
@@ -52,6 +54,7 @@ public:
     uint64_t pll_hz(unsigned pll, char out) const;
 
 private:
+    uint64_t bank_offset(const BusAccess &a) const;
     uint64_t hsi_hz() const;
     void clocks_changed(const BusAccess *a);
     uint64_t hse_hz_ = 0;
