@@ -57,59 +57,17 @@
 #define HSE_VALUE         8000000u
 #define HSI_VALUE         64000000u
 #define CSI_VALUE         4000000u
+#include "st_hal_lite.h" /* needs the three oscillator values above */
 #define TICK_INT_PRIORITY 15u
 #define HSEM_ID_0         0u
 #define CM4_FLASH_BANK2   0x08100000u
 #define LED2_PORT         4u   /* GPIOE */
 #define LED2_PIN_MASK     (1u << 1)
 
-static const uint8_t D1CorePrescTable[16] = {0, 0, 0, 0, 1, 2, 3, 4, 1, 2, 3, 4, 6, 7, 8, 9};
 static uint32_t SystemD2Clock = 64000000u;
-
-/* ---- HAL tick ------------------------------------------------------------------------ */
-static volatile uint32_t uwTick;
-
-void SysTick_Handler(void);
-void SysTick_Handler(void) { uwTick += 1u; }
-
-static uint32_t hal_get_tick(void) { return uwTick; }
-
-static void hal_delay(uint32_t delay)
-{
-    const uint32_t tickstart = hal_get_tick();
-    uint32_t wait = delay;
-    if (wait < 0xFFFFFFFFu) {
-        wait += 1u;
-    }
-    while ((hal_get_tick() - tickstart) < wait) {
-    }
-}
 
 /* HAL_GetCurrentCPUID: CPUID[7:4] == 7 is the Cortex-M7. */
 static int current_cpu_is_cm7(void) { return ((SCB->CPUID & 0xF0u) >> 4) == 7u; }
-
-/* ---- NVIC / SysTick (CMSIS, HAL_CORTEX) ------------------------------------------------- */
-static void nvic_set_priority_grouping(uint32_t group)
-{
-    uint32_t reg = SCB->AIRCR;
-    reg &= ~(0xFFFFu << 16 | SCB_AIRCR_PRIGROUP_Msk);
-    reg |= SCB_AIRCR_VECTKEY | ((group & 7u) << SCB_AIRCR_PRIGROUP_Pos);
-    SCB->AIRCR = reg;
-}
-
-static void systick_set_priority(uint32_t prio) { SCB->SHPR[15u - 4u] = (uint8_t)((prio << 4) & 0xFFu); }
-
-static uint32_t systick_config(uint32_t ticks)
-{
-    if ((ticks - 1u) > 0x00FFFFFFu) {
-        return 1u;
-    }
-    SYSTICK->RVR = ticks - 1u;
-    systick_set_priority((1u << 4) - 1u);
-    SYSTICK->CVR = 0u;
-    SYSTICK->CSR = SYSTICK_CSR_CLKSOURCE | SYSTICK_CSR_TICKINT | SYSTICK_CSR_ENABLE;
-    return 0u;
-}
 
 static const char *hal_init_tick(uint32_t prio)
 {
@@ -127,45 +85,6 @@ static const char *hal_init_tick(uint32_t prio)
     return 0;
 }
 
-/* ---- HAL_RCC_GetSysClockFreq (the RCC is shared: the CM4 reads what the CM7 set) -------- */
-static uint32_t hal_rcc_get_sys_clock_freq(void)
-{
-    const uint32_t cr = RCC->CR;
-    switch ((RCC->CFGR & RCC_CFGR_SWS_Msk) >> RCC_CFGR_SWS_Pos) {
-    case RCC_CFGR_SW_HSI:
-        return (cr & RCC_CR_HSIDIVF) ? HSI_VALUE >> ((cr & RCC_CR_HSIDIV_Msk) >> 3) : HSI_VALUE;
-    case RCC_CFGR_SW_CSI:
-        return CSI_VALUE;
-    case RCC_CFGR_SW_HSE:
-        return HSE_VALUE;
-    case RCC_CFGR_SW_PLL1: {
-        const uint32_t pllsource = RCC->PLLCKSELR & RCC_PLLCKSELR_PLLSRC_Msk;
-        const uint32_t pllm = (RCC->PLLCKSELR & RCC_PLLCKSELR_DIVM1_Msk) >> RCC_PLLCKSELR_DIVM1_Pos;
-        const uint32_t pllfracen = RCC->PLLCFGR & RCC_PLLCFGR_PLL1FRACEN;
-        const float fracn1 =
-            (float)(pllfracen * ((RCC->PLL1FRACR & RCC_PLL1FRACR_FRACN1_Msk) >> RCC_PLL1FRACR_FRACN1_Pos));
-        if (pllm == 0u) {
-            return 0u;
-        }
-        float src;
-        switch (pllsource) {
-        case RCC_PLLCKSELR_PLLSRC_HSI: {
-            const uint32_t c = RCC->CR;
-            src = (float)((c & RCC_CR_HSIDIVF) ? HSI_VALUE >> ((c & RCC_CR_HSIDIV_Msk) >> 3) : HSI_VALUE);
-            break;
-        }
-        case RCC_PLLCKSELR_PLLSRC_HSE: src = (float)HSE_VALUE; break;
-        default:                        src = (float)CSI_VALUE; break;
-        }
-        const float pllvco = (src / (float)pllm) *
-                             ((float)(RCC->PLL1DIVR & RCC_PLL1DIVR_DIVN1_Msk) + (fracn1 / (float)0x2000) + 1.0f);
-        const uint32_t pllp = ((RCC->PLL1DIVR & RCC_PLL1DIVR_DIVP1_Msk) >> RCC_PLL1DIVR_DIVP1_Pos) + 1u;
-        return (uint32_t)(float)(pllvco / (float)pllp);
-    }
-    default:
-        return CSI_VALUE;
-    }
-}
 
 /* ---- HAL_Init (CM4 of a dual-core part) ---------------------------------------------- */
 static const char *hal_init(void)

@@ -99,6 +99,7 @@
 #define HSE_VALUE                8000000u
 #define HSI_VALUE                64000000u
 #define CSI_VALUE                4000000u
+#include "st_hal_lite.h" /* needs the three oscillator values above */
 #define HSE_STARTUP_TIMEOUT_MS   100u
 #define TICK_INT_PRIORITY        15u
 /* HAL timeouts (stm32h7xx_hal_rcc.h, stm32h7xx_hal_pwr_ex.c) */
@@ -110,9 +111,6 @@
 #define FLASH_LATENCY_4          4u
 #define UART_TIMEOUT_MS          100u    /* TEACK/REACK (HAL's own bound is 0x1FFFFFF ms) */
 
-/* HAL's table for the AHB (HPRE, D1CPRE: index = field value) and APB (DxPPRE: index =
- * 3-bit value) prescalers as shifts. */
-static const uint8_t D1CorePrescTable[16] = {0, 0, 0, 0, 1, 2, 3, 4, 1, 2, 3, 4, 6, 7, 8, 9};
 
 static uint32_t SystemD2Clock = 64000000u;  /* CM4, AXI and AHB clock (HCLK) */
 
@@ -141,26 +139,7 @@ static uint32_t SystemD2Clock = 64000000u;  /* CM4, AXI and AHB clock (HCLK) */
 #define SCB_DCISW_SET_Pos 5u
 #define SCB_DCISW_SET_Msk (0x1FFu << 5)
 
-/* ---- HAL tick ------------------------------------------------------------------------ */
-static volatile uint32_t uwTick;
 static uint32_t uwTickPrio = 16u; /* "invalid" until HAL_InitTick */
-
-void SysTick_Handler(void);
-void SysTick_Handler(void) { uwTick += 1u; } /* HAL_IncTick, uwTickFreq = 1 kHz */
-
-static uint32_t hal_get_tick(void) { return uwTick; }
-
-/* HAL_Delay: at least Delay ms; one tick is added to guarantee the minimum wait. */
-static void hal_delay(uint32_t delay)
-{
-    const uint32_t tickstart = hal_get_tick();
-    uint32_t wait = delay;
-    if (wait < 0xFFFFFFFFu) {
-        wait += 1u;
-    }
-    while ((hal_get_tick() - tickstart) < wait) {
-    }
-}
 
 /* ---- results ------------------------------------------------------------------------- */
 enum st_status { ST_OK = 0, ST_ERROR, ST_TIMEOUT };
@@ -174,30 +153,6 @@ static enum st_status fail(enum st_status st, const char *what)
 
 static void console_init_from_rcc(void);
 static void error_handler(const char *what) __attribute__((noreturn));
-
-/* ---- NVIC / SysTick as CMSIS and HAL_CORTEX do it ------------------------------------- */
-static void nvic_set_priority_grouping(uint32_t group)
-{
-    uint32_t reg = SCB->AIRCR;
-    reg &= ~(0xFFFFu << 16 | SCB_AIRCR_PRIGROUP_Msk);
-    reg |= SCB_AIRCR_VECTKEY | ((group & 7u) << SCB_AIRCR_PRIGROUP_Pos);
-    SCB->AIRCR = reg;
-}
-
-/* SHPR3 byte of SysTick (exception 15): 4 implemented priority bits. */
-static void systick_set_priority(uint32_t prio) { SCB->SHPR[15u - 4u] = (uint8_t)((prio << 4) & 0xFFu); }
-
-static uint32_t systick_config(uint32_t ticks)
-{
-    if ((ticks - 1u) > 0x00FFFFFFu) {
-        return 1u;
-    }
-    SYSTICK->RVR = ticks - 1u;
-    systick_set_priority((1u << 4) - 1u);
-    SYSTICK->CVR = 0u;
-    SYSTICK->CSR = SYSTICK_CSR_CLKSOURCE | SYSTICK_CSR_TICKINT | SYSTICK_CSR_ENABLE;
-    return 0u;
-}
 
 /* HAL_NVIC_SetPriority(SysTick_IRQn, prio, 0) with the grouping read back from AIRCR. */
 static void hal_nvic_set_priority_systick(uint32_t preempt)
@@ -224,44 +179,6 @@ static enum st_status hal_init_tick(uint32_t prio)
 }
 
 /* ---- clock frequencies from the RCC registers, as HAL computes them -------------------- */
-static uint32_t hal_rcc_get_sys_clock_freq(void)
-{
-    const uint32_t cr = RCC->CR;
-    switch ((RCC->CFGR & RCC_CFGR_SWS_Msk) >> RCC_CFGR_SWS_Pos) {
-    case RCC_CFGR_SW_HSI:
-        return (cr & RCC_CR_HSIDIVF) ? HSI_VALUE >> ((cr & RCC_CR_HSIDIV_Msk) >> 3) : HSI_VALUE;
-    case RCC_CFGR_SW_CSI:
-        return CSI_VALUE;
-    case RCC_CFGR_SW_HSE:
-        return HSE_VALUE;
-    case RCC_CFGR_SW_PLL1: {
-        const uint32_t pllsource = RCC->PLLCKSELR & RCC_PLLCKSELR_PLLSRC_Msk;
-        const uint32_t pllm = (RCC->PLLCKSELR & RCC_PLLCKSELR_DIVM1_Msk) >> RCC_PLLCKSELR_DIVM1_Pos;
-        const uint32_t pllfracen = RCC->PLLCFGR & RCC_PLLCFGR_PLL1FRACEN;
-        const float fracn1 =
-            (float)(pllfracen * ((RCC->PLL1FRACR & RCC_PLL1FRACR_FRACN1_Msk) >> RCC_PLL1FRACR_FRACN1_Pos));
-        if (pllm == 0u) {
-            return 0u;
-        }
-        float src;
-        switch (pllsource) {
-        case RCC_PLLCKSELR_PLLSRC_HSI: {
-            const uint32_t c = RCC->CR;
-            src = (float)((c & RCC_CR_HSIDIVF) ? HSI_VALUE >> ((c & RCC_CR_HSIDIV_Msk) >> 3) : HSI_VALUE);
-            break;
-        }
-        case RCC_PLLCKSELR_PLLSRC_HSE: src = (float)HSE_VALUE; break;
-        default:                        src = (float)CSI_VALUE; break;
-        }
-        const float pllvco = (src / (float)pllm) *
-                             ((float)(RCC->PLL1DIVR & RCC_PLL1DIVR_DIVN1_Msk) + (fracn1 / (float)0x2000) + 1.0f);
-        const uint32_t pllp = ((RCC->PLL1DIVR & RCC_PLL1DIVR_DIVP1_Msk) >> RCC_PLL1DIVR_DIVP1_Pos) + 1u;
-        return (uint32_t)(float)(pllvco / (float)pllp);
-    }
-    default:
-        return CSI_VALUE;
-    }
-}
 
 /* HAL_RCC_GetHCLKFreq: updates SystemCoreClock (CM7: the D1 core clock) and SystemD2Clock. */
 static uint32_t hal_rcc_get_hclk_freq(void)
