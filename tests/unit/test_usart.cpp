@@ -552,6 +552,9 @@ struct Framing {
     uint32_t rdr;
 };
 
+// Printed by GoogleTest (and in CTest's test names) instead of a byte dump.
+void PrintTo(const Framing &f, std::ostream *os) { *os << f.name; }
+
 struct UsartFraming : UsartTest, ::testing::WithParamInterface<Framing> {};
 
 TEST_P(UsartFraming, HostSeesTheDataBits)
