@@ -3,8 +3,7 @@
 # bits on both cores (FreeRTOS's port asserts it), CPUID of current silicon;
 # on the CM7 the cache geometry CMSIS's cache enable walks (16 KB D-cache,
 # 4 ways x 128 sets, so 512 DCISW operations) and ST's MPU_Config with the
-# H7's 16 MPU regions.  (CCR.IC/DC read 0: QEMU keeps them RAZ/WI; printed,
-# not asserted.)
+# H7's 16 MPU regions; CCR.IC/DC read back 1 once enabled (QEMU patch 0003).
 . "$(dirname "$0")/lib.sh"
 
 run_ampvp_bg "$TMP/out" "$TMP/err" run --machine $MACHINE \
@@ -15,7 +14,7 @@ run_ampvp_bg "$TMP/out" "$TMP/err" run --machine $MACHINE \
   --expect '^\[cm4\] CM4: CPUID 0x410fc241 Cortex-M4 r0p1$' \
   --expect '^\[cm7\] CM7: CLIDR 0x09000003 CTR 0x8303c003$' \
   --expect '^\[cm7\] CM7: D-cache 16 KB: 4 ways x 128 sets x 32 bytes \(CCSIDR 0xf00fe019\)$' \
-  --expect '^\[cm7\] CM7: caches on: 512 set/way invalidations' \
+  --expect '^\[cm7\] CM7: caches on: 512 set/way invalidations, CCR.IC=1 CCR.DC=1$' \
   --expect '^\[cm7\] CM7: MPU 16 regions, RNR 15 reads 15, region 1 reads back exactly, SRAM4 usable$' \
   --expect '^\[cm7\] CM7 done$' --expect '^\[cm4\] CM4 done$'
 wait $RUN_PID; rc=$?
