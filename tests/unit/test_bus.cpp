@@ -72,6 +72,18 @@ TEST_F(BusTest, KnownPeripheralWithoutModelIsRazWiAndNamed)
     EXPECT_TRUE(cap.has("cm7 write of 0x0000022c to SPI1+0x00c (0x4001300c): peripheral SPI1 is not modelled"));
 }
 
+// Every peripheral of the H745 memory map is at least known by name, so an
+// image touching one the hub does not model gets a message naming it.
+TEST_F(BusTest, UnmodelledH745PeripheralsAreNamed)
+{
+    auto a = acc(0x40005418); // I2C1_ISR
+    EXPECT_EQ(bus->read(a), 0u);
+    EXPECT_TRUE(cap.has("cm7 read of I2C1+0x018 (0x40005418): peripheral I2C1 is not modelled"));
+    auto b = acc(0x58004000, "cm4"); // RTC_TR
+    bus->read(b);
+    EXPECT_TRUE(cap.has("peripheral RTC is not modelled"));
+}
+
 TEST_F(BusTest, UnmappedAddressIsReportedOncePerRegisterAndCore)
 {
     for (int i = 0; i < 3; i++) {
