@@ -21,16 +21,6 @@
 #include "cortex_m.h"
 #include "platform.h"
 
-/* Cache maintenance and MPU registers (ARMv7-M ARM; Cortex-M7 TRM). */
-#define CM_ICIALLU (*(volatile uint32_t *)0xE000EF50u)
-#define CM_DCISW   (*(volatile uint32_t *)0xE000EF60u)
-#define CM_MPU_TYPE (*(volatile uint32_t *)0xE000ED90u)
-#define CM_MPU_CTRL (*(volatile uint32_t *)0xE000ED94u)
-#define CM_MPU_RNR  (*(volatile uint32_t *)0xE000ED98u)
-#define CM_MPU_RBAR (*(volatile uint32_t *)0xE000ED9Cu)
-#define CM_MPU_RASR (*(volatile uint32_t *)0xE000EDA0u)
-#define CCR_DC (1u << 16)
-#define CCR_IC (1u << 17)
 
 static void cm7_caches(void)
 {
@@ -47,49 +37,50 @@ static void cm7_caches(void)
     /* SCB_EnableICache */
     cm_dsb();
     cm_isb();
-    CM_ICIALLU = 0u;
+    SCB_ICIALLU = 0u;
     cm_dsb();
     cm_isb();
-    SCB->CCR |= CCR_IC;
+    SCB->CCR |= SCB_CCR_IC;
     cm_dsb();
     cm_isb();
     /* SCB_EnableDCache: invalidate by set/way, every set and way. */
     uint32_t ops = 0;
     for (uint32_t set = 0; set < sets; set++) {
         for (uint32_t way = 0; way < ways; way++) {
-            CM_DCISW = (set << 5) | (way << 30);
+            SCB_DCISW = (set << SCB_DCISW_SET_Pos) | (way << SCB_DCISW_WAY_Pos);
             ops++;
         }
     }
     cm_dsb();
-    SCB->CCR |= CCR_DC;
+    SCB->CCR |= SCB_CCR_DC;
     cm_dsb();
     cm_isb();
     uart_printf("CM7: caches on: %u set/way invalidations, CCR.IC=%u CCR.DC=%u\n", (unsigned)ops,
-                (unsigned)((SCB->CCR & CCR_IC) != 0u), (unsigned)((SCB->CCR & CCR_DC) != 0u));
+                (unsigned)((SCB->CCR & SCB_CCR_IC) != 0u), (unsigned)((SCB->CCR & SCB_CCR_DC) != 0u));
 }
 
 static void cm7_mpu(void)
 {
-    const unsigned regions = (unsigned)((CM_MPU_TYPE >> 8) & 0xFFu);
+    const unsigned regions = (unsigned)MPU_TYPE_DREGION(MPU_TYPE);
     cm_dmb();
-    CM_MPU_CTRL = 0u; /* HAL_MPU_Disable */
+    MPU_CTRL = 0u; /* HAL_MPU_Disable */
     /* Region 0: 4 GB, subregions 0, 1, 2 and 7 disabled (SRD 0x87), no access, XN. */
-    CM_MPU_RNR = 0u;
-    CM_MPU_RBAR = 0x00000000u;
-    CM_MPU_RASR = (1u << 28) | (0u << 24) | (0x87u << 8) | (31u << 1) | 1u;
+    MPU_RNR = 0u;
+    MPU_RBAR = 0x00000000u;
+    MPU_RASR = (1u << MPU_RASR_XN_Pos) | (0x87u << MPU_RASR_SRD_Pos) | (31u << MPU_RASR_SIZE_Pos) | MPU_RASR_ENABLE;
     /* Region 1: SRAM4 64 KB, TEX 1 C 0 B 0 (normal, non-cacheable), shareable, full access. */
-    CM_MPU_RNR = 1u;
-    CM_MPU_RBAR = 0x38000000u;
-    const uint32_t rasr1 = (3u << 24) | (1u << 19) | (1u << 18) | (15u << 1) | 1u;
-    CM_MPU_RASR = rasr1;
-    CM_MPU_RNR = 15u; /* the last region exists on the H7's CM7 */
-    const unsigned rnr15 = (unsigned)CM_MPU_RNR;
-    CM_MPU_CTRL = (1u << 2) | 1u; /* PRIVDEFENA | ENABLE */
+    MPU_RNR = 1u;
+    MPU_RBAR = 0x38000000u;
+    const uint32_t rasr1 = (3u << MPU_RASR_AP_Pos) | (1u << MPU_RASR_TEX_Pos) | (1u << MPU_RASR_S_Pos) |
+                          (15u << MPU_RASR_SIZE_Pos) | MPU_RASR_ENABLE;
+    MPU_RASR = rasr1;
+    MPU_RNR = 15u; /* the last region exists on the H7's CM7 */
+    const unsigned rnr15 = (unsigned)MPU_RNR;
+    MPU_CTRL = MPU_CTRL_PRIVDEFENA | MPU_CTRL_ENABLE;
     cm_dsb();
     cm_isb();
-    CM_MPU_RNR = 1u;
-    const int ok = CM_MPU_RBAR == (0x38000000u | 1u) && CM_MPU_RASR == rasr1;
+    MPU_RNR = 1u;
+    const int ok = MPU_RBAR == (0x38000000u | 1u) && MPU_RASR == rasr1;
     volatile uint32_t *sram4 = (volatile uint32_t *)0x3800FF00u;
     *sram4 = 0x5A5A1234u;
     uart_printf("CM7: MPU %u regions, RNR 15 reads %u, region 1 reads back %s, SRAM4 %s\n", regions,

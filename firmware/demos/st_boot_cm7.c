@@ -114,30 +114,6 @@
 
 static uint32_t SystemD2Clock = 64000000u;  /* CM4, AXI and AHB clock (HCLK) */
 
-/* ---- Armv7-M registers not in cortex_m.h: MPU, cache maintenance ------------------- */
-#define MPU_CTRL        (*(volatile uint32_t *)0xE000ED94u)
-#define MPU_RNR         (*(volatile uint32_t *)0xE000ED98u)
-#define MPU_RBAR        (*(volatile uint32_t *)0xE000ED9Cu)
-#define MPU_RASR        (*(volatile uint32_t *)0xE000EDA0u)
-#define MPU_CTRL_ENABLE     (1u << 0)
-#define MPU_CTRL_PRIVDEFENA (1u << 2)
-#define MPU_RASR_ENABLE     (1u << 0)
-#define MPU_RASR_SIZE_Pos   1u
-#define MPU_RASR_SRD_Pos    8u
-#define MPU_RASR_B_Pos      16u
-#define MPU_RASR_C_Pos      17u
-#define MPU_RASR_S_Pos      18u
-#define MPU_RASR_TEX_Pos    19u
-#define MPU_RASR_AP_Pos     24u
-#define MPU_RASR_XN_Pos     28u
-#define SCB_ICIALLU     (*(volatile uint32_t *)0xE000EF50u)
-#define SCB_DCISW       (*(volatile uint32_t *)0xE000EF60u)
-#define CCSIDR_WAYS(x)  (((x) & 0x00001FF8u) >> 3)
-#define CCSIDR_SETS(x)  (((x) & 0x0FFFE000u) >> 13)
-#define SCB_DCISW_WAY_Pos 30u
-#define SCB_DCISW_WAY_Msk (3u << 30)
-#define SCB_DCISW_SET_Pos 5u
-#define SCB_DCISW_SET_Msk (0x1FFu << 5)
 
 static uint32_t uwTickPrio = 16u; /* "invalid" until HAL_InitTick */
 

@@ -98,6 +98,33 @@ CM_REG_AT(struct cm_scb, CPACR, 0x88);
 #define SCB_CCR_DC                (1u << 16) /* Cortex-M7 data cache enable        */
 #define SCB_CCR_IC                (1u << 17) /* Cortex-M7 instruction cache enable */
 
+/* ---- MPU (PMSAv7) and cache maintenance (Cortex-M7), ARMv7-M ARM B3.5 / B2.2.7 ------ */
+#define MPU_TYPE        (*(volatile uint32_t *)0xE000ED90u)
+#define MPU_CTRL        (*(volatile uint32_t *)0xE000ED94u)
+#define MPU_RNR         (*(volatile uint32_t *)0xE000ED98u)
+#define MPU_RBAR        (*(volatile uint32_t *)0xE000ED9Cu)
+#define MPU_RASR        (*(volatile uint32_t *)0xE000EDA0u)
+#define MPU_CTRL_ENABLE     (1u << 0)
+#define MPU_CTRL_PRIVDEFENA (1u << 2)
+#define MPU_RASR_ENABLE     (1u << 0)
+#define MPU_RASR_SIZE_Pos   1u
+#define MPU_RASR_SRD_Pos    8u
+#define MPU_RASR_B_Pos      16u
+#define MPU_RASR_C_Pos      17u
+#define MPU_RASR_S_Pos      18u
+#define MPU_RASR_TEX_Pos    19u
+#define MPU_RASR_AP_Pos     24u
+#define MPU_RASR_XN_Pos     28u
+#define MPU_TYPE_DREGION(x) (((x) >> 8) & 0xFFu)
+#define SCB_ICIALLU     (*(volatile uint32_t *)0xE000EF50u)
+#define SCB_DCISW       (*(volatile uint32_t *)0xE000EF60u)
+#define CCSIDR_WAYS(x)  (((x) & 0x00001FF8u) >> 3)
+#define CCSIDR_SETS(x)  (((x) & 0x0FFFE000u) >> 13)
+#define SCB_DCISW_WAY_Pos 30u
+#define SCB_DCISW_WAY_Msk (3u << 30)
+#define SCB_DCISW_SET_Pos 5u
+#define SCB_DCISW_SET_Msk (0x1FFu << 5)
+
 /* SHCSR */
 #define SCB_SHCSR_MEMFAULTENA     (1u << 16)
 #define SCB_SHCSR_BUSFAULTENA     (1u << 17)

@@ -96,21 +96,27 @@ ElfImage read_elf(const std::string &path)
     return img;
 }
 
+namespace {
+// The mapping of `view` that holds all of `s`, as a placement; false if none.
+bool place_in(const Segment &s, const std::vector<Mapping> &view, std::vector<Placement> &out)
+{
+    for (const auto &mp : view) {
+        if (s.paddr >= mp.base && s.paddr + s.bytes.size() <= mp.base + mp.size) {
+            out.push_back({&s, mp, mp.offset + (s.paddr - mp.base)});
+            return true;
+        }
+    }
+    return false;
+}
+} // namespace
+
 std::vector<Placement> place_elf(const ElfImage &img, const MachineDesc &m, CoreId core)
 {
     std::vector<Placement> out;
     const auto view = m.view(core);
     for (const auto &s : img.segments) {
         const uint64_t end = s.paddr + s.bytes.size();
-        bool placed = false;
-        for (const auto &mp : view) {
-            if (s.paddr >= mp.base && end <= mp.base + mp.size) {
-                out.push_back({&s, mp, mp.offset + (s.paddr - mp.base)});
-                placed = true;
-                break;
-            }
-        }
-        if (!placed) {
+        if (!place_in(s, view, out)) {
             std::string mems;
             for (const auto &mp : view) {
                 mems += (mems.empty() ? "" : ", ") + mp.name + " " + hex(mp.base) + "-" +
@@ -223,15 +229,15 @@ ElfImage read_image(const std::string &path)
 std::vector<Placement> place_combined(const ElfImage &img, const MachineDesc &m)
 {
     std::vector<Placement> out;
+    std::vector<std::vector<Mapping>> views;
+    for (CoreId c = 0; c < static_cast<CoreId>(m.cores.size()); c++) {
+        views.push_back(m.view(c));
+    }
     for (const auto &s : img.segments) {
         bool placed = false;
-        for (CoreId c = 0; c < static_cast<CoreId>(m.cores.size()) && !placed; c++) {
-            for (const auto &mp : m.view(c)) {
-                if (s.paddr >= mp.base && s.paddr + s.bytes.size() <= mp.base + mp.size) {
-                    out.push_back({&s, mp, mp.offset + (s.paddr - mp.base)});
-                    placed = true;
-                    break;
-                }
+        for (const auto &view : views) {
+            if ((placed = place_in(s, view, out))) {
+                break;
             }
         }
         if (!placed) {

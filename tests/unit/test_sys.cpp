@@ -170,3 +170,16 @@ TEST(Art, CtrReadsBack)
     EXPECT_EQ(rd(a, 0x000), (0x081u << 8) | 1u);
 }
 } // namespace
+
+namespace {
+// ST's CM7 SystemInit on revision Y writes 1 to AXI_TARG7_FN_MOD
+// (0x51008108, READ_ISS_OVERRIDE) and nothing else in the AXI block.
+TEST(Axi, Targ7FnModReadsBack)
+{
+    testutil::LogCapture cap;
+    Stm32h7Axi a("AXI");
+    EXPECT_EQ(rd(a, 0x8108), 0u);
+    wr(a, 0x8108, 1u);
+    EXPECT_EQ(rd(a, 0x8108), 1u);
+}
+} // namespace

@@ -176,6 +176,11 @@ Stm32Usart::Stm32Usart(const std::string &name) : RegisterDevice(name), irq_(add
         .field("TDR", 0, 9, Acc::RW)
         .post_write([this](BusAccess &a, uint32_t, uint32_t now, uint32_t) { transmit(a, now); });
     r.reg("PRESC", 0x2C, 0x00000000).field("PRESCALER", 0, 4, Acc::RW);
+    // Looked up once: update_irq() and refresh_status() run after every access.
+    cr1_ = &r["CR1"];
+    cr2_ = &r["CR2"];
+    cr3_ = &r["CR3"];
+    isr_ = &r["ISR"];
 }
 
 void Stm32Usart::configure(const std::map<std::string, std::string> &params,
@@ -195,7 +200,7 @@ void Stm32Usart::reset()
 
 unsigned Stm32Usart::data_bits() const
 {
-    uint32_t cr1 = regs_["CR1"].value;
+    uint32_t cr1 = cr1_->value;
     unsigned frame = (cr1 & CR1_M1) ? 7 : (cr1 & CR1_M0) ? 9 : 8;
     return (cr1 & CR1_PCE) ? frame - 1 : frame;
 }
@@ -227,7 +232,7 @@ double Stm32Usart::baud_rate(uint64_t ker_hz, uint32_t brr, bool over8, uint32_t
 
 std::string Stm32Usart::frame_format() const
 {
-    const uint32_t cr1 = regs_["CR1"].value;
+    const uint32_t cr1 = cr1_->value;
     static const char *const stop[] = {"1", "0.5", "2", "1.5"};
     const char parity = !(cr1 & CR1_PCE) ? 'N' : (cr1 & CR1_PS) ? 'O' : 'E';
     return std::to_string(data_bits()) + parity + stop[regs_["CR2"].get("STOP")];
@@ -236,7 +241,7 @@ std::string Stm32Usart::frame_format() const
 void Stm32Usart::log_enable() const
 {
     const uint32_t brr = regs_["BRR"].value;
-    const bool over8 = regs_["CR1"].value & CR1_OVER8;
+    const bool over8 = cr1_->value & CR1_OVER8;
     const uint32_t presc = regs_["PRESC"].value & 0xFu;
     const uint64_t ker =
         ctx_.clock_source && !clock_.empty() ? ctx_.clock_source->clock_hz(clock_) : 0;
@@ -261,7 +266,7 @@ void Stm32Usart::log_enable() const
 
 void Stm32Usart::cr1_written(uint32_t old, uint32_t now)
 {
-    auto &isr = regs_["ISR"].value;
+    auto &isr = isr_->value;
     if ((old & CR1_UE) && !(now & CR1_UE)) {
         // RM0399 UE: when cleared, current operations are discarded and all
         // the status flags in USART_ISR are set to their default values.
@@ -287,16 +292,16 @@ size_t Stm32Usart::rx_capacity() const
     // RM0399: RXFF is set when the number of received data is the RXFIFO size
     // + 1 (RXFIFO full plus one datum in RDR).  With OVRDIS=1 the RXFIFO is
     // bypassed and data go straight to RDR.
-    const bool fifo = (regs_["CR1"].value & CR1_FIFOEN) && !(regs_["CR3"].value & CR3_OVRDIS);
+    const bool fifo = (cr1_->value & CR1_FIFOEN) && !(cr3_->value & CR3_OVRDIS);
     return fifo ? kFifoDepth + 1 : 1;
 }
 
 void Stm32Usart::refresh_status()
 {
     // Flags that follow the state rather than latch an event.
-    const uint32_t cr1 = regs_["CR1"].value;
-    const uint32_t cr3 = regs_["CR3"].value;
-    auto &isr = regs_["ISR"].value;
+    const uint32_t cr1 = cr1_->value;
+    const uint32_t cr3 = cr3_->value;
+    auto &isr = isr_->value;
     const bool ue = cr1 & CR1_UE;
     isr &= ~(ISR_TEACK | ISR_REACK | ISR_RXNE | ISR_RXFF | ISR_RXFT | ISR_TXFT);
     // RM0399 TEACK/REACK: set when TE/RE is set with the USART enabled.
@@ -329,13 +334,13 @@ void Stm32Usart::refresh_status()
 
 bool Stm32Usart::accepts_input() const
 {
-    const uint32_t cr1 = regs_["CR1"].value;
+    const uint32_t cr1 = cr1_->value;
     return (cr1 & CR1_UE) && (cr1 & CR1_RE) && s_.rx.size() < rx_capacity();
 }
 
 void Stm32Usart::host_input(uint8_t byte)
 {
-    const uint32_t cr1 = regs_["CR1"].value;
+    const uint32_t cr1 = cr1_->value;
     if (!(cr1 & CR1_UE) || !(cr1 & CR1_RE)) {
         // Nothing samples the RX line with the receiver off.
         log().trace("uart", "host", name() + ": byte " + hex(byte, 2) +
@@ -346,13 +351,13 @@ void Stm32Usart::host_input(uint8_t byte)
     const uint16_t data = static_cast<uint16_t>(byte & ((1u << data_bits()) - 1u));
     if (s_.rx.size() < rx_capacity()) {
         s_.rx.push_back(data);
-    } else if (regs_["CR3"].value & CR3_OVRDIS) {
+    } else if (cr3_->value & CR3_OVRDIS) {
         // RM0399 OVRDIS: no ORE; the new data overwrites RDR.
         s_.rx.back() = data;
     } else {
         // RM0399 ORE: set when a received frame finds RDR (RXFIFO) full; the
         // held data are kept, the new frame is lost.
-        regs_["ISR"].value |= ISR_ORE;
+        isr_->value |= ISR_ORE;
         log().trace("uart", "host", name() + ": overrun, byte " + hex(byte, 2) + " lost (ORE)");
     }
     regs_["RDR"].value = s_.rx.front();
@@ -377,7 +382,7 @@ uint32_t Stm32Usart::read_rdr()
 
 void Stm32Usart::transmit(BusAccess &a, uint32_t tdr)
 {
-    uint32_t cr1 = regs_["CR1"].value;
+    uint32_t cr1 = cr1_->value;
     if (!(cr1 & CR1_UE) || !(cr1 & CR1_TE)) {
         log().guest_error(a.core_name, name() + ": write of " + hex(tdr, 2) +
                                            " to TDR while the transmitter is disabled "
@@ -391,7 +396,7 @@ void Stm32Usart::transmit(BusAccess &a, uint32_t tdr)
         ctx_.chars->put_char(name(), a, static_cast<uint8_t>(data & 0xff));
     }
     // Transmission completes at once: data register (TXFIFO) empty, transfer complete.
-    regs_["ISR"].value |= ISR_TXE | ISR_TC | ((cr1 & CR1_FIFOEN) ? ISR_TXFE : 0u);
+    isr_->value |= ISR_TXE | ISR_TC | ((cr1 & CR1_FIFOEN) ? ISR_TXFE : 0u);
 }
 
 void Stm32Usart::update_irq()
@@ -422,8 +427,8 @@ void Stm32Usart::update_irq()
         {ISR_EOBF, CR1, CR1_EOBIE},     // end of block
         {ISR_WUF, CR3, CR3_WUFIE},      // wake-up from low-power mode
     };
-    const uint32_t cr[] = {regs_["CR1"].value, regs_["CR2"].value, regs_["CR3"].value};
-    const uint32_t isr = regs_["ISR"].value;
+    const uint32_t cr[] = {cr1_->value, cr2_->value, cr3_->value};
+    const uint32_t isr = isr_->value;
     bool level = false;
     for (const auto &s : sources) {
         level = level || ((isr & s.flags) && (cr[s.reg] & s.enable));

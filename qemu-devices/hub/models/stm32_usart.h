@@ -103,6 +103,7 @@ private:
     State s_;
     std::string clock_;
     IrqLine &irq_;
+    Register *cr1_ = nullptr, *cr2_ = nullptr, *cr3_ = nullptr, *isr_ = nullptr;
 };
 
 } // namespace ampvp

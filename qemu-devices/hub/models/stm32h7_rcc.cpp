@@ -172,19 +172,19 @@ uint64_t Stm32h7Rcc::bank_offset(const BusAccess &a) const
 
 uint32_t Stm32h7Rcc::read(BusAccess &a)
 {
-    BusAccess b = a;
-    b.offset = bank_offset(a);
-    const uint32_t v = RegisterDevice::read(b);
-    a.fault = b.fault;
+    const uint64_t off = a.offset;
+    a.offset = bank_offset(a);
+    const uint32_t v = RegisterDevice::read(a);
+    a.offset = off;
     return v;
 }
 
 void Stm32h7Rcc::write(BusAccess &a, uint32_t value)
 {
-    BusAccess b = a;
-    b.offset = bank_offset(a);
-    RegisterDevice::write(b, value);
-    a.fault = b.fault;
+    const uint64_t off = a.offset;
+    a.offset = bank_offset(a);
+    RegisterDevice::write(a, value);
+    a.offset = off;
 }
 
 void Stm32h7Rcc::configure(const std::map<std::string, std::string> &params,
