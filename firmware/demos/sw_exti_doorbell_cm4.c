@@ -34,6 +34,7 @@
 #include "cortex_m.h"
 #include "platform.h"
 #include "shared_layout.h"
+#include "sw_exti_doorbell_common.h"
 #include "stm32h745_irq.h"
 #include "stm32h745_regs.h"
 
@@ -73,6 +74,12 @@ int main(void)
     cm_dsb();
     ampvp_shared.db_cm4_ready = SHARED_READY_MAGIC;
     cm_dsb();
+
+    /* The CM7 created its message buffer before it looks at db_cm4_ready... */
+    while (db_message_buffer_handle != DB_HANDLE_MAGIC) {
+    }
+    uart_printf("CM4: message-buffer handle 0x%08x in SRAM4 (.RAM_D3, loaded by both images)\n",
+                (unsigned)db_message_buffer_handle);
 
     const uint32_t n = (uint32_t)SW_EXTI_MESSAGES;
     uint32_t handled = 0, bad = 0, bad_expected = 0;

@@ -42,6 +42,7 @@
 #include "demo_time.h"
 #include "platform.h"
 #include "shared_layout.h"
+#include "sw_exti_doorbell_common.h"
 #include "stm32h745_regs.h"
 
 #ifndef SW_EXTI_MESSAGES
@@ -86,6 +87,9 @@ int main(void)
         uart_puts("sw_exti_doorbell: SysTick not running\n");
         give_up(0u);
     }
+
+    db_message_buffer_handle = DB_HANDLE_MAGIC; /* xMessageBufferCreateStatic, in SRAM4 */
+    cm_dsb();
 
     /* HAL_EXTI_EdgeConfig(EXTI_LINE0, EXTI_RISING_EDGE), configured only once */
     EXTI->FTSR1 &= ~DB_LINE;

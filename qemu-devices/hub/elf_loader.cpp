@@ -2,6 +2,7 @@
 
 #include "log.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -246,6 +247,53 @@ std::vector<Placement> place_combined(const ElfImage &img, const MachineDesc &m)
         }
     }
     return out;
+}
+
+std::vector<std::string> check_overlaps(const std::vector<ElfImage> &images,
+                                        const std::vector<std::vector<Placement>> &placements,
+                                        const MachineDesc &m)
+{
+    std::vector<std::string> notes;
+    for (size_t i = 0; i < placements.size(); i++) {
+        for (size_t j = i + 1; j < placements.size(); j++) {
+            for (const auto &a : placements[i]) {
+                for (const auto &b : placements[j]) {
+                    if (a.mapping.memory != b.mapping.memory) {
+                        continue;
+                    }
+                    const uint64_t lo = std::max(a.offset, b.offset);
+                    const uint64_t hi = std::min(a.offset + a.segment->bytes.size(),
+                                                 b.offset + b.segment->bytes.size());
+                    if (lo >= hi) {
+                        continue;
+                    }
+                    const uint8_t *pa = a.segment->bytes.data() + (lo - a.offset);
+                    const uint8_t *pb = b.segment->bytes.data() + (lo - b.offset);
+                    uint64_t differ = 0;
+                    for (uint64_t k = 0; k < hi - lo; k++) {
+                        differ += pa[k] != pb[k];
+                    }
+                    const MemoryDesc &md = m.memories[a.mapping.memory];
+                    const std::string where = md.name + " " + hex(md.base + lo) + "-" +
+                                              hex(md.base + hi - 1);
+                    if (differ == 0) {
+                        continue;
+                    }
+                    const std::string count = std::to_string(differ) +
+                                              (differ == 1 ? " byte differs" : " bytes differ");
+                    if (md.flash) {
+                        throw ImageError(images[i].path + " and " + images[j].path +
+                                         " program different contents into " + where +
+                                         " (" + count + ")");
+                    }
+                    notes.push_back(images[i].path + " and " + images[j].path + " both load " +
+                                    where + "; " + count + ", " + images[j].path +
+                                    " (loaded later) wins");
+                }
+            }
+        }
+    }
+    return notes;
 }
 
 } // namespace ampvp

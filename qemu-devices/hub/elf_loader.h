@@ -57,4 +57,15 @@ std::vector<Placement> place_elf(const ElfImage &img, const MachineDesc &m, Core
 // Throws ImageError for a segment no core can reach.
 std::vector<Placement> place_combined(const ElfImage &img, const MachineDesc &m);
 
+// Several images loading into the same bytes, as a debugger or flash programmer
+// loading them one after the other would: in RAM the later image wins (ST's
+// FreeRTOS AMP projects put the same shared-variable section in SRAM4 in both
+// images); the returned notes say where the contents differ.  In flash the bytes
+// must agree: a programmer would erase and reprogram the sector, so two
+// different contents there are a mistake; throws ImageError naming both files.
+// `placements[i]` belongs to `images[i]`, in load order.
+std::vector<std::string> check_overlaps(const std::vector<ElfImage> &images,
+                                        const std::vector<std::vector<Placement>> &placements,
+                                        const MachineDesc &m);
+
 } // namespace ampvp

@@ -302,18 +302,24 @@ int Runner::prepare()
     std::vector<std::vector<Placement>> placements;
     std::vector<CoreId> image_core;
     images.reserve(opt_.images.size());
-    for (const auto &[core, path] : opt_.images) {
-        CoreId c = machine_.core_index(core);
-        if (c < 0) {
+    for (const auto &kv : opt_.images) {
+        if (machine_.core_index(kv.first) < 0) {
             std::string known;
             for (const auto &cd : machine_.cores) {
                 known += (known.empty() ? "" : ", ") + cd.name;
             }
-            throw ConfigError("machine " + machine_.name + " has no core '" + core +
+            throw ConfigError("machine " + machine_.name + " has no core '" + kv.first +
                               "' (cores: " + known + ")");
         }
-        images.push_back(read_image(path));
-        image_core.push_back(c);
+    }
+    // Load order (it decides who wins where RAM images overlap): the machine's core
+    // order, then the combined images.
+    for (CoreId c = 0; c < (CoreId)machine_.cores.size(); c++) {
+        auto it = opt_.images.find(machine_.cores[c].name);
+        if (it != opt_.images.end()) {
+            images.push_back(read_image(it->second));
+            image_core.push_back(c);
+        }
     }
     for (const auto &path : opt_.combined) {
         images.push_back(read_image(path));
@@ -323,22 +329,9 @@ int Runner::prepare()
         placements.push_back(image_core[i] < 0 ? place_combined(images[i], machine_)
                                                : place_elf(images[i], machine_, image_core[i]));
     }
-    // Two images writing the same bytes would silently overwrite each other.
-    for (size_t i = 0; i < placements.size(); i++) {
-        for (size_t j = i + 1; j < placements.size(); j++) {
-            for (const auto &a : placements[i]) {
-                for (const auto &b : placements[j]) {
-                    if (a.mapping.memory == b.mapping.memory &&
-                        a.offset < b.offset + b.segment->bytes.size() &&
-                        b.offset < a.offset + a.segment->bytes.size()) {
-                        throw ImageError(images[i].path + " and " + images[j].path +
-                                         " both load into " +
-                                         machine_.memories[a.mapping.memory].name + " at " +
-                                         hex(a.segment->paddr));
-                    }
-                }
-            }
-        }
+    // Overlaps: RAM as a debugger loads it (later image wins), flash must agree.
+    for (const auto &note : check_overlaps(images, placements, machine_)) {
+        log().verbose_info(note);
     }
     if (access(opt_.qemu.c_str(), X_OK) != 0) {
         throw ConfigError("QEMU binary " + opt_.qemu +

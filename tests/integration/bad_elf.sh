@@ -22,7 +22,7 @@ check "missing file" "nope.elf: cannot open: No such file" --cm7 "$TMP/nope.elf"
 # The mps2 benchmark image is linked for address 0: nothing of the CM4's is there.
 check "segment outside memory" "outside the memories of core cm4" \
   --cm7 "$FW/hello_cm7.elf" --cm4 "$FW/bench_loop_mps2_10000000.elf"
-check "both images in one place" "both load into flash_bank1" \
-  --cm7 "$FW/hello_cm7.elf" --image cm4="$FW/hello_cm7.elf"
+check "two images, different flash contents" "program different contents into flash_bank1 0x08000000-" \
+  --cm7 "$FW/hello_cm7.elf" --image cm4="$FW/cpu_checks_cm7.elf"
 check "unknown core" "has no core 'ca7'" --image ca7="$FW/hello_cm7.elf"
 check "unknown machine" "unknown machine 'stm32zz'" --machine stm32zz --cm7 "$FW/hello_cm7.elf"

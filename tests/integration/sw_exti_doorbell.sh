@@ -2,7 +2,9 @@
 # The doorbell of FreeRTOS's message buffers between two kernels (ST's
 # FreeRTOS_AMP_Dual_RTOS): per message the CM7 clears EXTI_C1IMR1 bit 0, sets
 # EXTI_C2IMR1 bit 0 and writes 1 to EXTI_SWIER1 bit 0; the CM4 takes EXTI0 (IRQ 6),
-# clears EXTI_C2PR1 and acknowledges the message through SRAM4.
+# clears EXTI_C2PR1 and acknowledges the message through SRAM4.  As in ST's project,
+# both images carry a loaded (PROGBITS) section in SRAM4 for the message-buffer handle
+# (.RAM_D3): both must load (issue 8b), and the CM4 must see what the CM7 stored.
 . "$(dirname "$0")/lib.sh"
 
 # N comes from the firmware build (CMake SW_EXTI_MESSAGES), through its manifest.
@@ -14,6 +16,7 @@ run_ampvp_bg "$TMP/out" "$TMP/err" run --machine $MACHINE \
   --trace exti,power \
   --expect "^\[cm7\] sw_exti_doorbell: $n messages delivered in order\$" \
   --expect '^\[cm7\] CM7 done$' --expect "^\[cm4\] CM4: $n doorbells taken\$" \
+  --expect '^\[cm4\] CM4: message-buffer handle 0x4d424846 in SRAM4 \(\.RAM_D3, loaded by both images\)$' \
   --expect '^\[cm4\] CM4 done$'
 wait $RUN_PID; rc=$?
 # The CM7 sleeps between SysTick ticks: leave its power lines out of the log.

@@ -175,3 +175,53 @@ TEST(IntelHex, CombinedSegmentOutsideEveryCoreIsAnError)
     EXPECT_THROW(place_combined(img, m), ImageError);
 }
 } // namespace
+
+namespace {
+// Two images as a debugger loads them one after the other.
+ElfImage image_with(const std::string &path, uint64_t paddr, std::vector<uint8_t> bytes)
+{
+    ElfImage img;
+    img.path = path;
+    img.segments.push_back(Segment{0, paddr, bytes.size(), std::move(bytes)});
+    return img;
+}
+
+TEST(ImageOverlap, RamSharedBySeveralImagesLoadsAndTheLaterWins)
+{
+    // ST's FreeRTOS_AMP_Dual_RTOS: both images carry a PROGBITS section in SRAM4
+    // (LMA = VMA = 0x38000000) for the message-buffer handles.
+    auto m = h745();
+    std::vector<ElfImage> imgs{image_with("cm7.elf", 0x38000000, {1, 2, 3, 4}),
+                               image_with("cm4.elf", 0x38000002, {3, 9, 9})};
+    std::vector<std::vector<Placement>> pl{place_elf(imgs[0], m, m.core_index("cm7")),
+                                           place_elf(imgs[1], m, m.core_index("cm4"))};
+    auto notes = check_overlaps(imgs, pl, m);
+    ASSERT_EQ(notes.size(), 1u);
+    EXPECT_EQ(notes[0], "cm7.elf and cm4.elf both load sram4 0x38000002-0x38000003; 1 byte differs, "
+                        "cm4.elf (loaded later) wins");
+}
+
+TEST(ImageOverlap, IdenticalBytesAreSilent)
+{
+    auto m = h745();
+    std::vector<ElfImage> imgs{image_with("a.elf", 0x08000000, {1, 2, 3, 4}),
+                               image_with("b.elf", 0x08000000, {1, 2, 3, 4})};
+    std::vector<std::vector<Placement>> pl{place_elf(imgs[0], m, 0), place_elf(imgs[1], m, 0)};
+    EXPECT_TRUE(check_overlaps(imgs, pl, m).empty());
+}
+
+TEST(ImageOverlap, DifferentFlashContentsAreAnError)
+{
+    auto m = h745();
+    std::vector<ElfImage> imgs{image_with("a.elf", 0x08000000, {1, 2, 3, 4}),
+                               image_with("b.elf", 0x08000001, {2, 7})};
+    std::vector<std::vector<Placement>> pl{place_elf(imgs[0], m, 0), place_elf(imgs[1], m, 0)};
+    try {
+        check_overlaps(imgs, pl, m);
+        FAIL() << "no error";
+    } catch (const ImageError &e) {
+        EXPECT_STREQ(e.what(), "a.elf and b.elf program different contents into flash_bank1 "
+                               "0x08000001-0x08000002 (1 byte differs)");
+    }
+}
+} // namespace
