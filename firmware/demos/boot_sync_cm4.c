@@ -31,11 +31,26 @@
 
 #define BOOT_SYNC_SEMAPHORE 0u
 
+#if defined(BOOT_SYNC_SYSTICK)
+static volatile uint32_t cm4_ticks;
+void SysTick_Handler(void);
+void SysTick_Handler(void) { cm4_ticks++; }
+#endif
+
 int main(void)
 {
     /* 1-2: HSEM clock, notification of semaphore 0 for CPU2. */
     hsem_clock_enable();
     HSEM->C2IER |= HSEM_SEM_BIT(BOOT_SYNC_SEMAPHORE);
+
+#if defined(BOOT_SYNC_SYSTICK)
+    /* HAL_Init -> HAL_InitTick before STOP, as ST's PWR examples do in their loops: a
+     * 1 kHz SysTick.  It counts on the CPU clock, which CStop stops: no tick may wake
+     * the core, and it resumes counting after the wake-up. */
+    SYSTICK->RVR = 64000u - 1u;
+    SYSTICK->CVR = 0u;
+    SYSTICK->CSR = 7u;
+#endif
 
     /* 3: clear a pending event: SEV sets our own event register, WFE consumes it. */
     cm_sev();
@@ -56,6 +71,13 @@ int main(void)
 
     uart_attach();
     uart_puts("CM4 woke up from D2 STOP (HSEM 0 notification)\n");
+#if defined(BOOT_SYNC_SYSTICK)
+    const uint32_t t0 = cm4_ticks;
+    while (cm4_ticks - t0 < 10u) {
+        cm_wfi();
+    }
+    uart_puts("CM4: SysTick runs again after the wake-up\n");
+#endif
     uart_puts("CM4 done\n");
     fw_finish();
 }

@@ -54,6 +54,20 @@ static int wait_d2ckrdy(uint32_t want)
     return 0;
 }
 
+#if defined(BOOT_SYNC_TIM6_MS)
+#define TIM6_REG(off) (*(volatile uint32_t *)(0x40001000u + (off)))
+#define RCC_TIM6_REG_APB1LENR (*(volatile uint32_t *)0x580244E8u)
+static volatile uint32_t tim6_ticks;
+void TIM6_DAC_IRQHandler(void);
+void TIM6_DAC_IRQHandler(void)
+{
+    if (TIM6_REG(0x10) & 1u) {
+        TIM6_REG(0x10) = ~1u; /* rc_w0: clear UIF only */
+        tim6_ticks++;
+    }
+}
+#endif
+
 int main(void)
 {
     if (!wait_d2ckrdy(0u)) {
@@ -64,6 +78,27 @@ int main(void)
 
     uart_init();
     uart_puts("CM7: CM4 is in D2 STOP (D2CKRDY=0)\n");
+
+#if defined(BOOT_SYNC_TIM6_MS)
+    /* ST's FreeRTOS AMP projects: the CM7's HAL time base is TIM6 (1 kHz, IRQ 54, wired
+     * to both cores' NVICs) and runs while the CM4 sits in D2 STOP.  The CM4's clock is
+     * stopped (CStop): TIM6 is no EXTI input, so it must not wake it, not even through
+     * SEVONPEND.  Count BOOT_SYNC_TIM6_MS ticks (HAL_Delay) before releasing. */
+    RCC_TIM6_REG_APB1LENR |= 1u << 4; /* TIM6EN */
+    (void)RCC_TIM6_REG_APB1LENR;
+    TIM6_REG(0x28) = 64000000u / 1000000u - 1u; /* PSC: 1 MHz (TIMxCLK 64 MHz at reset) */
+    TIM6_REG(0x2C) = 999u;                      /* ARR: 1 ms */
+    TIM6_REG(0x14) = 1u;                        /* EGR.UG */
+    TIM6_REG(0x10) = 0u;
+    TIM6_REG(0x0C) = 1u;                        /* DIER.UIE */
+    nvic_enable_irq(54);
+    TIM6_REG(0x00) = 1u;                        /* CR1.CEN */
+    while (tim6_ticks < (uint32_t)BOOT_SYNC_TIM6_MS) {
+        cm_wfi();
+    }
+    uart_printf("CM7: %u TIM6 ticks while the CM4 stayed in D2 STOP (D2CKRDY=%u)\n",
+                (unsigned)BOOT_SYNC_TIM6_MS, (unsigned)((RCC->CR & RCC_CR_D2CKRDY) != 0u));
+#endif
 
     hsem_clock_enable();
 #if defined(BOOT_SYNC_NO_RELEASE)

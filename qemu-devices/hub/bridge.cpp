@@ -201,7 +201,8 @@ bool BridgeServer::handle(int fd, Conn &conn, const uint8_t *buf, size_t n, bool
             return false;
         }
         ampvp_hello_ack ack{AMPVP_PROTO_VERSION_MAJOR, AMPVP_PROTO_VERSION_MINOR,
-                            (posted_writes_ ? AMPVP_CAP_POSTED_WRITES : 0u) | AMPVP_CAP_CLOCK,
+                            (posted_writes_ ? AMPVP_CAP_POSTED_WRITES : 0u) | AMPVP_CAP_CLOCK |
+                                AMPVP_CAP_CLOCK_STOP,
                             AMPVP_OK, 0};
         if (m.u.hello.major != AMPVP_PROTO_VERSION_MAJOR) {
             protocol_error(fd, c, m.hdr.seq, AMPVP_E_VERSION,
@@ -221,6 +222,9 @@ bool BridgeServer::handle(int fd, Conn &conn, const uint8_t *buf, size_t n, bool
         }
         slot = fd;
         conn.channel = m.u.hello.channel == AMPVP_CH_BUS ? Channel::Bus : Channel::Async;
+        if (conn.channel == Channel::Async) {
+            cs.caps = m.u.hello.caps & ack.caps; // what both ends do on this session
+        }
         const char *text = conn.channel == Channel::Bus ? configs_[c].c_str() : "";
         reply(fd, c, AMPVP_MSG_HELLO_ACK, m.hdr.seq, &ack, sizeof(ack), text);
         log().verbose_info(machine_.cores[c].name + ": " +
@@ -283,6 +287,16 @@ bool BridgeServer::handle(int fd, Conn &conn, const uint8_t *buf, size_t n, bool
             }
             cs.power = p;
             bus_.core_power(c, p);
+            if (p == CorePower::Run) {
+                cs.woken_since_run = false;
+            } else if (p == CorePower::DeepSleep && machine_.cores[c].deep_sleep_stops_clock &&
+                       (cs.caps & AMPVP_CAP_CLOCK_STOP)) {
+                cs.clock_stopped = true;
+                log().trace("power", core, "CStop: clock stopped until a wake-up (EXTI)");
+                if (cs.wakeup || cs.woken_since_run) {
+                    wake(c, cs.wakeup ? "wake-up already active" : "wake-up came while it went to sleep");
+                }
+            }
             return true;
         }
         break;
@@ -357,16 +371,70 @@ void BridgeServer::set_irq(CoreId core, unsigned line, bool level)
         return;
     }
     CoreState &cs = cores_[core];
+    if (cs.clock_stopped) {
+        if (log().tracing("irq")) {
+            log().trace("irq", machine_.cores[core].name,
+                        std::string(level ? "raise" : "lower") + " IRQ " + std::to_string(line) +
+                            " held: clock stopped (CStop)");
+        }
+        cs.held_irq[line] = level;
+        return;
+    }
+    send_irq(core, line, level);
+}
+
+void BridgeServer::send_irq(CoreId core, unsigned line, bool level)
+{
+    CoreState &cs = cores_[core];
     log().trace("irq", machine_.cores[core].name,
                 std::string(level ? "raise" : "lower") + " IRQ " + std::to_string(line));
     if (level) {
         cs.last_stimulus = "IRQ " + std::to_string(line);
     }
+    cs.sent_irq[line] = level;
     if (cs.async_fd < 0) {
         return; // core not running (no image): nothing to deliver
     }
     ampvp_irq irq{line, level ? 1u : 0u};
     reply(cs.async_fd, core, AMPVP_MSG_IRQ, cs.seq++, &irq, sizeof(irq));
+}
+
+void BridgeServer::set_wakeup(CoreId core, bool level)
+{
+    if (core < 0 || core >= static_cast<CoreId>(cores_.size())) {
+        return;
+    }
+    CoreState &cs = cores_[core];
+    const bool rising = level && !cs.wakeup;
+    cs.wakeup = level;
+    if (!rising) {
+        return;
+    }
+    cs.woken_since_run = true;
+    if (cs.clock_stopped) {
+        wake(core, "wake-up input");
+    }
+}
+
+void BridgeServer::wake(CoreId core, const std::string &why)
+{
+    CoreState &cs = cores_[core];
+    cs.clock_stopped = false;
+    log().trace("power", machine_.cores[core].name, "clock restarted (" + why + ")");
+    cs.last_stimulus = "wake-up";
+    if (cs.async_fd >= 0) {
+        reply(cs.async_fd, core, AMPVP_MSG_WAKE, cs.seq++, nullptr, 0);
+    }
+    // What the NVIC sees once clocked again: the lines' present levels.
+    std::map<unsigned, bool> held;
+    held.swap(cs.held_irq);
+    for (const auto &[line, level] : held) {
+        auto it = cs.sent_irq.find(line);
+        const bool was = it != cs.sent_irq.end() && it->second;
+        if (was != level) {
+            send_irq(core, line, level);
+        }
+    }
 }
 
 } // namespace ampvp

@@ -39,6 +39,14 @@ public:
     void bye(CoreId core, bool in_reset = false);
     void set_irq(CoreId core, unsigned line, bool level) override;
     void send_event(CoreId core) override;
+    // CStop (machine: deep_sleep_stops_clock): from the core's deep-sleep report
+    // until its wake-up input is active, its clock is stopped: IRQ changes are
+    // held back (its NVIC is not clocked: a pulse that comes and goes is lost, a
+    // level still active is delivered) and the core stays asleep.  A rising
+    // wake-up, or deep sleep entered while the wake-up is (or since the core last
+    // ran was) active, sends WAKE, then the IRQ levels that changed.
+    void set_wakeup(CoreId core, bool level) override;
+    bool clock_stopped(CoreId core) const { return cores_[core].clock_stopped; }
     void send_clock(CoreId core, uint64_t hz);
     CorePower power(CoreId core) const;
 
@@ -65,7 +73,15 @@ private:
         uint64_t vtime = 0;
         CorePower power = CorePower::Run;
         std::string last_stimulus; // what the hub last sent: the likely wake reason
+        uint32_t caps = 0;          // capabilities agreed at HELLO (async channel)
+        bool clock_stopped = false; // in CStop: waiting for its wake-up input
+        bool wakeup = false;        // wake-up input level
+        bool woken_since_run = false; // a wake-up came since the core last reported running
+        std::map<unsigned, bool> sent_irq;  // NVIC levels the core has been sent
+        std::map<unsigned, bool> held_irq;  // levels to send when the clock restarts
     };
+    void wake(CoreId core, const std::string &why);
+    void send_irq(CoreId core, unsigned line, bool level);
 
     bool handle(int fd, Conn &conn, const uint8_t *buf, size_t n, bool &sender_waits);
     void reply(int fd, CoreId core, uint16_t type, uint32_t seq, const void *fixed, size_t len,

@@ -150,6 +150,8 @@ void Bus::connect(IrqLine &line, const SignalTarget &t, IrqSink *irqs, const std
         CoreId c = machine_.core_index(t.target);
         if (t.event) {
             line.connect_event(irqs, c);
+        } else if (t.wakeup) {
+            line.connect_wakeup(irqs, c);
         } else {
             line.connect(irqs, c, t.n);
         }

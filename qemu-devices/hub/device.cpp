@@ -13,6 +13,9 @@ void IrqLine::drive(const Target &t, bool level)
             t.sink->send_event(t.core); // events are edges: the rising one counts
         }
         break;
+    case Kind::Wakeup:
+        t.sink->set_wakeup(t.core, level);
+        break;
     case Kind::Input:
         t.dev->input(t.line, level);
         break;

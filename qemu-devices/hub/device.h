@@ -39,6 +39,10 @@ public:
     virtual ~IrqSink() = default;
     virtual void set_irq(CoreId core, unsigned line, bool level) = 0;
     virtual void send_event(CoreId core) = 0;
+    // The SoC's wake-up request for a core (STM32: EXTI cN_wakeup, a level).
+    // For a core whose clock stops in deep sleep (CStop), only this restarts it;
+    // other cores ignore it.
+    virtual void set_wakeup(CoreId core, bool level) { (void)core; (void)level; }
 };
 
 class Device;
@@ -59,6 +63,10 @@ public:
     {
         targets_.push_back({Kind::Event, sink, core, 0, nullptr});
     }
+    void connect_wakeup(IrqSink *sink, CoreId core)
+    {
+        targets_.push_back({Kind::Wakeup, sink, core, 0, nullptr});
+    }
     void connect_input(Device *dev, unsigned input)
     {
         targets_.push_back({Kind::Input, nullptr, -1, input, dev});
@@ -68,7 +76,7 @@ public:
     bool level() const { return level_; }
 
 private:
-    enum class Kind { Nvic, Event, Input };
+    enum class Kind { Nvic, Event, Wakeup, Input };
     struct Target {
         Kind kind;
         IrqSink *sink;

@@ -208,6 +208,12 @@ MachineDesc MachineDesc::from_json(const nlohmann::json &j, const std::string &s
                 r.fail(w + ".mpu_regions", "must be 0..16");
             }
         }
+        if (cores[i].contains("deep_sleep_stops_clock")) {
+            if (!cores[i]["deep_sleep_stops_clock"].is_boolean()) {
+                r.fail(w + ".deep_sleep_stops_clock", "must be true or false");
+            }
+            c.deep_sleep_stops_clock = cores[i]["deep_sleep_stops_clock"].get<bool>();
+        }
         if (cores[i].contains("cache_id")) {
             const json &ci = cores[i]["cache_id"];
             if (!ci.is_object()) {
@@ -369,6 +375,8 @@ std::vector<SignalTarget> MachineDesc::parse_targets(const nlohmann::json &j,
         t.is_core = ci >= 0;
         if (t.is_core && v.is_string() && v.get<std::string>() == "event") {
             t.event = true;
+        } else if (t.is_core && v.is_string() && v.get<std::string>() == "wakeup") {
+            t.wakeup = true;
         } else if (v.is_number_unsigned()) {
             t.n = v.get<unsigned>();
             if (t.is_core && t.n >= cores[ci].num_irq) {
@@ -377,7 +385,8 @@ std::vector<SignalTarget> MachineDesc::parse_targets(const nlohmann::json &j,
             }
         } else {
             r.fail(where + "." + name,
-                   t.is_core ? "must be an NVIC line number or \"event\"" : "must be an input number");
+                   t.is_core ? "must be an NVIC line number, \"event\" or \"wakeup\""
+                             : "must be an input number");
         }
         out.push_back(t);
     }

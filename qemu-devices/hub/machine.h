@@ -21,6 +21,7 @@ struct SignalTarget {
     std::string target; // core or peripheral name
     bool is_core = false;
     bool event = false; // core target: its RXEV rather than an NVIC line
+    bool wakeup = false; // core target: its wake-up (clock restart) input
     unsigned n = 0;     // NVIC line or device input
 };
 
@@ -37,6 +38,9 @@ struct CoreDesc {
     // the silicon reports them; absent: QEMU's (none for the Cortex-M7).
     std::map<std::string, uint32_t> cache_id; // "clidr", "ctr", "ccsidr0".."ccsidr15
     std::vector<SignalTarget> txev; // where this core's SEV goes
+    // Deep sleep (SLEEPDEEP + WFI/WFE) stops this core's clock (STM32 CStop):
+    // the core and its SysTick stand still until a "wakeup" target wakes it.
+    bool deep_sleep_stops_clock = false;
 };
 
 struct AliasDesc {

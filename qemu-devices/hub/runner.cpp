@@ -155,6 +155,12 @@ public:
             bridge_->send_event(core);
         }
     }
+    void set_wakeup(CoreId core, bool level) override
+    {
+        if (bridge_) {
+            bridge_->set_wakeup(core, level);
+        }
+    }
     uint64_t now_ns() const override
     {
         return static_cast<uint64_t>(
@@ -391,6 +397,9 @@ int Runner::prepare()
         }
         if (cd.mpu_regions) {
             t += "mpu-regions " + std::to_string(cd.mpu_regions) + "\n";
+        }
+        if (cd.deep_sleep_stops_clock) {
+            t += "deep-sleep-stops-clock\n";
         }
         for (const auto &[reg, v] : cd.cache_id) {
             t += reg.rfind("ccsidr", 0) == 0 ? "ccsidr " + reg.substr(6) + " " + hex(v) + "\n"

@@ -30,6 +30,7 @@ static const shape shapes[] = {
     { AMPVP_MSG_POWER, "POWER", sizeof(ampvp_power_msg), 0 },
     { AMPVP_MSG_CLOCK, "CLOCK", sizeof(ampvp_clock), 0 },
     { AMPVP_MSG_SYNC, "SYNC", 0, 0 },
+    { AMPVP_MSG_WAKE, "WAKE", 0, 0 },
     { AMPVP_MSG_ERROR, "ERROR", sizeof(ampvp_error), 1 },
     { AMPVP_MSG_BYE, "BYE", 0, 0 },
 };

@@ -25,7 +25,7 @@ extern "C" {
 
 #define AMPVP_PROTO_MAGIC 0x56504d41u /* "AMPV" in memory order */
 #define AMPVP_PROTO_VERSION_MAJOR 2
-#define AMPVP_PROTO_VERSION_MINOR 0
+#define AMPVP_PROTO_VERSION_MINOR 1
 
 /* Largest message on the wire (header included). */
 #define AMPVP_MSG_MAX 65536u
@@ -44,6 +44,7 @@ enum ampvp_msg_type {
     AMPVP_MSG_POWER = 34,     /* bridge -> hub: run / sleep / deep sleep */
     AMPVP_MSG_CLOCK = 35,     /* hub -> bridge: new CPU clock frequency */
     AMPVP_MSG_SYNC = 36,      /* reserved: time-sync quantum (icount mode) */
+    AMPVP_MSG_WAKE = 37,      /* hub -> bridge: the SoC restarts a stopped core clock */
     AMPVP_MSG_ERROR = 48,     /* either way: code + one-line text */
     AMPVP_MSG_BYE = 49,       /* either way: orderly end of the session */
 };
@@ -59,6 +60,7 @@ enum ampvp_channel { AMPVP_CH_BUS = 0, AMPVP_CH_ASYNC = 1 };
 #define AMPVP_CAP_EVENTS        0x0002u /* core can send/receive EVENT */
 #define AMPVP_CAP_POWER         0x0004u /* core reports POWER states */
 #define AMPVP_CAP_CLOCK         0x0008u /* core accepts CLOCK */
+#define AMPVP_CAP_CLOCK_STOP    0x0010u /* core stops its clock in deep sleep until WAKE */
 
 /* Status codes (READ_RESP, WRITE_RESP, HELLO_ACK, ERROR). */
 enum ampvp_status {

@@ -6,6 +6,33 @@
 # times out (status 3) and the CM4 prints nothing.
 . "$(dirname "$0")/lib.sh"
 
+if [ "${1:-}" = stop-holds ]; then
+  # Issue 8c, ST's FreeRTOS_AMP_RTOS_BareMetal: RM0399 "CPU CStop": SLEEPDEEP + WFE stops
+  # the CM4's clock (its SysTick too); only an EXTI wake-up restarts it.  The CM7's TIM6
+  # time base (IRQ 54, to both NVICs, no EXTI input) ticks 300 times and the CM4's own
+  # SysTick was running: neither may wake it.  HSEM 0's release (EXTI line 78) does.
+  run_ampvp_bg "$TMP/out" "$TMP/err" run --machine $MACHINE \
+    --cm7 "$FW/boot_sync_tim6_cm7.elf" --cm4 "$FW/boot_sync_systick_cm4.elf" --timeout 30 \
+    --trace power,hsem \
+    --expect '^\[cm7\] CM7: 300 TIM6 ticks while the CM4 stayed in D2 STOP \(D2CKRDY=0\)$' \
+    --expect '^\[cm4\] CM4 woke up from D2 STOP \(HSEM 0 notification\)$' \
+    --expect '^\[cm4\] CM4: SysTick runs again after the wake-up$' \
+    --expect '^\[cm7\] CM7 done$' --expect '^\[cm4\] CM4 done$'
+  wait $RUN_PID; rc=$?
+  grep -v '^\[trace\] [0-9.]* cm7 power ' "$TMP/out"
+  [ $rc = 0 ] || { cat "$TMP/err" >&2; fail "exit code $rc, expected 0"; }
+  # The CM4 wakes exactly once, after the CM7's unlock of semaphore 0.
+  order=$(grep -oE 'cm4 power CStop|cm7 hsem unlock semaphore 0|cm4 power clock restarted|cm4 power wake' "$TMP/out" \
+          | sed -E 's/^cm[47] (power|hsem) //' | tr '\n' ',')
+  case "$order" in
+    "CStop,unlock semaphore 0,clock restarted,wake,"*) ;;
+    *) fail "CM4 power/HSEM order: $order" ;;
+  esac
+  assert_clean $RUN_PID
+  pass "D2 STOP holds the CM4 through 300 TIM6 ticks and its own SysTick; HSEM 0 wakes it"
+  exit 0
+fi
+
 if [ "${1:-}" = norelease ]; then
   run_ampvp_bg "$TMP/out" "$TMP/err" run --machine $MACHINE \
     --cm7 "$FW/boot_sync_norelease_cm7.elf" --cm4 "$FW/boot_sync_cm4.elf" --timeout 8 \

@@ -75,10 +75,11 @@ struct BridgeTest : ::testing::Test {
         close(bus_peer.fd);
         close(async_peer.fd);
     }
+    uint32_t caps = AMPVP_CAP_POSTED_WRITES;
     void hello(Peer &p, int hub_fd, uint32_t channel)
     {
         ampvp_hello h{AMPVP_PROTO_MAGIC, AMPVP_PROTO_VERSION_MAJOR, AMPVP_PROTO_VERSION_MINOR,
-                      AMPVP_CAP_POSTED_WRITES, channel, "cm7"};
+                      caps, channel, "cm7"};
         p.send_msg(AMPVP_MSG_HELLO, &h, sizeof(h));
         ASSERT_EQ(srv->on_readable(hub_fd), BridgeServer::Result::Ok);
     }
@@ -198,6 +199,83 @@ TEST_F(BridgeTest, IrqGoesOutOnTheAsyncChannel)
     EXPECT_EQ(irq.u.irq.line, 39u);
     EXPECT_EQ(irq.u.irq.level, 1u);
     EXPECT_TRUE(bus_peer.nothing_pending());
+}
+
+// CStop (RM0399 "CPU CStop": SLEEPDEEP + WFI/WFE stops the CPU clock, NVIC and
+// SysTick included; only an EXTI wake-up restarts it).  The machine says the CM7's
+// deep sleep stops its clock; the core announced it can (AMPVP_CAP_CLOCK_STOP).
+struct BridgeCStop : BridgeTest {
+    void SetUp() override
+    {
+        BridgeTest::SetUp();
+        caps = AMPVP_CAP_POSTED_WRITES | AMPVP_CAP_CLOCK_STOP;
+        boot();
+    }
+    void power(uint32_t state)
+    {
+        ampvp_power_msg p{state, 0};
+        async_peer.send_msg(AMPVP_MSG_POWER, &p, sizeof(p));
+        ASSERT_EQ(srv->on_readable(hub_async), BridgeServer::Result::Ok);
+    }
+};
+
+// An interrupt that comes and goes while the clock is stopped never reaches the
+// NVIC (it is not clocked); the core is not woken.
+TEST_F(BridgeCStop, IrqPulseWhileStoppedIsLostAndDoesNotWake)
+{
+    power(AMPVP_PWR_DEEPSLEEP);
+    EXPECT_TRUE(srv->clock_stopped(0));
+    srv->set_irq(0, 54, true);
+    srv->set_irq(0, 54, false);
+    EXPECT_TRUE(async_peer.nothing_pending());
+    srv->set_wakeup(0, true);
+    EXPECT_EQ(async_peer.recv_msg(buf).hdr.type, AMPVP_MSG_WAKE);
+    EXPECT_TRUE(async_peer.nothing_pending()) << "the lost pulse was delivered after all";
+}
+
+// The EXTI wake-up restarts the clock: WAKE first, then the interrupt levels that
+// changed meanwhile, as the NVIC samples them once clocked again.
+TEST_F(BridgeCStop, WakeupSendsWakeThenTheLevelsStillActive)
+{
+    power(AMPVP_PWR_DEEPSLEEP);
+    srv->set_irq(0, 6, true);
+    EXPECT_TRUE(async_peer.nothing_pending());
+    srv->set_wakeup(0, true);
+    EXPECT_EQ(async_peer.recv_msg(buf).hdr.type, AMPVP_MSG_WAKE);
+    auto irq = async_peer.recv_msg(buf);
+    ASSERT_EQ(irq.hdr.type, AMPVP_MSG_IRQ);
+    EXPECT_EQ(irq.u.irq.line, 6u);
+    EXPECT_FALSE(srv->clock_stopped(0));
+}
+
+// Entering deep sleep while the wake-up request is active does not stop the clock
+// for good: the core is woken at once (RM0399: CStop is not entered, or left at
+// once, while a wake-up source is pending).
+TEST_F(BridgeCStop, DeepSleepWithWakeupActiveWakesAtOnce)
+{
+    srv->set_wakeup(0, true);
+    power(AMPVP_PWR_DEEPSLEEP);
+    EXPECT_EQ(async_peer.recv_msg(buf).hdr.type, AMPVP_MSG_WAKE);
+    EXPECT_FALSE(srv->clock_stopped(0));
+}
+
+// Plain sleep (SLEEPDEEP = 0, CSleep) keeps the clock: interrupts go through.
+TEST_F(BridgeCStop, PlainSleepKeepsTheClock)
+{
+    power(AMPVP_PWR_SLEEP);
+    EXPECT_FALSE(srv->clock_stopped(0));
+    srv->set_irq(0, 54, true);
+    EXPECT_EQ(async_peer.recv_msg(buf).hdr.type, AMPVP_MSG_IRQ);
+}
+
+// A core that did not announce AMPVP_CAP_CLOCK_STOP is never held.
+TEST_F(BridgeTest, NoClockStopWithoutTheCapability)
+{
+    boot();
+    ampvp_power_msg p{AMPVP_PWR_DEEPSLEEP, 0};
+    async_peer.send_msg(AMPVP_MSG_POWER, &p, sizeof(p));
+    ASSERT_EQ(srv->on_readable(hub_async), BridgeServer::Result::Ok);
+    EXPECT_FALSE(srv->clock_stopped(0));
 }
 
 // The hub must never block on a core: a core whose main loop does not drain

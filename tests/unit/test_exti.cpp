@@ -147,15 +147,91 @@ TEST_F(ExtiTest, HsemLine78IsAnEventForCpu2)
     EXPECT_EQ(sink.events.size(), 2u);
 }
 
-// RM0399 reset values: CPU1's direct lines are unmasked after reset.
-TEST(ExtiReset, Cpu1DirectLinesUnmaskedAtReset)
+// RM0399 reset values: CPU1's direct lines are unmasked after reset; CPU2's too
+// (ST's SVD for the CM4: C2IMR1 0xFFC00000, C2IMR2 0xFFF5FFFF, C2IMR3 0x018BFFFF),
+// the configurable lines masked for both.
+TEST(ExtiReset, DirectLinesUnmaskedAtResetForBothCpus)
 {
     Stm32h7Exti e("EXTI");
-    BusAccess a;
-    a.offset = 0x80;
-    EXPECT_EQ(e.read(a), 0xFFC00000u);
-    a.offset = 0xC0;
-    EXPECT_EQ(e.read(a), 0u);
+    EXPECT_EQ(testutil::reg_read(e, 0x80), 0xFFC00000u);
+    EXPECT_EQ(testutil::reg_read(e, 0xC0), 0xFFC00000u);
+    EXPECT_EQ(testutil::reg_read(e, 0xD0), 0xFFF5FFFFu);
+    EXPECT_EQ(testutil::reg_read(e, 0xE0), 0x018BFFFFu);
+}
+
+// Wake-up from CStop.  RM0399 EXTI: "The EXTI wakeup requests allow the system to
+// be woken up from Stop modes, and the CPU to be woken up from CStop"; each CPU has
+// its own wake-up output (c1_wakeup, c2_wakeup), gated by that CPU's masks.
+struct ExtiWake : ExtiTest {
+    struct WakeSink : IrqSink {
+        std::vector<std::pair<CoreId, bool>> wake;
+        void set_irq(CoreId, unsigned, bool) override {}
+        void send_event(CoreId) override {}
+        void set_wakeup(CoreId c, bool v) override { wake.emplace_back(c, v); }
+    } ws;
+    void SetUp() override
+    {
+        ExtiTest::SetUp();
+        wr(C2IMR1, 0);
+        wr(C2IMR3, 0);
+        wr(C1IMR3, 0);
+        e.irq("c1.wakeup")->connect_wakeup(&ws, 0);
+        e.irq("c2.wakeup")->connect_wakeup(&ws, 1);
+    }
+};
+
+// A configurable line pending for a CPU (CnPR with CnIMR) holds that CPU's wake-up
+// request until the pending bit is cleared; the other CPU is not woken.
+TEST_F(ExtiWake, PendingConfigurableLineHoldsOnlyItsCpusWakeup)
+{
+    wr(C2IMR1, 1);
+    wr(SWIER1, 1);
+    ASSERT_EQ(ws.wake.size(), 1u);
+    EXPECT_EQ(ws.wake[0], std::make_pair(CoreId(1), true));
+    wr(C2PR1, 1);
+    EXPECT_EQ(ws.wake.back(), std::make_pair(CoreId(1), false));
+}
+
+// An event sent to a CPU (CnEMR) also wakes it: a pulse on its wake-up request.
+TEST_F(ExtiWake, EventToACpuPulsesItsWakeup)
+{
+    wr(C1EMR1, 1);
+    wr(SWIER1, 1);
+    EXPECT_EQ(ws.wake, (std::vector<std::pair<CoreId, bool>>{{0, true}, {0, false}}));
+}
+
+// A direct line (HSEM's CPU2 interrupt, line 78) wakes CPU2 while its input is high
+// and C2IMR3 bit 14 is set; masked, it wakes nobody.
+TEST_F(ExtiWake, DirectLineWakesWhileHighIfUnmasked)
+{
+    e.input(78, true);
+    e.input(78, false);
+    EXPECT_TRUE(ws.wake.empty()) << "masked direct line must not wake";
+    wr(C2IMR3, 1u << 14);
+    e.input(78, true);
+    EXPECT_EQ(ws.wake.back(), std::make_pair(CoreId(1), true));
+    e.input(78, false);
+    EXPECT_EQ(ws.wake.back(), std::make_pair(CoreId(1), false));
+}
+
+// With the reset masks, HSEM's interrupt for CPU2 wakes CPU2 and never CPU1
+// (ST's boot handshake relies on it with no EXTI set-up on the CM4).
+TEST(ExtiReset, HsemCpu2InterruptWakesTheCm4WithResetMasks)
+{
+    Stm32h7Exti e("EXTI");
+    struct : IrqSink {
+        std::vector<std::pair<CoreId, bool>> wake;
+        void set_irq(CoreId, unsigned, bool) override {}
+        void send_event(CoreId) override {}
+        void set_wakeup(CoreId c, bool v) override { wake.emplace_back(c, v); }
+    } ws;
+    e.irq("c1.wakeup")->connect_wakeup(&ws, 0);
+    e.irq("c2.wakeup")->connect_wakeup(&ws, 1);
+    e.input(78, true);
+    ASSERT_FALSE(ws.wake.empty());
+    for (const auto &w : ws.wake) {
+        EXPECT_EQ(w.first, 1) << "line 78 woke CPU1";
+    }
 }
 
 } // namespace

@@ -8,6 +8,15 @@ namespace {
 // Direct lines with an interrupt output of their own (the SEV lines).
 const unsigned kDirectIrqLines[] = {79, 80};
 const char *kGroups[7] = {"exti0", "exti1", "exti2", "exti3", "exti4", "exti9_5", "exti15_10"};
+// Lines that reach only one CPU (HAL stm32h7xx_hal_exti.h line targets, RM0399
+// event input mapping): 77 HSEM int 1 and 79 CPU2 SEV, 84 WWDG2 reset -> CPU1;
+// 78 HSEM int 2 and 80 CPU1 SEV, 82 WWDG1 reset -> CPU2.  Per register k.
+const uint32_t kTargets[2][3] = {
+    {0xFFFFFFFFu, 0xFFFFFFFFu, ~((1u << (78 - 64)) | (1u << (80 - 64)) | (1u << (82 - 64)))},
+    {0xFFFFFFFFu, 0xFFFFFFFFu, ~((1u << (77 - 64)) | (1u << (79 - 64)) | (1u << (84 - 64)))},
+};
+bool targets(int cpu, unsigned line) { return kTargets[cpu][line / 32] & (1u << (line % 32)); }
+
 int group_of(unsigned line)
 {
     return line < 5 ? static_cast<int>(line) : line < 10 ? 5 : line < 16 ? 6 : -1;
@@ -19,6 +28,7 @@ Stm32h7Exti::Stm32h7Exti(const std::string &name) : RegisterDevice(name)
     for (int cpu = 0; cpu < 2; cpu++) {
         const std::string c = "c" + std::to_string(cpu + 1);
         event_[cpu] = &add_irq(c + ".event");
+        wakeup_[cpu] = &add_irq(c + ".wakeup");
         for (int g = 0; g < 7; g++) {
             grouped_[cpu][g] = &add_irq(c + "." + kGroups[g]);
         }
@@ -52,8 +62,10 @@ Stm32h7Exti::Stm32h7Exti(const std::string &name) : RegisterDevice(name)
         r.reg("D3PCR" + x + "L", base + 0x10, 0).unimpl("PCS", 0, 32);
         r.reg("D3PCR" + x + "H", base + 0x14, 0).unimpl("PCS", 0, 32);
     }
-    // RM0399 reset values: CPU1 has the direct lines unmasked; CPU2 nothing.
-    static const uint32_t imr_reset[2][3] = {{0xFFC00000, 0x000BFFFF, 0x01EBFFFF}, {0, 0, 0}};
+    // Reset values: CPU1 per RM0399; CPU2 per ST's SVD (see the header): the
+    // direct lines unmasked, the configurable ones masked.
+    static const uint32_t imr_reset[2][3] = {{0xFFC00000, 0x000BFFFF, 0x01EBFFFF},
+                                             {0xFFC00000, 0xFFF5FFFF, 0x018BFFFF}};
     for (int cpu = 0; cpu < 2; cpu++) {
         const std::string c = "C" + std::to_string(cpu + 1);
         for (unsigned k = 0; k < 3; k++) {
@@ -81,6 +93,7 @@ void Stm32h7Exti::reset()
 {
     RegisterDevice::reset();
     level_ = {};
+    direct_high_[0] = direct_high_[1] = direct_high_[2] = 0;
 }
 
 Register &Stm32h7Exti::cpu_reg(int cpu, const char *kind, unsigned reg)
@@ -101,6 +114,7 @@ void Stm32h7Exti::trigger(unsigned line, const char *why)
         if (cpu_reg(cpu, "EMR", reg).value & bit) {
             log().trace("exti", who, "line " + std::to_string(line) + " event (" + why + ")");
             event_[cpu]->pulse();
+            wake_pulse_[cpu] = true;
         }
     }
     update_irq();
@@ -112,9 +126,13 @@ void Stm32h7Exti::direct_edge(unsigned line)
     const uint32_t bit = 1u << (line % 32);
     for (int cpu = 0; cpu < 2; cpu++) {
         const std::string &who = cpu_name_[cpu];
+        if (!targets(cpu, line)) {
+            continue;
+        }
         if (cpu_reg(cpu, "EMR", reg).value & bit) {
             log().trace("exti", who, "line " + std::to_string(line) + " event");
             event_[cpu]->pulse();
+            wake_pulse_[cpu] = true;
         }
         auto it = direct_[cpu].find(line);
         if (it != direct_[cpu].end() && (cpu_reg(cpu, "IMR", reg).value & bit)) {
@@ -135,8 +153,13 @@ void Stm32h7Exti::input(unsigned line, bool level)
         if ((level && (regs_["RTSR1"].value & bit)) || (!level && (regs_["FTSR1"].value & bit))) {
             trigger(line, level ? "rising edge" : "falling edge");
         }
-    } else if (level) {
-        direct_edge(line);
+    } else {
+        const uint32_t bit = 1u << (line % 32);
+        direct_high_[line / 32] = level ? direct_high_[line / 32] | bit : direct_high_[line / 32] & ~bit;
+        if (level) {
+            direct_edge(line);
+        }
+        update_irq(); // a direct line's level is part of the CPUs' wake-up
     }
 }
 
@@ -153,6 +176,18 @@ void Stm32h7Exti::update_irq()
         for (int g = 0; g < 7; g++) {
             grouped_[cpu][g]->set(groups[g]);
         }
+        // Wake-up: pending configurable lines, and direct lines held high,
+        // unmasked for this CPU; plus a pulse for every event sent to it.
+        bool wake = false;
+        for (unsigned k = 0; k < 3 && !wake; k++) {
+            const uint32_t imr = cpu_reg(cpu, "IMR", k).value & kTargets[cpu][k];
+            wake = ((cpu_reg(cpu, "PR", k).value | direct_high_[k]) & imr) != 0;
+        }
+        if (wake_pulse_[cpu] && !wake) {
+            wakeup_[cpu]->pulse();
+        }
+        wake_pulse_[cpu] = false;
+        wakeup_[cpu]->set(wake);
     }
 }
 

@@ -14,7 +14,19 @@
 //  - Dual-core direct lines (RM0399 EXTI event input mapping, ST HAL line
 //    targets): 77 HSEM interrupt 1 (CPU1), 78 HSEM interrupt 2 (CPU2),
 //    79 CPU2's SEV towards CPU1, 80 CPU1's SEV towards CPU2.
-// Outputs: "c1.event"/"c2.event" (CPU event, RXEV); per CPU interrupt
+//  - CPU wake-up (RM0399 EXTI: "the EXTI wakeup requests allow ... the CPU to
+//    be woken up from CStop"): "cN.wakeup" is high while a configurable line
+//    is pending for that CPU (CnPR & CnIMR) or a direct line's input is high
+//    with its CnIMR bit set, and pulses with every event sent to that CPU.
+//    Only EXTI inputs can wake a CPU whose clock is stopped: an ordinary
+//    peripheral interrupt goes straight to the NVICs (RM0433/RM0399 "Low-power
+//    application example": only wakeup-capable peripherals go through EXTI).
+//  - Reset masks: CPU1 as RM0399; CPU2 as ST's SVD for the STM32H745 CM4
+//    (C2IMR1 0xFFC00000, C2IMR2 0xFFF5FFFF, C2IMR3 0x018BFFFF): the direct
+//    lines are unmasked, so HSEM's CPU2 interrupt (line 78) wakes the CM4 from
+//    D2 Stop in ST's boot handshake without any EXTI set-up.
+// Outputs: "c1.event"/"c2.event" (CPU event, RXEV); "c1.wakeup"/"c2.wakeup"
+// (CPU wake-up, a level); per CPU interrupt
 // outputs "cN.exti0".."cN.exti4", "cN.exti9_5", "cN.exti15_10" (configurable
 // lines 0-15, grouped as the NVIC vectors are) and "cN.line<L>" for direct
 // line L.  Inputs: input L is line L.
@@ -52,7 +64,10 @@ private:
     Register *imr_[2][3] = {}, *emr_[2][3] = {}, *pr_[2][3] = {};
 
     std::array<bool, LINES> level_{};
+    uint32_t direct_high_[3] = {0, 0, 0}; // direct lines whose input is high, by register
     IrqLine *event_[2];
+    IrqLine *wakeup_[2];
+    bool wake_pulse_[2] = {false, false}; // an event went to the CPU: pulse its wake-up
     IrqLine *grouped_[2][7];          // exti0..exti4, exti9_5, exti15_10
     std::map<unsigned, IrqLine *> direct_[2];
     std::string cpu_name_[2] = {"cpu1", "cpu2"};

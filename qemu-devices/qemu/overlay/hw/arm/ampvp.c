@@ -20,7 +20,10 @@
  * main loop, so they never queue behind a bus access.  On the same channel
  * the core reports its SEV (TXEV) as EVENT and its sleep state as POWER, and
  * receives EVENT (RXEV) from the hub; the CPU side of that is our patch
- * 0002-m-profile-events.patch.
+ * 0002-m-profile-events.patch.  Where the SoC stops a core's clock in deep
+ * sleep (configuration line "deep-sleep-stops-clock", STM32 CStop), the core
+ * and its SysTick stand still from the deep-sleep WFI/WFE until the hub sends
+ * WAKE (the SoC's wake-up logic, e.g. EXTI, restarted the clock).
  *
  * Copyright (c) 2026 the ampvp developers.  GPL-2.0-or-later, as QEMU.
  */
@@ -72,6 +75,8 @@ struct AmpvpMachineState {
     uint32_t caps;      /* capabilities both ends agreed on */
     int64_t spin_ns;    /* poll this long for a bus answer before sleeping */
     char *mpu_regions;  /* "mpu-regions N": the MPU regions the SoC implements */
+    bool deep_stop;     /* "deep-sleep-stops-clock": deep sleep = clock stopped (CStop) */
+    bool systick_frozen;/* SysTick was counting when the clock stopped */
     char core[AMPVP_CORE_NAME_LEN];
 
     ARMv7MState armv7m;
@@ -239,6 +244,34 @@ static const MemoryRegionOps ampvp_window_ops = {
     .impl.max_access_size = 4,
 };
 
+/* ---- clock stop (CStop): the core and its SysTick stand still ---------- */
+
+/* Called with the BQL held. */
+static void ampvp_clock_stop(AmpvpMachineState *m, bool stop)
+{
+    ARMCPU *cpu = ARM_CPU(first_cpu);
+    SysTickState *st = &m->armv7m.systick[M_REG_NS];
+
+    if (stop == qatomic_read(&cpu->env.v7m.clock_stopped)) {
+        return;
+    }
+    ptimer_transaction_begin(st->ptimer);
+    if (stop) {
+        /* SysTick counts on the core's clock (or its /8 reference): frozen. */
+        m->systick_frozen = st->control & 1; /* SYST_CSR.ENABLE */
+        if (m->systick_frozen) {
+            ptimer_stop(st->ptimer);
+        }
+    } else if (m->systick_frozen && (st->control & 1)) {
+        ptimer_run(st->ptimer, 0);
+    }
+    ptimer_transaction_commit(st->ptimer);
+    qatomic_set(&cpu->env.v7m.clock_stopped, stop);
+    if (!stop) {
+        qemu_cpu_kick(CPU(cpu));
+    }
+}
+
 /* ---- async channel: IRQs from the hub, served by the main loop -------- */
 
 static void ampvp_async_readable(void *opaque)
@@ -264,6 +297,9 @@ static void ampvp_async_readable(void *opaque)
         clock_update_hz(m->sysclk, msg.u.clock.hz);
         clock_update_hz(m->refclk, msg.u.clock.hz / 8);
         break;
+    case AMPVP_MSG_WAKE:
+        ampvp_clock_stop(m, false);
+        break;
     default:
         warn_report("ampvp[%s]: ignoring unexpected %s on the async channel",
                     m->core, ampvp_msg_name(msg.hdr.type));
@@ -283,6 +319,21 @@ static void ampvp_sleep(void *opaque, int state)
 {
     AmpvpMachineState *m = opaque;
     ampvp_power_msg p = { .state = state };
+
+    /*
+     * Deep sleep where the SoC stops the clock: stop it before the hub hears
+     * of it, so that a WAKE the hub sends in answer always finds it stopped.
+     */
+    if (state == AMPVP_PWR_DEEPSLEEP && m->deep_stop && (m->caps & AMPVP_CAP_CLOCK_STOP)) {
+        bool locked = qemu_mutex_iothread_locked();
+        if (!locked) {
+            qemu_mutex_lock_iothread();
+        }
+        ampvp_clock_stop(m, true);
+        if (!locked) {
+            qemu_mutex_unlock_iothread();
+        }
+    }
     ampvp_send(m, m->async_fd, AMPVP_MSG_POWER, 0, &p, sizeof(p));
 }
 
@@ -373,6 +424,8 @@ static void ampvp_apply_config(AmpvpMachineState *m, const char *text, bool memo
                  * property reaches it there (it sizes the MPU arrays). */
                 m->mpu_regions = g_strdup(w[1]);
                 ampvp_num(m, ln, w[1]);
+            } else if (!strcmp(k, "deep-sleep-stops-clock") && n == 1) {
+                m->deep_stop = true;
             } else if (!strcmp(k, "spin-us") && n == 2) {
                 m->spin_ns = ampvp_num(m, ln, w[1]) * 1000;
             } else if (!strcmp(k, "core") && n == 2) {
@@ -439,7 +492,7 @@ static void ampvp_say_hello(AmpvpMachineState *m, int fd, uint32_t channel, ampv
         .major = AMPVP_PROTO_VERSION_MAJOR,
         .minor = AMPVP_PROTO_VERSION_MINOR,
         .caps = AMPVP_CAP_POSTED_WRITES | AMPVP_CAP_CLOCK | AMPVP_CAP_EVENTS |
-                AMPVP_CAP_POWER,
+                AMPVP_CAP_POWER | AMPVP_CAP_CLOCK_STOP,
         .channel = channel,
     };
     ampvp_send(m, fd, AMPVP_MSG_HELLO, 0, &h, sizeof(h));
