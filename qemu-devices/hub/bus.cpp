@@ -1,67 +1,13 @@
 #include "bus.h"
 
 #include "log.h"
-#include "models/stm32_gpio.h"
-#include "models/stm32_hsem.h"
-#include "models/stm32_tim.h"
-#include "models/stm32_usart.h"
-#include "models/stm32h7_exti.h"
-#include "models/stm32h7_pwr.h"
-#include "models/stm32h7_rcc.h"
-#include "models/stm32h7_sys.h"
+#include "model_registry.h"
 
 #include <algorithm>
 #include <functional>
 #include <map>
 
 namespace ampvp {
-
-namespace {
-using Factory = std::function<std::unique_ptr<Device>(const std::string &)>;
-
-const std::map<std::string, Factory> &registry()
-{
-    static const std::map<std::string, Factory> r = {
-        {"stm32-usart", [](const std::string &n) { return std::make_unique<Stm32Usart>(n); }},
-        {"stm32-hsem", [](const std::string &n) { return std::make_unique<Stm32Hsem>(n); }},
-        {"stm32-gpio", [](const std::string &n) { return std::make_unique<Stm32Gpio>(n); }},
-        {"stm32-tim", [](const std::string &n) { return std::make_unique<Stm32Tim>(n); }},
-        {"stm32h7-exti", [](const std::string &n) { return std::make_unique<Stm32h7Exti>(n); }},
-        {"stm32h7-pwr", [](const std::string &n) { return std::make_unique<Stm32h7Pwr>(n); }},
-        {"stm32h7-rcc", [](const std::string &n) { return std::make_unique<Stm32h7Rcc>(n); }},
-        {"stm32h7-flash", [](const std::string &n) { return std::make_unique<Stm32h7Flash>(n); }},
-        {"stm32h7-dbgmcu", [](const std::string &n) { return std::make_unique<Stm32h7Dbgmcu>(n); }},
-        {"stm32h7-syscfg", [](const std::string &n) { return std::make_unique<Stm32h7Syscfg>(n); }},
-        {"stm32h7-fmc", [](const std::string &n) { return std::make_unique<Stm32h7Fmc>(n); }},
-        {"stm32h7-art", [](const std::string &n) { return std::make_unique<Stm32h7Art>(n); }},
-        {"stm32h7-axi", [](const std::string &n) { return std::make_unique<Stm32h7Axi>(n); }},
-    };
-    return r;
-}
-} // namespace
-
-std::unique_ptr<Device> make_model(const std::string &model, const std::string &instance)
-{
-    auto it = registry().find(model);
-    if (it == registry().end()) {
-        std::string known;
-        for (const auto &kv : registry()) {
-            known += (known.empty() ? "" : ", ") + kv.first;
-        }
-        throw ConfigError("peripheral " + instance + ": unknown model '" + model +
-                          "' (known: " + known + ")");
-    }
-    return it->second(instance);
-}
-
-std::vector<std::string> model_names()
-{
-    std::vector<std::string> v;
-    for (const auto &kv : registry()) {
-        v.push_back(kv.first);
-    }
-    return v;
-}
 
 Bus::Bus(const MachineDesc &machine, const DeviceContext &ctx, IrqSink *irqs)
     : machine_(machine), ctx_(ctx)
@@ -91,9 +37,11 @@ Bus::Bus(const MachineDesc &machine, const DeviceContext &ctx, IrqSink *irqs)
         map_.push_back({p.base, p.size, dev, &p});
     }
     // The clock model (if any) answers every model's clock questions.
-    for (auto &d : devices_) {
-        if (auto *cs = dynamic_cast<const ClockSource *>(d.get())) {
-            ctx_.clock_source = cs;
+    if (const std::string *clocks = machine.role("clocks")) {
+        ctx_.clock_source = dynamic_cast<const ClockSource *>(device(*clocks));
+        if (!ctx_.clock_source) {
+            throw ConfigError(machine.source + ": roles.clocks: " + *clocks +
+                              "'s model answers no clock questions");
         }
     }
     if (ctx_.clock_source) {

@@ -6,6 +6,7 @@
 
 #include "device.h"
 #include "machine.h"
+#include "model_registry.h"
 
 #include <memory>
 #include <string>
@@ -13,10 +14,6 @@
 
 namespace ampvp {
 
-// Create the model named in a machine description ("stm32-usart"); throws
-// ConfigError for an unknown model.
-std::unique_ptr<Device> make_model(const std::string &model, const std::string &instance);
-std::vector<std::string> model_names();
 
 class Bus {
 public:

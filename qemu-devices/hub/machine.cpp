@@ -174,6 +174,20 @@ MachineDesc MachineDesc::from_json(const nlohmann::json &j, const std::string &s
     m.name = r.str(j, "name", "machine");
     m.title = j.value("title", m.name);
     m.console = j.value("console", std::string());
+    if (j.contains("roles")) {
+        if (!j["roles"].is_object()) {
+            r.fail("roles", "must map a role (\"clocks\") to a peripheral name");
+        }
+        for (const auto &[k, v] : j["roles"].items()) {
+            if (k != "clocks") {
+                r.fail("roles." + k, "unknown role (known: clocks)");
+            }
+            if (!v.is_string()) {
+                r.fail("roles." + k, "must be a peripheral name");
+            }
+            m.roles[k] = v.get<std::string>();
+        }
+    }
     if (j.contains("option_bytes")) {
         if (!j["option_bytes"].is_object()) {
             r.fail("option_bytes", "must be an object of strings");
@@ -324,6 +338,12 @@ MachineDesc MachineDesc::from_json(const nlohmann::json &j, const std::string &s
             }
         }
         m.peripherals.push_back(p);
+    }
+    for (const auto &[role, name] : m.roles) {
+        const PeripheralDesc *p = m.peripheral_named(name);
+        if (!p || p->model.empty()) {
+            r.fail("roles." + role, "'" + name + "' is not a modelled peripheral");
+        }
     }
     // Targets naming peripherals can only be checked once all are known.
     auto check_peripheral_targets = [&](const std::vector<SignalTarget> &ts, const std::string &w) {

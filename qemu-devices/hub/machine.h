@@ -82,6 +82,15 @@ struct Mapping {
 struct MachineDesc {
     std::string name, title, source;
     std::string console; // the UART whose output is the plain "[core] text" console
+    // The peripherals generic code needs by what they do, not by model name:
+    // "clocks" answers clock questions (ClockSource) and takes the board's
+    // "hse_hz".  Checked at load: each names a peripheral with a model.
+    std::map<std::string, std::string> roles;
+    const std::string *role(const std::string &r) const
+    {
+        auto it = roles.find(r);
+        return it == roles.end() ? nullptr : &it->second;
+    }
     std::vector<CoreDesc> cores;
     std::vector<MemoryDesc> memories;
     std::vector<WindowDesc> windows;

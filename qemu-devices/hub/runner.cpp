@@ -261,8 +261,13 @@ int Runner::prepare()
         machine_.console = board.console;
     }
     if (board.hse_hz) {
+        const std::string *clocks = machine_.role("clocks");
+        if (!clocks) {
+            throw ConfigError("board " + board.name + " gives hse_hz, but machine " + machine_.name +
+                              " names no \"clocks\" role to take it");
+        }
         for (auto &p : machine_.peripherals) {
-            if (p.model == "stm32h7-rcc") {
+            if (p.name == *clocks) {
                 p.params["hse_hz"] = std::to_string(board.hse_hz);
             }
         }

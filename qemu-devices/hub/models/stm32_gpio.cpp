@@ -1,4 +1,5 @@
 #include "stm32_gpio.h"
+#include "../model_registry.h"
 
 #include "../log.h"
 #include "../machine.h"
@@ -116,3 +117,5 @@ void Stm32Gpio::update_irq()
 }
 
 } // namespace ampvp
+
+AMPVP_MODEL("stm32-gpio", ampvp::Stm32Gpio)

@@ -1,4 +1,5 @@
 #include "stm32_hsem.h"
+#include "../model_registry.h"
 
 #include "../log.h"
 #include "../machine.h"
@@ -212,3 +213,5 @@ void Stm32Hsem::update_irq()
 }
 
 } // namespace ampvp
+
+AMPVP_MODEL("stm32-hsem", ampvp::Stm32Hsem)

@@ -1,4 +1,5 @@
 #include "stm32_tim.h"
+#include "../model_registry.h"
 
 #include "../log.h"
 
@@ -170,3 +171,5 @@ void Stm32Tim::update_irq()
 }
 
 } // namespace ampvp
+
+AMPVP_MODEL("stm32-tim", ampvp::Stm32Tim)

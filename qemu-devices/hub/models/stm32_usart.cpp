@@ -1,4 +1,5 @@
 #include "stm32_usart.h"
+#include "../model_registry.h"
 
 #include "../log.h"
 
@@ -437,3 +438,5 @@ void Stm32Usart::update_irq()
 }
 
 } // namespace ampvp
+
+AMPVP_MODEL("stm32-usart", ampvp::Stm32Usart)

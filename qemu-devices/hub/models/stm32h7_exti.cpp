@@ -1,4 +1,5 @@
 #include "stm32h7_exti.h"
+#include "../model_registry.h"
 
 #include "../log.h"
 
@@ -192,3 +193,5 @@ void Stm32h7Exti::update_irq()
 }
 
 } // namespace ampvp
+
+AMPVP_MODEL("stm32h7-exti", ampvp::Stm32h7Exti)

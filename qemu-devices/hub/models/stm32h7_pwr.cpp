@@ -1,4 +1,5 @@
 #include "stm32h7_pwr.h"
+#include "../model_registry.h"
 
 #include "../log.h"
 #include "../machine.h"
@@ -129,3 +130,5 @@ void Stm32h7Pwr::core_power_changed(CoreId core, CorePower p)
 }
 
 } // namespace ampvp
+
+AMPVP_MODEL("stm32h7-pwr", ampvp::Stm32h7Pwr)

@@ -1,4 +1,5 @@
 #include "stm32h7_rcc.h"
+#include "../model_registry.h"
 
 #include "../log.h"
 #include "../machine.h"
@@ -355,3 +356,5 @@ void Stm32h7Rcc::core_power_changed(CoreId core, CorePower p)
 }
 
 } // namespace ampvp
+
+AMPVP_MODEL("stm32h7-rcc", ampvp::Stm32h7Rcc)

@@ -1,4 +1,5 @@
 #include "stm32h7_sys.h"
+#include "../model_registry.h"
 
 #include "../machine.h"
 
@@ -252,3 +253,10 @@ Stm32h7Axi::Stm32h7Axi(const std::string &name) : RegisterDevice(name)
 }
 
 } // namespace ampvp
+
+AMPVP_MODEL("stm32h7-flash", ampvp::Stm32h7Flash)
+AMPVP_MODEL("stm32h7-dbgmcu", ampvp::Stm32h7Dbgmcu)
+AMPVP_MODEL("stm32h7-syscfg", ampvp::Stm32h7Syscfg)
+AMPVP_MODEL("stm32h7-fmc", ampvp::Stm32h7Fmc)
+AMPVP_MODEL("stm32h7-art", ampvp::Stm32h7Art)
+AMPVP_MODEL("stm32h7-axi", ampvp::Stm32h7Axi)
