@@ -50,6 +50,7 @@ struct UsartTest : ::testing::Test {
     Stm32Usart u{"USART3"};
     Chars chars;
     Irqs irqs;
+    Irqs wkup_irqs; // where "wkup" goes (EXTI line 28 in the machine)
     void SetUp() override
     {
         log().clear_once();
@@ -58,6 +59,7 @@ struct UsartTest : ::testing::Test {
         ctx.chars = &chars;
         u.set_context(ctx);
         u.irq("irq")->connect(&irqs, 0, 39);
+        u.irq("wkup")->connect(&wkup_irqs, 0, 28);
     }
     void TearDown() override { log().reset_sink(); }
     uint32_t rd(uint32_t off, const char *core = "cm7")
@@ -79,6 +81,7 @@ struct UsartTest : ::testing::Test {
     }
     void enable_tx() { wr(CR1, Stm32Usart::CR1_UE | Stm32Usart::CR1_TE); }
     bool line() const { return irqs.level == 1; } // the USART interrupt line is high
+    bool wkup() const { return wkup_irqs.level == 1; } // the wake-up output is high
     void enable_rx(uint32_t extra = 0) { wr(CR1, U::CR1_UE | U::CR1_RE | U::CR1_TE | extra); }
     // FIFO mode: FIFOEN is written with UE=0 first, as HAL_UARTEx_EnableFifoMode does.
     void enable_fifo(uint32_t extra = 0)
@@ -536,6 +539,235 @@ TEST_F(UsartTest, HalFifoConfigurationSequenceKeepsTheUsartEnabled)
     EXPECT_TRUE(u.accepts_input());
 }
 
+// ---- wake-up from low-power mode ----------------------------------------------
+// RM0399 USART "Wakeup from low-power mode" (RM0440 37.3.14 documents the same
+// IP): usart_wkup is the output that reaches EXTI; usart_it the NVIC one.
+
+// "The USART is able to wake up the MCU from low-power mode when the UESM bit
+// is set."
+TEST_F(UsartTest, WakeUpNeedsUesm)
+{
+    enable_rx(U::CR1_RXNEIE);
+    u.host_input('a');
+    EXPECT_TRUE(line());
+    EXPECT_FALSE(wkup());
+    enable_rx(U::CR1_RXNEIE | U::CR1_UESM);
+    EXPECT_TRUE(wkup());
+    EXPECT_EQ(rd(CR1) & U::CR1_UESM, U::CR1_UESM); // UESM reads back
+}
+
+// "If FIFO mode is disabled ... the usart_wkup interrupt source is RXNE set to
+// 1.  The RXNEIE bit must be set before entering low-power mode."
+TEST_F(UsartTest, FifoDisabledRxneWithRxneieWakesUp)
+{
+    enable_rx(U::CR1_UESM);
+    u.host_input('a');
+    EXPECT_FALSE(wkup()); // RXNE without RXNEIE
+    enable_rx(U::CR1_UESM | U::CR1_RXNEIE);
+    EXPECT_TRUE(wkup());
+    rd(RDR);
+    EXPECT_FALSE(wkup());
+}
+
+// FIFO enabled: "RXFIFO not empty. In this case, the RXFNEIE bit must be set
+// before entering low-power mode."
+TEST_F(UsartTest, RxFifoNotEmptyWithRxfneieWakesUp)
+{
+    enable_fifo(U::CR1_UESM | U::CR1_RXNEIE);
+    EXPECT_FALSE(wkup());
+    u.host_input('a');
+    EXPECT_TRUE(wkup());
+}
+
+// FIFO enabled: "RXFIFO full. In this case, the RXFFIE bit must be set before
+// entering low-power mode, the number of received data corresponds to the
+// RXFIFO size, and the RXFF flag is not set."  RXFF itself (and the usart_it
+// request RXFF/RXFFIE) comes with RXFIFO size + 1 data (RM0399 USART_ISR).
+TEST_F(UsartTest, RxFifoFullWithRxffieWakesUpBeforeRxff)
+{
+    enable_fifo(U::CR1_UESM | U::CR1_RXFFIE);
+    feed(std::string(15, 'x'));
+    EXPECT_FALSE(wkup());
+    u.host_input('x'); // the 16th datum: the RXFIFO size
+    EXPECT_TRUE(wkup());
+    EXPECT_FALSE(rd(ISR) & U::ISR_RXFF);
+    EXPECT_FALSE(line());
+    u.host_input('x'); // RXFIFO full + 1 in RDR
+    EXPECT_TRUE(rd(ISR) & U::ISR_RXFF);
+    EXPECT_TRUE(line());
+    rd(RDR);
+    rd(RDR);
+    EXPECT_FALSE(wkup());
+    EXPECT_FALSE(line());
+}
+
+// FIFO enabled: "RXFIFO threshold. In this case, the RXFTIE bit must be set
+// before entering low-power mode."  (ST's UART_WakeUpFromStopUsingFIFO, part 1:
+// threshold 1/4 = 4 data.)
+TEST_F(UsartTest, RxFifoThresholdWithRxftieWakesUp)
+{
+    wr(CR3, (1u << 25) | U::CR3_RXFTIE);
+    enable_fifo(U::CR1_UESM);
+    feed("abc");
+    EXPECT_FALSE(wkup());
+    u.host_input('d');
+    EXPECT_TRUE(wkup());
+    EXPECT_TRUE(line());
+}
+
+// FIFO enabled: "TXFIFO empty. In this case, the TXFEIE bit must be set before
+// entering low-power mode" and "TXFIFO threshold ... TXFTIE".
+TEST_F(UsartTest, TxFifoEmptyAndThresholdWakeUp)
+{
+    enable_fifo(U::CR1_UESM);
+    EXPECT_FALSE(wkup());
+    enable_fifo(U::CR1_UESM | U::CR1_TXFEIE);
+    EXPECT_TRUE(wkup());
+    enable_fifo(U::CR1_UESM);
+    EXPECT_FALSE(wkup());
+    wr(CR3, U::CR3_TXFTIE);
+    EXPECT_TRUE(wkup());
+}
+
+// The FIFO sources apply only with the FIFO enabled: with FIFOEN = 0 the TXFE
+// and threshold flags are reserved and only RXNE/RXNEIE wakes up.
+TEST_F(UsartTest, FifoSourcesDoNotWakeUpWithTheFifoDisabled)
+{
+    wr(CR3, U::CR3_TXFTIE | U::CR3_RXFTIE);
+    enable_rx(U::CR1_UESM | U::CR1_TXFEIE | U::CR1_RXFFIE);
+    feed("a");
+    EXPECT_FALSE(wkup());
+}
+
+// RM0399 USART_CR3.WUS[1:0] = 10: "WUF active on Start bit detection".
+TEST_F(UsartTest, WusStartBitSetsWuf)
+{
+    wr(CR3, 2u << U::CR3_WUS_Pos);
+    enable_rx(U::CR1_UESM);
+    EXPECT_FALSE(rd(ISR) & U::ISR_WUF);
+    u.host_input('a');
+    EXPECT_TRUE(rd(ISR) & U::ISR_WUF);
+    EXPECT_EQ(rd(CR3) & U::CR3_WUS_Msk, 2u << U::CR3_WUS_Pos); // WUS reads back
+}
+
+// RM0399 USART_CR3.WUS[1:0] = 11: "WUF active on RXNE/RXFNE".
+TEST_F(UsartTest, WusRxneSetsWufWhenACharacterIsReceived)
+{
+    wr(CR3, 3u << U::CR3_WUS_Pos);
+    enable_fifo(U::CR1_UESM);
+    u.host_input('a');
+    EXPECT_TRUE(rd(ISR) & U::ISR_WUF);
+}
+
+// RM0399 USART_ICR.WUCF: "Writing 1 to this bit clears the WUF flag in the
+// USART_ISR register."
+TEST_F(UsartTest, WucfClearsWuf)
+{
+    wr(CR3, 3u << U::CR3_WUS_Pos);
+    enable_rx(U::CR1_UESM);
+    u.host_input('a');
+    wr(ICR, U::ICR_WUCF);
+    EXPECT_FALSE(rd(ISR) & U::ISR_WUF);
+    EXPECT_TRUE(rd(ISR) & U::ISR_RXNE); // the character stays
+}
+
+// RM0399 USART_ISR.WUF: "When UESM is cleared, WUF flag is also cleared"; the
+// wake-up event sets it only while UESM = 1.
+TEST_F(UsartTest, WufNeedsUesmAndClearingUesmClearsIt)
+{
+    wr(CR3, 3u << U::CR3_WUS_Pos);
+    enable_rx();
+    u.host_input('a');
+    EXPECT_FALSE(rd(ISR) & U::ISR_WUF);
+    rd(RDR);
+    enable_rx(U::CR1_UESM);
+    u.host_input('b');
+    EXPECT_TRUE(rd(ISR) & U::ISR_WUF);
+    enable_rx();
+    EXPECT_FALSE(rd(ISR) & U::ISR_WUF);
+}
+
+// RM0399 USART interrupt requests: "Wakeup from low-power mode: WUF, WUFIE"
+// raises usart_it; it is also a usart_wkup source.
+TEST_F(UsartTest, WufWithWufieRaisesTheInterruptAndTheWakeUp)
+{
+    wr(CR3, (2u << U::CR3_WUS_Pos) | U::CR3_WUFIE);
+    enable_rx(U::CR1_UESM);
+    u.host_input('a');
+    EXPECT_TRUE(line());
+    EXPECT_TRUE(wkup());
+    wr(ICR, U::ICR_WUCF);
+    EXPECT_FALSE(line()); // RXNE is there, but RXNEIE is 0
+    EXPECT_FALSE(wkup());
+    EXPECT_EQ(rd(CR3) & U::CR3_WUFIE, U::CR3_WUFIE); // WUFIE reads back
+}
+
+// RM0399 USART_CR3.WUS[1:0] = 00: "WUF active on address match" (CR2.ADD);
+// address detection is not modelled: said once, WUF stays 0.
+TEST_F(UsartTest, WusAddressMatchIsReportedUnimplementedOnce)
+{
+    testutil::LogCapture cap;
+    wr(CR3, U::CR3_WUFIE);
+    enable_rx(U::CR1_UESM);
+    feed("ab");
+    EXPECT_FALSE(rd(ISR) & U::ISR_WUF);
+    EXPECT_EQ(cap.count("unimplemented: USART3: wake-up on address match"), 1);
+}
+
+// RM0399 WUS = 01 is reserved: a guest error, and no event sets WUF.
+TEST_F(UsartTest, ReservedWusIsAGuestError)
+{
+    testutil::LogCapture cap;
+    wr(CR3, 1u << U::CR3_WUS_Pos);
+    enable_rx(U::CR1_UESM);
+    u.host_input('a');
+    EXPECT_FALSE(rd(ISR) & U::ISR_WUF);
+    EXPECT_EQ(cap.count("guest error: cm7: USART3: CR3.WUS = 01 is reserved"), 1);
+}
+
+// ---- offsets without a register -----------------------------------------------
+
+// The CMSIS USART_TypeDef (and RM0399's register map) ends with PRESC at 0x2C;
+// offsets 0x30-0x3FF of the 1 KB slot hold no register.  DESIGN.md: read as
+// zero / write ignored with one warning per register naming the peripheral
+// and the offset; a bus error with --strict.
+TEST_F(UsartTest, OffsetsAfterPrescAreUnimplementedOncePerOffset)
+{
+    testutil::LogCapture cap;
+    EXPECT_EQ(rd(0x44), 0u);
+    EXPECT_EQ(rd(0x44), 0u);
+    wr(0x64, 0x1234);
+    wr(0x64, 0x1234);
+    EXPECT_EQ(rd(0x3FC), 0u);
+    EXPECT_EQ(cap.count("unimplemented:"), 3);
+    EXPECT_EQ(cap.count("cm7 read of USART3+0x044 (0x40004844): no such register"), 1);
+    EXPECT_EQ(cap.count("cm7 write of 0x00001234 to USART3+0x064 (0x40004864)"), 1);
+    EXPECT_EQ(cap.count("USART3+0x3fc"), 1);
+}
+
+TEST_F(UsartTest, OffsetsAfterPrescFaultWhenStrict)
+{
+    testutil::LogCapture cap;
+    DeviceContext ctx;
+    ctx.strict = true;
+    u.set_context(ctx);
+    BusAccess a;
+    a.core_name = "cm7";
+    a.offset = 0x48;
+    a.addr = 0x40004848;
+    EXPECT_EQ(u.read(a), 0u);
+    EXPECT_TRUE(a.fault);
+    EXPECT_EQ(cap.count("USART3+0x048 (0x40004848): no such register in the model; bus error "
+                        "(strict)"),
+              1);
+    BusAccess ok = a;
+    ok.fault = false;
+    ok.offset = 0x2C; // PRESC is a register: no fault
+    ok.addr = 0x4000482C;
+    u.read(ok);
+    EXPECT_FALSE(ok.fault);
+}
+
 // ---- data bits ---------------------------------------------------------------
 
 // RM0399 M[1:0]: 00 = 8-bit, 01 = 9-bit, 10 = 7-bit frames; with PCE=1 the
@@ -710,6 +942,36 @@ TEST(UsartMachine, Stm32h745WiresEveryUsartToItsIrqOnBothCores)
             cores.insert(t.target);
         }
         EXPECT_EQ(cores, (std::set<std::string>{"cm7", "cm4"})) << e.name;
+    }
+}
+
+// machine/stm32h745.json: each USART/UART's usart_wkup drives its EXTI direct
+// line (RM0399 EXTI event input mapping, HAL stm32h7xx_hal_exti.h): USART1 26,
+// USART2 27, USART3 28, USART6 29, UART4 30, UART5 31, UART7 32, UART8 33.
+TEST(UsartMachine, Stm32h745WiresEveryUsartWakeUpToItsExtiLine)
+{
+    const auto m = MachineDesc::load_file(testutil::source_dir() + "/machine/stm32h745.json");
+    const struct {
+        const char *name;
+        unsigned line;
+    } expected[] = {
+        {"USART1", 26}, {"USART2", 27}, {"USART3", 28}, {"USART6", 29},
+        {"UART4", 30},  {"UART5", 31},  {"UART7", 32},  {"UART8", 33},
+    };
+    for (const auto &e : expected) {
+        const PeripheralDesc *p = nullptr;
+        for (const auto &q : m.peripherals) {
+            if (q.name == e.name) {
+                p = &q;
+            }
+        }
+        ASSERT_TRUE(p) << e.name;
+        ASSERT_EQ(p->irqs.count("wkup"), 1u) << e.name;
+        const auto &targets = p->irqs.at("wkup");
+        ASSERT_EQ(targets.size(), 1u) << e.name;
+        EXPECT_FALSE(targets[0].is_core) << e.name;
+        EXPECT_EQ(targets[0].target, "EXTI") << e.name;
+        EXPECT_EQ(targets[0].n, e.line) << e.name;
     }
 }
 

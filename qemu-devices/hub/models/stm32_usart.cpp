@@ -8,12 +8,13 @@
 
 namespace ampvp {
 
-Stm32Usart::Stm32Usart(const std::string &name) : RegisterDevice(name), irq_(add_irq("irq"))
+Stm32Usart::Stm32Usart(const std::string &name)
+    : RegisterDevice(name), irq_(add_irq("irq")), wkup_(add_irq("wkup"))
 {
     auto &r = regs_;
     r.reg("CR1", 0x00, 0x00000000)
         .field("UE", 0, 1, Acc::RW)
-        .unimpl("UESM", 1, 1)
+        .field("UESM", 1, 1, Acc::RW)
         .field("RE", 2, 1, Acc::RW)
         .field("TE", 3, 1, Acc::RW)
         .field("IDLEIE", 4, 1, Acc::RW)
@@ -78,15 +79,23 @@ Stm32Usart::Stm32Usart(const std::string &name) : RegisterDevice(name), irq_(add
         .unimpl("DEM", 14, 1)
         .unimpl("DEP", 15, 1)
         .unimpl("SCARCNT", 17, 3)
-        .unimpl("WUS", 20, 2)
-        .unimpl("WUFIE", 22, 1)
+        .field("WUS", 20, 2, Acc::RW)
+        .field("WUFIE", 22, 1, Acc::RW)
         .field("TXFTIE", 23, 1, Acc::RW)
         .unimpl("TCBGTIE", 24, 1)
         .field("RXFTCFG", 25, 3, Acc::RW)
         .field("RXFTIE", 28, 1, Acc::RW)
         .field("TXFTCFG", 29, 3, Acc::RW)
-        // RXFTCFG/TXFTCFG move the thresholds RXFT/TXFT compare against.
-        .post_write([this](BusAccess &, uint32_t, uint32_t, uint32_t) { refresh_status(); });
+        .post_write([this](BusAccess &a, uint32_t old, uint32_t now, uint32_t) {
+            // RM0399 WUS[1:0]: 01 is reserved.
+            const uint32_t reserved = 1u << CR3_WUS_Pos;
+            if ((now & CR3_WUS_Msk) == reserved && (old & CR3_WUS_Msk) != reserved) {
+                log().guest_error(a.core_name, this->name() + ": CR3.WUS = 01 is reserved; "
+                                                              "no wake-up event sets WUF");
+            }
+            // RXFTCFG/TXFTCFG move the thresholds RXFT/TXFT compare against.
+            refresh_status();
+        });
     r.reg("BRR", 0x0C, 0x00000000).field("BRR", 0, 16, Acc::RW);
     r.reg("GTPR", 0x10, 0x00000000).unimpl("PSC", 0, 8).unimpl("GT", 8, 8);
     r.reg("RTOR", 0x14, 0x00000000).unimpl("RTO", 0, 24).unimpl("BLEN", 24, 8);
@@ -274,6 +283,9 @@ void Stm32Usart::cr1_written(uint32_t old, uint32_t now)
         isr = regs_["ISR"].reset_value();
         s_.rx.clear();
     }
+    if ((old & CR1_UESM) && !(now & CR1_UESM)) {
+        isr &= ~ISR_WUF; // RM0399 WUF: "When UESM is cleared, WUF flag is also cleared."
+    }
     const bool fifo_was = (old & CR1_UE) && (old & CR1_FIFOEN);
     const bool fifo_is = (now & CR1_UE) && (now & CR1_FIFOEN);
     if (fifo_is && !fifo_was) {
@@ -348,13 +360,17 @@ void Stm32Usart::host_input(uint8_t byte)
                                         " dropped, receiver disabled (UE=0 or RE=0)");
         return;
     }
+    // A start bit: the wake-up event of WUS = 10.
+    wakeup_event(WUS_START_BIT);
     // The data bits of the frame; a parity bit (PCE=1) reads as 0.
     const uint16_t data = static_cast<uint16_t>(byte & ((1u << data_bits()) - 1u));
     if (s_.rx.size() < rx_capacity()) {
         s_.rx.push_back(data);
+        wakeup_event(WUS_RXNE); // RXNE/RXFNE: the datum is in RDR or the RXFIFO
     } else if (cr3_->value & CR3_OVRDIS) {
         // RM0399 OVRDIS: no ORE; the new data overwrites RDR.
         s_.rx.back() = data;
+        wakeup_event(WUS_RXNE);
     } else {
         // RM0399 ORE: set when a received frame finds RDR (RXFIFO) full; the
         // held data are kept, the new frame is lost.
@@ -364,6 +380,26 @@ void Stm32Usart::host_input(uint8_t byte)
     regs_["RDR"].value = s_.rx.front();
     refresh_status();
     update_irq();
+}
+
+void Stm32Usart::wakeup_event(uint32_t wus)
+{
+    // RM0399 WUF: set when the wake-up event selected by CR3.WUS[1:0] is
+    // detected; "WUF is usable only when UESM = 1".
+    const uint32_t cr1 = cr1_->value;
+    if (!(cr1 & CR1_UE) || !(cr1 & CR1_UESM)) {
+        return;
+    }
+    const uint32_t selected = (cr3_->value & CR3_WUS_Msk) >> CR3_WUS_Pos;
+    if (selected == WUS_ADDRESS && wus == WUS_START_BIT) {
+        log().unimplemented(name() + ".CR3.WUS=00",
+                            name() + ": wake-up on address match (CR3.WUS = 00, UESM = 1): "
+                                     "address detection is not modelled, WUF is never set");
+        return;
+    }
+    if (selected == wus) {
+        isr_->value |= ISR_WUF;
+    }
 }
 
 uint32_t Stm32Usart::read_rdr()
@@ -435,6 +471,35 @@ void Stm32Usart::update_irq()
         level = level || ((isr & s.flags) && (cr[s.reg] & s.enable));
     }
     irq_.set(level);
+    wkup_.set(wakeup_request());
+}
+
+bool Stm32Usart::wakeup_request() const
+{
+    // RM0399 USART "Wakeup from low-power mode" (RM0440 37.3.14, same IP): with
+    // UESM = 1 the USART raises usart_wkup when an action needing the bus
+    // clock is required.  FIFO disabled: RXNE with RXNEIE.  FIFO enabled:
+    // RXFIFO not empty (RXFNEIE), RXFIFO full (RXFFIE: "the number of received
+    // data corresponds to the RXFIFO size, and the RXFF flag is not set"),
+    // TXFIFO empty (TXFEIE), RXFIFO threshold (RXFTIE), TXFIFO threshold
+    // (TXFTIE).  Plus the wake-up event flag WUF with WUFIE.
+    const uint32_t cr1 = cr1_->value;
+    const uint32_t cr3 = cr3_->value;
+    const uint32_t isr = isr_->value;
+    if (!(cr1 & CR1_UE) || !(cr1 & CR1_UESM)) {
+        return false;
+    }
+    if ((isr & ISR_WUF) && (cr3 & CR3_WUFIE)) {
+        return true;
+    }
+    if (!(cr1 & CR1_FIFOEN)) {
+        return (isr & ISR_RXNE) && (cr1 & CR1_RXNEIE);
+    }
+    return ((isr & ISR_RXNE) && (cr1 & CR1_RXNEIE)) ||                 // RXFNE, RXFNEIE
+           (s_.rx.size() >= kFifoDepth && (cr1 & CR1_RXFFIE)) ||        // RXFIFO full
+           ((isr & ISR_RXFT) && (cr3 & CR3_RXFTIE)) ||                  // RXFIFO threshold
+           ((isr & ISR_TXFE) && (cr1 & CR1_TXFEIE)) ||                  // TXFIFO empty
+           ((isr & ISR_TXFT) && (cr3 & CR3_TXFTIE));                    // TXFIFO threshold
 }
 
 } // namespace ampvp

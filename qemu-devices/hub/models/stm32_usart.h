@@ -21,10 +21,23 @@
 // flag of RM0399's "USART interrupt requests" table with its enable bit.
 // On each UE 0->1 with TE or RE a verbose line gives the frame format and the
 // baud rate from the kernel clock (params "clock": "usart16"/"usart234578").
+// Wake-up from low-power mode (RM0399 USART "Wakeup from low-power mode";
+// RM0440 37.3.14 describes the same IP): the level output "wkup" (usart_wkup,
+// an EXTI direct line in the machine description) is high while UE = UESM = 1
+// and an action needing the bus clock is pending: WUF with WUFIE; FIFO off:
+// RXNE with RXNEIE; FIFO on: RXFNE with RXFNEIE, RXFIFO full (16 data, before
+// RXFF) with RXFFIE, RXFT with RXFTIE, TXFE with TXFEIE, TXFT with TXFTIE.
+// ISR.WUF is set while UESM = 1 by the event CR3.WUS selects (10 start bit,
+// 11 RXNE/RXFNE: both when a character arrives), cleared by ICR.WUCF and by
+// clearing UESM; WUF with WUFIE also raises "irq".  The model keeps no clock
+// of its own: it runs whether or not the cores are in Stop.
+// Offsets without a register (0x30-0x3FF) read as zero / ignore writes with
+// one "unimplemented" warning per offset and core (a bus error with --strict).
 // Not modelled (stored, logged once when set): baud-rate timing (IDLE, BUSY,
 // RTOF never set), receive errors (PE/FE/NE never set), LIN, smartcard,
 // IrDA, synchronous/SPI mode, DMA, auto-baud, mute mode, character match,
-// hardware flow control, RS-485 driver enable, wake-up from Stop.
+// hardware flow control, RS-485 driver enable, the address-match wake-up
+// event (WUS = 00: logged once when a character arrives with UESM = 1).
 #pragma once
 
 #include "../regs.h"
@@ -44,13 +57,14 @@ public:
 
     // Bit positions named as in RM0399 (FIFO-mode names in comments).
     enum : uint32_t {
-        CR1_UE = 1u << 0, CR1_RE = 1u << 2, CR1_TE = 1u << 3, CR1_IDLEIE = 1u << 4,
+        CR1_UE = 1u << 0, CR1_UESM = 1u << 1, CR1_RE = 1u << 2, CR1_TE = 1u << 3, CR1_IDLEIE = 1u << 4,
         CR1_RXNEIE = 1u << 5 /* RXFNEIE */, CR1_TCIE = 1u << 6, CR1_TXEIE = 1u << 7 /* TXFNFIE */,
         CR1_PEIE = 1u << 8, CR1_PS = 1u << 9, CR1_PCE = 1u << 10, CR1_M0 = 1u << 12,
         CR1_CMIE = 1u << 14, CR1_OVER8 = 1u << 15, CR1_RTOIE = 1u << 26, CR1_EOBIE = 1u << 27,
         CR1_M1 = 1u << 28, CR1_FIFOEN = 1u << 29, CR1_TXFEIE = 1u << 30, CR1_RXFFIE = 1u << 31,
         CR2_LBDIE = 1u << 6,
-        CR3_EIE = 1u << 0, CR3_CTSIE = 1u << 10, CR3_OVRDIS = 1u << 12, CR3_WUFIE = 1u << 22,
+        CR3_EIE = 1u << 0, CR3_CTSIE = 1u << 10, CR3_OVRDIS = 1u << 12,
+        CR3_WUS_Pos = 20, CR3_WUS_Msk = 3u << 20, CR3_WUFIE = 1u << 22,
         CR3_TXFTIE = 1u << 23, CR3_TCBGTIE = 1u << 24, CR3_RXFTIE = 1u << 28,
         ISR_PE = 1u << 0, ISR_FE = 1u << 1, ISR_NE = 1u << 2, ISR_ORE = 1u << 3,
         ISR_IDLE = 1u << 4, ISR_RXNE = 1u << 5 /* RXFNE */, ISR_TC = 1u << 6,
@@ -59,7 +73,10 @@ public:
         ISR_WUF = 1u << 20, ISR_TEACK = 1u << 21, ISR_REACK = 1u << 22, ISR_TXFE = 1u << 23,
         ISR_RXFF = 1u << 24, ISR_TCBGT = 1u << 25, ISR_RXFT = 1u << 26, ISR_TXFT = 1u << 27,
         RQR_RXFRQ = 1u << 3, RQR_TXFRQ = 1u << 4,
+        ICR_WUCF = 1u << 20,
     };
+    // CR3.WUS[1:0]: the event that sets WUF (01 is reserved).
+    enum : uint32_t { WUS_ADDRESS = 0, WUS_START_BIT = 2, WUS_RXNE = 3 };
     // RM0399: the RXFIFO and TXFIFO are 16 data deep.
     static constexpr unsigned kFifoDepth = 16;
 
@@ -94,6 +111,8 @@ private:
     };
 
     void cr1_written(uint32_t old, uint32_t now);
+    void wakeup_event(uint32_t wus);
+    bool wakeup_request() const;
     void transmit(BusAccess &a, uint32_t tdr);
     uint32_t read_rdr();
     void refresh_status();
@@ -102,7 +121,8 @@ private:
 
     State s_;
     std::string clock_;
-    IrqLine &irq_;
+    IrqLine &irq_;  // usart_it: the global interrupt (NVIC)
+    IrqLine &wkup_; // usart_wkup: the wake-up request (an EXTI direct line)
     Register *cr1_ = nullptr, *cr2_ = nullptr, *cr3_ = nullptr, *isr_ = nullptr;
 };
 
