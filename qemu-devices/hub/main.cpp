@@ -9,6 +9,8 @@
 #include <CLI/CLI.hpp>
 
 #include <dirent.h>
+#include <map>
+#include <optional>
 #include <iostream>
 #include <set>
 
@@ -18,8 +20,16 @@
 
 using namespace ampvp;
 
-static int list_machines()
+// Every machine description found (first of each name along machine_dirs()),
+// with the error of those that do not load.
+struct FoundMachine {
+    std::string name;
+    std::optional<MachineDesc> desc;
+    std::string error;
+};
+static std::vector<FoundMachine> all_machines()
 {
+    std::vector<FoundMachine> out;
     std::set<std::string> seen;
     for (const auto &dir : machine_dirs()) {
         DIR *d = opendir(dir.c_str());
@@ -38,19 +48,41 @@ static int list_machines()
             if (!seen.insert(n).second) {
                 continue;
             }
+            FoundMachine f{n, std::nullopt, ""};
             try {
-                MachineDesc m = MachineDesc::load_file(dir + "/" + n + ".json");
-                std::string cores;
-                for (const auto &c : m.cores) {
-                    cores += (cores.empty() ? "" : " + ") + c.name + " (" + c.cpu + ")";
-                }
-                std::cout << n << "\t" << m.title << "\t" << cores << "\n";
+                f.desc = MachineDesc::load_file(dir + "/" + n + ".json");
             } catch (const std::exception &ex) {
-                std::cout << n << "\tBROKEN: " << ex.what() << "\n";
+                f.error = ex.what();
             }
+            out.push_back(std::move(f));
         }
     }
+    return out;
+}
+
+static int list_machines()
+{
+    for (const auto &f : all_machines()) {
+        if (!f.desc) {
+            std::cout << f.name << "\tBROKEN: " << f.error << "\n";
+            continue;
+        }
+        std::string cores;
+        for (const auto &c : f.desc->cores) {
+            cores += (cores.empty() ? "" : " + ") + c.name + " (" + c.cpu + ")";
+        }
+        std::cout << f.name << "\t" << f.desc->title << "\t" << cores << "\n";
+    }
     return EXIT_OK;
+}
+
+static std::string join(const std::vector<std::string> &v, const char *sep)
+{
+    std::string s;
+    for (const auto &x : v) {
+        s += (s.empty() ? "" : sep) + x;
+    }
+    return s;
 }
 
 int main(int argc, char **argv)
@@ -63,7 +95,28 @@ int main(int argc, char **argv)
 
     RunOptions opt;
     opt.qemu = default_qemu();
-    std::string cm7, cm4, trace;
+    std::string trace;
+    // What the machine descriptions know, for options and help: core names (each
+    // gets --NAME FILE), option bytes, machine names.
+    std::map<std::string, std::vector<std::string>> core_machines; // core -> machines
+    std::vector<std::string> option_byte_help, machine_names;
+    for (const auto &f : all_machines()) {
+        if (!f.desc) {
+            continue;
+        }
+        machine_names.push_back(f.name);
+        for (const auto &c : f.desc->cores) {
+            core_machines[c.name].push_back(f.name);
+        }
+        std::vector<std::string> keys;
+        for (const auto &kv : f.desc->option_bytes) {
+            keys.push_back(kv.first);
+        }
+        if (!keys.empty()) {
+            option_byte_help.push_back(f.name + ": " + join(keys, ", "));
+        }
+    }
+    std::map<std::string, std::string> core_images;
     std::vector<std::string> images;
     bool no_posted = false;
 
@@ -81,8 +134,11 @@ int main(int argc, char **argv)
     run_cmd->add_option("-b,--board", opt.board,
                         "Board (see 'ampvp boards'): its machine, console UART and LEDs; LED "
                         "changes print as '[board] LED1 on'");
-    run_cmd->add_option("--cm7", cm7, "ELF or Intel HEX image for the core named cm7");
-    run_cmd->add_option("--cm4", cm4, "ELF or Intel HEX image for the core named cm4");
+    for (const auto &[core, machines] : core_machines) {
+        run_cmd->add_option("--" + core, core_images[core],
+                            "ELF or Intel HEX image for the core named " + core + " (" +
+                                join(machines, ", ") + ")");
+    }
     run_cmd->add_option("--image", images,
                         "Firmware for any core, as CORE=FILE, or FILE alone for one file holding "
                         "every core's code (placed by address); ELF or Intel HEX (repeatable)");
@@ -93,7 +149,10 @@ int main(int argc, char **argv)
                     "Regular expression a console line must match; exit 0 once all have matched "
                     "(repeatable; lines look like '[cm7] text')");
     run_cmd->add_option("--trace", trace,
-                    "Trace categories, comma-separated, or 'all': bus,irq,uart,hsem,exti,power,clock,gpio");
+                    "Trace categories, comma-separated, or 'all': " +
+                        join(std::vector<std::string>(Log::trace_categories().begin(),
+                                                      Log::trace_categories().end()),
+                             ","));
     run_cmd->add_flag("--strict", opt.strict,
                   "Accesses to unimplemented registers raise a bus error instead of RAZ/WI");
     run_cmd->add_flag("--no-posted-writes", no_posted,
@@ -120,16 +179,17 @@ int main(int argc, char **argv)
                         "Drive a GPIO input pin, as PIN=0|1[@WHEN] (repeatable), e.g. PC13=1@100ms");
     std::vector<std::string> option_bytes;
     run_cmd->add_option("--option-byte", option_bytes,
-                        "Set an option byte of the machine, as KEY=VALUE (repeatable); "
-                        "stm32h745: bcm7, bcm4 (0 = that core is held in reset until the other "
-                        "releases it), boot7, boot4 (boot addresses)");
+                        "Set an option byte of the machine, as KEY=VALUE (repeatable); " +
+                            join(option_byte_help, "; ") +
+                            " (docs/user-guide.md explains each machine's)");
     run_cmd->add_flag("-v,--verbose", opt.verbose, "Say what the hub is doing");
 
-    std::string regs_machine = "stm32h745";
+    std::string regs_machine;
     CLI::App *regs_cmd = app.add_subcommand(
         "registers", "Print the register reference of a machine's models (Markdown)");
-    regs_cmd->add_option("-m,--machine", regs_machine, "Machine name or description .json")
-        ->default_str(regs_machine);
+    regs_cmd->add_option("-m,--machine", regs_machine,
+                         "Machine name (" + join(machine_names, ", ") + ") or description .json")
+        ->required();
     app.add_subcommand("machines", "List the machine descriptions found");
     app.add_subcommand("boards", "List the board descriptions found");
 
@@ -179,7 +239,11 @@ int main(int argc, char **argv)
         std::string bad = log().enable_trace(trace);
         if (!bad.empty()) {
             std::cerr << "ampvp: error: unknown trace category '" << bad
-                      << "' (known: bus, irq, uart, hsem, exti, power, clock, gpio, all)\n";
+                      << "' (known: "
+                      << join(std::vector<std::string>(Log::trace_categories().begin(),
+                                                       Log::trace_categories().end()),
+                              ", ")
+                      << ", all)\n";
             return EXIT_USAGE;
         }
     }
@@ -192,11 +256,10 @@ int main(int argc, char **argv)
         opt.images[core] = file;
         return true;
     };
-    if (!cm7.empty() && !add_image("cm7", cm7)) {
-        return EXIT_USAGE;
-    }
-    if (!cm4.empty() && !add_image("cm4", cm4)) {
-        return EXIT_USAGE;
+    for (const auto &[core, file] : core_images) {
+        if (!file.empty() && !add_image(core, file)) {
+            return EXIT_USAGE;
+        }
     }
     for (const auto &spec : images) {
         auto eq = spec.find('=');
