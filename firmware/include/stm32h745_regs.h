@@ -227,6 +227,7 @@ H7_REG_AT(struct h7_rcc, C2_APB4LPENR, 0x1DC);
  * or rcc_pclk2 (USART1/6) */
 #define RCC_D2CCIP2R_USART234578SEL_Pos 0u
 #define RCC_D2CCIP2R_USART234578SEL_Msk (7u << 0)
+#define RCC_D2CCIP2R_USART234578SEL_HSI (3u << 0) /* 011: hsi_ker_ck */
 #define RCC_D2CCIP2R_USART16SEL_Pos     3u
 #define RCC_D2CCIP2R_USART16SEL_Msk     (7u << 3)
 
@@ -407,6 +408,9 @@ H7_REG_AT(struct h7_usart, PRESC, 0x2C);
 #define USART_CR3_DDRE     (1u << 13)
 #define USART_CR3_DEM      (1u << 14)
 #define USART_CR3_DEP      (1u << 15)
+#define USART_CR3_WUS_Pos  20u
+#define USART_CR3_WUS_Msk  (3u << 20)  /* 00 address match, 10 start bit, 11 RXNE/RXFNE */
+#define USART_CR3_WUFIE    (1u << 22)
 #define USART_CR3_TXFTIE   (1u << 23)
 #define USART_CR3_TCBGTIE  (1u << 24)
 #define USART_CR3_RXFTCFG_Msk (7u << 25)
