@@ -62,7 +62,17 @@ int main(void)
     SCB->SCR |= SCB_SCR_SLEEPDEEP;
     cm_dsb();
     cm_isb();
+#if defined(BOOT_SYNC_SYSTICK)
+    /* With SysTick running, a tick between the clearing WFE above and this one sets the
+     * event register (exception entry/return), and this WFE returns at once, on the chip
+     * as here.  So wait for the notification itself; every WFE that does sleep is CStop,
+     * and no tick may end it (the test checks no wake-up comes before the release). */
+    while (!(HSEM->C2ISR & HSEM_SEM_BIT(BOOT_SYNC_SEMAPHORE))) {
+        cm_wfe();
+    }
+#else
     cm_wfe();
+#endif
     SCB->SCR &= ~SCB_SCR_SLEEPDEEP;
 
     /* 5: woken: clear the HSEM 0 status and the NVIC pending state of HSEM2. */
