@@ -287,14 +287,16 @@ bool BridgeServer::handle(int fd, Conn &conn, const uint8_t *buf, size_t n, bool
             }
             cs.power = p;
             bus_.core_power(c, p);
-            if (p == CorePower::Run) {
-                cs.woken_since_run = false;
+            if (p == CorePower::Run && cs.clock_stopped) {
+                wake(c, "the core runs again"); // deliver what was held back
             } else if (p == CorePower::DeepSleep && machine_.cores[c].deep_sleep_stops_clock &&
                        (cs.caps & AMPVP_CAP_CLOCK_STOP)) {
                 cs.clock_stopped = true;
                 log().trace("power", core, "CStop: clock stopped until a wake-up (EXTI)");
-                if (cs.wakeup || cs.woken_since_run) {
-                    wake(c, cs.wakeup ? "wake-up already active" : "wake-up came while it went to sleep");
+                if (cs.wakeup) {
+                    wake(c, "wake-up already active");
+                } else if (m.u.power.reason != cs.events_sent) {
+                    wake(c, "an event was on its way"); // EXTI events come with a wake-up
                 }
             }
             return true;
@@ -339,6 +341,7 @@ void BridgeServer::send_event(CoreId core)
     log().trace("irq", machine_.cores[core].name, "event (RXEV)");
     cs.last_stimulus = "event";
     if (cs.async_fd >= 0) {
+        cs.events_sent++;
         reply(cs.async_fd, core, AMPVP_MSG_EVENT, cs.seq++, nullptr, 0);
     }
 }
@@ -410,7 +413,6 @@ void BridgeServer::set_wakeup(CoreId core, bool level)
     if (!rising) {
         return;
     }
-    cs.woken_since_run = true;
     if (cs.clock_stopped) {
         wake(core, "wake-up input");
     }

@@ -76,7 +76,7 @@ private:
         uint32_t caps = 0;          // capabilities agreed at HELLO (async channel)
         bool clock_stopped = false; // in CStop: waiting for its wake-up input
         bool wakeup = false;        // wake-up input level
-        bool woken_since_run = false; // a wake-up came since the core last reported running
+        uint32_t events_sent = 0;   // EVENT messages sent (compared with POWER's count)
         std::map<unsigned, bool> sent_irq;  // NVIC levels the core has been sent
         std::map<unsigned, bool> held_irq;  // levels to send when the clock restarts
     };

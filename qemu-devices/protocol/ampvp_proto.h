@@ -142,7 +142,8 @@ typedef struct ampvp_irq {
 
 typedef struct ampvp_power_msg {
     uint32_t state;    /* enum ampvp_power */
-    uint32_t reason;   /* reserved */
+    uint32_t reason;   /* DEEPSLEEP with CLOCK_STOP: EVENTs the core has taken
+                        * (mod 2^32); otherwise 0 */
 } ampvp_power_msg;
 
 typedef struct ampvp_clock {

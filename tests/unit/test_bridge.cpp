@@ -211,9 +211,9 @@ struct BridgeCStop : BridgeTest {
         caps = AMPVP_CAP_POSTED_WRITES | AMPVP_CAP_CLOCK_STOP;
         boot();
     }
-    void power(uint32_t state)
+    void power(uint32_t state, uint32_t events_taken = 0)
     {
-        ampvp_power_msg p{state, 0};
+        ampvp_power_msg p{state, events_taken};
         async_peer.send_msg(AMPVP_MSG_POWER, &p, sizeof(p));
         ASSERT_EQ(srv->on_readable(hub_async), BridgeServer::Result::Ok);
     }
@@ -257,6 +257,29 @@ TEST_F(BridgeCStop, DeepSleepWithWakeupActiveWakesAtOnce)
     power(AMPVP_PWR_DEEPSLEEP);
     EXPECT_EQ(async_peer.recv_msg(buf).hdr.type, AMPVP_MSG_WAKE);
     EXPECT_FALSE(srv->clock_stopped(0));
+}
+
+// An EXTI event comes with a wake-up.  One the core had not taken when it stopped its
+// clock (POWER counts the EVENTs it took) finds it stopped: the hub wakes it.
+TEST_F(BridgeCStop, EventInFlightWhenTheCoreStopsWakesIt)
+{
+    srv->send_event(0);
+    EXPECT_EQ(async_peer.recv_msg(buf).hdr.type, AMPVP_MSG_EVENT);
+    power(AMPVP_PWR_DEEPSLEEP, 0);
+    EXPECT_EQ(async_peer.recv_msg(buf).hdr.type, AMPVP_MSG_WAKE);
+}
+
+// An event the core took before it went to sleep does not wake it again, nor do
+// wake-up edges that came and went while it was running (a level that has ended).
+TEST_F(BridgeCStop, PastEventsAndEndedWakeupsDoNotWake)
+{
+    srv->send_event(0);
+    async_peer.recv_msg(buf);
+    srv->set_wakeup(0, true);
+    srv->set_wakeup(0, false);
+    power(AMPVP_PWR_DEEPSLEEP, 1);
+    EXPECT_TRUE(srv->clock_stopped(0));
+    EXPECT_TRUE(async_peer.nothing_pending());
 }
 
 // Plain sleep (SLEEPDEEP = 0, CSleep) keeps the clock: interrupts go through.

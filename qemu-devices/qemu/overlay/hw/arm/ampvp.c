@@ -77,6 +77,7 @@ struct AmpvpMachineState {
     char *mpu_regions;  /* "mpu-regions N": the MPU regions the SoC implements */
     bool deep_stop;     /* "deep-sleep-stops-clock": deep sleep = clock stopped (CStop) */
     bool systick_frozen;/* SysTick was counting when the clock stopped */
+    uint32_t events_seen; /* EVENT messages taken from the hub (main loop, BQL) */
     char core[AMPVP_CORE_NAME_LEN];
 
     ARMv7MState armv7m;
@@ -291,6 +292,7 @@ static void ampvp_async_readable(void *opaque)
                      msg.u.irq.level);
         break;
     case AMPVP_MSG_EVENT:
+        m->events_seen++;
         arm_m_profile_signal_event(ARM_CPU(first_cpu));
         break;
     case AMPVP_MSG_CLOCK:
@@ -322,14 +324,22 @@ static void ampvp_sleep(void *opaque, int state)
 
     /*
      * Deep sleep where the SoC stops the clock: stop it before the hub hears
-     * of it, so that a WAKE the hub sends in answer always finds it stopped.
+     * of it, so that a WAKE the hub sends in answer always finds it stopped;
+     * tell the hub how many of its EVENTs we took by then (`reason`): one in
+     * flight finds the clock stopped, and the hub answers it with WAKE.  An
+     * event taken after WFE looked (the main loop holds the BQL for it) means
+     * the core does not stop at all.
      */
     if (state == AMPVP_PWR_DEEPSLEEP && m->deep_stop && (m->caps & AMPVP_CAP_CLOCK_STOP)) {
+        ARMCPU *cpu = ARM_CPU(first_cpu);
         bool locked = qemu_mutex_iothread_locked();
         if (!locked) {
             qemu_mutex_lock_iothread();
         }
-        ampvp_clock_stop(m, true);
+        if (!(cpu->env.v7m.wfe_sleep && cpu->env.v7m.event_register)) {
+            ampvp_clock_stop(m, true);
+        }
+        p.reason = m->events_seen;
         if (!locked) {
             qemu_mutex_unlock_iothread();
         }
