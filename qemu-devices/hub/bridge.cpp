@@ -279,10 +279,10 @@ bool BridgeServer::handle(int fd, Conn &conn, const uint8_t *buf, size_t n, bool
             const auto p = static_cast<CorePower>(m.u.power.state);
             const std::string &core = machine_.cores[c].name;
             if (p == CorePower::Run) {
-                log().trace("power", core, "wake" + (cs.last_stimulus.empty() ? std::string()
+                AMPVP_TRACE("power", core, "wake" + (cs.last_stimulus.empty() ? std::string()
                                                         : " (after " + cs.last_stimulus + ")"));
             } else {
-                log().trace("power", core, std::string(p == CorePower::DeepSleep ? "deep sleep" : "sleep") +
+                AMPVP_TRACE("power", core, std::string(p == CorePower::DeepSleep ? "deep sleep" : "sleep") +
                                                " (WFI/WFE" + (p == CorePower::DeepSleep ? ", SLEEPDEEP=1)" : ")"));
             }
             cs.power = p;
@@ -292,7 +292,7 @@ bool BridgeServer::handle(int fd, Conn &conn, const uint8_t *buf, size_t n, bool
             } else if (p == CorePower::DeepSleep && machine_.cores[c].deep_sleep_stops_clock &&
                        (cs.caps & AMPVP_CAP_CLOCK_STOP)) {
                 cs.clock_stopped = true;
-                log().trace("power", core, "CStop: clock stopped until a wake-up (EXTI)");
+                AMPVP_TRACE("power", core, "CStop: clock stopped until a wake-up (EXTI)");
                 if (cs.wakeup) {
                     wake(c, "wake-up already active");
                 } else if (m.u.power.reason != cs.events_sent) {
@@ -304,7 +304,7 @@ bool BridgeServer::handle(int fd, Conn &conn, const uint8_t *buf, size_t n, bool
         break;
     case AMPVP_MSG_EVENT:
         if (conn.channel == Channel::Async) {
-            log().trace("power", machine_.cores[c].name, "SEV (TXEV out)");
+            AMPVP_TRACE("power", machine_.cores[c].name, "SEV (TXEV out)");
             bus_.core_txev(c);
             return true;
         }
@@ -338,7 +338,7 @@ void BridgeServer::send_event(CoreId core)
         return;
     }
     CoreState &cs = cores_[core];
-    log().trace("irq", machine_.cores[core].name, "event (RXEV)");
+    AMPVP_TRACE("irq", machine_.cores[core].name, "event (RXEV)");
     cs.last_stimulus = "event";
     if (cs.async_fd >= 0) {
         cs.events_sent++;
@@ -351,7 +351,7 @@ void BridgeServer::send_clock(CoreId core, uint64_t hz)
     if (core < 0 || core >= static_cast<CoreId>(cores_.size()) || cores_[core].async_fd < 0) {
         return;
     }
-    log().trace("clock", machine_.cores[core].name, "CPU clock set to " + std::to_string(hz) + " Hz");
+    AMPVP_TRACE("clock", machine_.cores[core].name, "CPU clock set to " + std::to_string(hz) + " Hz");
     ampvp_clock c{hz};
     reply(cores_[core].async_fd, core, AMPVP_MSG_CLOCK, cores_[core].seq++, &c, sizeof(c));
 }
@@ -376,7 +376,7 @@ void BridgeServer::set_irq(CoreId core, unsigned line, bool level)
     CoreState &cs = cores_[core];
     if (cs.clock_stopped) {
         if (log().tracing("irq")) {
-            log().trace("irq", machine_.cores[core].name,
+            AMPVP_TRACE("irq", machine_.cores[core].name,
                         std::string(level ? "raise" : "lower") + " IRQ " + std::to_string(line) +
                             " held: clock stopped (CStop)");
         }
@@ -389,7 +389,7 @@ void BridgeServer::set_irq(CoreId core, unsigned line, bool level)
 void BridgeServer::send_irq(CoreId core, unsigned line, bool level)
 {
     CoreState &cs = cores_[core];
-    log().trace("irq", machine_.cores[core].name,
+    AMPVP_TRACE("irq", machine_.cores[core].name,
                 std::string(level ? "raise" : "lower") + " IRQ " + std::to_string(line));
     if (level) {
         cs.last_stimulus = "IRQ " + std::to_string(line);
@@ -422,7 +422,7 @@ void BridgeServer::wake(CoreId core, const std::string &why)
 {
     CoreState &cs = cores_[core];
     cs.clock_stopped = false;
-    log().trace("power", machine_.cores[core].name, "clock restarted (" + why + ")");
+    AMPVP_TRACE("power", machine_.cores[core].name, "clock restarted (" + why + ")");
     cs.last_stimulus = "wake-up";
     if (cs.async_fd >= 0) {
         reply(cs.async_fd, core, AMPVP_MSG_WAKE, cs.seq++, nullptr, 0);

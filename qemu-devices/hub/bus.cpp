@@ -184,7 +184,7 @@ uint32_t Bus::read(BusAccess &a)
         unmodelled(a, e, false, 0);
     }
     if (log().tracing("bus")) {
-        log().trace("bus", a.core_name,
+        AMPVP_TRACE("bus", a.core_name,
                     "read" + std::to_string(a.size * 8) + " " + hex(a.addr) + " -> " + hex(v) +
                         (e ? " " + e->desc->name : ""));
     }
@@ -195,7 +195,7 @@ void Bus::write(BusAccess &a, uint32_t value)
 {
     const Entry *e = find(a.addr);
     if (log().tracing("bus")) {
-        log().trace("bus", a.core_name,
+        AMPVP_TRACE("bus", a.core_name,
                     "write" + std::to_string(a.size * 8) + " " + hex(a.addr) + " <- " + hex(value) +
                         (e ? " " + e->desc->name : ""));
     }

@@ -51,7 +51,7 @@ void Console::emit(const std::string &prefix, std::string &buf)
     std::string line = prefix + buf;
     if (log().tracing("uart")) {
         // The core is the bracketed name at the start of the prefix.
-        log().trace("uart", prefix.substr(1, prefix.find_first_of(":]") - 1), "line \"" + buf + "\"");
+        AMPVP_TRACE("uart", prefix.substr(1, prefix.find_first_of(":]") - 1), "line \"" + buf + "\"");
     }
     buf.clear();
     out_(line);

@@ -40,19 +40,15 @@ std::string Log::enable_trace(const std::string &list)
             continue;
         }
         if (item == "all") {
-            trace_all_ = true;
+            trace_all_ = any_trace_ = true;
         } else if (trace_categories().count(item)) {
             trace_.insert(item);
+            any_trace_ = true;
         } else {
             return item;
         }
     }
     return "";
-}
-
-bool Log::tracing(const char *category) const
-{
-    return trace_all_ || trace_.count(category);
 }
 
 void Log::emit(const std::string &line, bool to_stdout) { sink_(line, to_stdout); }

@@ -29,7 +29,11 @@ public:
     // Enable trace categories: a comma-separated list or "all".  Returns an
     // empty string, or the name of the first unknown category.
     std::string enable_trace(const std::string &list);
-    bool tracing(const char *category) const;
+    // Cheap when nothing is traced (the usual case): one flag test.
+    bool tracing(const char *category) const
+    {
+        return any_trace_ && (trace_all_ || trace_.count(category));
+    }
     static const std::set<std::string> &trace_categories();
 
     void info(const std::string &msg);
@@ -52,13 +56,23 @@ private:
     Sink sink_;
     bool verbose_ = false;
     bool trace_all_ = false;
-    std::set<std::string> trace_;
+    bool any_trace_ = false;
+    std::set<std::string, std::less<>> trace_; // transparent: no string built per lookup
     std::set<std::string> once_;
     unsigned warnings_ = 0;
     std::chrono::steady_clock::time_point t0_ = std::chrono::steady_clock::now();
 };
 
 inline Log &log() { return Log::get(); }
+
+// A trace line whose text is built only when its category is on: the arguments
+// after `core` (a std::string expression) are not evaluated otherwise.
+#define AMPVP_TRACE(category, core, ...)                                                           \
+    do {                                                                                           \
+        if (::ampvp::log().tracing(category)) {                                                    \
+            ::ampvp::log().trace(category, core, __VA_ARGS__);                                     \
+        }                                                                                          \
+    } while (0)
 
 // "0x%08x"-style formatting helpers used everywhere in messages.
 std::string hex(uint64_t v, int width = 8);

@@ -27,14 +27,35 @@ Register &Register::field(const std::string &name, unsigned lsb, unsigned width,
         throw std::logic_error("register " + name_ + ": field " + name + " overlaps or is out of range");
     }
     defined_ |= f.mask();
+    acc_mask_[static_cast<unsigned>(acc)] |= f.mask();
     fields_.push_back(f);
     return *this;
 }
+
+FieldRef Register::add(const std::string &name, unsigned lsb, unsigned width, Acc acc)
+{
+    field(name, lsb, width, acc);
+    return FieldRef(this, fields_.back().mask(), lsb);
+}
+
+FieldRef Register::ref(const std::string &name)
+{
+    const Field *f = find(name);
+    if (!f) {
+        throw std::logic_error("register " + name_ + " has no field " + name);
+    }
+    return FieldRef(this, f->mask(), f->lsb);
+}
+
+uint32_t FieldRef::get() const { return (reg_->value & mask_) >> lsb_; }
+
+void FieldRef::set(uint32_t v) const { reg_->value = (reg_->value & ~mask_) | ((v << lsb_) & mask_); }
 
 Register &Register::unimpl(const std::string &name, unsigned lsb, unsigned width, Acc acc)
 {
     field(name, lsb, width, acc);
     fields_.back().unimplemented = true;
+    unimpl_mask_ |= fields_.back().mask();
     return *this;
 }
 
@@ -46,17 +67,6 @@ const Field *Register::find(const std::string &field) const
         }
     }
     return nullptr;
-}
-
-uint32_t Register::mask_of(Acc a) const
-{
-    uint32_t m = 0;
-    for (const auto &f : fields_) {
-        if (f.acc == a) {
-            m |= f.mask();
-        }
-    }
-    return m;
 }
 
 uint32_t Register::get(const std::string &field) const
@@ -104,6 +114,9 @@ void Register::bus_write(BusAccess &a, uint32_t written, uint32_t bytes,
                                            device + "." + name_ + " (ignored)");
     }
     for (const auto &f : fields_) {
+        if (!(unimpl_mask_ & (next ^ old) & next)) {
+            break; // no unmodelled field was set by this write (the usual case)
+        }
         if (f.unimplemented && ((next ^ old) & f.mask()) && (next & f.mask())) {
             log().unimplemented(device + "." + name_ + "." + f.name,
                                 a.core_name + " sets " + device + "." + name_ + "." + f.name +
@@ -126,18 +139,15 @@ Register &RegisterBank::reg(const std::string &name, uint32_t offset, uint32_t r
             throw std::logic_error(device_ + ": register " + name + " declared twice");
         }
     }
-    regs_.emplace_back(name, offset, reset);
-    return regs_.back();
-}
-
-Register *RegisterBank::at(uint32_t offset)
-{
-    for (auto &r : regs_) {
-        if (r.offset() == offset) {
-            return &r;
-        }
+    if (offset & 3u) {
+        throw std::logic_error(device_ + ": register " + name + " at an unaligned offset");
     }
-    return nullptr;
+    regs_.emplace_back(name, offset, reset);
+    if (by_word_.size() <= offset / 4) {
+        by_word_.resize(offset / 4 + 1, nullptr);
+    }
+    by_word_[offset / 4] = &regs_.back();
+    return regs_.back();
 }
 
 Register &RegisterBank::operator[](const std::string &name)

@@ -40,6 +40,28 @@ struct Field {
     }
 };
 
+class Register;
+
+// A field as model code uses it: declared once (Register::add), kept as a member,
+// read and written through the handle.  No name lookup, no shift constant.
+class FieldRef {
+public:
+    FieldRef() = default;
+    FieldRef(Register *r, uint32_t mask, unsigned lsb) : reg_(r), mask_(mask), lsb_(lsb) {}
+    uint32_t get() const;             // the field's value, shifted down
+    void set(uint32_t v) const;       // store v in the field (other bits kept)
+    bool on() const { return get() != 0; } // a 1-bit flag reads 1
+    uint32_t mask() const { return mask_; }  // in the register
+    unsigned lsb() const { return lsb_; }
+    uint32_t in(uint32_t reg_value) const { return (reg_value & mask_) >> lsb_; } // from a value
+    bool valid() const { return reg_ != nullptr; }
+
+private:
+    Register *reg_ = nullptr;
+    uint32_t mask_ = 0;
+    unsigned lsb_ = 0;
+};
+
 class Register {
 public:
     // Hooks.  `written` is the value on the bus (already shifted for sub-word
@@ -59,6 +81,11 @@ public:
     // Declaration (chained, in bit order).
     Register &field(const std::string &name, unsigned lsb, unsigned width, Acc acc);
     Register &unimpl(const std::string &name, unsigned lsb, unsigned width, Acc acc = Acc::RW);
+    // Declaration that returns the field's handle, for fields model code uses.
+    FieldRef add(const std::string &name, unsigned lsb, unsigned width, Acc acc);
+    // The handle of a field declared with field() (declaration time only: throws
+    // std::logic_error for an unknown name).
+    FieldRef ref(const std::string &name);
     Register &on_read(ReadHook h) { read_hook_ = std::move(h); return *this; }
     Register &pre_write(PreWriteHook h) { pre_write_ = std::move(h); return *this; }
     Register &post_write(PostWriteHook h) { post_write_ = std::move(h); return *this; }
@@ -71,9 +98,10 @@ public:
 
     // Bits that are part of some field.
     uint32_t defined_mask() const { return defined_; }
-    uint32_t mask_of(Acc a) const;
+    uint32_t mask_of(Acc a) const { return acc_mask_[static_cast<unsigned>(a)]; }
 
-    // Field access for model code.
+    // Field access by name: for tests and tools (a lookup per call); model code
+    // uses FieldRef handles.
     uint32_t get(const std::string &field) const;
     void set(const std::string &field, uint32_t v);
 
@@ -93,6 +121,8 @@ private:
     uint32_t reset_;
     std::vector<Field> fields_;
     uint32_t defined_ = 0;
+    uint32_t acc_mask_[7] = {};   // per Acc: computed at declaration
+    uint32_t unimpl_mask_ = 0;    // fields accepted but not modelled
     bool warned_reserved_ = false;
     ReadHook read_hook_;
     PreWriteHook pre_write_;
@@ -104,7 +134,12 @@ class RegisterBank {
 public:
     explicit RegisterBank(std::string device) : device_(std::move(device)) {}
     Register &reg(const std::string &name, uint32_t offset, uint32_t reset = 0);
-    Register *at(uint32_t offset);
+    // O(1): a table indexed by word offset, filled at declaration.
+    Register *at(uint32_t offset)
+    {
+        const uint32_t i = offset >> 2;
+        return (offset & 3u) == 0 && i < by_word_.size() ? by_word_[i] : nullptr;
+    }
     Register &operator[](const std::string &name);
     const Register &operator[](const std::string &name) const;
     const std::deque<Register> &registers() const { return regs_; }
@@ -117,6 +152,7 @@ private:
     void no_register(BusAccess &a, bool is_write, uint32_t value, const DeviceContext &ctx);
     std::string device_;
     std::deque<Register> regs_; // a deque: references stay valid as registers are added
+    std::vector<Register *> by_word_; // offset / 4 -> register (nullptr: none)
 };
 
 // A device whose behaviour is a register bank plus hooks.

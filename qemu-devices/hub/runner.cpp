@@ -525,7 +525,7 @@ void Runner::start_core(Child &ch, const std::string &why)
     bridge_->start(ch.core, vtor);
     ch.started = true;
     log().verbose_info(ch.name + ": leaves reset (" + why + "), vector table at " + hex(vtor));
-    log().trace("power", ch.name, "reset released (" + why + "), vector table " + hex(vtor));
+    AMPVP_TRACE("power", ch.name, "reset released (" + why + "), vector table " + hex(vtor));
 }
 
 void Runner::release_core(CoreId core, const std::string &by)
@@ -537,7 +537,7 @@ void Runner::release_core(CoreId core, const std::string &by)
         if (!ch.started && started_) {
             start_core(ch, "released by " + by);
         } else {
-            log().trace("power", ch.name, "boot release by " + by + " ignored: already running");
+            AMPVP_TRACE("power", ch.name, "boot release by " + by + " ignored: already running");
         }
         return;
     }

@@ -108,7 +108,7 @@ void Stm32Gpio::update_irq()
     last_idr_ = v;
     for (unsigned p = 0; p < 16; p++) {
         if ((changed & (1u << p)) && log().tracing("gpio")) {
-            log().trace("gpio", changed_by_,
+            AMPVP_TRACE("gpio", changed_by_,
                         "P" + port_ + std::to_string(p) + " = " +
                             ((v >> p) & 1u ? "1" : "0") + (is_output(p) ? " (output)" : " (input)"));
         }

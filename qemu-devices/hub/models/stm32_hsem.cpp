@@ -41,7 +41,7 @@ Stm32Hsem::Stm32Hsem(const std::string &name)
                 regs_[c + "ISR"].value &= ~now;
                 regs_[c + "ICR"].value = 0;
                 if (now) {
-                    log().trace("hsem", a.core_name, c + "ICR clears " + hex(now));
+                    AMPVP_TRACE("hsem", a.core_name, c + "ICR clears " + hex(now));
                 }
             });
         r.reg(c + "ISR", base + 0x8, 0).field("ISF", 0, 32, Acc::RO);
@@ -62,7 +62,7 @@ Stm32Hsem::Stm32Hsem(const std::string &name)
             regs_["CR"].value = 0;
             const uint32_t key = now >> 16, id = (now >> 8) & 0xF;
             if (key != regs_["KEYR"].value >> 16) {
-                log().trace("hsem", a.core_name,
+                AMPVP_TRACE("hsem", a.core_name,
                             "CR clear of COREID " + std::to_string(id) + " ignored: wrong key");
                 return;
             }
@@ -142,16 +142,16 @@ void Stm32Hsem::write_r(BusAccess &a, unsigned n, uint32_t v)
         // RM0399: the 2-step lock takes a free semaphore for the writing
         // core; a write naming another core's COREID does not lock.
         if (id != me) {
-            log().trace("hsem", a.core_name, "lock of " + sem + " refused: COREID " +
+            AMPVP_TRACE("hsem", a.core_name, "lock of " + sem + " refused: COREID " +
                                                  std::to_string(id) + " is not this core's (" +
                                                  std::to_string(me) + ")");
         } else if (s.value & LOCK) {
-            log().trace("hsem", a.core_name, "lock of " + sem + " failed: held by COREID " +
+            AMPVP_TRACE("hsem", a.core_name, "lock of " + sem + " failed: held by COREID " +
                                                  std::to_string((s.value >> 8) & 0xF) +
                                                  " PROCID " + std::to_string(s.value & 0xFF));
         } else {
             s.value = s.last_locked = LOCK | (me << 8) | procid;
-            log().trace("hsem", a.core_name, "lock " + sem + " (2-step, PROCID " +
+            AMPVP_TRACE("hsem", a.core_name, "lock " + sem + " (2-step, PROCID " +
                                                  std::to_string(procid) + ")");
         }
         return;
@@ -160,7 +160,7 @@ void Stm32Hsem::write_r(BusAccess &a, unsigned n, uint32_t v)
     if ((s.value & LOCK) && id == me && ((s.value >> 8) & 0xF) == me && (s.value & 0xFF) == procid) {
         free_sem(a, n, "unlock");
     } else {
-        log().trace("hsem", a.core_name, "unlock of " + sem + " ignored: " +
+        AMPVP_TRACE("hsem", a.core_name, "unlock of " + sem + " ignored: " +
                                              ((s.value & LOCK) ? "held by COREID " +
                                                                      std::to_string((s.value >> 8) & 0xF) +
                                                                      " PROCID " + std::to_string(s.value & 0xFF)
@@ -176,9 +176,9 @@ uint32_t Stm32Hsem::read_rlr(BusAccess &a, unsigned n)
     const std::string sem = "semaphore " + std::to_string(n);
     if (!(s.value & LOCK)) {
         s.value = s.last_locked = LOCK | (coreid_of(a.core) << 8);
-        log().trace("hsem", a.core_name, "lock " + sem + " (1-step)");
+        AMPVP_TRACE("hsem", a.core_name, "lock " + sem + " (1-step)");
     } else {
-        log().trace("hsem", a.core_name, "lock of " + sem + " failed (1-step): held by COREID " +
+        AMPVP_TRACE("hsem", a.core_name, "lock of " + sem + " failed (1-step): held by COREID " +
                                              std::to_string((s.value >> 8) & 0xF));
     }
     return s.value;
@@ -188,7 +188,7 @@ void Stm32Hsem::free_sem(const BusAccess &a, unsigned n, const char *how)
 {
     sem_[n].value = 0;
     sem_[n].cycles++;
-    log().trace("hsem", a.core_name, std::string(how) + " semaphore " + std::to_string(n));
+    AMPVP_TRACE("hsem", a.core_name, std::string(how) + " semaphore " + std::to_string(n));
     // RM0399: freeing sets the status bit of every CPU that enabled it.
     for (int cpu = 1; cpu <= 2; cpu++) {
         const std::string c = "C" + std::to_string(cpu);
@@ -200,7 +200,7 @@ void Stm32Hsem::free_sem(const BusAccess &a, unsigned n, const char *how)
                     who = core_names_[k];
                 }
             }
-            log().trace("hsem", a.core_name,
+            AMPVP_TRACE("hsem", a.core_name,
                         "notify " + who + ": semaphore " + std::to_string(n) + " free");
         }
     }

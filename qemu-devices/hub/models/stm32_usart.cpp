@@ -356,7 +356,7 @@ void Stm32Usart::host_input(uint8_t byte)
     const uint32_t cr1 = cr1_->value;
     if (!(cr1 & CR1_UE) || !(cr1 & CR1_RE)) {
         // Nothing samples the RX line with the receiver off.
-        log().trace("uart", "host", name() + ": byte " + hex(byte, 2) +
+        AMPVP_TRACE("uart", "host", name() + ": byte " + hex(byte, 2) +
                                         " dropped, receiver disabled (UE=0 or RE=0)");
         return;
     }
@@ -375,7 +375,7 @@ void Stm32Usart::host_input(uint8_t byte)
         // RM0399 ORE: set when a received frame finds RDR (RXFIFO) full; the
         // held data are kept, the new frame is lost.
         isr_->value |= ISR_ORE;
-        log().trace("uart", "host", name() + ": overrun, byte " + hex(byte, 2) + " lost (ORE)");
+        AMPVP_TRACE("uart", "host", name() + ": overrun, byte " + hex(byte, 2) + " lost (ORE)");
     }
     regs_["RDR"].value = s_.rx.front();
     refresh_status();

@@ -110,10 +110,10 @@ void Stm32h7Exti::trigger(unsigned line, const char *why)
         const std::string &who = cpu_name_[cpu];
         if (cpu_reg(cpu, "IMR", reg).value & bit) {
             cpu_reg(cpu, "PR", reg).value |= bit;
-            log().trace("exti", who, "line " + std::to_string(line) + " interrupt pending (" + why + ")");
+            AMPVP_TRACE("exti", who, "line " + std::to_string(line) + " interrupt pending (" + why + ")");
         }
         if (cpu_reg(cpu, "EMR", reg).value & bit) {
-            log().trace("exti", who, "line " + std::to_string(line) + " event (" + why + ")");
+            AMPVP_TRACE("exti", who, "line " + std::to_string(line) + " event (" + why + ")");
             event_[cpu]->pulse();
             wake_pulse_[cpu] = true;
         }
@@ -131,13 +131,13 @@ void Stm32h7Exti::direct_edge(unsigned line)
             continue;
         }
         if (cpu_reg(cpu, "EMR", reg).value & bit) {
-            log().trace("exti", who, "line " + std::to_string(line) + " event");
+            AMPVP_TRACE("exti", who, "line " + std::to_string(line) + " event");
             event_[cpu]->pulse();
             wake_pulse_[cpu] = true;
         }
         auto it = direct_[cpu].find(line);
         if (it != direct_[cpu].end() && (cpu_reg(cpu, "IMR", reg).value & bit)) {
-            log().trace("exti", who, "line " + std::to_string(line) + " interrupt");
+            AMPVP_TRACE("exti", who, "line " + std::to_string(line) + " interrupt");
             it->second->pulse();
         }
     }

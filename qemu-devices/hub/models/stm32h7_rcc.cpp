@@ -338,7 +338,7 @@ void Stm32h7Rcc::clocks_changed(const BusAccess *a)
                                  ", HCLK/CM4 " + mhz(c.hclk) + ", PCLK1 " + mhz(c.pclk1) + ", PCLK2 " +
                                  mhz(c.pclk2) + ", PCLK3 " + mhz(c.pclk3) + ", PCLK4 " + mhz(c.pclk4);
         log().verbose_info("clocks: " + tree);
-        log().trace("clock", a ? a->core_name : "hub", tree);
+        AMPVP_TRACE("clock", a ? a->core_name : "hub", tree);
     }
 }
 
