@@ -32,6 +32,14 @@ Register &Register::field(const std::string &name, unsigned lsb, unsigned width,
     return *this;
 }
 
+Register &Register::field(const std::string &name, unsigned lsb, unsigned width, Acc acc,
+                          FieldRef *out)
+{
+    field(name, lsb, width, acc);
+    *out = FieldRef(this, fields_.back().mask(), lsb);
+    return *this;
+}
+
 FieldRef Register::add(const std::string &name, unsigned lsb, unsigned width, Acc acc)
 {
     field(name, lsb, width, acc);

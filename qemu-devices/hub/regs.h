@@ -81,6 +81,9 @@ public:
     // Declaration (chained, in bit order).
     Register &field(const std::string &name, unsigned lsb, unsigned width, Acc acc);
     Register &unimpl(const std::string &name, unsigned lsb, unsigned width, Acc acc = Acc::RW);
+    // The same, keeping the field's handle for model code (the RM table stays one
+    // chain: .field("UE", 0, 1, Acc::RW, &ue_)).
+    Register &field(const std::string &name, unsigned lsb, unsigned width, Acc acc, FieldRef *out);
     // Declaration that returns the field's handle, for fields model code uses.
     FieldRef add(const std::string &name, unsigned lsb, unsigned width, Acc acc);
     // The handle of a field declared with field() (declaration time only: throws

@@ -176,4 +176,37 @@ TEST(Regs, PreWriteHookCanVeto)
     EXPECT_EQ(d.read(a), 0x10u);
 }
 
+// Field handles: declared once in the table, then read and written through the
+// handle; the bus sees exactly what the handle stored.
+TEST(FieldHandle, HandleReadsAndWritesItsBitsOnly)
+{
+    RegisterBank b("DEV");
+    FieldRef mode, en;
+    Register &cr = b.reg("CR", 0x04, 0).field("EN", 0, 1, Acc::RW, &en).field("MODE", 4, 3, Acc::RW, &mode);
+    mode.set(5);
+    EXPECT_EQ(cr.value, 0x50u);
+    EXPECT_FALSE(en.on());
+    cr.value |= 1;
+    EXPECT_TRUE(en.on());
+    EXPECT_EQ(mode.get(), 5u);
+    EXPECT_EQ(mode.in(0x70u), 7u);
+    mode.set(0xFF); // wider than the field: masked
+    EXPECT_EQ(cr.value, 0x71u);
+    EXPECT_EQ(cr.ref("MODE").mask(), 0x70u);
+}
+
+// Dispatch by offset: every declared register is found at its offset, nothing else.
+TEST(RegisterBankDispatch, FindsRegistersByWordOffsetOnly)
+{
+    RegisterBank b("DEV");
+    Register &a = b.reg("A", 0x00);
+    Register &c = b.reg("C", 0x3FC);
+    EXPECT_EQ(b.at(0x00), &a);
+    EXPECT_EQ(b.at(0x3FC), &c);
+    EXPECT_EQ(b.at(0x04), nullptr);
+    EXPECT_EQ(b.at(0x400), nullptr);
+    EXPECT_EQ(b.at(0x02), nullptr);
+    EXPECT_THROW(b.reg("D", 0x06), std::logic_error);
+}
+
 } // namespace
