@@ -5,6 +5,7 @@
 #include "bus.h"
 #include "console.h"
 #include "elf_loader.h"
+#include "event_loop.h"
 #include "log.h"
 #include "machine.h"
 #include "memory.h"
@@ -169,9 +170,10 @@ public:
     void schedule(Device *dev, unsigned tag, uint64_t at_ns) override
     {
         if (at_ns == 0) {
-            deadlines_.erase({dev, tag});
+            loop_->cancel({dev, tag});
         } else {
-            deadlines_[{dev, tag}] = at_ns;
+            loop_->set_deadline({dev, tag}, epoch_ + std::chrono::nanoseconds(at_ns),
+                                [dev, tag] { dev->timer_fired(tag); });
         }
     }
     void set_core_clock(CoreId core, uint64_t hz) override
@@ -200,7 +202,8 @@ private:
     void settle_dead_cores();
     void shutdown_children();
     void cleanup();
-    void epoll_add(int fd);
+    void on_signal(int signo);
+    Child *child_of(CoreId core);
     void start_core(Child &ch, const std::string &why);
     uint32_t boot_address(CoreId core) const;
 
@@ -216,24 +219,35 @@ private:
     void open_serials();
     std::unique_ptr<Bus> bus_;
     Clock::time_point epoch_ = Clock::now();
-    std::map<std::pair<Device *, unsigned>, uint64_t> deadlines_;
-    void fire_due_timers();
+    std::unique_ptr<EventLoop> loop_;
+    int stop_rc_ = 0;                  // set by a signal: the exit code to stop with
+    Clock::time_point last_traffic_;   // last bridge message (spin window)
     std::unique_ptr<LedPanel> leds_;
     std::unique_ptr<BridgeServer> bridge_;
     std::vector<Child> children_;
-    int epfd_ = -1;
-    int sigfd_ = -1;
-    sigset_t oldmask_{};
-    bool masked_ = false;
     bool started_ = false;
 };
 
-void Runner::epoll_add(int fd)
+Child *Runner::child_of(CoreId core)
 {
-    epoll_event ev{};
-    ev.events = EPOLLIN;
-    ev.data.fd = fd;
-    epoll_ctl(epfd_, EPOLL_CTL_ADD, fd, &ev);
+    for (auto &ch : children_) {
+        if (ch.core == core) {
+            return &ch;
+        }
+    }
+    return nullptr;
+}
+
+void Runner::on_signal(int signo)
+{
+    if (signo == SIGCHLD) {
+        reap(false);
+        return;
+    }
+    if (!stop_rc_) {
+        log().info(std::string("stopping on ") + strsignal(signo));
+        stop_rc_ = signo == SIGINT ? EXIT_SIGINT : EXIT_SIGTERM;
+    }
 }
 
 int Runner::prepare()
@@ -349,20 +363,9 @@ int Runner::prepare()
                           " is not executable (build it with scripts/build-qemu, or pass --qemu)");
     }
 
-    // 2. Signals are handled through a signalfd from here on.
-    sigset_t mask;
-    sigemptyset(&mask);
-    for (int s : {SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGQUIT}) {
-        sigaddset(&mask, s);
-    }
-    sigprocmask(SIG_BLOCK, &mask, &oldmask_);
-    masked_ = true;
-    sigfd_ = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-    epfd_ = epoll_create1(EPOLL_CLOEXEC);
-    if (sigfd_ < 0 || epfd_ < 0) {
-        throw std::runtime_error(std::string("cannot set up the event loop: ") + std::strerror(errno));
-    }
-    epoll_add(sigfd_);
+    // 2. Signals are events of the loop from here on.
+    loop_ = std::make_unique<EventLoop>(std::vector<int>{SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGQUIT},
+                                        [this](int signo) { on_signal(signo); });
 
     // 3. Runtime directory, memories, images.
     rundir_ = std::make_unique<RuntimeDir>();
@@ -490,7 +493,22 @@ int Runner::prepare()
         ch.gated = bus_->boot_gated(c).value_or(false);
         std::string sock = rundir_->file(ch.name + ".sock");
         ch.listen_fd = listen_unix(sock);
-        epoll_add(ch.listen_fd);
+        loop_->watch(ch.listen_fd, [this, c](int fd) {
+            const int conn = accept4(fd, nullptr, nullptr, SOCK_CLOEXEC);
+            if (conn < 0) {
+                return;
+            }
+            bridge_->add_connection(c, conn);
+            loop_->watch(conn, [this](int cfd) {
+                last_traffic_ = Clock::now();
+                if (bridge_->on_readable(cfd) == BridgeServer::Result::Closed) {
+                    // The fd is closed already.  A core whose connection drops
+                    // is dying: its exit status is reported once it is reaped.
+                    loop_->unwatch(cfd);
+                    settle_dead_cores();
+                }
+            });
+        });
         children_.push_back(ch);
         spawn(children_.back(), sock);
     }
@@ -500,11 +518,12 @@ int Runner::prepare()
 void Runner::open_serials()
 {
     for (const auto &sp : serial_specs_) {
-        auto watch = [this](int fd, bool on) {
+        const size_t i = serials_.size();
+        auto watch = [this, i](int fd, bool on) {
             if (on) {
-                epoll_add(fd);
+                loop_->watch(fd, [this, i](int rfd) { serials_[i]->on_readable(rfd); });
             } else {
-                epoll_ctl(epfd_, EPOLL_CTL_DEL, fd, nullptr);
+                loop_->unwatch(fd);
             }
         };
         serials_.push_back(std::make_unique<HostSerial>(sp, bus_->device(sp.uart), watch));
@@ -574,7 +593,7 @@ void Runner::spawn(Child &ch, const std::string &sock)
         if (getppid() != parent) {
             _exit(127);
         }
-        sigprocmask(SIG_SETMASK, &oldmask_, nullptr);
+        sigprocmask(SIG_SETMASK, &loop_->old_sigmask(), nullptr);
         int devnull = open("/dev/null", O_RDONLY);
         dup2(devnull, 0);
         dup2(pipefd[1], 1);
@@ -587,7 +606,8 @@ void Runner::spawn(Child &ch, const std::string &sock)
     fcntl(pipefd[0], F_SETFL, O_NONBLOCK);
     ch.pid = pid;
     ch.err_fd = pipefd[0];
-    epoll_add(ch.err_fd);
+    const CoreId core = ch.core;
+    loop_->watch(ch.err_fd, [this, core](int) { drain_stderr(*child_of(core), false); });
     log().verbose_info(ch.name + ": started QEMU (pid " + std::to_string(pid) + ")");
 }
 
@@ -623,7 +643,7 @@ void Runner::drain_stderr(Child &ch, bool final)
             }
         }
         if (n == 0) {
-            epoll_ctl(epfd_, EPOLL_CTL_DEL, ch.err_fd, nullptr);
+            loop_->unwatch(ch.err_fd);
             close(ch.err_fd);
             ch.err_fd = -1;
         }
@@ -652,14 +672,12 @@ int Runner::loop()
     // After bridge traffic, poll instead of sleeping for spin_us: waking an
     // idle host CPU costs 100-200 us on a VM, a poll a few hundred ns.
     const auto spin_window = std::chrono::microseconds(opt_.spin_us);
-    auto last_traffic = t0 - spin_window;
-    std::map<int, Child *> listen_of, err_of;
-    for (auto &ch : children_) {
-        listen_of[ch.listen_fd] = &ch;
-        err_of[ch.err_fd] = &ch;
-    }
+    last_traffic_ = t0 - spin_window;
     for (;;) {
         // Exit conditions checked once per wake-up.
+        if (stop_rc_) {
+            return stop_rc_;
+        }
         if (console_->expecting() && console_->all_seen()) {
             log().verbose_info("every expected line was seen");
             return EXIT_OK;
@@ -704,68 +722,18 @@ int Runner::loop()
                 std::chrono::duration_cast<std::chrono::milliseconds>(start_deadline - now).count()) + 1;
             wait_ms = wait_ms < 0 ? ms : std::min(wait_ms, ms);
         }
-
-        if (started_ && now - last_traffic < spin_window) {
+        if (started_ && now - last_traffic_ < spin_window) {
             wait_ms = 0;
         }
         if (bridge_->pending()) {
             wait_ms = wait_ms < 0 ? 1 : std::min(wait_ms, 1); // keep draining the queues
         }
-        if (!deadlines_.empty()) {
-            uint64_t first = UINT64_MAX;
-            for (const auto &kv : deadlines_) {
-                first = std::min(first, kv.second);
-            }
-            const uint64_t t = now_ns();
-            const int ms = first <= t ? 0 : static_cast<int>(std::min<uint64_t>((first - t + 999999) / 1000000, 1000));
-            wait_ms = wait_ms < 0 ? ms : std::min(wait_ms, ms);
-        }
-        epoll_event evs[16];
-        int n = epoll_wait(epfd_, evs, 16, wait_ms);
-        if (n < 0 && errno != EINTR) {
-            throw std::runtime_error(std::string("epoll_wait: ") + std::strerror(errno));
-        }
-        if (n == 0 && wait_ms == 0) {
+        // Model deadlines bound the wait inside the loop (min-heap).
+        const int ran = loop_->run_once(std::chrono::milliseconds(wait_ms));
+        if (ran == 0 && wait_ms == 0) {
             sched_yield(); // spinning: let a core that can make progress run
         }
-        fire_due_timers();
         bridge_->flush();
-        for (int i = 0; i < n; i++) {
-            const int fd = evs[i].data.fd;
-            HostSerial *serial = nullptr;
-            for (auto &s : serials_) {
-                serial = s->owns(fd) ? s.get() : serial;
-            }
-            if (serial) {
-                serial->on_readable(fd);
-            } else if (fd == sigfd_) {
-                signalfd_siginfo si;
-                while (read(sigfd_, &si, sizeof(si)) == sizeof(si)) {
-                    if (si.ssi_signo == SIGCHLD) {
-                        reap(false);
-                    } else {
-                        log().info(std::string("stopping on ") + strsignal(si.ssi_signo));
-                        return si.ssi_signo == SIGINT ? EXIT_SIGINT : EXIT_SIGTERM;
-                    }
-                }
-            } else if (listen_of.count(fd)) {
-                int c = accept4(fd, nullptr, nullptr, SOCK_CLOEXEC);
-                if (c >= 0) {
-                    bridge_->add_connection(listen_of[fd]->core, c);
-                    epoll_add(c);
-                }
-            } else if (err_of.count(fd)) {
-                drain_stderr(*err_of[fd], false);
-            } else {
-                last_traffic = Clock::now();
-                if (bridge_->on_readable(fd) == BridgeServer::Result::Closed) {
-                    // The fd is closed already.  A core whose connection drops
-                    // is dying: its exit status is reported once it is reaped.
-                    epoll_ctl(epfd_, EPOLL_CTL_DEL, fd, nullptr);
-                    settle_dead_cores();
-                }
-            }
-        }
         for (auto &s : serials_) {
             if (s->pending()) {
                 s->pump(); // the receiver may have room again after a bus access
@@ -781,9 +749,8 @@ int Runner::loop()
                 // needs the runtime directory any more.
                 rundir_->remove();
                 for (auto &ch : children_) {
-                    epoll_ctl(epfd_, EPOLL_CTL_DEL, ch.listen_fd, nullptr);
+                    loop_->unwatch(ch.listen_fd);
                     close(ch.listen_fd);
-                    listen_of.erase(ch.listen_fd);
                     ch.listen_fd = -1;
                 }
                 started_ = true;
@@ -803,21 +770,6 @@ int Runner::loop()
                 }
             }
         }
-    }
-}
-
-void Runner::fire_due_timers()
-{
-    const uint64_t t = now_ns();
-    std::vector<std::pair<Device *, unsigned>> due;
-    for (const auto &kv : deadlines_) {
-        if (kv.second <= t) {
-            due.push_back(kv.first);
-        }
-    }
-    for (const auto &k : due) {
-        deadlines_.erase(k); // the callback may schedule it again
-        k.first->timer_fired(k.second);
     }
 }
 
@@ -895,18 +847,7 @@ void Runner::cleanup()
         rundir_->remove();
     }
     mems_.clear();
-    if (epfd_ >= 0) {
-        close(epfd_);
-        epfd_ = -1;
-    }
-    if (sigfd_ >= 0) {
-        close(sigfd_);
-        sigfd_ = -1;
-    }
-    if (masked_) {
-        sigprocmask(SIG_SETMASK, &oldmask_, nullptr);
-        masked_ = false;
-    }
+    loop_.reset(); // closes epoll/signalfd, restores the signal mask
 }
 
 int Runner::run()

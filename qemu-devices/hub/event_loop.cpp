@@ -1,0 +1,146 @@
+#include "event_loop.h"
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+namespace ampvp {
+
+EventLoop::EventLoop(const std::vector<int> &signals, SignalHandler on_signal)
+    : on_signal_(std::move(on_signal))
+{
+    epfd_ = epoll_create1(EPOLL_CLOEXEC);
+    if (epfd_ < 0) {
+        throw std::runtime_error(std::string("cannot set up the event loop: ") + std::strerror(errno));
+    }
+    if (signals.empty()) {
+        return;
+    }
+    sigset_t mask;
+    sigemptyset(&mask);
+    for (int s : signals) {
+        sigaddset(&mask, s);
+    }
+    sigprocmask(SIG_BLOCK, &mask, &oldmask_);
+    masked_ = true;
+    sigfd_ = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+    if (sigfd_ < 0) {
+        const std::string e = std::strerror(errno);
+        sigprocmask(SIG_SETMASK, &oldmask_, nullptr);
+        close(epfd_);
+        throw std::runtime_error("cannot set up the event loop (signalfd): " + e);
+    }
+    watch(sigfd_, [this](int fd) {
+        signalfd_siginfo si;
+        while (read(fd, &si, sizeof(si)) == sizeof(si)) {
+            if (on_signal_) {
+                on_signal_(static_cast<int>(si.ssi_signo));
+            }
+        }
+    });
+}
+
+EventLoop::~EventLoop()
+{
+    if (sigfd_ >= 0) {
+        close(sigfd_);
+    }
+    if (epfd_ >= 0) {
+        close(epfd_);
+    }
+    if (masked_) {
+        sigprocmask(SIG_SETMASK, &oldmask_, nullptr);
+    }
+}
+
+void EventLoop::watch(int fd, FdHandler h)
+{
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.fd = fd;
+    const bool known = handlers_.count(fd) != 0;
+    if (epoll_ctl(epfd_, known ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, &ev) != 0) {
+        throw std::runtime_error("cannot watch fd " + std::to_string(fd) + ": " + std::strerror(errno));
+    }
+    handlers_[fd] = std::move(h);
+}
+
+void EventLoop::unwatch(int fd)
+{
+    if (handlers_.erase(fd)) {
+        epoll_ctl(epfd_, EPOLL_CTL_DEL, fd, nullptr); // fails harmlessly if fd is closed already
+    }
+}
+
+void EventLoop::set_deadline(Key key, Clock::time_point when, TimerHandler h)
+{
+    const uint64_t g = next_generation_++;
+    live_[key] = Live{g, std::move(h)};
+    heap_.push(Entry{when, key, g});
+}
+
+void EventLoop::cancel(Key key) { live_.erase(key); } // its heap entry is skipped when it surfaces
+
+int EventLoop::fire_due()
+{
+    int ran = 0;
+    const auto now = Clock::now();
+    while (!heap_.empty() && heap_.top().when <= now) {
+        const Entry e = heap_.top();
+        heap_.pop();
+        auto it = live_.find(e.key);
+        if (it == live_.end() || it->second.generation != e.generation) {
+            continue; // cancelled or replaced
+        }
+        TimerHandler h = std::move(it->second.handler);
+        live_.erase(it); // before the call: the handler may set the key again
+        h();
+        ran++;
+    }
+    // Drop stale entries at the top so the next wait is computed from a live one.
+    while (!heap_.empty()) {
+        auto it = live_.find(heap_.top().key);
+        if (it != live_.end() && it->second.generation == heap_.top().generation) {
+            break;
+        }
+        heap_.pop();
+    }
+    return ran;
+}
+
+int EventLoop::run_once(std::chrono::milliseconds max_wait)
+{
+    int ran = fire_due();
+    long wait_ms = max_wait.count();
+    if (!heap_.empty()) {
+        const auto left = std::chrono::duration_cast<std::chrono::microseconds>(heap_.top().when -
+                                                                                Clock::now());
+        const long ms = left.count() <= 0 ? 0 : static_cast<long>((left.count() + 999) / 1000);
+        wait_ms = wait_ms < 0 ? ms : std::min(wait_ms, ms);
+    }
+    if (ran > 0) {
+        wait_ms = 0; // a handler may have made an fd readable: look, but do not sleep
+    }
+    epoll_event evs[32];
+    const int n = epoll_wait(epfd_, evs, 32, static_cast<int>(std::min<long>(wait_ms, 1000000)));
+    if (n < 0 && errno != EINTR) {
+        throw std::runtime_error(std::string("epoll_wait: ") + std::strerror(errno));
+    }
+    for (int i = 0; i < n; i++) {
+        const int fd = evs[i].data.fd;
+        auto it = handlers_.find(fd);
+        if (it == handlers_.end()) {
+            continue; // unwatched by an earlier handler of this round
+        }
+        FdHandler h = it->second; // a copy: the handler may unwatch itself
+        h(fd);
+        ran++;
+    }
+    return ran + fire_due();
+}
+
+} // namespace ampvp
