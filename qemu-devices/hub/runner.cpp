@@ -4,6 +4,7 @@
 #include "bridge.h"
 #include "bus.h"
 #include "console.h"
+#include "child_process.h"
 #include "elf_loader.h"
 #include "event_loop.h"
 #include "log.h"
@@ -93,31 +94,16 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// A running core: its QEMU process and where it is in the boot sequence.
 struct Child {
     CoreId core = -1;
     std::string name;
-    pid_t pid = -1;
     int listen_fd = -1;
-    int err_fd = -1; // QEMU's stderr+stdout
-    std::string err_partial;
-    std::string last_err;
-    bool reaped = false;
-    int status = 0;
+    std::unique_ptr<ChildProcess> proc;
     bool gated = false;  // held in reset by the SoC's boot logic until released
     bool started = false;
+    bool exited() const { return proc && proc->exited(); }
 };
-
-std::string describe_status(int status)
-{
-    if (WIFEXITED(status)) {
-        return "QEMU exited with status " + std::to_string(WEXITSTATUS(status));
-    }
-    if (WIFSIGNALED(status)) {
-        return std::string("QEMU was killed by signal ") + std::to_string(WTERMSIG(status)) +
-               " (" + strsignal(WTERMSIG(status)) + ")";
-    }
-    return "QEMU ended";
-}
 
 int listen_unix(const std::string &path)
 {
@@ -509,7 +495,7 @@ int Runner::prepare()
                 }
             });
         });
-        children_.push_back(ch);
+        children_.push_back(std::move(ch));
         spawn(children_.back(), sock);
     }
     return EXIT_OK;
@@ -566,101 +552,35 @@ void Runner::release_core(CoreId core, const std::string &by)
 
 void Runner::spawn(Child &ch, const std::string &sock)
 {
-    int pipefd[2];
-    if (pipe2(pipefd, O_CLOEXEC) != 0) {
-        throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
-    }
     std::vector<std::string> args = {opt_.qemu,       "-M",   "ampvp,sock=" + sock,
                                      "-nodefaults",   "-display", "none",
                                      "-serial",       "none", "-monitor",
                                      "none",          "-name", ch.name};
     args.insert(args.end(), opt_.qemu_args.begin(), opt_.qemu_args.end());
-    std::vector<char *> argv;
-    for (auto &a : args) {
-        argv.push_back(a.data());
-    }
-    argv.push_back(nullptr);
-    const pid_t parent = getpid();
-    pid_t pid = fork();
-    if (pid < 0) {
-        throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
-    }
-    if (pid == 0) {
-        // Child: own process group (Ctrl-C reaches only the hub, which then
-        // stops the cores in order), dies with the hub, quiet stdin.
-        setpgid(0, 0);
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (getppid() != parent) {
-            _exit(127);
-        }
-        sigprocmask(SIG_SETMASK, &loop_->old_sigmask(), nullptr);
-        int devnull = open("/dev/null", O_RDONLY);
-        dup2(devnull, 0);
-        dup2(pipefd[1], 1);
-        dup2(pipefd[1], 2);
-        execv(argv[0], argv.data());
-        dprintf(2, "cannot execute %s: %s\n", argv[0], std::strerror(errno));
-        _exit(127);
-    }
-    close(pipefd[1]);
-    fcntl(pipefd[0], F_SETFL, O_NONBLOCK);
-    ch.pid = pid;
-    ch.err_fd = pipefd[0];
+    ch.proc = std::make_unique<ChildProcess>(args, loop_->old_sigmask());
     const CoreId core = ch.core;
-    loop_->watch(ch.err_fd, [this, core](int) { drain_stderr(*child_of(core), false); });
-    log().verbose_info(ch.name + ": started QEMU (pid " + std::to_string(pid) + ")");
+    loop_->watch(ch.proc->output_fd(), [this, core](int) { drain_stderr(*child_of(core), false); });
+    log().verbose_info(ch.name + ": started QEMU (pid " + std::to_string(ch.proc->pid()) + ")");
 }
 
 void Runner::drain_stderr(Child &ch, bool final)
 {
-    if (ch.err_fd < 0) {
+    const int fd = ch.proc->output_fd();
+    if (fd < 0) {
         return;
     }
-    char buf[4096];
-    for (;;) {
-        ssize_t n = read(ch.err_fd, buf, sizeof(buf));
-        if (n > 0) {
-            ch.err_partial.append(buf, static_cast<size_t>(n));
-            size_t pos;
-            while ((pos = ch.err_partial.find('\n')) != std::string::npos) {
-                std::string line = ch.err_partial.substr(0, pos);
-                ch.err_partial.erase(0, pos + 1);
-                if (!line.empty()) {
-                    ch.last_err = line;
-                    log().info("[" + ch.name + " qemu] " + line);
-                }
-            }
-            continue;
-        }
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n == 0 || final) {
-            if (!ch.err_partial.empty()) {
-                ch.last_err = ch.err_partial;
-                log().info("[" + ch.name + " qemu] " + ch.err_partial);
-                ch.err_partial.clear();
-            }
-        }
-        if (n == 0) {
-            loop_->unwatch(ch.err_fd);
-            close(ch.err_fd);
-            ch.err_fd = -1;
-        }
-        return;
+    ch.proc->drain([&](const std::string &line) { log().info("[" + ch.name + " qemu] " + line); },
+                   final);
+    if (ch.proc->output_fd() < 0) {
+        loop_->unwatch(fd); // EOF: the pipe is closed
     }
 }
 
 void Runner::reap(bool block)
 {
     for (auto &ch : children_) {
-        if (ch.pid > 0 && !ch.reaped) {
-            int st;
-            pid_t r = waitpid(ch.pid, &st, block ? 0 : WNOHANG);
-            if (r == ch.pid) {
-                ch.reaped = true;
-                ch.status = st;
-            }
+        if (ch.proc) {
+            ch.proc->reap(block);
         }
     }
 }
@@ -683,10 +603,11 @@ int Runner::loop()
             return EXIT_OK;
         }
         for (auto &ch : children_) {
-            if (ch.reaped) {
+            if (ch.exited()) {
                 drain_stderr(ch, true);
-                log().error("core " + ch.name + " died: " + describe_status(ch.status) +
-                            (ch.last_err.empty() ? "" : " (last message: " + ch.last_err + ")"));
+                const std::string &last = ch.proc->last_line();
+                log().error("core " + ch.name + " died: " + ch.proc->describe_status() +
+                            (last.empty() ? "" : " (last message: " + last + ")"));
                 return EXIT_CORE_DIED;
             }
         }
@@ -779,17 +700,13 @@ void Runner::settle_dead_cores()
 {
     reap(false);
     for (auto &ch : children_) {
-        if (ch.reaped || bridge_->connected(ch.core) || !started_) {
+        if (ch.exited() || bridge_->connected(ch.core) || !started_) {
             continue;
         }
-        for (int k = 0; k < 50 && !ch.reaped; k++) {
+        for (int k = 0; k < 50 && !ch.proc->reap(false); k++) {
             usleep(10000);
-            reap(false);
         }
-        if (!ch.reaped) {
-            kill(ch.pid, SIGKILL);
-            reap(true);
-        }
+        ch.proc->kill_now(); // no-op once it has exited
     }
 }
 
@@ -797,7 +714,7 @@ void Runner::shutdown_children()
 {
     bool any = false;
     for (auto &ch : children_) {
-        if (ch.pid > 0 && !ch.reaped) {
+        if (ch.proc && !ch.exited()) {
             bridge_ ? bridge_->bye(ch.core, !ch.started) : void();
             any = true;
         }
@@ -813,7 +730,7 @@ void Runner::shutdown_children()
         reap(false);
         bool all = true;
         for (auto &ch : children_) {
-            all &= ch.pid <= 0 || ch.reaped;
+            all &= !ch.proc || ch.exited();
         }
         if (all) {
             return;
@@ -821,11 +738,10 @@ void Runner::shutdown_children()
         usleep(10000);
     }
     for (auto &ch : children_) {
-        if (ch.pid > 0 && !ch.reaped) {
-            kill(ch.pid, SIGKILL);
+        if (ch.proc) {
+            ch.proc->kill_now();
         }
     }
-    reap(true);
 }
 
 void Runner::cleanup()
@@ -835,11 +751,8 @@ void Runner::cleanup()
         if (ch.listen_fd >= 0) {
             close(ch.listen_fd);
         }
-        if (ch.err_fd >= 0) {
-            close(ch.err_fd);
-        }
     }
-    children_.clear();
+    children_.clear(); // ChildProcess: kills and reaps anything still running
     serials_.clear();
     stimuli_.reset();
     bridge_.reset();
