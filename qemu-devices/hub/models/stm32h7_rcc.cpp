@@ -9,66 +9,65 @@
 namespace ampvp {
 
 namespace {
-// Enable bit -> ready bit pairs in RCC_CR (RM0399): HSION/HSIRDY, CSION/CSIRDY,
-// HSI48ON/HSI48RDY, HSEON/HSERDY, PLLxON/PLLxRDY.
-const struct { unsigned on, rdy; } kReady[] = {{0, 2}, {7, 8}, {12, 13}, {16, 17}, {24, 25}, {26, 27}, {28, 29}};
-
-// Registers that only store what is written (one field each), with their
-// RM0399 offsets and reset values.
-const struct { const char *name; uint32_t off; uint32_t reset; } kStored[] = {
-    {"HSICFGR", 0x004, 0x40000000}, {"CRRCR", 0x008, 0}, {"CSICFGR", 0x00C, 0x20000000},
-    {"D1CFGR", 0x018, 0}, {"D2CFGR", 0x01C, 0}, {"D3CFGR", 0x020, 0},
-    {"PLLCKSELR", 0x028, 0x02020200}, {"PLLCFGR", 0x02C, 0x01FF0000},
-    {"PLL1DIVR", 0x030, 0x01010280}, {"PLL1FRACR", 0x034, 0}, {"PLL2DIVR", 0x038, 0x01010280},
-    {"PLL2FRACR", 0x03C, 0}, {"PLL3DIVR", 0x040, 0x01010280}, {"PLL3FRACR", 0x044, 0},
-    {"D1CCIPR", 0x04C, 0}, {"D2CCIP1R", 0x050, 0}, {"D2CCIP2R", 0x054, 0}, {"D3CCIPR", 0x058, 0},
-    {"AHB3RSTR", 0x07C, 0}, {"AHB1RSTR", 0x080, 0}, {"AHB2RSTR", 0x084, 0}, {"AHB4RSTR", 0x088, 0},
-    {"APB3RSTR", 0x08C, 0}, {"APB1LRSTR", 0x090, 0}, {"APB1HRSTR", 0x094, 0}, {"APB2RSTR", 0x098, 0},
-    {"APB4RSTR", 0x09C, 0}, {"D3AMR", 0x0A8, 0},
-    // The common view of the enables: an access goes to the bank of the core
-    // that makes it (read()/write()); these hold what a core outside both
-    // banks would see.
-    {"AHB3ENR", 0x0D4, 0}, {"AHB1ENR", 0x0D8, 0}, {"AHB2ENR", 0x0DC, 0}, {"AHB4ENR", 0x0E0, 0},
-    {"APB3ENR", 0x0E4, 0}, {"APB1LENR", 0x0E8, 0}, {"APB1HENR", 0x0EC, 0}, {"APB2ENR", 0x0F0, 0},
-    {"APB4ENR", 0x0F4, 0},
-    {"AHB3LPENR", 0x0FC, 0}, {"AHB1LPENR", 0x100, 0}, {"AHB2LPENR", 0x104, 0},
-    {"AHB4LPENR", 0x108, 0}, {"APB3LPENR", 0x10C, 0}, {"APB1LLPENR", 0x110, 0},
-    {"APB1HLPENR", 0x114, 0}, {"APB2LPENR", 0x118, 0}, {"APB4LPENR", 0x11C, 0},
-};
+// The handle of an RM field inside a register the table declares as one
+// stored VALUE field (the register reference lists VALUE [31:0] for those).
+// Declaration time only, next to the register's declaration.
+FieldRef part(Register &r, unsigned lsb, unsigned width)
+{
+    const uint32_t ones = width >= 32 ? 0xffffffffu : (1u << width) - 1u;
+    return FieldRef(&r, ones << lsb, lsb);
+}
+// `reg_value` with field `f` replaced by `v` (for read hooks, which see a value).
+uint32_t with(const FieldRef &f, uint32_t reg_value, uint32_t v)
+{
+    return (reg_value & ~f.mask()) | ((v << f.lsb()) & f.mask());
+}
 } // namespace
 
 Stm32h7Rcc::Stm32h7Rcc(const std::string &name) : RegisterDevice(name)
 {
     auto &r = regs_;
+    // A register that only stores what is written (one field), with its
+    // RM0399 offset and reset value.
+    auto stored = [&r](const char *n, uint32_t off, uint32_t reset) -> Register & {
+        return r.reg(n, off, reset).field("VALUE", 0, 32, Acc::RW);
+    };
+    auto retime = [this](BusAccess &a, uint32_t, uint32_t, uint32_t) { clocks_changed(&a); };
+    auto &ready = cr_ready_;
     // RM0399 RCC_CR reset value 0x0000 0025 (HSION, HSIRDY, HSIDIVF); the
-    // domain-ready flags are computed from the cores' power states.
+    // ready flags follow their enables at once; the domain-ready flags are
+    // computed from the cores' power states.
     r.reg("CR", 0x000, 0x00000025)
-        .field("HSION", 0, 1, Acc::RW)
+        .field("HSION", 0, 1, Acc::RW, &ready[0].on)
         .field("HSIKERON", 1, 1, Acc::RW)
-        .field("HSIRDY", 2, 1, Acc::RO)
-        .field("HSIDIV", 3, 2, Acc::RW)
+        .field("HSIRDY", 2, 1, Acc::RO, &ready[0].rdy)
+        .field("HSIDIV", 3, 2, Acc::RW, &hsidiv_)
         .field("HSIDIVF", 5, 1, Acc::RO)
-        .field("CSION", 7, 1, Acc::RW)
-        .field("CSIRDY", 8, 1, Acc::RO)
+        .field("CSION", 7, 1, Acc::RW, &ready[1].on)
+        .field("CSIRDY", 8, 1, Acc::RO, &ready[1].rdy)
         .field("CSIKERON", 9, 1, Acc::RW)
-        .field("HSI48ON", 12, 1, Acc::RW)
-        .field("HSI48RDY", 13, 1, Acc::RO)
-        .field("D1CKRDY", 14, 1, Acc::RO)
-        .field("D2CKRDY", 15, 1, Acc::RO)
-        .field("HSEON", 16, 1, Acc::RW)
-        .field("HSERDY", 17, 1, Acc::RO)
+        .field("HSI48ON", 12, 1, Acc::RW, &ready[2].on)
+        .field("HSI48RDY", 13, 1, Acc::RO, &ready[2].rdy)
+        .field("D1CKRDY", 14, 1, Acc::RO, &d1ckrdy_)
+        .field("D2CKRDY", 15, 1, Acc::RO, &d2ckrdy_)
+        .field("HSEON", 16, 1, Acc::RW, &ready[3].on)
+        .field("HSERDY", 17, 1, Acc::RO, &ready[3].rdy)
         .field("HSEBYP", 18, 1, Acc::RW)
         .unimpl("HSECSSON", 19, 1)
-        .field("PLL1ON", 24, 1, Acc::RW)
-        .field("PLL1RDY", 25, 1, Acc::RO)
-        .field("PLL2ON", 26, 1, Acc::RW)
-        .field("PLL2RDY", 27, 1, Acc::RO)
-        .field("PLL3ON", 28, 1, Acc::RW)
-        .field("PLL3RDY", 29, 1, Acc::RO)
-        .on_read([this](BusAccess &, uint32_t v) { return cr_view(v); });
+        .field("PLL1ON", 24, 1, Acc::RW, &ready[4].on)
+        .field("PLL1RDY", 25, 1, Acc::RO, &ready[4].rdy)
+        .field("PLL2ON", 26, 1, Acc::RW, &ready[5].on)
+        .field("PLL2RDY", 27, 1, Acc::RO, &ready[5].rdy)
+        .field("PLL3ON", 28, 1, Acc::RW, &ready[6].on)
+        .field("PLL3RDY", 29, 1, Acc::RO, &ready[6].rdy)
+        .on_read([this](BusAccess &, uint32_t v) { return cr_view(v); })
+        .post_write(retime);
+    for (unsigned i = 0; i < 3; i++) {
+        pll_[i].on = ready[4 + i].on;
+    }
     r.reg("CFGR", 0x010, 0)
-        .field("SW", 0, 3, Acc::RW)
-        .field("SWS", 3, 3, Acc::RO)
+        .field("SW", 0, 3, Acc::RW, &sw_)
+        .field("SWS", 3, 3, Acc::RO, &sws_)
         .field("STOPWUCK", 6, 1, Acc::RW)
         .field("STOPKERWUCK", 7, 1, Acc::RW)
         .field("RTCPRE", 8, 6, Acc::RW)
@@ -78,17 +77,76 @@ Stm32h7Rcc::Stm32h7Rcc(const std::string &name) : RegisterDevice(name)
         .field("MCO1", 22, 3, Acc::RW)
         .field("MCO2PRE", 25, 4, Acc::RW)
         .field("MCO2", 29, 3, Acc::RW)
-        .post_write([this](BusAccess &a, uint32_t, uint32_t now, uint32_t) {
-            // The switch completes at once: SWS reports the selected source.
-            regs_["CFGR"].value = (now & ~0x38u) | ((now & 0x7u) << 3);
+        .post_write([this](BusAccess &a, uint32_t, uint32_t, uint32_t) {
+            sws_.set(sw_.get()); // the switch completes at once: SWS reports the selected source
             clocks_changed(&a);
         });
-    r["CR"].post_write([this](BusAccess &a, uint32_t, uint32_t, uint32_t) { clocks_changed(&a); });
-    for (const auto &s : kStored) {
-        r.reg(s.name, s.off, s.reset).field("VALUE", 0, 32, Acc::RW);
+    stored("HSICFGR", 0x004, 0x40000000);
+    stored("CRRCR", 0x008, 0);
+    stored("CSICFGR", 0x00C, 0x20000000);
+    // RM0399 RCC_D1CFGR: HPRE [3:0], D1PPRE [6:4], D1CPRE [11:8].
+    Register &d1 = stored("D1CFGR", 0x018, 0).post_write(retime);
+    hpre_ = part(d1, 0, 4);
+    d1ppre_ = part(d1, 4, 3);
+    d1cpre_ = part(d1, 8, 4);
+    // RCC_D2CFGR: D2PPRE1 [6:4], D2PPRE2 [10:8].
+    Register &d2 = stored("D2CFGR", 0x01C, 0).post_write(retime);
+    d2ppre1_ = part(d2, 4, 3);
+    d2ppre2_ = part(d2, 8, 3);
+    // RCC_D3CFGR: D3PPRE [6:4].
+    d3ppre_ = part(stored("D3CFGR", 0x020, 0).post_write(retime), 4, 3);
+    // RCC_PLLCKSELR: PLLSRC [1:0] (HSI, CSI, HSE, none), DIVMx [6 bits at 4 + 8 (x-1)].
+    Register &ck = stored("PLLCKSELR", 0x028, 0x02020200);
+    pllsrc_ = part(ck, 0, 2);
+    // RCC_PLLCFGR: PLLxFRACEN [4 (x-1)], DIVPxEN / DIVQxEN / DIVRxEN [16 + 3 (x-1) + 0/1/2].
+    Register &cfg = stored("PLLCFGR", 0x02C, 0x01FF0000);
+    for (unsigned i = 0; i < 3; i++) {
+        pll_[i].divm = part(ck, 4 + 8 * i, 6);
+        pll_[i].fracen = part(cfg, 4 * i, 1);
+        for (unsigned o = 0; o < 3; o++) {
+            pll_[i].div_en[o] = part(cfg, 16 + 3 * i + o, 1);
+        }
     }
-    for (const char *n : {"D1CFGR", "D2CFGR", "D3CFGR"}) {
-        r[n].post_write([this](BusAccess &a, uint32_t, uint32_t, uint32_t) { clocks_changed(&a); });
+    // RCC_PLLxDIVR: DIVNx [8:0], DIVPx [15:9], DIVQx [22:16], DIVRx [30:24];
+    // RCC_PLLxFRACR: FRACNx [15:3].
+    const struct { const char *divr, *fracr; uint32_t off; } kPll[3] = {
+        {"PLL1DIVR", "PLL1FRACR", 0x030}, {"PLL2DIVR", "PLL2FRACR", 0x038}, {"PLL3DIVR", "PLL3FRACR", 0x040}};
+    for (unsigned i = 0; i < 3; i++) {
+        Register &divr = stored(kPll[i].divr, kPll[i].off, 0x01010280);
+        pll_[i].divn = part(divr, 0, 9);
+        pll_[i].div[0] = part(divr, 9, 7);
+        pll_[i].div[1] = part(divr, 16, 7);
+        pll_[i].div[2] = part(divr, 24, 7);
+        pll_[i].fracn = part(stored(kPll[i].fracr, kPll[i].off + 4, 0), 3, 13);
+    }
+    stored("D1CCIPR", 0x04C, 0);
+    stored("D2CCIP1R", 0x050, 0);
+    // RCC_D2CCIP2R: USART234578SEL [2:0], USART16SEL [5:3].
+    Register &ccip2 = stored("D2CCIP2R", 0x054, 0);
+    usart234578sel_ = part(ccip2, 0, 3);
+    usart16sel_ = part(ccip2, 3, 3);
+    stored("D3CCIPR", 0x058, 0);
+    for (const auto &rst : {std::make_pair("AHB3RSTR", 0x07Cu), std::make_pair("AHB1RSTR", 0x080u),
+                            std::make_pair("AHB2RSTR", 0x084u), std::make_pair("AHB4RSTR", 0x088u),
+                            std::make_pair("APB3RSTR", 0x08Cu), std::make_pair("APB1LRSTR", 0x090u),
+                            std::make_pair("APB1HRSTR", 0x094u), std::make_pair("APB2RSTR", 0x098u),
+                            std::make_pair("APB4RSTR", 0x09Cu), std::make_pair("D3AMR", 0x0A8u)}) {
+        stored(rst.first, rst.second, 0);
+    }
+    // The enable / low-power enable registers at the common addresses
+    // 0x0D4-0x11C, and the per-core banks RCC_C1_* (0x130) and RCC_C2_*
+    // (0x190) with the same layout (RM0399).  An access goes to the bank of
+    // the core that makes it (read()/write()); the common registers hold what
+    // a core outside both banks would see.
+    static const struct { const char *n; uint32_t off; } kEnables[] = {
+        {"AHB3ENR", 0x04}, {"AHB1ENR", 0x08}, {"AHB2ENR", 0x0C}, {"AHB4ENR", 0x10},
+        {"APB3ENR", 0x14}, {"APB1LENR", 0x18}, {"APB1HENR", 0x1C}, {"APB2ENR", 0x20},
+        {"APB4ENR", 0x24}, {"AHB3LPENR", 0x2C}, {"AHB1LPENR", 0x30}, {"AHB2LPENR", 0x34},
+        {"AHB4LPENR", 0x38}, {"APB3LPENR", 0x3C}, {"APB1LLPENR", 0x40}, {"APB1HLPENR", 0x44},
+        {"APB2LPENR", 0x48}, {"APB4LPENR", 0x4C},
+    };
+    for (const auto &e : kEnables) {
+        stored(e.n, 0x0D0 + e.off, 0);
     }
     // RM0399 RCC_GCR: BOOT_C1 / BOOT_C2 force the boot of the CM7 / CM4 when
     // its option bit BCMx is 0 (a core held in reset starts from its boot
@@ -97,22 +155,21 @@ Stm32h7Rcc::Stm32h7Rcc(const std::string &name) : RegisterDevice(name)
     r.reg("GCR", 0x0A0, 0)
         .field("WW1RSC", 0, 1, Acc::W1S)
         .field("WW2RSC", 1, 1, Acc::W1S)
-        .field("BOOT_C1", 2, 1, Acc::W1S)
-        .field("BOOT_C2", 3, 1, Acc::W1S)
+        .field("BOOT_C1", 2, 1, Acc::W1S, &boot_c1_)
+        .field("BOOT_C2", 3, 1, Acc::W1S, &boot_c2_)
         .post_write([this](BusAccess &a, uint32_t old, uint32_t now, uint32_t) {
-            const uint32_t set = now & ~old;
-            if (ctx_.boot && (set & GCR_BOOT_C1) && d1_core_ >= 0) {
+            if (ctx_.boot && boot_c1_.in(now) && !boot_c1_.in(old) && d1_core_ >= 0) {
                 ctx_.boot->release_core(d1_core_, a.core_name);
             }
-            if (ctx_.boot && (set & GCR_BOOT_C2) && d2_core_ >= 0) {
+            if (ctx_.boot && boot_c2_.in(now) && !boot_c2_.in(old) && d2_core_ >= 0) {
                 ctx_.boot->release_core(d2_core_, a.core_name);
             }
         });
     // RM0399 RCC_BDCR / RCC_CSR: LSERDY follows LSEON, LSIRDY follows LSION
     // (the oscillators are ready at once).
     r.reg("BDCR", 0x070, 0)
-        .field("LSEON", 0, 1, Acc::RW)
-        .field("LSERDY", 1, 1, Acc::RO)
+        .field("LSEON", 0, 1, Acc::RW, &lseon_)
+        .field("LSERDY", 1, 1, Acc::RO, &lserdy_)
         .field("LSEBYP", 2, 1, Acc::RW)
         .field("LSEDRV", 3, 2, Acc::RW)
         .unimpl("LSECSSON", 5, 1)
@@ -120,38 +177,31 @@ Stm32h7Rcc::Stm32h7Rcc(const std::string &name) : RegisterDevice(name)
         .field("RTCSEL", 8, 2, Acc::RW)
         .field("RTCEN", 15, 1, Acc::RW)
         .field("BDRST", 16, 1, Acc::RW)
-        .on_read([](BusAccess &, uint32_t v) { return (v & ~2u) | ((v & 1u) << 1); });
+        .on_read([this](BusAccess &, uint32_t v) { return with(lserdy_, v, lseon_.in(v)); });
     r.reg("CSR", 0x074, 0)
-        .field("LSION", 0, 1, Acc::RW)
-        .field("LSIRDY", 1, 1, Acc::RO)
-        .on_read([](BusAccess &, uint32_t v) { return (v & ~2u) | ((v & 1u) << 1); });
+        .field("LSION", 0, 1, Acc::RW, &lsion_)
+        .field("LSIRDY", 1, 1, Acc::RO, &lsirdy_)
+        .on_read([this](BusAccess &, uint32_t v) { return with(lsirdy_, v, lsion_.in(v)); });
     r.reg("CIER", 0x060, 0).unimpl("IE", 0, 32);
     r.reg("CIFR", 0x064, 0).field("IF", 0, 32, Acc::RO);
     r.reg("CICR", 0x068, 0).field("IC", 0, 32, Acc::WO);
     // RM0399 RSR after a power-on reset: D1RSTF (19), D2RSTF (20), BORRSTF
     // (21), PINRSTF (22) and PORRSTF (23) set; writing RMVF (16) clears them.
     const uint32_t por_flags = 0x00F80000;
-    for (const auto &bank : {std::make_pair("RSR", 0x0D0u), std::make_pair("C1_RSR", 0x130u),
-                             std::make_pair("C2_RSR", 0x190u)}) {
-        Register &rsr = r.reg(bank.first, bank.second, por_flags);
-        rsr.field("RMVF", 16, 1, Acc::RW).field("FLAGS", 17, 15, Acc::RO);
-        rsr.post_write([&rsr](BusAccess &, uint32_t, uint32_t now, uint32_t) {
-            if (now & (1u << 16)) {
-                rsr.value &= ~0xFFFE0000u; // RMVF clears every reset flag
-            }
-        });
+    const struct { const char *n; uint32_t off; } kRsr[3] = {{"RSR", 0x0D0}, {"C1_RSR", 0x130}, {"C2_RSR", 0x190}};
+    for (unsigned k = 0; k < 3; k++) {
+        r.reg(kRsr[k].n, kRsr[k].off, por_flags)
+            .field("RMVF", 16, 1, Acc::RW, &rsr_rmvf_[k])
+            .field("FLAGS", 17, 15, Acc::RO, &rsr_flags_[k])
+            .post_write([this, k](BusAccess &, uint32_t, uint32_t, uint32_t) {
+                if (rsr_rmvf_[k].on()) {
+                    rsr_flags_[k].set(0); // RMVF clears every reset flag
+                }
+            });
     }
-    // Per-core banks of the enable registers (RM0399: RCC_C1_* at 0x130,
-    // RCC_C2_* at 0x190; same layout as the shared view at 0x0D0).
+    // The per-core banks of the enable registers.
     for (const auto &bank : {std::make_pair("C1_", 0x130u), std::make_pair("C2_", 0x190u)}) {
-        static const struct { const char *n; uint32_t off; } kBank[] = {
-            {"AHB3ENR", 0x04}, {"AHB1ENR", 0x08}, {"AHB2ENR", 0x0C}, {"AHB4ENR", 0x10},
-            {"APB3ENR", 0x14}, {"APB1LENR", 0x18}, {"APB1HENR", 0x1C}, {"APB2ENR", 0x20},
-            {"APB4ENR", 0x24}, {"AHB3LPENR", 0x2C}, {"AHB1LPENR", 0x30}, {"AHB2LPENR", 0x34},
-            {"AHB4LPENR", 0x38}, {"APB3LPENR", 0x3C}, {"APB1LLPENR", 0x40}, {"APB1HLPENR", 0x44},
-            {"APB2LPENR", 0x48}, {"APB4LPENR", 0x4C},
-        };
-        for (const auto &e : kBank) {
+        for (const auto &e : kEnables) {
             r.reg(std::string(bank.first) + e.n, bank.second + e.off, 0).field("VALUE", 0, 32, Acc::RW);
         }
     }
@@ -201,17 +251,11 @@ void Stm32h7Rcc::configure(const std::map<std::string, std::string> &params,
 
 uint32_t Stm32h7Rcc::cr_view(uint32_t v) const
 {
-    for (const auto &p : kReady) {
-        v = (v & ~(1u << p.rdy)) | (((v >> p.on) & 1u) << p.rdy);
+    for (const auto &p : cr_ready_) {
+        v = with(p.rdy, v, p.on.in(v));
     }
-    v &= ~(CR_D1CKRDY | CR_D2CKRDY);
-    if (!d1_stopped_) {
-        v |= CR_D1CKRDY;
-    }
-    if (!d2_stopped_) {
-        v |= CR_D2CKRDY;
-    }
-    return v;
+    v = with(d1ckrdy_, v, d1_stopped_ ? 0 : 1);
+    return with(d2ckrdy_, v, d2_stopped_ ? 0 : 1);
 }
 
 namespace {
@@ -231,7 +275,7 @@ std::string mhz(uint64_t hz)
 }
 } // namespace
 
-uint64_t Stm32h7Rcc::hsi_hz() const { return 64000000ull >> ((regs_["CR"].value >> 3) & 3u); }
+uint64_t Stm32h7Rcc::hsi_hz() const { return 64000000ull >> hsidiv_.get(); }
 
 // RM0399 PLLs: the source (PLLCKSELR.PLLSRC: HSI, CSI, HSE) divided by DIVMx
 // gives the reference; the VCO runs at ref * (DIVNx + 1 + FRACNx / 8192)
@@ -239,21 +283,22 @@ uint64_t Stm32h7Rcc::hsi_hz() const { return 64000000ull >> ((regs_["CR"].value 
 // the PLL is off, DIVMx is 0 or the output's DIVyxEN is clear.
 uint64_t Stm32h7Rcc::pll_hz(unsigned pll, char out) const
 {
-    const unsigned i = pll - 1;
-    const uint32_t cr = regs_["CR"].value, ck = regs_["PLLCKSELR"].value, cfg = regs_["PLLCFGR"].value;
-    const unsigned out_idx = out == 'p' ? 0 : out == 'q' ? 1 : 2;
-    if (!(cr & (1u << (24 + 2 * i))) || !(cfg & (1u << (16 + 3 * i + out_idx)))) {
+    if (pll < 1 || pll > 3) {
         return 0;
     }
-    const uint64_t src = (ck & 3u) == 0 ? hsi_hz() : (ck & 3u) == 1 ? 4000000ull : (ck & 3u) == 2 ? hse_hz_ : 0;
-    const uint32_t divm = (ck >> (4 + 8 * i)) & 0x3Fu;
+    const Pll &p = pll_[pll - 1];
+    const unsigned o = out == 'p' ? 0 : out == 'q' ? 1 : 2;
+    if (!p.on.on() || !p.div_en[o].on()) {
+        return 0;
+    }
+    const uint32_t src_sel = pllsrc_.get();
+    const uint64_t src = src_sel == 0 ? hsi_hz() : src_sel == 1 ? 4000000ull : src_sel == 2 ? hse_hz_ : 0;
+    const uint32_t divm = p.divm.get();
     if (!divm) {
         return 0;
     }
-    const uint32_t divr = regs_["PLL" + std::to_string(pll) + "DIVR"].value;
-    const uint32_t frac = (regs_["PLL" + std::to_string(pll) + "FRACR"].value >> 3) & 0x1FFFu;
-    const double n = ((divr & 0x1FFu) + 1) + ((cfg & (1u << (4 * i))) ? frac / 8192.0 : 0.0);
-    const unsigned div = ((divr >> (out_idx == 0 ? 9 : out_idx == 1 ? 16 : 24)) & 0x7Fu) + 1;
+    const double n = (p.divn.get() + 1) + (p.fracen.on() ? p.fracn.get() / 8192.0 : 0.0);
+    const unsigned div = p.div[o].get() + 1;
     return static_cast<uint64_t>(src / double(divm) * n / div);
 }
 
@@ -261,36 +306,33 @@ Stm32h7Rcc::Clocks Stm32h7Rcc::clocks() const
 {
     Clocks c;
     const uint64_t hsi = hsi_hz(), csi = 4000000ull;
-    const uint64_t pll1_p = pll_hz(1, 'p');
-    switch (regs_["CFGR"].value & 7u) {
+    switch (sw_.get()) {
     case 0: c.sysclk = hsi; c.source = "HSI"; break;
     case 1: c.sysclk = csi; c.source = "CSI"; break;
     case 2: c.sysclk = hse_hz_; c.source = "HSE"; break;
-    case 3: c.sysclk = pll1_p; c.source = "PLL1"; break;
+    case 3: c.sysclk = pll_hz(1, 'p'); c.source = "PLL1"; break;
     default: c.sysclk = hsi; c.source = "HSI"; break;
     }
-    const uint32_t d1 = regs_["D1CFGR"].value, d2 = regs_["D2CFGR"].value, d3 = regs_["D3CFGR"].value;
-    c.cm7 = c.sysclk / ahb_div((d1 >> 8) & 0xFu);
-    c.hclk = c.cm7 / ahb_div(d1 & 0xFu);
-    c.pclk3 = c.hclk / apb_div((d1 >> 4) & 7u);
-    c.pclk1 = c.hclk / apb_div((d2 >> 4) & 7u);
-    c.pclk2 = c.hclk / apb_div((d2 >> 8) & 7u);
-    c.pclk4 = c.hclk / apb_div((d3 >> 4) & 7u);
+    c.cm7 = c.sysclk / ahb_div(d1cpre_.get());
+    c.hclk = c.cm7 / ahb_div(hpre_.get());
+    c.pclk3 = c.hclk / apb_div(d1ppre_.get());
+    c.pclk1 = c.hclk / apb_div(d2ppre1_.get());
+    c.pclk2 = c.hclk / apb_div(d2ppre2_.get());
+    c.pclk4 = c.hclk / apb_div(d3ppre_.get());
     return c;
 }
 
 uint64_t Stm32h7Rcc::clock_hz(const std::string &n) const
 {
     const Clocks c = clocks();
-    const uint32_t d2 = regs_["D2CFGR"].value;
     if (n == "sysclk") return c.sysclk;
     if (n == "hclk") return c.hclk;
     if (n == "pclk1") return c.pclk1;
     if (n == "pclk2") return c.pclk2;
     if (n == "pclk3") return c.pclk3;
     if (n == "pclk4") return c.pclk4;
-    if (n == "tim_apb1") return apb_div((d2 >> 4) & 7u) == 1 ? c.pclk1 : 2 * c.pclk1;
-    if (n == "tim_apb2") return apb_div((d2 >> 8) & 7u) == 1 ? c.pclk2 : 2 * c.pclk2;
+    if (n == "tim_apb1") return apb_div(d2ppre1_.get()) == 1 ? c.pclk1 : 2 * c.pclk1;
+    if (n == "tim_apb2") return apb_div(d2ppre2_.get()) == 1 ? c.pclk2 : 2 * c.pclk2;
     if (n.size() == 6 && n.compare(0, 3, "pll") == 0 && n[3] >= '1' && n[3] <= '3' && n[4] == '_') {
         return pll_hz(static_cast<unsigned>(n[3] - '0'), n[5]); // "pll2_q"
     }
@@ -299,14 +341,13 @@ uint64_t Stm32h7Rcc::clock_hz(const std::string &n) const
     // 4 csi_ker, 5 lse.
     if (n == "usart234578" || n == "usart16") {
         const bool u16 = n == "usart16";
-        const uint32_t sel = (regs_["D2CCIP2R"].value >> (u16 ? 3 : 0)) & 7u;
-        switch (sel) {
+        switch (u16 ? usart16sel_.get() : usart234578sel_.get()) {
         case 0: return u16 ? c.pclk2 : c.pclk1;
         case 1: return pll_hz(2, 'q');
         case 2: return pll_hz(3, 'q');
         case 3: return hsi_hz();
         case 4: return 4000000ull;
-        case 5: return (regs_["BDCR"].value & 1u) ? 32768ull : 0;
+        case 5: return lseon_.on() ? 32768ull : 0;
         default: return 0;
         }
     }

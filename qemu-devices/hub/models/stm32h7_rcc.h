@@ -34,10 +34,9 @@ public:
     uint32_t read(BusAccess &a) override;
     void write(BusAccess &a, uint32_t value) override;
 
-    enum : uint32_t {
-        CR_D1CKRDY = 1u << 14, CR_D2CKRDY = 1u << 15,
-        GCR_BOOT_C1 = 1u << 2, GCR_BOOT_C2 = 1u << 3,
-    };
+    // RCC_CR D1CKRDY / D2CKRDY as the bus shows them: constants for tests
+    // (tests/unit/test_power.cpp); the model itself uses the field handles.
+    enum : uint32_t { CR_D1CKRDY = 1u << 14, CR_D2CKRDY = 1u << 15 };
 
     struct Clocks {
         uint64_t sysclk = 0, cm7 = 0, hclk = 0, pclk1 = 0, pclk2 = 0, pclk3 = 0, pclk4 = 0;
@@ -57,11 +56,39 @@ private:
     uint64_t bank_offset(const BusAccess &a) const;
     uint64_t hsi_hz() const;
     void clocks_changed(const BusAccess *a);
-    uint64_t hse_hz_ = 0;
-    uint64_t told_[2] = {0, 0}; // last clock sent to the D1 / D2 core
     uint32_t cr_view(uint32_t stored) const;
+
+    uint64_t hse_hz_ = 0;       // the board's HSE (params "hse_hz")
+    uint64_t told_[2] = {0, 0}; // last clock sent to the D1 / D2 core
     CoreId d1_core_ = -1, d2_core_ = -1;
     bool d1_stopped_ = false, d2_stopped_ = false;
+
+    // Field handles, declared once in the constructor's RM table.
+    struct ReadyPair {
+        FieldRef on, rdy; // an oscillator / PLL enable and the ready flag that follows it
+    };
+    ReadyPair cr_ready_[7];  // HSI, CSI, HSI48, HSE, PLL1, PLL2, PLL3
+    FieldRef hsidiv_, d1ckrdy_, d2ckrdy_;
+    FieldRef sw_, sws_;
+    FieldRef boot_c1_, boot_c2_;
+    FieldRef lseon_, lserdy_, lsion_, lsirdy_;
+    FieldRef rsr_rmvf_[3], rsr_flags_[3]; // RSR, C1_RSR, C2_RSR
+    // RM fields inside registers the table declares as one stored VALUE field.
+    struct Pll {
+        FieldRef on;     // RCC_CR PLLxON
+        FieldRef divm;   // RCC_PLLCKSELR DIVMx
+        FieldRef fracen; // RCC_PLLCFGR PLLxFRACEN
+        FieldRef div_en[3]; // RCC_PLLCFGR DIVPxEN, DIVQxEN, DIVRxEN
+        FieldRef divn;   // RCC_PLLxDIVR DIVNx
+        FieldRef div[3]; // RCC_PLLxDIVR DIVPx, DIVQx, DIVRx
+        FieldRef fracn;  // RCC_PLLxFRACR FRACNx
+    };
+    Pll pll_[3];
+    FieldRef pllsrc_;                     // RCC_PLLCKSELR PLLSRC
+    FieldRef d1cpre_, hpre_, d1ppre_;     // RCC_D1CFGR
+    FieldRef d2ppre1_, d2ppre2_;          // RCC_D2CFGR
+    FieldRef d3ppre_;                     // RCC_D3CFGR
+    FieldRef usart234578sel_, usart16sel_; // RCC_D2CCIP2R
 };
 
 } // namespace ampvp

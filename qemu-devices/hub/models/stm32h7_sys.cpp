@@ -18,6 +18,11 @@ uint32_t param_u32(const std::map<std::string, std::string> &p, const char *key,
         throw ConfigError(std::string("params \"") + key + "\": " + e.what());
     }
 }
+// `reg_value` with field `f` replaced by `v`.
+uint32_t with(const FieldRef &f, uint32_t reg_value, uint32_t v)
+{
+    return (reg_value & ~f.mask()) | ((v << f.lsb()) & f.mask());
+}
 } // namespace
 
 // ---- FLASH -------------------------------------------------------------------
@@ -47,14 +52,18 @@ Stm32h7Flash::Stm32h7Flash(const std::string &name) : RegisterDevice(name)
     // Option bytes as shipped, with RDP level 0 (0xAA); BCM7/BCM4 from params.
     r.reg("OPTSR_CUR", 0x01C, 0x0000AAF0)
         .field("OPT", 0, 22, Acc::RO)
-        .field("BCM4", 22, 1, Acc::RO)
-        .field("BCM7", 23, 1, Acc::RO)
+        .field("BCM4", 22, 1, Acc::RO, &bcm4_)
+        .field("BCM7", 23, 1, Acc::RO, &bcm7_)
         .field("OPT_HI", 24, 8, Acc::RO);
     r.reg("OPTSR_PRG", 0x020, 0x0000AAF0).unimpl("OPT", 0, 32);
     r.reg("OPTCCR", 0x024, 0).field("CLR", 0, 32, Acc::WO);
-    r.reg("BOOT7_CUR", 0x040, 0).field("BOOT_CM7_ADD0", 0, 16, Acc::RO).field("BOOT_CM7_ADD1", 16, 16, Acc::RO);
+    r.reg("BOOT7_CUR", 0x040, 0)
+        .field("BOOT_CM7_ADD0", 0, 16, Acc::RO, &boot7_add0_)
+        .field("BOOT_CM7_ADD1", 16, 16, Acc::RO, &boot7_add1_);
     r.reg("BOOT7_PRG", 0x044, 0).unimpl("BOOT", 0, 32);
-    r.reg("BOOT4_CUR", 0x048, 0).field("BOOT_CM4_ADD0", 0, 16, Acc::RO).field("BOOT_CM4_ADD1", 16, 16, Acc::RO);
+    r.reg("BOOT4_CUR", 0x048, 0)
+        .field("BOOT_CM4_ADD0", 0, 16, Acc::RO, &boot4_add0_)
+        .field("BOOT_CM4_ADD1", 16, 16, Acc::RO, &boot4_add1_);
     r.reg("BOOT4_PRG", 0x04C, 0).unimpl("BOOT", 0, 32);
     r.reg("CR2", 0x10C, 0x00000031).unimpl("CR", 0, 32);
     r.reg("SR2", 0x110, 0).field("SR", 0, 32, Acc::RO);
@@ -66,24 +75,24 @@ void Stm32h7Flash::configure(const std::map<std::string, std::string> &params,
 {
     cpu1_ = param_core(params, "cpu1", core_names);
     cpu2_ = param_core(params, "cpu2", core_names);
-    Register &opt = regs_["OPTSR_CUR"];
-    opt.set("BCM7", param_u32(params, "bcm7", 1) & 1);
-    opt.set("BCM4", param_u32(params, "bcm4", 1) & 1);
+    bcm7_.set(param_u32(params, "bcm7", 1) & 1);
+    bcm4_.set(param_u32(params, "bcm4", 1) & 1);
     // Boot addresses: ADD0 (BOOT pin 0) and ADD1 both hold address >> 16.
     const uint32_t b7 = param_u32(params, "boot7", 0x08000000) >> 16;
     const uint32_t b4 = param_u32(params, "boot4", 0x08100000) >> 16;
-    regs_["BOOT7_CUR"].value = b7 | (b7 << 16);
-    regs_["BOOT4_CUR"].value = b4 | (b4 << 16);
+    boot7_add0_.set(b7);
+    boot7_add1_.set(b7);
+    boot4_add0_.set(b4);
+    boot4_add1_.set(b4);
 }
 
 std::optional<bool> Stm32h7Flash::boot_gated(CoreId core) const
 {
-    const Register &opt = regs_["OPTSR_CUR"];
     if (core == cpu1_) {
-        return opt.get("BCM7") == 0;
+        return !bcm7_.on();
     }
     if (core == cpu2_) {
-        return opt.get("BCM4") == 0;
+        return !bcm4_.on();
     }
     return std::nullopt;
 }
@@ -93,7 +102,7 @@ std::optional<bool> Stm32h7Flash::boot_gated(CoreId core) const
 Stm32h7Dbgmcu::Stm32h7Dbgmcu(const std::string &name) : RegisterDevice(name)
 {
     auto &r = regs_;
-    r.reg("IDCODE", 0x000, 0x20036450).field("DEV_ID", 0, 12, Acc::RO).field("REV_ID", 16, 16, Acc::RO);
+    idcode_ = &r.reg("IDCODE", 0x000, 0x20036450).field("DEV_ID", 0, 12, Acc::RO).field("REV_ID", 16, 16, Acc::RO);
     r.reg("CR", 0x004, 0).unimpl("CR", 0, 32);
     for (const auto &fz : {std::make_pair("APB3FZ1", 0x034u), std::make_pair("APB3FZ2", 0x038u),
                            std::make_pair("APB1LFZ1", 0x03Cu), std::make_pair("APB1LFZ2", 0x040u),
@@ -107,7 +116,7 @@ Stm32h7Dbgmcu::Stm32h7Dbgmcu(const std::string &name) : RegisterDevice(name)
 void Stm32h7Dbgmcu::configure(const std::map<std::string, std::string> &params,
                               const std::vector<std::string> &)
 {
-    regs_["IDCODE"].value = param_u32(params, "idcode", regs_["IDCODE"].reset_value());
+    idcode_->value = param_u32(params, "idcode", idcode_->reset_value());
 }
 
 // ---- SYSCFG ------------------------------------------------------------------
@@ -122,18 +131,18 @@ Stm32h7Syscfg::Stm32h7Syscfg(const std::string &name) : RegisterDevice(name)
     for (unsigned k = 0; k < 4; k++) {
         Register &cr = r.reg("EXTICR" + std::to_string(k + 1), 0x008 + 4 * k, 0);
         for (unsigned l = 0; l < 4; l++) {
-            cr.field("EXTI" + std::to_string(4 * k + l), 4 * l, 4, Acc::RW);
+            cr.field("EXTI" + std::to_string(4 * k + l), 4 * l, 4, Acc::RW, &exti_sel_[4 * k + l]);
         }
     }
     r.reg("CFGR", 0x018, 0).unimpl("CFGR", 0, 32);
     // RM0399 SYSCFG_CCCSR: READY (bit 8) reports the compensation cell ready
     // once EN (bit 0) is set; here at once.
     r.reg("CCCSR", 0x020, 0)
-        .field("EN", 0, 1, Acc::RW)
+        .field("EN", 0, 1, Acc::RW, &en_)
         .field("CS", 1, 1, Acc::RW)
-        .field("READY", 8, 1, Acc::RO)
+        .field("READY", 8, 1, Acc::RO, &ready_)
         .field("HSLV", 16, 1, Acc::RW)
-        .on_read([](BusAccess &, uint32_t v) { return (v & ~0x100u) | ((v & 1u) << 8); });
+        .on_read([this](BusAccess &, uint32_t v) { return with(ready_, v, en_.in(v)); });
     r.reg("CCVR", 0x024, 0).field("CCVR", 0, 8, Acc::RO);
     r.reg("CCCR", 0x028, 0).field("CCCR", 0, 8, Acc::RW);
     r.reg("PWRCR", 0x02C, 0).unimpl("ODEN", 0, 1);
@@ -141,26 +150,21 @@ Stm32h7Syscfg::Stm32h7Syscfg(const std::string &name) : RegisterDevice(name)
     // User option registers UR0-UR17: read-only mirrors of the option bytes,
     // except the boot addresses: UR2[31:16] the CM7's BOOT_ADD0 and
     // UR3[31:16] the CM4's (ST's gated-boot template writes the latter before
-    // releasing the CM4 from SRAM).
-    for (unsigned k = 0; k <= 17; k++) {
-        Register &ur = r.reg("UR" + std::to_string(k), 0x300 + 4 * k, 0);
-        switch (k) {
-        case 1:
-            ur.field("BCM4", 0, 1, Acc::RW).field("UR1_MID", 1, 15, Acc::RO).field("BCM7", 16, 1, Acc::RW)
+    // releasing the CM4 from SRAM).  Their reset values are the configured
+    // option bytes (configure()).
+    r.reg("UR0", 0x300, 0).field("UR", 0, 32, Acc::RO);
+    ur1_ = &r.reg("UR1", 0x304, 0)
+                .field("BCM4", 0, 1, Acc::RW, &bcm4_)
+                .field("UR1_MID", 1, 15, Acc::RO)
+                .field("BCM7", 16, 1, Acc::RW, &bcm7_)
                 .field("UR1_HI", 17, 15, Acc::RO);
-            break;
-        case 2:
-            ur.field("UR2_LO", 0, 16, Acc::RO).field("BCM7_ADD0", 16, 16, Acc::RW);
-            break;
-        case 3:
-            ur.field("BCM7_ADD1", 0, 16, Acc::RW).field("BCM4_ADD0", 16, 16, Acc::RW);
-            break;
-        case 4:
-            ur.field("BCM4_ADD1", 0, 16, Acc::RW).field("UR4_HI", 16, 16, Acc::RO);
-            break;
-        default:
-            ur.field("UR", 0, 32, Acc::RO);
-        }
+    ur2_ = &r.reg("UR2", 0x308, 0).field("UR2_LO", 0, 16, Acc::RO).field("BCM7_ADD0", 16, 16, Acc::RW, &bcm7_add0_);
+    ur3_ = &r.reg("UR3", 0x30C, 0)
+                .field("BCM7_ADD1", 0, 16, Acc::RW, &bcm7_add1_)
+                .field("BCM4_ADD0", 16, 16, Acc::RW, &bcm4_add0_);
+    ur4_ = &r.reg("UR4", 0x310, 0).field("BCM4_ADD1", 0, 16, Acc::RW, &bcm4_add1_).field("UR4_HI", 16, 16, Acc::RO);
+    for (unsigned k = 5; k <= 17; k++) {
+        r.reg("UR" + std::to_string(k), 0x300 + 4 * k, 0).field("UR", 0, 32, Acc::RO);
     }
 }
 
@@ -173,10 +177,10 @@ void Stm32h7Syscfg::configure(const std::map<std::string, std::string> &params,
     // (ADD1 takes the same value: the BOOT pin is not modelled).
     const uint32_t b7 = param_u32(params, "boot7", 0x08000000) >> 16;
     const uint32_t b4 = param_u32(params, "boot4", 0x08100000) >> 16;
-    regs_["UR1"].set_reset((param_u32(params, "bcm4", 1) & 1) | ((param_u32(params, "bcm7", 1) & 1) << 16));
-    regs_["UR2"].set_reset(b7 << 16);
-    regs_["UR3"].set_reset(b7 | (b4 << 16));
-    regs_["UR4"].set_reset(b4);
+    ur1_->set_reset(with(bcm7_, with(bcm4_, 0, param_u32(params, "bcm4", 1) & 1), param_u32(params, "bcm7", 1) & 1));
+    ur2_->set_reset(with(bcm7_add0_, 0, b7));
+    ur3_->set_reset(with(bcm4_add0_, with(bcm7_add1_, 0, b7), b4));
+    ur4_->set_reset(with(bcm4_add1_, 0, b4));
 }
 
 void Stm32h7Syscfg::input(unsigned n, bool level)
@@ -192,7 +196,7 @@ void Stm32h7Syscfg::input(unsigned n, bool level)
 void Stm32h7Syscfg::update_irq()
 {
     for (unsigned l = 0; l < 16; l++) {
-        const unsigned port = exti_port(l);
+        const unsigned port = exti_sel_[l].get();
         exti_[l]->set(port < kPorts && (pins_[port] & (1u << l)));
     }
 }
@@ -200,19 +204,15 @@ void Stm32h7Syscfg::update_irq()
 std::optional<uint32_t> Stm32h7Syscfg::boot_address(CoreId core) const
 {
     if (core == cpu1_) {
-        return regs_["UR2"].get("BCM7_ADD0") << 16;
+        return bcm7_add0_.get() << 16;
     }
     if (core == cpu2_) {
-        return regs_["UR3"].get("BCM4_ADD0") << 16;
+        return bcm4_add0_.get() << 16;
     }
     return std::nullopt;
 }
 
-unsigned Stm32h7Syscfg::exti_port(unsigned line) const
-{
-    const Register &cr = regs_["EXTICR" + std::to_string(line / 4 + 1)];
-    return (cr.value >> (4 * (line % 4))) & 0xFu;
-}
+unsigned Stm32h7Syscfg::exti_port(unsigned line) const { return line < 16 ? exti_sel_[line].get() : 0; }
 
 // ---- FMC, ART, AXI -------------------------------------------------------------
 
@@ -222,18 +222,13 @@ Stm32h7Fmc::Stm32h7Fmc(const std::string &name) : RegisterDevice(name)
     // BTRx and BWTRx 0x0FFFFFFF.  FMCEN (BCR1 bit 31) enables the controller.
     for (unsigned b = 0; b < 4; b++) {
         const std::string n = std::to_string(b + 1);
-        r_bcr(b, n);
+        regs_.reg("BCR" + n, 0x000 + 8 * b, b == 0 ? 0x000030DB : 0x000030D2)
+            .unimpl("MBKEN", 0, 1)        // enabling a bank: nothing is behind it
+            .field("BCR", 1, 30, Acc::RW) // timing and type: stored, no bank is modelled
+            .unimpl("FMCEN", 31, 1);
         regs_.reg("BTR" + n, 0x004 + 8 * b, 0x0FFFFFFF).unimpl("BTR", 0, 32);
         regs_.reg("BWTR" + n, 0x104 + 8 * b, 0x0FFFFFFF).unimpl("BWTR", 0, 32);
     }
-}
-
-void Stm32h7Fmc::r_bcr(unsigned b, const std::string &n)
-{
-    regs_.reg("BCR" + n, 0x000 + 8 * b, b == 0 ? 0x000030DB : 0x000030D2)
-        .unimpl("MBKEN", 0, 1)  // enabling a bank: nothing is behind it
-        .field("BCR", 1, 30, Acc::RW) // timing and type: stored, no bank is modelled
-        .unimpl("FMCEN", 31, 1);
 }
 
 Stm32h7Art::Stm32h7Art(const std::string &name) : RegisterDevice(name)

@@ -43,6 +43,9 @@ public:
 
 private:
     CoreId cpu1_ = -1, cpu2_ = -1; // CM7 (BCM7), CM4 (BCM4)
+    FieldRef bcm4_, bcm7_;                 // OPTSR_CUR
+    FieldRef boot7_add0_, boot7_add1_;     // BOOT7_CUR
+    FieldRef boot4_add0_, boot4_add1_;     // BOOT4_CUR
 };
 
 class Stm32h7Dbgmcu : public RegisterDevice {
@@ -50,6 +53,9 @@ public:
     explicit Stm32h7Dbgmcu(const std::string &name);
     void configure(const std::map<std::string, std::string> &params,
                    const std::vector<std::string> &core_names) override;
+
+private:
+    Register *idcode_ = nullptr;
 };
 
 class Stm32h7Syscfg : public RegisterDevice {
@@ -71,6 +77,13 @@ protected:
 
 private:
     CoreId cpu1_ = -1, cpu2_ = -1;
+    std::array<FieldRef, 16> exti_sel_{};  // EXTICR1-4 EXTIn: the port of line n
+    FieldRef ready_, en_;                  // CCCSR
+    Register *ur1_ = nullptr, *ur2_ = nullptr, *ur3_ = nullptr, *ur4_ = nullptr;
+    FieldRef bcm4_, bcm7_;                 // UR1
+    FieldRef bcm7_add0_;                   // UR2
+    FieldRef bcm7_add1_, bcm4_add0_;       // UR3
+    FieldRef bcm4_add1_;                   // UR4
     static constexpr unsigned kPorts = 11; // A..K
     std::array<uint16_t, kPorts> pins_{};  // pin levels per port
     std::array<IrqLine *, 16> exti_{};
@@ -81,8 +94,6 @@ class Stm32h7Fmc : public RegisterDevice {
 public:
     explicit Stm32h7Fmc(const std::string &name);
 
-private:
-    void r_bcr(unsigned bank, const std::string &n);
 };
 class Stm32h7Art : public RegisterDevice {
 public:

@@ -1,0 +1,108 @@
+// STM32H7 RCC rules beyond the boot handshake (those are in test_power.cpp),
+// one RM0399 rule per test (RM0399 Rev 4, "Reset and clock control (RCC)").
+// Core 0 = CM7 (D1), core 1 = CM4 (D2).
+#include "models/stm32h7_rcc.h"
+#include "test_helpers.h"
+
+#include <gtest/gtest.h>
+
+using namespace ampvp;
+
+namespace {
+
+struct Told : ClockSink {
+    std::vector<std::pair<CoreId, uint64_t>> sent;
+    void set_core_clock(CoreId c, uint64_t hz) override { sent.push_back({c, hz}); }
+};
+
+// A fresh RCC on a board with a 25 MHz HSE (STM32H747I-DISCO), both cores
+// known, clock changes recorded.
+struct Rcc : ::testing::Test {
+    testutil::LogCapture cap;
+    Told told;
+    Stm32h7Rcc rcc{"RCC"};
+    void SetUp() override
+    {
+        DeviceContext ctx;
+        ctx.clocks = &told;
+        rcc.set_context(ctx);
+        rcc.configure({{"d1_core", "cm7"}, {"d2_core", "cm4"}, {"hse_hz", "25000000"}}, {"cm7", "cm4"});
+        told.sent.clear();
+    }
+    uint32_t rd(uint32_t off) { return testutil::reg_read(rcc, off); }
+    void wr(uint32_t off, uint32_t v) { testutil::reg_write(rcc, off, v); }
+};
+
+// RM0399 RCC_BDCR: LSERDY (bit 1) is set by hardware once the LSE runs after
+// LSEON (bit 0); cleared when LSEON is cleared.
+TEST_F(Rcc, LserdyFollowsLseon)
+{
+    EXPECT_EQ(rd(0x070) & 3u, 0u);
+    wr(0x070, 1u);
+    EXPECT_EQ(rd(0x070) & 3u, 3u);
+    wr(0x070, 0u);
+    EXPECT_EQ(rd(0x070) & 3u, 0u);
+}
+
+// RM0399 RCC_CSR: LSIRDY (bit 1) follows LSION (bit 0).
+TEST_F(Rcc, LsirdyFollowsLsion)
+{
+    wr(0x074, 1u);
+    EXPECT_EQ(rd(0x074), 3u);
+    wr(0x074, 0u);
+    EXPECT_EQ(rd(0x074), 0u);
+}
+
+// RM0399 RCC_CR: HSIDIV (bits 4:3) divides the 64 MHz HSI by 1, 2, 4 or 8;
+// with SW = HSI both cores run at the divided clock.
+TEST_F(Rcc, HsidivDividesTheSystemClock)
+{
+    wr(0x000, rd(0x000) | (2u << 3)); // HSIDIV /4
+    EXPECT_EQ(rcc.clock_hz("sysclk"), 16000000u);
+    ASSERT_FALSE(told.sent.empty());
+    EXPECT_EQ(told.sent.back().second, 16000000u);
+}
+
+// RM0399 PLLs: with PLLxFRACEN the VCO multiplier is DIVN + 1 + FRACN / 2^13
+// (RCC_PLLxFRACR FRACN [15:3]).  HSE 25 MHz / M 5 * (N 159 + 1 + 4096/8192)
+// = 802.5 MHz, / P 2 = 401.25 MHz; SW = PLL1 gives the CM7 that clock.
+TEST_F(Rcc, Pll1FractionalMultiplierAppliesWithFracen)
+{
+    wr(0x000, rd(0x000) | (1u << 16));           // HSEON
+    wr(0x028, (5u << 4) | 2u);                   // PLLCKSELR: DIVM1 5, source HSE
+    wr(0x030, (1u << 9) | 159u);                 // PLL1DIVR: P /2, N 160
+    wr(0x034, 4096u << 3);                       // PLL1FRACR: FRACN 4096
+    wr(0x000, rd(0x000) | (1u << 24));           // PLL1ON
+    EXPECT_EQ(rcc.pll_hz(1, 'p'), 400000000u);   // FRACEN still 0
+    wr(0x02C, rd(0x02C) | 1u);                   // PLLCFGR: PLL1FRACEN
+    EXPECT_EQ(rcc.pll_hz(1, 'p'), 401250000u);
+    wr(0x010, 3u);                               // CFGR.SW = PLL1
+    EXPECT_EQ((rd(0x010) >> 3) & 7u, 3u);        // SWS = PLL1
+    ASSERT_FALSE(told.sent.empty());
+    EXPECT_EQ(told.sent.front(), std::make_pair(CoreId(0), uint64_t(401250000u)));
+}
+
+// RM0399 RCC_PLLCFGR: an output whose DIVyxEN is clear gives no clock.
+TEST_F(Rcc, PllOutputDisabledByItsDivEnable)
+{
+    wr(0x028, (4u << 20) | 0u);               // DIVM3 4, source HSI
+    wr(0x000, rd(0x000) | (1u << 28));        // PLL3ON
+    EXPECT_TRUE(rd(0x000) & (1u << 29));      // PLL3RDY
+    EXPECT_EQ(rcc.pll_hz(3, 'p'), 64000000u / 4 * 129 / 2);
+    wr(0x02C, rd(0x02C) & ~(1u << 22));       // DIVP3EN off
+    EXPECT_EQ(rcc.pll_hz(3, 'p'), 0u);
+    EXPECT_NE(rcc.pll_hz(3, 'q'), 0u);
+}
+
+// RM0399 RCC_D2CCIP2R USART16SEL (bits 5:3) = 5 selects the LSE: no clock
+// until LSEON, then 32768 Hz.
+TEST_F(Rcc, Usart16KernelClockFromLse)
+{
+    wr(0x054, 5u << 3);
+    EXPECT_EQ(rcc.clock_hz("usart16"), 0u);
+    wr(0x070, 1u);
+    EXPECT_EQ(rcc.clock_hz("usart16"), 32768u);
+    EXPECT_EQ(rcc.clock_hz("usart234578"), rcc.clock_hz("pclk1")); // its own selection: PCLK1
+}
+
+} // namespace
