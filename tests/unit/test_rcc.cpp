@@ -105,4 +105,63 @@ TEST_F(Rcc, Usart16KernelClockFromLse)
     EXPECT_EQ(rcc.clock_hz("usart234578"), rcc.clock_hz("pclk1")); // its own selection: PCLK1
 }
 
+// RM0399 RCC_RSR: RMVF clears the reset flags; a reset (power-on) sets
+// D1RSTF, D2RSTF, BORRSTF, PINRSTF and PORRSTF again.
+TEST_F(Rcc, ResetRestoresThePowerOnResetFlags)
+{
+    wr(0x0D0, 1u << 16); // CM7: RSR.RMVF (its bank, RCC_C1_RSR)
+    EXPECT_EQ(rd(0x0D0) & 0xFFFE0000u, 0u);
+    rcc.reset();
+    EXPECT_EQ(rd(0x0D0), 0x00F80000u);
+}
+
+// RM0399 system reset: the clock tree returns to HSI 64 MHz (CFGR.SW = 0,
+// PLLs off) and each core is told its reset clock again.
+TEST_F(Rcc, ResetReturnsBothCoresToTheHsi)
+{
+    wr(0x000, rd(0x000) | (1u << 16)); // HSEON
+    wr(0x010, 2u);                     // SW = HSE
+    EXPECT_EQ(told.sent.back().second, 25000000u);
+    rcc.reset();
+    EXPECT_EQ(rd(0x010), 0u);
+    EXPECT_EQ(rd(0x000) & 0x3FFFFFu & ~(3u << 14), 0x25u);
+    EXPECT_EQ(told.sent.size(), 4u); // HSE for both, then HSI for both
+    EXPECT_EQ(told.sent[2], std::make_pair(CoreId(0), uint64_t(64000000u)));
+    EXPECT_EQ(told.sent[3], std::make_pair(CoreId(1), uint64_t(64000000u)));
+}
+
+// The board's HSE frequency is configuration, not register state: after a
+// reset, selecting the HSE again runs both cores at 25 MHz.
+TEST_F(Rcc, ResetKeepsTheBoardsHseFrequency)
+{
+    rcc.reset();
+    told.sent.clear();
+    wr(0x000, rd(0x000) | (1u << 16)); // HSEON
+    EXPECT_TRUE(rd(0x000) & (1u << 17)); // HSERDY
+    wr(0x010, 2u);                       // SW = HSE
+    EXPECT_EQ((rd(0x010) >> 3) & 7u, 2u);
+    ASSERT_EQ(told.sent.size(), 2u);
+    EXPECT_EQ(told.sent[0], std::make_pair(CoreId(0), uint64_t(25000000u)));
+    EXPECT_EQ(told.sent[1], std::make_pair(CoreId(1), uint64_t(25000000u)));
+}
+
+// RM0399 RCC_GCR: BOOT_C1 / BOOT_C2 are set-only until a system reset; after
+// the reset they read 0 and a new write of 1 releases the core again.
+TEST_F(Rcc, GcrBootBitsClearAtReset)
+{
+    struct : BootControl {
+        int n = 0;
+        void release_core(CoreId, const std::string &) override { n++; }
+    } rel;
+    DeviceContext ctx;
+    ctx.boot = &rel;
+    rcc.set_context(ctx);
+    wr(0x0A0, 1u << 3);
+    EXPECT_EQ(rel.n, 1);
+    rcc.reset();
+    EXPECT_EQ(rd(0x0A0), 0u);
+    wr(0x0A0, 1u << 3);
+    EXPECT_EQ(rel.n, 2);
+}
+
 } // namespace

@@ -1,5 +1,7 @@
 // FLASH interface, DBGMCU and SYSCFG as ST's SystemInit / HAL read them, one
 // RM0399 rule per test (RM0399 Rev 4; rules paraphrased).
+#include "bus.h"
+#include "machine.h"
 #include "models/stm32h7_sys.h"
 #include "test_helpers.h"
 
@@ -181,5 +183,115 @@ TEST(Axi, Targ7FnModReadsBack)
     EXPECT_EQ(rd(a, 0x8108), 0u);
     wr(a, 0x8108, 1u);
     EXPECT_EQ(rd(a, 0x8108), 1u);
+}
+} // namespace
+
+namespace {
+// Issue 9.5: what the machine description configures (option bytes, boot
+// addresses, IDCODE) is the state a reset restores, not the table's value.
+const std::map<std::string, std::string> kGatedCm4FromSram = {
+    {"bcm7", "1"}, {"bcm4", "0"}, {"boot7", "0x08000000"}, {"boot4", "0x10000000"},
+    {"cpu1", "cm7"}, {"cpu2", "cm4"}};
+
+// RM0399 FLASH_OPTSR_CUR / BOOT4_CUR are loaded from the option bytes at
+// reset: after a reset they show the configured BCM4 = 0 and BOOT_CM4_ADD0 =
+// 0x1000 again, and the CM4 is still gated; ACR returns to its reset value.
+TEST(Flash, ResetRestoresTheConfiguredOptionBytes)
+{
+    testutil::LogCapture cap;
+    Stm32h7Flash f("FLASH");
+    f.configure(kGatedCm4FromSram, {"cm7", "cm4"});
+    wr(f, 0x000, 0x22);        // ACR
+    wr(f, 0x01C, 0xFFFFFFFF);  // OPTSR_CUR: read-only, ignored
+    wr(f, 0x048, 0);           // BOOT4_CUR: read-only, ignored
+    f.reset();
+    EXPECT_EQ(rd(f, 0x000), 0x37u);
+    EXPECT_EQ(rd(f, 0x01C), 0x0080AAF0u); // BCM7 1, BCM4 0, RDP level 0
+    EXPECT_EQ(rd(f, 0x040), 0x08000800u);
+    EXPECT_EQ(rd(f, 0x048), 0x10001000u);
+    EXPECT_EQ(f.boot_gated(1), std::optional<bool>(true));
+    EXPECT_EQ(f.boot_gated(0), std::optional<bool>(false));
+}
+
+// RM0399 SYSCFG_UR1-UR4 mirror the option bytes: a boot address the firmware
+// wrote (HAL_SYSCFG_CM4BootAddConfig) is forgotten at reset and the
+// configured one comes back.
+TEST(Syscfg, ResetRestoresTheConfiguredUserRegisters)
+{
+    testutil::LogCapture cap;
+    Stm32h7Syscfg s("SYSCFG");
+    s.configure(kGatedCm4FromSram, {"cm7", "cm4"});
+    wr(s, 0x304, 0x00010001);               // UR1: BCM4 = 1
+    wr(s, 0x30C, (0x0810u << 16) | 0x0900u); // UR3: BCM4_ADD0, BCM7_ADD1
+    wr(s, 0x310, 0x0810);                   // UR4: BCM4_ADD1
+    EXPECT_EQ(s.boot_address(1), std::optional<uint32_t>(0x08100000u));
+    s.reset();
+    EXPECT_EQ(rd(s, 0x304), 0x00010000u);
+    EXPECT_EQ(rd(s, 0x308), 0x08000000u);
+    EXPECT_EQ(rd(s, 0x30C), 0x10000800u);
+    EXPECT_EQ(rd(s, 0x310), 0x00001000u);
+    EXPECT_EQ(s.boot_address(1), std::optional<uint32_t>(0x10000000u));
+    EXPECT_EQ(s.boot_address(0), std::optional<uint32_t>(0x08000000u));
+}
+
+// DBGMCU_IDCODE is what the machine says (a part or revision other than the
+// default); a reset keeps it.
+TEST(Dbgmcu, ResetKeepsTheConfiguredIdcode)
+{
+    Stm32h7Dbgmcu d("DBGMCU");
+    d.configure({{"idcode", "0x10036450"}}, {"cm7", "cm4"}); // revision Y
+    EXPECT_EQ(rd(d, 0x000), 0x10036450u);
+    wr(d, 0x000, 0);
+    d.reset();
+    EXPECT_EQ(rd(d, 0x000), 0x10036450u);
+}
+
+// The whole machine: --option-byte bcm4=0 boot4=0x10000000, registers changed
+// through the bus, Bus::reset(): the bus shows the configured option bytes
+// and boot addresses again, and the CM4 is gated and boots from SRAM.
+TEST(SysOnTheBus, BusResetRestoresConfiguredOptionBytesAndBootAddresses)
+{
+    testutil::LogCapture cap;
+    struct : IrqSink {
+        void set_irq(CoreId, unsigned, bool) override {}
+        void send_event(CoreId) override {}
+    } irqs;
+    MachineDesc m = MachineDesc::load_file(testutil::source_dir() + "/machine/stm32h745.json");
+    m.set_option_byte("bcm4", "0");
+    m.set_option_byte("boot4", "0x10000000");
+    DeviceContext ctx;
+    Bus bus(m, ctx, &irqs);
+    const CoreId cm7 = m.core_index("cm7"), cm4 = m.core_index("cm4");
+    auto rd32 = [&](uint64_t addr) {
+        BusAccess a;
+        a.core = cm7;
+        a.core_name = "cm7";
+        a.addr = addr;
+        a.size = 4;
+        return bus.read(a);
+    };
+    auto wr32 = [&](uint64_t addr, uint32_t v) {
+        BusAccess a;
+        a.core = cm7;
+        a.core_name = "cm7";
+        a.addr = addr;
+        a.size = 4;
+        bus.write(a, v);
+    };
+    const uint64_t flash = 0x52002000, syscfg = 0x58000400, dbgmcu = 0x5C001000;
+    wr32(syscfg + 0x30C, (0x0810u << 16) | 0x0800u); // UR3: CM4 boot address back to flash
+    wr32(syscfg + 0x304, 0x00010001);                // UR1: BCM4 = 1
+    wr32(flash + 0x000, 0x24);                       // FLASH_ACR
+    EXPECT_EQ(bus.boot_address(cm4), std::optional<uint32_t>(0x08100000u));
+    bus.reset();
+    EXPECT_EQ(rd32(flash + 0x000), 0x37u);
+    EXPECT_EQ(rd32(flash + 0x01C) & (3u << 22), 1u << 23); // OPTSR_CUR: BCM7 1, BCM4 0
+    EXPECT_EQ(rd32(flash + 0x048), 0x10001000u);           // BOOT4_CUR
+    EXPECT_EQ(rd32(syscfg + 0x304), 0x00010000u);          // UR1: BCM7 1, BCM4 0
+    EXPECT_EQ(rd32(syscfg + 0x30C) >> 16, 0x1000u);        // UR3: BCM4_ADD0
+    EXPECT_EQ(rd32(dbgmcu + 0x000), 0x20036450u);
+    EXPECT_EQ(bus.boot_gated(cm4), std::optional<bool>(true));
+    EXPECT_EQ(bus.boot_gated(cm7), std::optional<bool>(false));
+    EXPECT_EQ(bus.boot_address(cm4), std::optional<uint32_t>(0x10000000u));
 }
 } // namespace

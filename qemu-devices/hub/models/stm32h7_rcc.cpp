@@ -258,6 +258,14 @@ uint32_t Stm32h7Rcc::cr_view(uint32_t v) const
     return with(d2ckrdy_, v, d2_stopped_ ? 0 : 1);
 }
 
+// RM0399: a reset brings the clock tree back to HSI at 64 MHz; the cores are
+// told.  The board's HSE frequency is configuration and stays.
+void Stm32h7Rcc::reset()
+{
+    RegisterDevice::reset();
+    clocks_changed(nullptr);
+}
+
 namespace {
 // D1CPRE / HPRE encoding: 0xxx = /1, 1000 = /2 ... 1011 = /16, 1100 = /64 ... 1111 = /512.
 unsigned ahb_div(uint32_t v)

@@ -17,6 +17,9 @@
 // so its SysTick follows; "--trace clock" and -v show the tree.
 // PLL1-3 P/Q/R outputs and the USART kernel clocks are computed; LSE/LSI
 // ready follow their enables.
+// Reset (RegisterDevice::reset / Bus::reset): the registers return to their
+// RM0399 reset values (HSI 64 MHz) and the cores are told; the board's HSE
+// frequency is configuration and stays.
 // Not modelled yet (stored, reported once): other kernel clocks, clock security, interrupts (CIER/CIFR/CICR), resets triggered
 // through the *RSTR registers, backup domain (BDCR beyond storage).
 #pragma once
@@ -52,13 +55,15 @@ public:
     // Output 'p', 'q' or 'r' of PLL 1..3 (0 when not running).
     uint64_t pll_hz(unsigned pll, char out) const;
 
+    void reset() override;
+
 private:
     uint64_t bank_offset(const BusAccess &a) const;
     uint64_t hsi_hz() const;
     void clocks_changed(const BusAccess *a);
     uint32_t cr_view(uint32_t stored) const;
 
-    uint64_t hse_hz_ = 0;       // the board's HSE (params "hse_hz")
+    uint64_t hse_hz_ = 0;       // the board's HSE (params "hse_hz"); survives reset()
     uint64_t told_[2] = {0, 0}; // last clock sent to the D1 / D2 core
     CoreId d1_core_ = -1, d2_core_ = -1;
     bool d1_stopped_ = false, d2_stopped_ = false;

@@ -68,6 +68,7 @@ Stm32h7Flash::Stm32h7Flash(const std::string &name) : RegisterDevice(name)
     r.reg("CR2", 0x10C, 0x00000031).unimpl("CR", 0, 32);
     r.reg("SR2", 0x110, 0).field("SR", 0, 32, Acc::RO);
     r.reg("CCR2", 0x114, 0).field("CCR", 0, 32, Acc::WO);
+    load_option_bytes();
 }
 
 void Stm32h7Flash::configure(const std::map<std::string, std::string> &params,
@@ -75,15 +76,32 @@ void Stm32h7Flash::configure(const std::map<std::string, std::string> &params,
 {
     cpu1_ = param_core(params, "cpu1", core_names);
     cpu2_ = param_core(params, "cpu2", core_names);
-    bcm7_.set(param_u32(params, "bcm7", 1) & 1);
-    bcm4_.set(param_u32(params, "bcm4", 1) & 1);
+    opt_bcm7_ = param_u32(params, "bcm7", 1) & 1;
+    opt_bcm4_ = param_u32(params, "bcm4", 1) & 1;
+    opt_boot7_ = param_u32(params, "boot7", 0x08000000) >> 16;
+    opt_boot4_ = param_u32(params, "boot4", 0x08100000) >> 16;
+    load_option_bytes();
+}
+
+// RM0399: the _CUR registers are loaded from the option bytes at reset.  The
+// register table keeps the RM reset values (what the register reference
+// lists); the configured option bytes are applied on top, here.
+void Stm32h7Flash::load_option_bytes()
+{
+    bcm7_.set(opt_bcm7_);
+    bcm4_.set(opt_bcm4_);
     // Boot addresses: ADD0 (BOOT pin 0) and ADD1 both hold address >> 16.
-    const uint32_t b7 = param_u32(params, "boot7", 0x08000000) >> 16;
-    const uint32_t b4 = param_u32(params, "boot4", 0x08100000) >> 16;
-    boot7_add0_.set(b7);
-    boot7_add1_.set(b7);
-    boot4_add0_.set(b4);
-    boot4_add1_.set(b4);
+    boot7_add0_.set(opt_boot7_);
+    boot7_add1_.set(opt_boot7_);
+    boot4_add0_.set(opt_boot4_);
+    boot4_add1_.set(opt_boot4_);
+}
+
+void Stm32h7Flash::reset()
+{
+    regs_.reset();
+    load_option_bytes();
+    update_irq();
 }
 
 std::optional<bool> Stm32h7Flash::boot_gated(CoreId core) const
@@ -116,7 +134,8 @@ Stm32h7Dbgmcu::Stm32h7Dbgmcu(const std::string &name) : RegisterDevice(name)
 void Stm32h7Dbgmcu::configure(const std::map<std::string, std::string> &params,
                               const std::vector<std::string> &)
 {
-    idcode_->value = param_u32(params, "idcode", idcode_->reset_value());
+    // RM0399 DEV_ID 0x450, REV_ID 0x2003 (revision V) unless the machine says otherwise.
+    idcode_->set_reset(param_u32(params, "idcode", 0x20036450));
 }
 
 // ---- SYSCFG ------------------------------------------------------------------

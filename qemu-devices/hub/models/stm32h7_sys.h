@@ -24,6 +24,11 @@
 //    CTR with EN and PCACHEADDR stored.
 //  - AXI interconnect: TARG7_FN_MOD (0x51008108), the register ST's SystemInit
 //    writes on revision Y silicon, stored.
+// Reset: what the machine description configures (option bytes, boot
+// addresses, IDCODE) is what a reset (RegisterDevice::reset / Bus::reset)
+// restores: SYSCFG UR1-UR4 and DBGMCU IDCODE take it as their reset value;
+// FLASH reloads OPTSR_CUR / BOOTx_CUR from the configured option bytes over
+// the table's reset values (which the register reference lists).
 #pragma once
 
 #include "../regs.h"
@@ -40,9 +45,16 @@ public:
     // RM0399 "Boot configuration": a core whose BCMx option bit is 0 stays
     // in reset (clock gated) until the other core sets RCC_GCR.BOOT_Cx.
     std::optional<bool> boot_gated(CoreId core) const override;
+    // A reset keeps the option bytes and boot addresses the machine
+    // description configured (they are loaded from the option bytes, not
+    // from the register table).
+    void reset() override;
 
 private:
+    void load_option_bytes();
     CoreId cpu1_ = -1, cpu2_ = -1; // CM7 (BCM7), CM4 (BCM4)
+    // Configured option bytes: BCM7, BCM4, boot addresses >> 16.
+    uint32_t opt_bcm7_ = 1, opt_bcm4_ = 1, opt_boot7_ = 0x0800, opt_boot4_ = 0x0810;
     FieldRef bcm4_, bcm7_;                 // OPTSR_CUR
     FieldRef boot7_add0_, boot7_add1_;     // BOOT7_CUR
     FieldRef boot4_add0_, boot4_add1_;     // BOOT4_CUR
@@ -55,7 +67,7 @@ public:
                    const std::vector<std::string> &core_names) override;
 
 private:
-    Register *idcode_ = nullptr;
+    Register *idcode_ = nullptr; // its reset value is the configured IDCODE
 };
 
 class Stm32h7Syscfg : public RegisterDevice {
