@@ -10,6 +10,7 @@
 #include "log.h"
 #include "machine.h"
 #include "memory.h"
+#include "qemu_config.h"
 #include "serial.h"
 #include "stimulus.h"
 
@@ -377,43 +378,12 @@ int Runner::prepare()
     ctx.scheduler = this;
     ctx.boot = this;
     ctx.strict = opt_.strict;
-    std::vector<std::string> configs;
+    std::vector<std::string> files, configs;
+    for (const auto &mem : mems_) {
+        files.push_back(mem->path());
+    }
     for (CoreId c = 0; c < (CoreId)machine_.cores.size(); c++) {
-        const CoreDesc &cd = machine_.cores[c];
-        std::string t = "core " + cd.name + "\ncpu " + cd.cpu + "\ncpu-hz " +
-                        std::to_string(cd.clock_hz) + "\nnum-irq " + std::to_string(cd.num_irq) +
-                        "\nboot " + hex(cd.boot) + "\n";
-        if (cd.cpuid) {
-            t += "cpuid " + hex(cd.cpuid) + "\n";
-        }
-        if (cd.nvic_prio_bits) {
-            t += "nvic-prio-bits " + std::to_string(cd.nvic_prio_bits) + "\n";
-        }
-        if (cd.mpu_regions) {
-            t += "mpu-regions " + std::to_string(cd.mpu_regions) + "\n";
-        }
-        if (cd.deep_sleep_stops_clock) {
-            t += "deep-sleep-stops-clock\n";
-        }
-        for (const auto &[reg, v] : cd.cache_id) {
-            t += reg.rfind("ccsidr", 0) == 0 ? "ccsidr " + reg.substr(6) + " " + hex(v) + "\n"
-                                             : reg + " " + hex(v) + "\n";
-        }
-        t += "spin-us " + std::to_string(opt_.spin_us) + "\n";
-        for (const auto &mp : machine_.view(c)) {
-            const MemoryDesc &md = machine_.memories[mp.memory];
-            if (mp.alias) {
-                t += "alias " + mp.name + " " + hex(mp.base) + " " + md.name + " " +
-                     hex(mp.offset) + " " + hex(mp.size) + "\n";
-            } else {
-                t += "file " + md.name + " " + hex(md.base) + " " + hex(md.size) + " " +
-                     mems_[mp.memory]->path() + (md.flash ? " ro" : "") + "\n";
-            }
-        }
-        for (const auto &w : machine_.windows) {
-            t += "bridge " + w.name + " " + hex(w.base) + " " + hex(w.size) + "\n";
-        }
-        configs.push_back(t);
+        configs.push_back(qemu_config_text(machine_, c, files, opt_.spin_us));
     }
     bus_ = std::make_unique<Bus>(machine_, ctx, this);
     if (!board.leds.empty()) {

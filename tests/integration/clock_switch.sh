@@ -7,8 +7,8 @@
 # (HSI), SystemClock_Config to PLL1 400 MHz, HAL_InitTick again with CLKSOURCE
 # unchanged; then it times 300 ticks before and after.  The hub sends the core its new
 # CPU clock and reference clock; SysTick must count on the CPU clock in both phases.
-# Asserted: the clock tree, the CLOCK message, and phase 2 / phase 1 between 0.67
-# and 1.5 (host times of the two phases, measured in the same run; 8 when SysTick
+# Asserted: the clock tree, the CLOCK message, and phase 2 / phase 1 between 0.5
+# and 2 (host times of the two phases, measured in the same run; 8 when SysTick
 # took the reference clock, QEMU 7.2's bug fixed by our patch 0004).
 #   clock_switch.sh [cm7|cm4]   which core runs the sequence (the CM4 as in ST's
 #                               BootCM4_CM7Gated, where the CM4 configures the clocks)
@@ -36,7 +36,7 @@ ratio=$(awk -v a="$(t 'phase 1 start')" -v b="$(t 'phase 1 end')" \
             -v c="$(t 'phase 2 start')" -v d="$(t 'phase 2 end')" \
             'BEGIN { if (b <= a) { print "none"; exit } printf "%.2f", (d - c) / (b - a) }')
 echo "phase 2 / phase 1 duration: $ratio"
-awk -v r="$ratio" 'BEGIN { exit !(r != "none" && r >= 0.67 && r <= 1.5) }' \
+awk -v r="$ratio" 'BEGIN { exit !(r != "none" && r >= 0.5 && r <= 2.0) }' \
   || fail "300 SysTick ticks lasted $ratio times as long after the switch as before (want 1)"
 assert_clean $RUN_PID
 pass "$CORE: HAL_InitTick before and after the switch to 400 MHz: SysTick keeps time (ratio $ratio)"

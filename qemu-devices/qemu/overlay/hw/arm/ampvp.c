@@ -53,6 +53,8 @@
 #include "ampvp_proto.h"
 /* The protocol library is compiled into this unit (copied in by scripts/build-qemu). */
 #include "ampvp_proto.c"
+#include "ampvp_config.h"
+#include "ampvp_config.c"
 
 #define TYPE_AMPVP_MACHINE MACHINE_TYPE_NAME("ampvp")
 OBJECT_DECLARE_SIMPLE_TYPE(AmpvpMachineState, AMPVP_MACHINE)
@@ -347,18 +349,7 @@ static void ampvp_sleep(void *opaque, int state)
     ampvp_send(m, m->async_fd, AMPVP_MSG_POWER, 0, &p, sizeof(p));
 }
 
-/* ---- configuration text ---------------------------------------------- */
-
-static uint64_t ampvp_num(AmpvpMachineState *m, int lineno, const char *s)
-{
-    uint64_t v;
-    if (!s || qemu_strtou64(s, NULL, 0, &v) < 0) {
-        error_report("ampvp[%s]: config line %d: '%s' is not a number", m->core, lineno,
-                     s ? s : "(missing)");
-        exit(1);
-    }
-    return v;
-}
+/* ---- configuration text (parsed by ampvp_config.c, shared with the hub) -- */
 
 static MemoryRegion *ampvp_region_named(AmpvpMachineState *m, const char *name)
 {
@@ -370,126 +361,38 @@ static MemoryRegion *ampvp_region_named(AmpvpMachineState *m, const char *name)
     return NULL;
 }
 
-typedef struct AmpvpCpuConfig {
-    char *cpu_type;
-    uint64_t hz;
-    uint64_t boot;
-    uint64_t cpuid; /* 0: keep QEMU's value */
-    uint64_t prio_bits; /* NVIC priority bits implemented; 0: QEMU's (8) */
-    /* Cache identification as the silicon reports it (QEMU's Cortex-M7 has
-     * none): CLIDR, CTR, CCSIDR per CSSELR index; has_* says it was given. */
-    uint64_t clidr, ctr, ccsidr[16];
-    bool has_clidr, has_ctr, has_ccsidr[16];
-} AmpvpCpuConfig;
-
-/* First pass: CPU settings.  Second pass (after the CPU exists): memories. */
-static void ampvp_apply_config(AmpvpMachineState *m, const char *text, bool memories,
-                               AmpvpCpuConfig *cpu)
+/* The memory map: file regions, aliases of them, bridge windows. */
+static void ampvp_map_memories(AmpvpMachineState *m, const ampvp_config *cfg)
 {
     MemoryRegion *sysmem = get_system_memory();
-    g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
 
-    for (int i = 0; lines[i]; i++) {
-        g_auto(GStrv) w = g_strsplit_set(g_strstrip(lines[i]), " \t", -1);
-        int n = g_strv_length(w);
-        int ln = i + 1;
-        if (n == 0 || !w[0][0] || w[0][0] == '#') {
-            continue;
-        }
-        const char *k = w[0];
-        if (!memories) {
-            if (!strcmp(k, "cpu") && n == 2) {
-                cpu->cpu_type = g_strdup_printf("%s-" TYPE_ARM_CPU, w[1]);
-            } else if (!strcmp(k, "cpu-hz") && n == 2) {
-                cpu->hz = ampvp_num(m, ln, w[1]);
-            } else if (!strcmp(k, "num-irq") && n == 2) {
-                m->num_irq = ampvp_num(m, ln, w[1]);
-            } else if (!strcmp(k, "boot") && n == 2) {
-                cpu->boot = ampvp_num(m, ln, w[1]);
-            } else if (!strcmp(k, "cpuid") && n == 2) {
-                cpu->cpuid = ampvp_num(m, ln, w[1]);
-            } else if (!strcmp(k, "nvic-prio-bits") && n == 2) {
-                cpu->prio_bits = ampvp_num(m, ln, w[1]);
-                if (cpu->prio_bits < 2 || cpu->prio_bits > 8) {
-                    error_report("ampvp[%s]: config line %d: nvic-prio-bits must be 2..8",
-                                 m->core, ln);
-                    exit(1);
-                }
-            } else if (!strcmp(k, "clidr") && n == 2) {
-                cpu->clidr = ampvp_num(m, ln, w[1]);
-                cpu->has_clidr = true;
-            } else if (!strcmp(k, "ctr") && n == 2) {
-                cpu->ctr = ampvp_num(m, ln, w[1]);
-                cpu->has_ctr = true;
-            } else if (!strcmp(k, "ccsidr") && n == 3) {
-                uint64_t idx = ampvp_num(m, ln, w[1]);
-                if (idx >= 16) {
-                    error_report("ampvp[%s]: config line %d: ccsidr index must be 0..15", m->core, ln);
-                    exit(1);
-                }
-                cpu->ccsidr[idx] = ampvp_num(m, ln, w[2]);
-                cpu->has_ccsidr[idx] = true;
-            } else if (!strcmp(k, "mpu-regions") && n == 2) {
-                /* The CPU is created inside armv7m's realize: a global
-                 * property reaches it there (it sizes the MPU arrays). */
-                m->mpu_regions = g_strdup(w[1]);
-                ampvp_num(m, ln, w[1]);
-            } else if (!strcmp(k, "deep-sleep-stops-clock") && n == 1) {
-                m->deep_stop = true;
-            } else if (!strcmp(k, "spin-us") && n == 2) {
-                m->spin_ns = ampvp_num(m, ln, w[1]) * 1000;
-            } else if (!strcmp(k, "core") && n == 2) {
-                pstrcpy(m->core, sizeof(m->core), w[1]);
-            } else if (strcmp(k, "file") && strcmp(k, "alias") && strcmp(k, "bridge")) {
-                error_report("ampvp[%s]: config line %d not understood: '%s'", m->core, ln,
-                             lines[i]);
-                exit(1);
-            }
-            continue;
-        }
-        if (m->n_regions >= AMPVP_MAX_REGIONS) {
-            ampvp_fatal(m, "too many memory regions in the configuration");
-        }
-        if (!strcmp(k, "file") && (n == 5 || n == 6)) {
-            /* file NAME BASE SIZE PATH [ro] */
-            Error *err = NULL;
-            MemoryRegion *mr = &m->regions[m->n_regions];
-            bool ro = n == 6 && !strcmp(w[5], "ro");
-            memory_region_init_ram_from_file(mr, NULL, w[1], ampvp_num(m, ln, w[3]), 0,
-                                             RAM_SHARED, w[4], ro, &err);
-            if (err) {
-                error_reportf_err(err, "ampvp[%s]: memory '%s': ", m->core, w[1]);
-                exit(1);
-            }
-            m->region_names[m->n_regions++] = g_strdup(w[1]);
-            memory_region_add_subregion(sysmem, ampvp_num(m, ln, w[2]), mr);
-        } else if (!strcmp(k, "alias") && n == 6) {
-            /* alias NAME BASE TARGET OFFSET SIZE */
-            MemoryRegion *target = ampvp_region_named(m, w[3]);
-            if (!target) {
-                error_report("ampvp[%s]: config line %d: alias of unknown region '%s'",
-                             m->core, ln, w[3]);
-                exit(1);
-            }
-            MemoryRegion *mr = &m->regions[m->n_regions];
-            memory_region_init_alias(mr, NULL, w[1], target, ampvp_num(m, ln, w[4]),
-                                     ampvp_num(m, ln, w[5]));
-            m->region_names[m->n_regions++] = g_strdup(w[1]);
-            memory_region_add_subregion(sysmem, ampvp_num(m, ln, w[2]), mr);
-        } else if (!strcmp(k, "bridge") && n == 4) {
-            /* bridge NAME BASE SIZE */
+    for (unsigned i = 0; i < cfg->n_regions; i++) {
+        const ampvp_region *r = &cfg->regions[i];
+        if (r->kind == AMPVP_REGION_BRIDGE) {
             AmpvpWindow *win = &m->windows[m->n_windows++];
             win->m = m;
-            win->base = ampvp_num(m, ln, w[2]);
-            memory_region_init_io(&win->mr, NULL, &ampvp_window_ops, win, w[1],
-                                  ampvp_num(m, ln, w[3]));
+            win->base = r->base;
+            memory_region_init_io(&win->mr, NULL, &ampvp_window_ops, win, r->name, r->size);
             /* Below RAM so that nothing it overlaps is hidden by it. */
             memory_region_add_subregion_overlap(sysmem, win->base, &win->mr, -1);
-        } else if (!strcmp(k, "file") || !strcmp(k, "alias") || !strcmp(k, "bridge")) {
-            error_report("ampvp[%s]: config line %d has the wrong number of words: '%s'",
-                         m->core, ln, lines[i]);
-            exit(1);
+            continue;
         }
+        MemoryRegion *mr = &m->regions[m->n_regions];
+        if (r->kind == AMPVP_REGION_FILE) {
+            Error *err = NULL;
+            memory_region_init_ram_from_file(mr, NULL, r->name, r->size, 0, RAM_SHARED, r->path,
+                                             r->ro, &err);
+            if (err) {
+                error_reportf_err(err, "ampvp[%s]: memory '%s': ", m->core, r->name);
+                exit(1);
+            }
+        } else {
+            /* The parser checked that the target is an earlier file region. */
+            memory_region_init_alias(mr, NULL, r->name, ampvp_region_named(m, r->target),
+                                     r->offset, r->size);
+        }
+        m->region_names[m->n_regions++] = g_strdup(r->name);
+        memory_region_add_subregion(sysmem, r->base, mr);
     }
 }
 
@@ -523,7 +426,8 @@ static void ampvp_say_hello(AmpvpMachineState *m, int fd, uint32_t channel, ampv
 static void ampvp_init(MachineState *ms)
 {
     AmpvpMachineState *m = AMPVP_MACHINE(ms);
-    AmpvpCpuConfig cpu = { .hz = 64000000 };
+    static ampvp_config cfg; /* large: not on the stack */
+    char err[256];
     ampvp_msg ack;
 
     if (!m->sock_path) {
@@ -537,58 +441,66 @@ static void ampvp_init(MachineState *ms)
     m->async_fd = ampvp_connect(m);
     ampvp_say_hello(m, m->async_fd, AMPVP_CH_ASYNC, &ack);
 
-    ampvp_apply_config(m, config, false, &cpu);
-    if (!cpu.cpu_type || !m->num_irq) {
-        ampvp_fatal(m, "configuration lacks 'cpu' or 'num-irq'");
+    if (ampvp_config_parse(config, &cfg, err, sizeof(err)) != 0) {
+        error_report("ampvp: bad configuration from the hub: %s", err);
+        exit(1);
     }
-    if (!object_class_by_name(cpu.cpu_type)) {
-        error_report("ampvp[%s]: this QEMU has no CPU type '%s'", m->core, cpu.cpu_type);
+    pstrcpy(m->core, sizeof(m->core), cfg.core);
+    m->num_irq = cfg.num_irq;
+    m->spin_ns = (int64_t)cfg.spin_us * 1000;
+    m->deep_stop = cfg.deep_sleep_stops_clock;
+    if (cfg.has_mpu_regions) {
+        m->mpu_regions = g_strdup_printf("%u", cfg.mpu_regions);
+    }
+    g_autofree char *cpu_type = g_strdup_printf("%s-" TYPE_ARM_CPU, cfg.cpu);
+    if (!object_class_by_name(cpu_type)) {
+        error_report("ampvp[%s]: this QEMU has no CPU type '%s'", m->core, cpu_type);
         exit(1);
     }
 
     m->sysclk = clock_new(OBJECT(ms), "SYSCLK");
-    clock_set_hz(m->sysclk, cpu.hz);
+    clock_set_hz(m->sysclk, cfg.cpu_hz);
     m->refclk = clock_new(OBJECT(ms), "REFCLK");
-    clock_set_hz(m->refclk, cpu.hz / 8);
+    clock_set_hz(m->refclk, cfg.cpu_hz / 8);
 
-    ampvp_apply_config(m, config, true, &cpu);
+    ampvp_map_memories(m, &cfg);
 
     object_initialize_child(OBJECT(ms), "armv7m", &m->armv7m, TYPE_ARMV7M);
     DeviceState *dev = DEVICE(&m->armv7m);
     if (m->mpu_regions) {
-        object_register_sugar_prop(cpu.cpu_type, "pmsav7-dregion", m->mpu_regions, false);
+        object_register_sugar_prop(cpu_type, "pmsav7-dregion", m->mpu_regions, false);
     }
-    qdev_prop_set_string(dev, "cpu-type", cpu.cpu_type);
+    qdev_prop_set_string(dev, "cpu-type", cpu_type);
     qdev_prop_set_uint32(dev, "num-irq", m->num_irq);
-    qdev_prop_set_uint32(dev, "init-nsvtor", cpu.boot);
+    qdev_prop_set_uint32(dev, "init-nsvtor", cfg.boot);
     qdev_connect_clock_in(dev, "cpuclk", m->sysclk);
     qdev_connect_clock_in(dev, "refclk", m->refclk);
     object_property_set_link(OBJECT(&m->armv7m), "memory", OBJECT(get_system_memory()),
                              &error_abort);
     sysbus_realize(SYS_BUS_DEVICE(&m->armv7m), &error_fatal);
     ARMCPU *armcpu = ARM_CPU(first_cpu);
-    if (cpu.cpuid) {
+    if (cfg.cpuid) {
         /* The silicon revision the SoC really has (SCB->CPUID reads MIDR). */
-        armcpu->midr = cpu.cpuid;
+        armcpu->midr = cfg.cpuid;
     }
-    if (cpu.prio_bits) {
+    if (cfg.nvic_prio_bits) {
         /*
          * Priority bits the SoC implements (STM32: 4).  QEMU 7.2 fixes 8 for
          * v7-M at realize; the mask is applied on every priority write, so
          * setting it before the guest runs is enough.
          */
-        m->armv7m.nvic.num_prio_bits = cpu.prio_bits;
+        m->armv7m.nvic.num_prio_bits = cfg.nvic_prio_bits;
     }
     /* Read by the SCB at run time (CLIDR 0xE000ED78, CTR, CCSIDR via CSSELR). */
-    if (cpu.has_clidr) {
-        armcpu->clidr = cpu.clidr;
+    if (cfg.has_clidr) {
+        armcpu->clidr = cfg.clidr;
     }
-    if (cpu.has_ctr) {
-        armcpu->ctr = cpu.ctr;
+    if (cfg.has_ctr) {
+        armcpu->ctr = cfg.ctr;
     }
     for (int i = 0; i < 16; i++) {
-        if (cpu.has_ccsidr[i]) {
-            armcpu->ccsidr[i] = cpu.ccsidr[i];
+        if (cfg.has_ccsidr[i]) {
+            armcpu->ccsidr[i] = cfg.ccsidr[i];
         }
     }
     armcpu->m_txev_hook = ampvp_txev;
@@ -609,7 +521,6 @@ static void ampvp_init(MachineState *ms)
     armcpu->init_nsvtor = ack.u.start.vtor;
 
     qemu_set_fd_handler(m->async_fd, ampvp_async_readable, NULL, m);
-    g_free(cpu.cpu_type);
 }
 
 static char *ampvp_get_sock(Object *obj, Error **errp)
