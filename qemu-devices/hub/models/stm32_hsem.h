@@ -18,6 +18,8 @@
 // since its previous read of R[n], returns the locked value of that cycle
 // once -- a legal interleaving (the read ordered inside the window).
 // Not modelled: HWCFGR/VERR/IPIDR/SIDR identification registers (read 0).
+// Register access goes through handles kept at declaration (Register * and
+// FieldRef members): no access path looks a register or field up by name.
 #pragma once
 
 #include "../regs.h"
@@ -29,7 +31,6 @@ namespace ampvp {
 class Stm32Hsem : public RegisterDevice {
 public:
     static constexpr unsigned N = 32;
-    enum : uint32_t { LOCK = 1u << 31 };
 
     explicit Stm32Hsem(const std::string &name);
     void configure(const std::map<std::string, std::string> &params,
@@ -37,20 +38,20 @@ public:
     void reset() override;
 
     uint32_t coreid_of(CoreId core) const;
-    uint32_t state(unsigned n) const { return sem_[n].value; }
 
 protected:
     void update_irq() override;
 
 private:
     struct Sem {
-        uint32_t value = 0;        // LOCK | COREID << 8 | PROCID, 0 when free
+        uint32_t value = 0;        // as R[n] reads (LOCK, COREID, PROCID), 0 when free
         uint32_t last_locked = 0;  // value during the last lock (for observers)
         uint64_t cycles = 0;       // completed lock/unlock cycles
     };
     uint32_t read_r(BusAccess &a, unsigned n);
     void write_r(BusAccess &a, unsigned n, uint32_t v);
     uint32_t read_rlr(BusAccess &a, unsigned n);
+    uint32_t locked_by(uint32_t coreid, uint32_t procid) const; // an R[n] value
     void free_sem(const BusAccess &a, unsigned n, const char *how);
     int cpu_of(CoreId core) const; // 0 = CPU1, 1 = CPU2, -1 none
 
@@ -59,12 +60,17 @@ private:
     std::vector<std::array<int64_t, N>> seen_;
     std::vector<uint32_t> coreid_;  // by CoreId
     std::vector<int> cpu_;          // by CoreId: 0 CPU1, 1 CPU2
-    std::vector<std::string> core_names_;
+    std::string cpu_name_[2] = {"C1", "C2"}; // CPU1/CPU2's core, for traces
     IrqLine &int1_;
     IrqLine &int2_;
-    // CnIER / CnISR of CPU1 and CPU2, looked up once (used on every access).
-    Register *ier_[2] = {};
-    Register *isr_[2] = {};
+    // The layout of R[n] and RLR[n] (the same for every n): the semaphore
+    // state sem_[n].value is decoded and built with these (in() / mask()).
+    FieldRef procid_, coreid_f_, lock_;
+    // CnIER.ISE / CnICR.ISC / CnISR.ISF of CPU1 and CPU2.  RM0399 treats each
+    // as one vector with bit n for semaphore n, so model code masks them with
+    // 1u << n.
+    FieldRef ise_[2], isc_[2], isf_[2];
+    FieldRef cr_coreid_, cr_key_, keyr_key_;
 };
 
 } // namespace ampvp
