@@ -6,28 +6,49 @@
 
 namespace ampvp {
 
+namespace {
+// RM0399 MODER and PUPDR: two bits per pin, MODEy / PUPDy at bits 2y+1:2y.
+// The table keeps each register as the RM's one vector field (MODE, PUPD);
+// this is the one place that splits such a vector into pins.
+constexpr uint32_t kModeOutput = 1; // MODEy = 01: general-purpose output
+constexpr uint32_t kPullUp = 1;     // PUPDy = 01: pull-up
+
+// Bit y set for each pin y whose 2-bit field in `v` equals `code`: mark the
+// matching pairs at their even bit 2y, then squeeze the even bits together.
+uint32_t pins_with(uint32_t v, uint32_t code)
+{
+    const uint32_t same = ~(v ^ (code * 0x55555555u)); // both bits of a pair equal `code`'s
+    uint32_t x = same & (same >> 1) & 0x55555555u;
+    x = (x | (x >> 1)) & 0x33333333u;
+    x = (x | (x >> 2)) & 0x0F0F0F0Fu;
+    x = (x | (x >> 4)) & 0x00FF00FFu;
+    return (x | (x >> 8)) & 0x0000FFFFu;
+}
+} // namespace
+
+const std::string Stm32Gpio::hub_ = "hub";
+
 Stm32Gpio::Stm32Gpio(const std::string &name) : RegisterDevice(name)
 {
     for (unsigned p = 0; p < 16; p++) {
         pins_[p] = &add_irq("pin" + std::to_string(p));
     }
-    ext_.fill(-1);
     auto &r = regs_;
     // Reset values for ports C..K; configure() sets A and B's (RM0399).
-    r.reg("MODER", 0x00, 0xFFFFFFFF).field("MODE", 0, 32, Acc::RW);
+    moder_ = &r.reg("MODER", 0x00, 0xFFFFFFFF).field("MODE", 0, 32, Acc::RW, &mode_);
     r.reg("OTYPER", 0x04, 0).field("OT", 0, 16, Acc::RW);
-    r.reg("OSPEEDR", 0x08, 0).field("OSPEED", 0, 32, Acc::RW);
-    r.reg("PUPDR", 0x0C, 0).field("PUPD", 0, 32, Acc::RW);
+    ospeedr_ = &r.reg("OSPEEDR", 0x08, 0).field("OSPEED", 0, 32, Acc::RW);
+    pupdr_ = &r.reg("PUPDR", 0x0C, 0).field("PUPD", 0, 32, Acc::RW, &pupd_);
     r.reg("IDR", 0x10, 0).field("ID", 0, 16, Acc::RO).on_read([this](BusAccess &, uint32_t) { return idr(); });
-    r.reg("ODR", 0x14, 0).field("OD", 0, 16, Acc::RW);
+    r.reg("ODR", 0x14, 0).field("OD", 0, 16, Acc::RW, &od_);
     r.reg("BSRR", 0x18, 0)
-        .field("BS", 0, 16, Acc::WO)
-        .field("BR", 16, 16, Acc::WO)
-        .post_write([this](BusAccess &, uint32_t, uint32_t now, uint32_t) {
+        .field("BS", 0, 16, Acc::WO, &bs_)
+        .field("BR", 16, 16, Acc::WO, &br_)
+        .post_write([this](BusAccess &, uint32_t, uint32_t, uint32_t) {
             // RM0399: BSy sets ODRy, BRy resets it; BS has priority.
-            Register &odr = regs_["ODR"];
-            odr.value = (odr.value & ~(now >> 16)) | (now & 0xFFFFu);
-            regs_["BSRR"].value = 0;
+            od_.set((od_.get() & ~br_.get()) | bs_.get());
+            bs_.set(0);
+            br_.set(0);
         });
     r.reg("LCKR", 0x1C, 0).unimpl("LCK", 0, 16).unimpl("LCKK", 16, 1);
     r.reg("AFRL", 0x20, 0).field("AFSEL", 0, 32, Acc::RW);
@@ -48,53 +69,43 @@ void Stm32Gpio::configure(const std::map<std::string, std::string> &params,
     } else if (port == "B") {
         rv = {0xFFFFFEBF, 0x000000C0, 0x00000100};
     }
-    regs_["MODER"].set_reset(rv.moder);
-    regs_["OSPEEDR"].set_reset(rv.ospeedr);
-    regs_["PUPDR"].set_reset(rv.pupdr);
+    moder_->set_reset(rv.moder);
+    ospeedr_->set_reset(rv.ospeedr);
+    pupdr_->set_reset(rv.pupdr);
 }
 
 void Stm32Gpio::reset()
 {
     RegisterDevice::reset();
-    ext_.fill(-1);
+    ext_driven_ = ext_level_ = 0;
 }
 
-bool Stm32Gpio::is_output(unsigned pin) const
-{
-    return ((regs_["MODER"].value >> (2 * pin)) & 3u) == 1u;
-}
+uint32_t Stm32Gpio::outputs() const { return pins_with(mode_.get(), kModeOutput); }
 
 uint32_t Stm32Gpio::idr() const
 {
-    const uint32_t odr = regs_["ODR"].value, pupd = regs_["PUPDR"].value;
-    uint32_t v = 0;
-    for (unsigned p = 0; p < 16; p++) {
-        bool level;
-        if (is_output(p)) {
-            level = odr & (1u << p);
-        } else if (ext_[p] >= 0) {
-            level = ext_[p];
-        } else {
-            level = ((pupd >> (2 * p)) & 3u) == 1u; // pull-up
-        }
-        v |= static_cast<uint32_t>(level) << p;
-    }
-    return v;
+    // An output pin reads its driven level; an input the level driven from
+    // outside, else its pull (pull-up 1, otherwise 0).
+    const uint32_t out = outputs();
+    const uint32_t in = (ext_driven_ & ext_level_) | (~ext_driven_ & pins_with(pupd_.get(), kPullUp));
+    return ((od_.get() & out) | (in & ~out)) & 0xFFFFu;
 }
 
 void Stm32Gpio::input(unsigned pin, bool level)
 {
     if (pin < 16) {
-        ext_[pin] = level;
+        const uint32_t bit = 1u << pin;
+        ext_driven_ |= bit;
+        ext_level_ = level ? ext_level_ | bit : ext_level_ & ~bit;
         update_irq();
     }
 }
 
 void Stm32Gpio::write(BusAccess &a, uint32_t value)
 {
-    changed_by_ = a.core_name;
+    changed_by_ = &a.core_name;
     RegisterDevice::write(a, value);
-    changed_by_ = "hub";
+    changed_by_ = &hub_;
 }
 
 void Stm32Gpio::update_irq()
@@ -102,17 +113,20 @@ void Stm32Gpio::update_irq()
     // Each pin output carries the pin's level as IDR shows it: the driven
     // level of an output, the external or pulled level of an input.  The
     // EXTI multiplexer samples the pins whatever their mode (RM0399, EXTI
-    // "GPIO as wake-up / interrupt source" via SYSCFG_EXTICRx).
+    // "GPIO as wake-up / interrupt source" via SYSCFG_EXTICRx).  A line only
+    // changes with last_idr_, so only the changed pins are driven.
     const uint32_t v = idr();
-    const uint32_t changed = (v ^ last_idr_) & 0xFFFFu;
+    uint32_t changed = v ^ last_idr_;
     last_idr_ = v;
-    for (unsigned p = 0; p < 16; p++) {
-        if ((changed & (1u << p)) && log().tracing("gpio")) {
-            AMPVP_TRACE("gpio", changed_by_,
-                        "P" + port_ + std::to_string(p) + " = " +
-                            ((v >> p) & 1u ? "1" : "0") + (is_output(p) ? " (output)" : " (input)"));
+    for (unsigned p = 0; changed; p++, changed >>= 1) {
+        if (!(changed & 1u)) {
+            continue;
         }
-        pins_[p]->set(v & (1u << p));
+        const bool level = (v >> p) & 1u;
+        AMPVP_TRACE("gpio", *changed_by_,
+                    "P" + port_ + std::to_string(p) + " = " + (level ? "1" : "0") +
+                        ((outputs() >> p) & 1u ? " (output)" : " (input)"));
+        pins_[p]->set(level);
     }
 }
 

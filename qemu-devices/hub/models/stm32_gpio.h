@@ -12,6 +12,8 @@
 // Not modelled (stored, logged once when set): LCKR locking, alternate
 // function routing (the peripheral behind AF is not connected to the pin),
 // analog mode, open-drain contention.
+// Register access goes through handles kept at declaration (Register * and
+// FieldRef members): no access path looks a register or field up by name.
 #pragma once
 
 #include "../regs.h"
@@ -33,13 +35,20 @@ protected:
     void update_irq() override;
 
 private:
-    bool is_output(unsigned pin) const;
+    uint32_t outputs() const; // pins in general-purpose output mode, bit y = pin y
     uint32_t idr() const;
-    std::array<int, 16> ext_{}; // externally driven level: -1 none, 0, 1
+    uint32_t ext_driven_ = 0; // pins driven from outside (input()), bit y = pin y
+    uint32_t ext_level_ = 0;  // their levels
     std::array<IrqLine *, 16> pins_{};
-    uint32_t last_idr_ = 0;       // for "--trace gpio": pin changes
+    uint32_t last_idr_ = 0;       // the level each pin output carries
     std::string port_ = "?";      // port letter for names like PB0
-    std::string changed_by_ = "hub"; // the core whose write is being handled
+    static const std::string hub_;
+    const std::string *changed_by_ = &hub_; // the core whose write is being handled
+
+    // Declared once in the constructor's RM table.  MODER, OSPEEDR and PUPDR
+    // have per-port reset values (configure()).
+    Register *moder_ = nullptr, *ospeedr_ = nullptr, *pupdr_ = nullptr;
+    FieldRef mode_, pupd_, od_, bs_, br_;
 };
 
 } // namespace ampvp
