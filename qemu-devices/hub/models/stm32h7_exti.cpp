@@ -42,14 +42,15 @@ Stm32h7Exti::Stm32h7Exti(const std::string &name) : RegisterDevice(name)
         const std::string x = std::to_string(k + 1);
         const uint32_t base = 0x20 * k;
         if (k == 0) {
-            r.reg("RTSR1", base + 0x00, 0).field("TR", 0, 22, Acc::RW);
-            r.reg("FTSR1", base + 0x04, 0).field("TR", 0, 22, Acc::RW);
+            r.reg("RTSR1", base + 0x00, 0).field("TR", 0, 22, Acc::RW, &rtsr1_tr_);
+            r.reg("FTSR1", base + 0x04, 0).field("TR", 0, 22, Acc::RW, &ftsr1_tr_);
             r.reg("SWIER1", base + 0x08, 0)
-                .field("SWI", 0, 22, Acc::WO)
-                .post_write([this](BusAccess &, uint32_t, uint32_t now, uint32_t) {
-                    regs_["SWIER1"].value = 0;
+                .field("SWI", 0, 22, Acc::WO, &swier1_swi_)
+                .post_write([this](BusAccess &, uint32_t, uint32_t, uint32_t) {
+                    const uint32_t swi = swier1_swi_.get();
+                    swier1_swi_.set(0); // reads 0: every write of 1 triggers again
                     for (unsigned l = 0; l < 22; l++) {
-                        if (now & (1u << l)) {
+                        if (swi & (1u << l)) {
                             trigger(l, "software trigger (SWIER1)");
                         }
                     }
@@ -72,12 +73,10 @@ Stm32h7Exti::Stm32h7Exti(const std::string &name) : RegisterDevice(name)
         for (unsigned k = 0; k < 3; k++) {
             const std::string x = std::to_string(k + 1);
             const uint32_t base = (cpu == 0 ? 0x80 : 0xC0) + 0x10 * k;
-            r.reg(c + "IMR" + x, base + 0x0, imr_reset[cpu][k]).field("IM", 0, 32, Acc::RW);
-            r.reg(c + "EMR" + x, base + 0x4, 0).field("EM", 0, 32, Acc::RW);
-            r.reg(c + "PR" + x, base + 0x8, 0).field("PR", 0, 32, Acc::W1C);
-            imr_[cpu][k] = &r[c + "IMR" + x];
-            emr_[cpu][k] = &r[c + "EMR" + x];
-            pr_[cpu][k] = &r[c + "PR" + x];
+            r.reg(c + "IMR" + x, base + 0x0, imr_reset[cpu][k])
+                .field("IM", 0, 32, Acc::RW, &imr_[cpu][k]);
+            r.reg(c + "EMR" + x, base + 0x4, 0).field("EM", 0, 32, Acc::RW, &emr_[cpu][k]);
+            r.reg(c + "PR" + x, base + 0x8, 0).field("PR", 0, 32, Acc::W1C, &pr_[cpu][k]);
         }
     }
 }
@@ -97,22 +96,17 @@ void Stm32h7Exti::reset()
     direct_high_[0] = direct_high_[1] = direct_high_[2] = 0;
 }
 
-Register &Stm32h7Exti::cpu_reg(int cpu, const char *kind, unsigned reg)
-{
-    return kind[0] == 'I' ? *imr_[cpu][reg] : kind[0] == 'E' ? *emr_[cpu][reg] : *pr_[cpu][reg];
-}
-
 void Stm32h7Exti::trigger(unsigned line, const char *why)
 {
     const unsigned reg = line / 32;
     const uint32_t bit = 1u << (line % 32);
     for (int cpu = 0; cpu < 2; cpu++) {
         const std::string &who = cpu_name_[cpu];
-        if (cpu_reg(cpu, "IMR", reg).value & bit) {
-            cpu_reg(cpu, "PR", reg).value |= bit;
+        if (imr_[cpu][reg].get() & bit) {
+            pr_[cpu][reg].set(pr_[cpu][reg].get() | bit);
             AMPVP_TRACE("exti", who, "line " + std::to_string(line) + " interrupt pending (" + why + ")");
         }
-        if (cpu_reg(cpu, "EMR", reg).value & bit) {
+        if (emr_[cpu][reg].get() & bit) {
             AMPVP_TRACE("exti", who, "line " + std::to_string(line) + " event (" + why + ")");
             event_[cpu]->pulse();
             wake_pulse_[cpu] = true;
@@ -130,13 +124,13 @@ void Stm32h7Exti::direct_edge(unsigned line)
         if (!targets(cpu, line)) {
             continue;
         }
-        if (cpu_reg(cpu, "EMR", reg).value & bit) {
+        if (emr_[cpu][reg].get() & bit) {
             AMPVP_TRACE("exti", who, "line " + std::to_string(line) + " event");
             event_[cpu]->pulse();
             wake_pulse_[cpu] = true;
         }
         auto it = direct_[cpu].find(line);
-        if (it != direct_[cpu].end() && (cpu_reg(cpu, "IMR", reg).value & bit)) {
+        if (it != direct_[cpu].end() && (imr_[cpu][reg].get() & bit)) {
             AMPVP_TRACE("exti", who, "line " + std::to_string(line) + " interrupt");
             it->second->pulse();
         }
@@ -151,7 +145,7 @@ void Stm32h7Exti::input(unsigned line, bool level)
     level_[line] = level;
     if (configurable(line)) {
         const uint32_t bit = 1u << line;
-        if ((level && (regs_["RTSR1"].value & bit)) || (!level && (regs_["FTSR1"].value & bit))) {
+        if ((level && (rtsr1_tr_.get() & bit)) || (!level && (ftsr1_tr_.get() & bit))) {
             trigger(line, level ? "rising edge" : "falling edge");
         }
     } else {
@@ -167,7 +161,7 @@ void Stm32h7Exti::input(unsigned line, bool level)
 void Stm32h7Exti::update_irq()
 {
     for (int cpu = 0; cpu < 2; cpu++) {
-        const uint32_t active = cpu_reg(cpu, "PR", 0).value & cpu_reg(cpu, "IMR", 0).value;
+        const uint32_t active = pr_[cpu][0].get() & imr_[cpu][0].get();
         uint32_t groups[7] = {};
         for (unsigned l = 0; l < 16; l++) {
             if (active & (1u << l)) {
@@ -181,8 +175,8 @@ void Stm32h7Exti::update_irq()
         // unmasked for this CPU; plus a pulse for every event sent to it.
         bool wake = false;
         for (unsigned k = 0; k < 3 && !wake; k++) {
-            const uint32_t imr = cpu_reg(cpu, "IMR", k).value & kTargets[cpu][k];
-            wake = ((cpu_reg(cpu, "PR", k).value | direct_high_[k]) & imr) != 0;
+            const uint32_t imr = imr_[cpu][k].get() & kTargets[cpu][k];
+            wake = ((pr_[cpu][k].get() | direct_high_[k]) & imr) != 0;
         }
         if (wake_pulse_[cpu] && !wake) {
             wakeup_[cpu]->pulse();

@@ -33,6 +33,8 @@
 // Not modelled (stored, logged once when set): the D3 domain pending
 // mask/clear registers D3PMRx/D3PCRx (autonomous mode), configurable lines
 // above 21.
+// Register access goes through handles kept at declaration (FieldRef
+// members): no access path looks a register or field up by name.
 #pragma once
 
 #include "../regs.h"
@@ -44,7 +46,6 @@ namespace ampvp {
 class Stm32h7Exti : public RegisterDevice {
 public:
     static constexpr unsigned LINES = 96;
-    static constexpr uint32_t CONFIGURABLE1 = 0x003FFFFF; // lines 0-21
 
     explicit Stm32h7Exti(const std::string &name);
     void input(unsigned line, bool level) override;
@@ -59,9 +60,14 @@ protected:
 private:
     void trigger(unsigned line, const char *why);
     void direct_edge(unsigned line);
-    Register &cpu_reg(int cpu, const char *kind, unsigned reg);
-    // CnIMRx / CnEMRx / CnPRx, looked up once: [cpu][register 0-2].
-    Register *imr_[2][3] = {}, *emr_[2][3] = {}, *pr_[2][3] = {};
+
+    // Field handles, declared once in the constructor's RM table.
+    // RTSR1.TR / FTSR1.TR / SWIER1.SWI: bit L for configurable line L.
+    FieldRef rtsr1_tr_, ftsr1_tr_, swier1_swi_;
+    // CnIMRx.IM / CnEMRx.EM / CnPRx.PR, [cpu][register x-1].  RM0399 treats
+    // each as one vector with bit (L mod 32) for line L, so model code masks
+    // them with that bit.
+    FieldRef imr_[2][3], emr_[2][3], pr_[2][3];
 
     std::array<bool, LINES> level_{};
     uint32_t direct_high_[3] = {0, 0, 0}; // direct lines whose input is high, by register
