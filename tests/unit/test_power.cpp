@@ -137,9 +137,23 @@ TEST_F(PwrTest, SupplyConfigReadModifyWriteKeepsReservedBit6)
     testutil::LogCapture c;
     wr(0x0C, (rd(0x0C) & ~0x3Fu) | 0x04u);
     EXPECT_EQ(rd(0x0C), 0x44u);
-    EXPECT_FALSE(c.has("reserved")) << "bit 6 written back as read must not be a guest error";
+    EXPECT_EQ(c.count("guest error"), 0) << "bit 6 written back as read must not be a guest error";
+    EXPECT_EQ(c.count("reserved bits of X.CR3"), 0);
     wr(0x0C, 0x04u); // writing 0 there is ignored too: it reads 1
     EXPECT_EQ(rd(0x0C), 0x44u);
+    EXPECT_EQ(c.count("guest error"), 0);
+}
+
+// RM0399 PWR_CR3: bit 7 is reserved (and reads 0); writing it is a guest
+// error, reported once naming the core, the bits and the register, and ignored.
+TEST_F(PwrTest, WritingReservedCr3Bit7IsAGuestError)
+{
+    testutil::LogCapture c;
+    wr(0x0C, rd(0x0C) | 0x80u);
+    EXPECT_EQ(rd(0x0C), 0x46u);
+    ASSERT_EQ(c.lines.size(), 1u);
+    EXPECT_EQ(c.lines[0],
+              "ampvp: guest error: cm7: writes 0x00000080 to reserved bits of X.CR3 (ignored)");
 }
 
 // RM0399 PWR_D3CR: VOSRDY reports the requested scale reached (instant here).

@@ -6,27 +6,27 @@
 
 namespace ampvp {
 
-namespace {
-enum : uint32_t {
-    PDDS_D2 = 1u << 1, PDDS_D3 = 1u << 2, STOPF = 1u << 5, SBF = 1u << 6, SBF_D1 = 1u << 7,
-    SBF_D2 = 1u << 8, CSSF = 1u << 9,
-};
-
-void cpu_cr(Register &r)
+void Stm32h7Pwr::declare_cpu_cr(Register &r, CpuCr &f)
 {
     r.field("PDDS_D1", 0, 1, Acc::RW)
-        .field("PDDS_D2", 1, 1, Acc::RW)
-        .field("PDDS_D3", 2, 1, Acc::RW)
+        .field("PDDS_D2", 1, 1, Acc::RW, &f.pdds_d2)
+        .field("PDDS_D3", 2, 1, Acc::RW, &f.pdds_d3)
         .field("HOLDF", 4, 1, Acc::RO)
-        .field("STOPF", 5, 1, Acc::RO)
-        .field("SBF", 6, 1, Acc::RO)
-        .field("SBF_D1", 7, 1, Acc::RO)
-        .field("SBF_D2", 8, 1, Acc::RO)
-        .field("CSSF", 9, 1, Acc::WO)
+        .field("STOPF", 5, 1, Acc::RO, &f.stopf)
+        .field("SBF", 6, 1, Acc::RO, &f.sbf)
+        .field("SBF_D1", 7, 1, Acc::RO, &f.sbf_d1)
+        .field("SBF_D2", 8, 1, Acc::RO, &f.sbf_d2)
+        .field("CSSF", 9, 1, Acc::WO, &f.cssf)
         .unimpl("HOLD", 10, 1)
-        .unimpl("RUN_D3", 11, 1);
+        .unimpl("RUN_D3", 11, 1)
+        .post_write([&f](BusAccess &, uint32_t, uint32_t, uint32_t) {
+            if (f.cssf.on()) { // clear the stop/standby flags; CSSF reads 0
+                for (const FieldRef *flag : {&f.stopf, &f.sbf, &f.sbf_d1, &f.sbf_d2, &f.cssf}) {
+                    flag->set(0);
+                }
+            }
+        });
 }
-} // namespace
 
 Stm32h7Pwr::Stm32h7Pwr(const std::string &name) : RegisterDevice(name)
 {
@@ -43,12 +43,13 @@ Stm32h7Pwr::Stm32h7Pwr(const std::string &name) : RegisterDevice(name)
         .field("RES31_28", 28, 4, Acc::RO); // reserved, read as 1 (reset value)
     r.reg("CSR1", 0x04, 0x00004000)
         .field("PVDO", 4, 1, Acc::RO)
-        .field("ACTVOSRDY", 13, 1, Acc::RO)
-        .field("ACTVOS", 14, 2, Acc::RO)
+        .field("ACTVOSRDY", 13, 1, Acc::RO, &actvosrdy_)
+        .field("ACTVOS", 14, 2, Acc::RO, &actvos_)
         .field("AVDO", 16, 1, Acc::RO)
         .on_read([this](BusAccess &, uint32_t v) {
             // Voltage scaling is instant: ready, at the scale D3CR asks for.
-            return (v & ~0xC000u) | (1u << 13) | (regs_["D3CR"].value & 0xC000u);
+            const uint32_t actvos = (vos_.get() << actvos_.lsb()) & actvos_.mask();
+            return (v & ~actvos_.mask()) | actvosrdy_.mask() | actvos;
         });
     r.reg("CR2", 0x08, 0)
         .unimpl("BREN", 0, 1)
@@ -74,27 +75,20 @@ Stm32h7Pwr::Stm32h7Pwr(const std::string &name) : RegisterDevice(name)
         .unimpl("USB33DEN", 24, 1)
         .unimpl("USBREGEN", 25, 1)
         .field("USB33RDY", 26, 1, Acc::RO);
-    for (const char *n : {"CPUCR", "CPU2CR"}) {
-        Register &cr = r.reg(n, std::string(n) == "CPUCR" ? 0x10 : 0x14, 0);
-        cpu_cr(cr);
-        cr.post_write([&cr](BusAccess &, uint32_t, uint32_t now, uint32_t) {
-            if (now & CSSF) { // clear the stop/standby flags; CSSF reads 0
-                cr.value &= ~(STOPF | SBF | SBF_D1 | SBF_D2 | CSSF);
-            }
-        });
-    }
+    declare_cpu_cr(r.reg("CPUCR", 0x10, 0), cpucr_[0]);
+    declare_cpu_cr(r.reg("CPU2CR", 0x14, 0), cpucr_[1]);
     // RM0399: D3CR reset value 0x0000 4000 (VOS = scale 3).
+    // VOSRDY: ready at once, whatever the scale.
     r.reg("D3CR", 0x18, 0x00004000)
-        .field("VOSRDY", 13, 1, Acc::RO)
-        .field("VOS", 14, 2, Acc::RW);
+        .field("VOSRDY", 13, 1, Acc::RO, &vosrdy_)
+        .field("VOS", 14, 2, Acc::RW, &vos_)
+        .on_read([this](BusAccess &, uint32_t v) { return v | vosrdy_.mask(); });
     r.reg("WKUPCR", 0x20, 0).unimpl("WKUPC", 0, 6);
     r.reg("WKUPFR", 0x24, 0).field("WKUPF", 0, 6, Acc::RO);
     r.reg("WKUPEPR", 0x28, 0)
         .unimpl("WKUPEN", 0, 6)
         .unimpl("WKUPP", 8, 6)
         .unimpl("WKUPPUPD", 16, 12);
-    // VOSRDY: ready at once, whatever the scale.
-    r["D3CR"].on_read([](BusAccess &, uint32_t v) { return v | (1u << 13); });
 }
 
 void Stm32h7Pwr::configure(const std::map<std::string, std::string> &params,
@@ -115,17 +109,17 @@ void Stm32h7Pwr::core_power_changed(CoreId core, CorePower p)
     if (p != CorePower::DeepSleep) {
         return;
     }
-    Register &mine = regs_[cpu == 0 ? "CPUCR" : "CPU2CR"];
-    if (cpu == 1 && (mine.value & PDDS_D2)) {
-        regs_["CPUCR"].value |= SBF_D2;
-        regs_["CPU2CR"].value |= SBF_D2;
+    const CpuCr &mine = cpucr_[cpu];
+    if (cpu == 1 && mine.pdds_d2.on()) {
+        cpucr_[0].sbf_d2.set(1);
+        cpucr_[1].sbf_d2.set(1);
         log().unimplemented(name() + ".D2STANDBY",
                             "D2 domain Standby entered: the reset it causes on wake-up is not modelled");
     }
     if (power_[0] == CorePower::DeepSleep && power_[1] == CorePower::DeepSleep &&
-        !(mine.value & PDDS_D3)) {
-        regs_["CPUCR"].value |= STOPF;
-        regs_["CPU2CR"].value |= STOPF;
+        !mine.pdds_d3.on()) {
+        cpucr_[0].stopf.set(1);
+        cpucr_[1].stopf.set(1);
     }
 }
 
