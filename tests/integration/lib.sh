@@ -4,7 +4,12 @@ set -u
 : "${AMPVP:?AMPVP not set}" "${FW:?FW not set}"
 MACHINE=stm32h745
 TMP=$(mktemp -d /tmp/ampvp-itest-XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
+# A child this shell forks (`cmd &`, a pipeline stage) runs this EXIT trap as
+# well if SIGINT/SIGTERM reaches it before it execs: only the shell that made
+# TMP removes it.  Keep the `if`: in such a child `[ ... ] || rm` was seen to
+# take the rm branch ($? 127 from the test).
+TMP_OWNER=$BASHPID
+trap 'if [ "$BASHPID" = "$TMP_OWNER" ]; then rm -rf "$TMP"; fi' EXIT
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 pass() { echo "PASS: $*"; }
@@ -12,6 +17,10 @@ pass() { echo "PASS: $*"; }
 # run_ampvp OUT ERR ARGS...: run in the background, set RUN_PID.
 run_ampvp_bg() {
   local out=$1 err=$2; shift 2
+  # Empty the files before forking: the child truncates them only once it is
+  # scheduled, and until then a wait_for on OUT would match the previous run's
+  # output and the test would signal a shell that has not yet become ampvp.
+  : >"$out" && : >"$err" || fail "cannot create $out, $err"
   "$AMPVP" "$@" >"$out" 2>"$err" &
   RUN_PID=$!
 }
