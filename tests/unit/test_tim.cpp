@@ -56,6 +56,11 @@ struct Level : IrqSink {
 };
 
 enum : uint32_t { CR1 = 0x00, DIER = 0x0C, SR = 0x10, EGR = 0x14, CNT = 0x24, PSC = 0x28, ARR = 0x2C };
+// Bits as RM0399 names them (TIMx_CR1, TIMx_DIER, TIMx_SR, TIMx_EGR).
+enum : uint32_t {
+    CR1_CEN = 1u << 0, CR1_UDIS = 1u << 1, CR1_URS = 1u << 2, CR1_OPM = 1u << 3,
+    CR1_ARPE = 1u << 7, DIER_UIE = 1u << 0, SR_UIF = 1u << 0, EGR_UG = 1u << 0,
+};
 
 struct TimTest : ::testing::Test {
     Stm32Tim t{"TIM6"};
@@ -75,10 +80,10 @@ struct TimTest : ::testing::Test {
     {
         reg_write(t, PSC, 63);  // 1 MHz counter
         reg_write(t, ARR, 999); // 1000 ticks = 1 ms
-        reg_write(t, EGR, 1);   // UG: load PSC/ARR
-        reg_write(t, SR, 0);    // HAL clears the UIF that UG set
-        reg_write(t, DIER, 1);  // UIE
-        reg_write(t, CR1, 1);   // CEN
+        reg_write(t, EGR, EGR_UG);    // load PSC/ARR
+        reg_write(t, SR, 0);          // HAL clears the UIF that UG set
+        reg_write(t, DIER, DIER_UIE);
+        reg_write(t, CR1, CR1_CEN);
     }
 };
 
@@ -96,22 +101,22 @@ TEST_F(TimTest, ResetValues)
 TEST_F(TimTest, UgLoadsShadowsAndSetsUif)
 {
     reg_write(t, PSC, 63);
-    reg_write(t, EGR, 1);
-    EXPECT_EQ(reg_read(t, SR) & 1u, 1u);
+    reg_write(t, EGR, EGR_UG);
+    EXPECT_EQ(reg_read(t, SR) & SR_UIF, SR_UIF);
     reg_write(t, SR, 0);
-    reg_write(t, CR1, 1u << 2); // URS: only overflow sets UIF
-    reg_write(t, EGR, 1);
-    EXPECT_EQ(reg_read(t, SR) & 1u, 0u);
+    reg_write(t, CR1, CR1_URS); // only overflow sets UIF
+    reg_write(t, EGR, EGR_UG);
+    EXPECT_EQ(reg_read(t, SR) & SR_UIF, 0u);
 }
 
 // RM0399: SR flags are rc_w0: writing 1 leaves them, writing 0 clears them.
 TEST_F(TimTest, SrIsClearedByWritingZero)
 {
-    reg_write(t, EGR, 1);
-    reg_write(t, SR, 1);
-    EXPECT_EQ(reg_read(t, SR) & 1u, 1u);
+    reg_write(t, EGR, EGR_UG);
+    reg_write(t, SR, SR_UIF);
+    EXPECT_EQ(reg_read(t, SR) & SR_UIF, SR_UIF);
     reg_write(t, SR, 0);
-    EXPECT_EQ(reg_read(t, SR) & 1u, 0u);
+    EXPECT_EQ(reg_read(t, SR) & SR_UIF, 0u);
 }
 
 // RM0399: the counter counts at CK_CNT = TIMxCLK / (PSC + 1).
@@ -144,7 +149,7 @@ TEST_F(TimTest, TenMillisecondsGiveTenUpdates)
     int n = 0;
     for (int i = 0; i < 10; i++) {
         time.advance(1000000);
-        if (reg_read(t, SR) & 1u) {
+        if (reg_read(t, SR) & SR_UIF) {
             n++;
             reg_write(t, SR, 0);
         }
@@ -156,19 +161,19 @@ TEST_F(TimTest, TenMillisecondsGiveTenUpdates)
 TEST_F(TimTest, UdisSuppressesUpdates)
 {
     start_1khz();
-    reg_write(t, CR1, 1u | (1u << 1));
+    reg_write(t, CR1, CR1_CEN | CR1_UDIS);
     time.advance(5000000);
-    EXPECT_EQ(reg_read(t, SR) & 1u, 0u);
+    EXPECT_EQ(reg_read(t, SR) & SR_UIF, 0u);
 }
 
 // RM0399: in one-pulse mode the counter stops (CEN cleared) at the update.
 TEST_F(TimTest, OnePulseModeStopsAtTheUpdate)
 {
     start_1khz();
-    reg_write(t, CR1, 1u | (1u << 3));
+    reg_write(t, CR1, CR1_CEN | CR1_OPM);
     time.advance(1500000);
-    EXPECT_EQ(reg_read(t, CR1) & 1u, 0u);
-    EXPECT_EQ(reg_read(t, SR) & 1u, 1u);
+    EXPECT_EQ(reg_read(t, CR1) & CR1_CEN, 0u);
+    EXPECT_EQ(reg_read(t, SR) & SR_UIF, SR_UIF);
 }
 
 // RM0399: PSC is buffered: a new prescaler applies from the next update.
@@ -188,10 +193,78 @@ TEST_F(TimTest, CountingFollowsTheKernelClock)
 {
     time.hz = 200000000;
     reg_write(t, PSC, 199);
-    reg_write(t, EGR, 1);
-    reg_write(t, CR1, 1);
+    reg_write(t, EGR, EGR_UG);
+    reg_write(t, CR1, CR1_CEN);
     time.advance(1000000);
     EXPECT_EQ(reg_read(t, CNT), 1000u);
+}
+
+// RM0399 ARPE = 0: TIMx_ARR is not buffered; a new auto-reload value applies
+// to the running count at once.
+TEST_F(TimTest, ArrWithoutArpeAppliesAtOnce)
+{
+    start_1khz();
+    time.advance(100000);
+    reg_write(t, ARR, 499);
+    time.advance(399000); // CNT 499
+    EXPECT_EQ(reg_read(t, SR) & SR_UIF, 0u);
+    time.advance(1000); // passes ARR = 499
+    EXPECT_EQ(reg_read(t, SR) & SR_UIF, SR_UIF);
+    EXPECT_EQ(reg_read(t, CNT), 0u);
+}
+
+// RM0399 ARPE = 1: TIMx_ARR is buffered; the new value is loaded into the
+// shadow register at the next update event.
+TEST_F(TimTest, ArrWithArpeWaitsForTheNextUpdate)
+{
+    start_1khz();
+    reg_write(t, CR1, CR1_CEN | CR1_ARPE);
+    time.advance(100000);
+    reg_write(t, ARR, 499);
+    time.advance(500000); // 600 us: the old period (1 ms) still runs
+    EXPECT_EQ(reg_read(t, SR) & SR_UIF, 0u);
+    EXPECT_EQ(reg_read(t, CNT), 600u);
+    time.advance(400000); // the update at 1 ms loads ARR = 499
+    EXPECT_EQ(reg_read(t, SR) & SR_UIF, SR_UIF);
+    reg_write(t, SR, 0);
+    time.advance(500000); // one 500 us period later
+    EXPECT_EQ(reg_read(t, SR) & SR_UIF, SR_UIF);
+}
+
+// RM0399 CEN = 0 stops the counter: CNT keeps its value and no update comes.
+TEST_F(TimTest, ClearingCenFreezesTheCounter)
+{
+    start_1khz();
+    time.advance(300000);
+    reg_write(t, CR1, 0);
+    time.advance(5000000);
+    EXPECT_EQ(reg_read(t, CNT), 300u);
+    EXPECT_EQ(reg_read(t, SR) & SR_UIF, 0u);
+    EXPECT_FALSE(irq.level);
+    reg_write(t, CR1, CR1_CEN); // counting resumes from 300
+    time.advance(100000);
+    EXPECT_EQ(reg_read(t, CNT), 400u);
+}
+
+// RM0399 TIMx_CNT is read/write: a running counter continues from the value
+// written.
+TEST_F(TimTest, WritingCntContinuesFromTheValueWritten)
+{
+    start_1khz();
+    time.advance(100000);
+    reg_write(t, CNT, 900);
+    time.advance(99000); // CNT 999
+    EXPECT_EQ(reg_read(t, SR) & SR_UIF, 0u);
+    time.advance(1000);
+    EXPECT_EQ(reg_read(t, SR) & SR_UIF, SR_UIF);
+    EXPECT_TRUE(irq.level);
+}
+
+// RM0399 TIMx_EGR: a write-only register; UG clears itself and reads as 0.
+TEST_F(TimTest, EgrReadsZero)
+{
+    reg_write(t, EGR, EGR_UG);
+    EXPECT_EQ(reg_read(t, EGR), 0u);
 }
 
 } // namespace

@@ -9,20 +9,20 @@ Stm32Tim::Stm32Tim(const std::string &name) : RegisterDevice(name), irq_(add_irq
 {
     auto &r = regs_;
     r.reg("CR1", 0x00, 0)
-        .field("CEN", 0, 1, Acc::RW)
-        .field("UDIS", 1, 1, Acc::RW)
-        .field("URS", 2, 1, Acc::RW)
-        .field("OPM", 3, 1, Acc::RW)
+        .field("CEN", 0, 1, Acc::RW, &cen_)
+        .field("UDIS", 1, 1, Acc::RW, &udis_)
+        .field("URS", 2, 1, Acc::RW, &urs_)
+        .field("OPM", 3, 1, Acc::RW, &opm_)
         .unimpl("DIR", 4, 1)
         .unimpl("CMS", 5, 2)
-        .field("ARPE", 7, 1, Acc::RW)
+        .field("ARPE", 7, 1, Acc::RW, &arpe_)
         .unimpl("CKD", 8, 2)
         .unimpl("UIFREMAP", 11, 1)
         .post_write([this](BusAccess &, uint32_t old, uint32_t now, uint32_t) {
-            if ((now & CR1_CEN) && !(old & CR1_CEN)) {
-                restart(regs_["CNT"].value);
-            } else if (!(now & CR1_CEN) && (old & CR1_CEN)) {
-                regs_["CNT"].value = counter(); // freeze
+            if (cen_.in(now) && !cen_.in(old)) {
+                restart(cnt_->value);
+            } else if (!cen_.in(now) && cen_.in(old)) {
+                cnt_->value = counter(); // freeze
                 if (ctx_.scheduler) {
                     ctx_.scheduler->schedule(this, 0, 0);
                 }
@@ -30,41 +30,42 @@ Stm32Tim::Stm32Tim(const std::string &name) : RegisterDevice(name), irq_(add_irq
         });
     r.reg("CR2", 0x04, 0).unimpl("CR2", 0, 32);
     r.reg("SMCR", 0x08, 0).unimpl("SMCR", 0, 32);
-    r.reg("DIER", 0x0C, 0).field("UIE", 0, 1, Acc::RW).unimpl("OTHER", 1, 31);
-    r.reg("SR", 0x10, 0).field("UIF", 0, 1, Acc::W0C).unimpl("CCxIF", 1, 31, Acc::W0C);
-    r.reg("EGR", 0x14, 0)
-        .field("UG", 0, 1, Acc::WO)
-        .unimpl("OTHER", 1, 7, Acc::WO)
-        .post_write([this](BusAccess &, uint32_t, uint32_t now, uint32_t) {
-            regs_["EGR"].value = 0;
-            if (now & EGR_UG) {
-                update_event(true);
-            }
-        });
+    r.reg("DIER", 0x0C, 0).field("UIE", 0, 1, Acc::RW, &uie_).unimpl("OTHER", 1, 31);
+    r.reg("SR", 0x10, 0).field("UIF", 0, 1, Acc::W0C, &uif_).unimpl("CCxIF", 1, 31, Acc::W0C);
+    egr_ = &r.reg("EGR", 0x14, 0)
+                .field("UG", 0, 1, Acc::WO, &ug_)
+                .unimpl("OTHER", 1, 7, Acc::WO)
+                .post_write([this](BusAccess &, uint32_t, uint32_t now, uint32_t) {
+                    egr_->value = 0;
+                    if (ug_.in(now)) {
+                        update_event(true);
+                    }
+                });
     r.reg("CCMR1", 0x18, 0).unimpl("CCMR1", 0, 32);
     r.reg("CCMR2", 0x1C, 0).unimpl("CCMR2", 0, 32);
     r.reg("CCER", 0x20, 0).unimpl("CCER", 0, 32);
-    r.reg("CNT", 0x24, 0)
-        .field("CNT", 0, 32, Acc::RW)
-        .on_read([this](BusAccess &, uint32_t v) {
-            return (regs_["CR1"].value & CR1_CEN) ? counter() : v;
-        })
-        .post_write([this](BusAccess &, uint32_t, uint32_t now, uint32_t) {
-            if (regs_["CR1"].value & CR1_CEN) {
-                restart(now);
-            }
-        });
-    r.reg("PSC", 0x28, 0).field("PSC", 0, 16, Acc::RW);
-    r.reg("ARR", 0x2C, 0xFFFF).field("ARR", 0, 32, Acc::RW).post_write([this](BusAccess &, uint32_t, uint32_t now, uint32_t) {
-        if (!(regs_["CR1"].value & CR1_ARPE)) {
-            // Not buffered: the new period applies to the running count.
-            const uint32_t cnt = counter();
-            arr_active_ = now;
-            if (regs_["CR1"].value & CR1_CEN) {
-                restart(cnt);
-            }
-        }
-    });
+    // CNT and ARR are whole-register fields: the model uses the registers.
+    cnt_ = &r.reg("CNT", 0x24, 0)
+                .field("CNT", 0, 32, Acc::RW)
+                .on_read([this](BusAccess &, uint32_t v) { return cen_.on() ? counter() : v; })
+                .post_write([this](BusAccess &, uint32_t, uint32_t now, uint32_t) {
+                    if (cen_.on()) {
+                        restart(now);
+                    }
+                });
+    r.reg("PSC", 0x28, 0).field("PSC", 0, 16, Acc::RW, &psc_);
+    arr_ = &r.reg("ARR", 0x2C, 0xFFFF)
+                .field("ARR", 0, 32, Acc::RW)
+                .post_write([this](BusAccess &, uint32_t, uint32_t now, uint32_t) {
+                    if (!arpe_.on()) {
+                        // Not buffered: the new period applies to the running count.
+                        const uint32_t cnt = counter();
+                        arr_active_ = now;
+                        if (cen_.on()) {
+                            restart(cnt);
+                        }
+                    }
+                });
     r.reg("RCR", 0x30, 0).unimpl("REP", 0, 16);
     for (unsigned k = 0; k < 4; k++) {
         r.reg("CCR" + std::to_string(k + 1), 0x34 + 4 * k, 0).unimpl("CCR", 0, 32);
@@ -121,7 +122,7 @@ void Stm32Tim::restart(uint32_t from)
 
 void Stm32Tim::schedule_next()
 {
-    if (!ctx_.scheduler || !(regs_["CR1"].value & CR1_CEN)) {
+    if (!ctx_.scheduler || !cen_.on()) {
         return;
     }
     // The update comes when the counter passes ARR back to 0.
@@ -132,15 +133,14 @@ void Stm32Tim::schedule_next()
 void Stm32Tim::update_event(bool software)
 {
     // Shadow registers load at every update event.
-    psc_active_ = regs_["PSC"].value & 0xFFFFu;
-    arr_active_ = regs_["ARR"].value;
-    const uint32_t cr1 = regs_["CR1"].value;
-    if (!(cr1 & CR1_UDIS) && !(software && (cr1 & CR1_URS))) {
-        regs_["SR"].value |= SR_UIF;
+    psc_active_ = psc_.get();
+    arr_active_ = arr_->value;
+    if (!udis_.on() && !(software && urs_.on())) {
+        uif_.set(1);
     }
     if (software) {
-        regs_["CNT"].value = 0;
-        if (cr1 & CR1_CEN) {
+        cnt_->value = 0;
+        if (cen_.on()) {
             restart(0);
         }
     }
@@ -149,15 +149,15 @@ void Stm32Tim::update_event(bool software)
 
 void Stm32Tim::timer_fired(unsigned)
 {
-    if (!(regs_["CR1"].value & CR1_CEN)) {
+    if (!cen_.on()) {
         return;
     }
     // Re-anchor exactly at the overflow so no time is lost between updates.
     const uint64_t at = anchor_ns_ + (arr_active_ + 1ull - anchor_cnt_) * tick_ns();
     update_event(false);
-    if (regs_["CR1"].value & CR1_OPM) {
-        regs_["CR1"].value &= ~CR1_CEN;
-        regs_["CNT"].value = 0;
+    if (opm_.on()) {
+        cen_.set(0);
+        cnt_->value = 0;
         return;
     }
     anchor_cnt_ = 0;
@@ -167,7 +167,7 @@ void Stm32Tim::timer_fired(unsigned)
 
 void Stm32Tim::update_irq()
 {
-    irq_.set((regs_["SR"].value & SR_UIF) && (regs_["DIER"].value & DIER_UIE));
+    irq_.set(uif_.on() && uie_.on());
 }
 
 } // namespace ampvp

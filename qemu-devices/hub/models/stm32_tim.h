@@ -28,8 +28,6 @@ public:
     void timer_fired(unsigned tag) override;
     void reset() override;
 
-    enum : uint32_t { CR1_CEN = 1u << 0, CR1_UDIS = 1u << 1, CR1_URS = 1u << 2, CR1_OPM = 1u << 3,
-                      CR1_ARPE = 1u << 7, DIER_UIE = 1u << 0, SR_UIF = 1u << 0, EGR_UG = 1u << 0 };
 
 protected:
     void update_irq() override;
@@ -46,6 +44,15 @@ private:
     uint64_t anchor_ns_ = 0;   // time at which the counter was anchor_cnt_
     uint32_t anchor_cnt_ = 0;
     IrqLine &irq_;
+
+    // Registers the behaviour touches, and the fields it uses (RM0399 names),
+    // declared once in the constructor's table.
+    Register *egr_ = nullptr, *cnt_ = nullptr, *arr_ = nullptr;
+    FieldRef cen_, udis_, urs_, opm_, arpe_; // CR1
+    FieldRef uie_;                           // DIER
+    FieldRef uif_;                           // SR
+    FieldRef ug_;                            // EGR
+    FieldRef psc_;                           // PSC
 };
 
 } // namespace ampvp
