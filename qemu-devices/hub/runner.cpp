@@ -1,4 +1,5 @@
 #include "runner.h"
+#include "run_plan.h"
 
 #include "board.h"
 #include "bridge.h"
@@ -195,13 +196,12 @@ private:
     uint32_t boot_address(CoreId core) const;
 
     const RunOptions &opt_;
+    RunPlan plan_;
     MachineDesc machine_;
     std::unique_ptr<RuntimeDir> rundir_;
     std::vector<std::unique_ptr<SharedMemory>> mems_;
     std::unique_ptr<Console> console_;
-    std::vector<SerialSpec> serial_specs_;
     std::vector<std::unique_ptr<HostSerial>> serials_;
-    std::vector<StimulusSpec> stimulus_specs_;
     std::unique_ptr<Stimuli> stimuli_;
     void open_serials();
     std::unique_ptr<Bus> bus_;
@@ -239,115 +239,15 @@ void Runner::on_signal(int signo)
 
 int Runner::prepare()
 {
-    // 1. Everything that can be checked without creating anything.
-    BoardDesc board;
-    std::string machine_name = opt_.machine;
-    if (!opt_.board.empty()) {
-        board = BoardDesc::load_file(find_board(opt_.board));
-        if (machine_name.empty()) {
-            machine_name = board.machine;
-        } else if (machine_name != board.machine) {
-            throw ConfigError("board " + board.name + " carries a " + board.machine + ", not a " +
-                              machine_name + " (drop --machine or pick another board)");
-        }
-    }
-    if (machine_name.empty()) {
-        throw ConfigError("no machine: give --machine NAME or --board NAME");
-    }
-    machine_ = MachineDesc::load_file(find_machine(machine_name));
-    for (const auto &[k, v] : opt_.option_bytes) {
-        machine_.set_option_byte(k, v);
-    }
-    if (!board.console.empty()) {
-        machine_.console = board.console;
-    }
-    if (board.hse_hz) {
-        const std::string *clocks = machine_.role("clocks");
-        if (!clocks) {
-            throw ConfigError("board " + board.name + " gives hse_hz, but machine " + machine_.name +
-                              " names no \"clocks\" role to take it");
-        }
-        for (auto &p : machine_.peripherals) {
-            if (p.name == *clocks) {
-                p.params["hse_hz"] = std::to_string(board.hse_hz);
-            }
-        }
-    }
-    if (opt_.images.empty() && opt_.combined.empty()) {
-        throw ConfigError("no firmware image given (--image CORE=FILE, --" +
-                          machine_.cores[0].name + " FILE, or --image FILE for one file "
-                          "holding every core's code)");
-    }
-    console_ = std::make_unique<Console>(machine_.console);
-    for (const auto &text : opt_.serials) {
-        SerialSpec sp = parse_serial_spec(text);
-        if (sp.uart.empty()) {
-            sp.uart = machine_.console;
-        }
-        const PeripheralDesc *p = machine_.peripheral_named(sp.uart);
-        if (!p || p->model.empty()) {
-            throw ConfigError("--serial " + text + ": machine " + machine_.name + " has no modelled UART '" +
-                              sp.uart + "'");
-        }
-        for (const auto &o : serial_specs_) {
-            if (o.uart == sp.uart) {
-                throw ConfigError("--serial: " + sp.uart + " is given twice");
-            }
-            if (o.kind == "stdin" && sp.kind == "stdin") {
-                throw ConfigError("--serial: only one UART can read stdin");
-            }
-        }
-        serial_specs_.push_back(sp);
-    }
-    for (const auto &g : opt_.gpio_inputs) {
-        stimulus_specs_.push_back(parse_gpio_stimulus(g));
-    }
-    for (const auto &p : opt_.presses) {
-        for (auto &st : parse_press_stimulus(p, board)) {
-            stimulus_specs_.push_back(st);
-        }
-    }
-    for (const auto &e : opt_.expects) {
-        console_->expect(e); // a bad pattern fails here, before anything exists
-    }
-    std::vector<ElfImage> images;
-    std::vector<std::vector<Placement>> placements;
-    std::vector<CoreId> image_core;
-    images.reserve(opt_.images.size());
-    for (const auto &kv : opt_.images) {
-        if (machine_.core_index(kv.first) < 0) {
-            std::string known;
-            for (const auto &cd : machine_.cores) {
-                known += (known.empty() ? "" : ", ") + cd.name;
-            }
-            throw ConfigError("machine " + machine_.name + " has no core '" + kv.first +
-                              "' (cores: " + known + ")");
-        }
-    }
-    // Load order (it decides who wins where RAM images overlap): the machine's core
-    // order, then the combined images.
-    for (CoreId c = 0; c < (CoreId)machine_.cores.size(); c++) {
-        auto it = opt_.images.find(machine_.cores[c].name);
-        if (it != opt_.images.end()) {
-            images.push_back(read_image(it->second));
-            image_core.push_back(c);
-        }
-    }
-    for (const auto &path : opt_.combined) {
-        images.push_back(read_image(path));
-        image_core.push_back(-1); // code for every core, placed by address
-    }
-    for (size_t i = 0; i < images.size(); i++) {
-        placements.push_back(image_core[i] < 0 ? place_combined(images[i], machine_)
-                                               : place_elf(images[i], machine_, image_core[i]));
-    }
-    // Overlaps: RAM as a debugger loads it (later image wins), flash must agree.
-    for (const auto &note : check_overlaps(images, placements, machine_)) {
+    // 1. Everything that can be decided without creating anything.
+    plan_ = make_run_plan(opt_);
+    machine_ = plan_.machine; // the models and the bridge keep references to it
+    for (const auto &note : plan_.notes) {
         log().verbose_info(note);
     }
-    if (access(opt_.qemu.c_str(), X_OK) != 0) {
-        throw ConfigError("QEMU binary " + opt_.qemu +
-                          " is not executable (build it with scripts/build-qemu, or pass --qemu)");
+    console_ = std::make_unique<Console>(machine_.console);
+    for (const auto &e : opt_.expects) {
+        console_->expect(e);
     }
 
     // 2. Signals are events of the loop from here on.
@@ -360,15 +260,15 @@ int Runner::prepare()
         mems_.push_back(std::make_unique<SharedMemory>(rundir_->file("mem-" + m.name), m.size,
                                                        m.flash ? 0xff : 0x00));
     }
-    for (size_t i = 0; i < images.size(); i++) {
-        for (const auto &p : placements[i]) {
+    for (size_t i = 0; i < plan_.images.size(); i++) {
+        for (const auto &p : plan_.placements[i]) {
             std::memcpy(mems_[p.mapping.memory]->data() + p.offset, p.segment->bytes.data(),
                         p.segment->bytes.size());
         }
-        log().verbose_info((image_core[i] < 0 ? std::string("all cores")
-                                              : machine_.cores[image_core[i]].name) +
-                           ": loaded " + images[i].path + " (" + std::to_string(placements[i].size()) +
-                           " segments)");
+        log().verbose_info((plan_.image_core[i] < 0 ? std::string("all cores")
+                                                    : machine_.cores[plan_.image_core[i]].name) +
+                           ": loaded " + plan_.images[i].path + " (" +
+                           std::to_string(plan_.placements[i].size()) + " segments)");
     }
 
     // 4. Devices and bridge.
@@ -386,67 +286,31 @@ int Runner::prepare()
         configs.push_back(qemu_config_text(machine_, c, files, opt_.spin_us));
     }
     bus_ = std::make_unique<Bus>(machine_, ctx, this);
-    if (!board.leds.empty()) {
-        leds_ = std::make_unique<LedPanel>(board.leds);
+    if (!plan_.board.leds.empty()) {
+        leds_ = std::make_unique<LedPanel>(plan_.board.leds);
         leds_->attach(*bus_);
-        log().verbose_info("board " + board.name + ": " + std::to_string(board.leds.size()) + " LEDs");
+        log().verbose_info("board " + plan_.board.name + ": " + std::to_string(plan_.board.leds.size()) +
+                           " LEDs");
     }
     bridge_ = std::make_unique<BridgeServer>(machine_, *bus_, configs, opt_.posted_writes);
     open_serials();
-    if (!stimulus_specs_.empty()) {
-        stimuli_ = std::make_unique<Stimuli>(stimulus_specs_, *bus_, *this);
+    if (!plan_.stimuli.empty()) {
+        stimuli_ = std::make_unique<Stimuli>(plan_.stimuli, *bus_, *this);
         console_->on_line([this](const std::string &line) { stimuli_->console_line(line); });
     }
-
-    // 5. Which cores run: every core with an image, and every core the boot
-    // logic holds in reset (another core may load its code and release it).
-    std::vector<CoreId> run_cores;
-    bool any_free = false;
-    for (CoreId c = 0; c < (CoreId)machine_.cores.size(); c++) {
-        const bool gated = bus_->boot_gated(c).value_or(false);
-        const bool has_image = opt_.images.count(machine_.cores[c].name) > 0 || !opt_.combined.empty();
-        if (has_image || gated) {
-            run_cores.push_back(c);
-            any_free |= !gated;
-        } else {
-            log().info(machine_.cores[c].name + ": no image given, the core stays in reset");
-        }
+    for (const auto &core : plan_.idle_cores) {
+        log().info(core + ": no image given, the core stays in reset");
     }
-    if (!any_free) {
-        throw ConfigError("every core given an image is held in reset by the option bytes "
-                          "(boot gated); nothing would run: set one of them to boot");
-    }
-    // A running core whose boot address no image fills reads an erased
-    // vector table: say so (its own image, or a combined one, should).
-    for (CoreId c : run_cores) {
-        if (bus_->boot_gated(c).value_or(false)) {
-            continue; // its boot address is decided when it is released
-        }
-        const uint64_t boot = boot_address(c);
-        bool boot_loaded = false;
-        std::string given;
-        for (size_t i = 0; i < images.size(); i++) {
-            if (image_core[i] != c && image_core[i] >= 0) {
-                continue;
-            }
-            given += (given.empty() ? "" : ", ") + images[i].path;
-            for (const auto &p : placements[i]) {
-                boot_loaded |= boot >= p.segment->paddr &&
-                               boot + 8 <= p.segment->paddr + p.segment->bytes.size();
-            }
-        }
-        if (!boot_loaded) {
-            log().warn(machine_.cores[c].name + ": " + given + " puts nothing at the boot address " +
-                       hex(boot) + "; the core will read its reset vector from there anyway");
-        }
+    for (const auto &w : plan_.warnings) {
+        log().warn(w);
     }
 
     // 6. One socket and one QEMU per running core.
-    for (CoreId c : run_cores) {
+    for (CoreId c : plan_.run_cores) {
         Child ch;
         ch.core = c;
         ch.name = machine_.cores[c].name;
-        ch.gated = bus_->boot_gated(c).value_or(false);
+        ch.gated = plan_.gated[c];
         std::string sock = rundir_->file(ch.name + ".sock");
         ch.listen_fd = listen_unix(sock);
         loop_->watch(ch.listen_fd, [this, c](int fd) {
@@ -473,7 +337,7 @@ int Runner::prepare()
 
 void Runner::open_serials()
 {
-    for (const auto &sp : serial_specs_) {
+    for (const auto &sp : plan_.serials) {
         const size_t i = serials_.size();
         auto watch = [this, i](int fd, bool on) {
             if (on) {
