@@ -55,9 +55,15 @@ FieldRef Register::ref(const std::string &name)
     return FieldRef(this, f->mask(), f->lsb);
 }
 
-uint32_t FieldRef::get() const { return (reg_->value & mask_) >> lsb_; }
 
-void FieldRef::set(uint32_t v) const { reg_->value = (reg_->value & ~mask_) | ((v << lsb_) & mask_); }
+
+Register &Register::unimpl(const std::string &name, unsigned lsb, unsigned width, Acc acc,
+                           FieldRef *out)
+{
+    unimpl(name, lsb, width, acc);
+    *out = FieldRef(this, fields_.back().mask(), lsb);
+    return *this;
+}
 
 Register &Register::unimpl(const std::string &name, unsigned lsb, unsigned width, Acc acc)
 {

@@ -48,9 +48,16 @@ class FieldRef {
 public:
     FieldRef() = default;
     FieldRef(Register *r, uint32_t mask, unsigned lsb) : reg_(r), mask_(mask), lsb_(lsb) {}
-    uint32_t get() const;             // the field's value, shifted down
-    void set(uint32_t v) const;       // store v in the field (other bits kept)
+    inline uint32_t get() const;      // the field's value, shifted down
+    inline void set(uint32_t v) const; // store v in the field (other bits kept)
     bool on() const { return get() != 0; } // a 1-bit flag reads 1
+    // `reg_value` with this field replaced by v (for read hooks that build a value).
+    uint32_t with(uint32_t reg_value, uint32_t v) const
+    {
+        return (reg_value & ~mask_) | ((v << lsb_) & mask_);
+    }
+    uint32_t val(uint32_t v) const { return (v << lsb_) & mask_; } // v placed in the field
+    Register *reg() const { return reg_; }
     uint32_t mask() const { return mask_; }  // in the register
     unsigned lsb() const { return lsb_; }
     uint32_t in(uint32_t reg_value) const { return (reg_value & mask_) >> lsb_; } // from a value
@@ -81,6 +88,8 @@ public:
     // Declaration (chained, in bit order).
     Register &field(const std::string &name, unsigned lsb, unsigned width, Acc acc);
     Register &unimpl(const std::string &name, unsigned lsb, unsigned width, Acc acc = Acc::RW);
+    // An accepted-but-unmodelled field whose value the model still reads (an enable).
+    Register &unimpl(const std::string &name, unsigned lsb, unsigned width, Acc acc, FieldRef *out);
     // The same, keeping the field's handle for model code (the RM table stays one
     // chain: .field("UE", 0, 1, Acc::RW, &ue_)).
     Register &field(const std::string &name, unsigned lsb, unsigned width, Acc acc, FieldRef *out);
@@ -131,6 +140,10 @@ private:
     PreWriteHook pre_write_;
     PostWriteHook post_write_;
 };
+
+// FieldRef's accessors, inline: a handle costs what a mask and a shift cost.
+inline uint32_t FieldRef::get() const { return (reg_->value & mask_) >> lsb_; }
+inline void FieldRef::set(uint32_t v) const { reg_->value = with(reg_->value, v); }
 
 // A peripheral's register file: the table, plus dispatch by offset.
 class RegisterBank {
