@@ -112,7 +112,7 @@ TEST_F(BusTest, StrictModeTurnsUnmodelledAccessesIntoBusErrors)
 TEST_F(BusTest, Usart3IrqFansOutToBothCoresLine39)
 {
     auto a = acc(0x40004800);
-    bus->write(a, Stm32Usart::CR1_UE | Stm32Usart::CR1_TE | Stm32Usart::CR1_TXEIE);
+    bus->write(a, (1u << 0) | (1u << 3) | (1u << 7) /* RM0399 USART_CR1: UE, TE, TXEIE */);
     ASSERT_EQ(irqs.seen.size(), 2u);
     EXPECT_EQ(std::get<1>(irqs.seen[0]), 39u);
     EXPECT_EQ(std::get<1>(irqs.seen[1]), 39u);

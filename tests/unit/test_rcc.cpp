@@ -73,9 +73,9 @@ TEST_F(Rcc, Pll1FractionalMultiplierAppliesWithFracen)
     wr(0x030, (1u << 9) | 159u);                 // PLL1DIVR: P /2, N 160
     wr(0x034, 4096u << 3);                       // PLL1FRACR: FRACN 4096
     wr(0x000, rd(0x000) | (1u << 24));           // PLL1ON
-    EXPECT_EQ(rcc.pll_hz(1, 'p'), 400000000u);   // FRACEN still 0
+    EXPECT_EQ(rcc.clock_hz("pll1_p"), 400000000u);   // FRACEN still 0
     wr(0x02C, rd(0x02C) | 1u);                   // PLLCFGR: PLL1FRACEN
-    EXPECT_EQ(rcc.pll_hz(1, 'p'), 401250000u);
+    EXPECT_EQ(rcc.clock_hz("pll1_p"), 401250000u);
     wr(0x010, 3u);                               // CFGR.SW = PLL1
     EXPECT_EQ((rd(0x010) >> 3) & 7u, 3u);        // SWS = PLL1
     ASSERT_FALSE(told.sent.empty());
@@ -88,10 +88,10 @@ TEST_F(Rcc, PllOutputDisabledByItsDivEnable)
     wr(0x028, (4u << 20) | 0u);               // DIVM3 4, source HSI
     wr(0x000, rd(0x000) | (1u << 28));        // PLL3ON
     EXPECT_TRUE(rd(0x000) & (1u << 29));      // PLL3RDY
-    EXPECT_EQ(rcc.pll_hz(3, 'p'), 64000000u / 4 * 129 / 2);
+    EXPECT_EQ(rcc.clock_hz("pll3_p"), 64000000u / 4 * 129 / 2);
     wr(0x02C, rd(0x02C) & ~(1u << 22));       // DIVP3EN off
-    EXPECT_EQ(rcc.pll_hz(3, 'p'), 0u);
-    EXPECT_NE(rcc.pll_hz(3, 'q'), 0u);
+    EXPECT_EQ(rcc.clock_hz("pll3_p"), 0u);
+    EXPECT_NE(rcc.clock_hz("pll3_q"), 0u);
 }
 
 // RM0399 RCC_D2CCIP2R USART16SEL (bits 5:3) = 5 selects the LSE: no clock

@@ -55,11 +55,6 @@ public:
     bool accepts_input() const override;
     void host_input(uint8_t byte) override;
 
-    // Kept only for tests/unit/test_bus.cpp (outside this model's files), which
-    // writes CR1 by these names; the model itself uses field handles.  Remove
-    // once that test names its own RM bits.
-    enum : uint32_t { CR1_UE = 1u << 0, CR1_TE = 1u << 3, CR1_TXEIE = 1u << 7 };
-
     // RM0399: the RXFIFO and TXFIFO are 16 data deep.
     static constexpr unsigned kFifoDepth = 16;
 

@@ -37,10 +37,6 @@ public:
     uint32_t read(BusAccess &a) override;
     void write(BusAccess &a, uint32_t value) override;
 
-    // RCC_CR D1CKRDY / D2CKRDY as the bus shows them: constants for tests
-    // (tests/unit/test_power.cpp); the model itself uses the field handles.
-    enum : uint32_t { CR_D1CKRDY = 1u << 14, CR_D2CKRDY = 1u << 15 };
-
     struct Clocks {
         uint64_t sysclk = 0, cm7 = 0, hclk = 0, pclk1 = 0, pclk2 = 0, pclk3 = 0, pclk4 = 0;
         const char *source = "HSI";
