@@ -45,7 +45,8 @@ void BridgeServer::reply(int fd, CoreId core, uint16_t type, uint32_t seq, const
         buf = big.data();
         cap = big.size();
     }
-    size_t n = ampvp_encode(buf, cap, type, 0, seq, cores_[core].vtime, fixed, len, text);
+    const ampvp_out out{type, 0, seq, cores_[core].vtime, fixed, len, text};
+    size_t n = ampvp_encode(buf, cap, &out);
     if (n == 0) {
         log().error("internal: cannot encode " + std::string(ampvp_msg_name(type)) + " for " +
                     machine_.cores[core].name);
@@ -201,8 +202,8 @@ bool BridgeServer::handle(int fd, Conn &conn, const uint8_t *buf, size_t n, bool
             return false;
         }
         ampvp_hello_ack ack{AMPVP_PROTO_VERSION_MAJOR, AMPVP_PROTO_VERSION_MINOR,
-                            (posted_writes_ ? AMPVP_CAP_POSTED_WRITES : 0u) | AMPVP_CAP_CLOCK |
-                                AMPVP_CAP_CLOCK_STOP,
+                            (posted_writes_ ? AMPVP_CAP_POSTED_WRITES : 0u) | AMPVP_CAP_EVENTS |
+                                AMPVP_CAP_POWER | AMPVP_CAP_CLOCK | AMPVP_CAP_CLOCK_STOP,
                             AMPVP_OK, 0};
         if (m.u.hello.major != AMPVP_PROTO_VERSION_MAJOR) {
             protocol_error(fd, c, m.hdr.seq, AMPVP_E_VERSION,
@@ -222,9 +223,7 @@ bool BridgeServer::handle(int fd, Conn &conn, const uint8_t *buf, size_t n, bool
         }
         slot = fd;
         conn.channel = m.u.hello.channel == AMPVP_CH_BUS ? Channel::Bus : Channel::Async;
-        if (conn.channel == Channel::Async) {
-            cs.caps = m.u.hello.caps & ack.caps; // what both ends do on this session
-        }
+        cs.caps = m.u.hello.caps & ack.caps; // what both ends do (the same on both channels)
         const char *text = conn.channel == Channel::Bus ? configs_[c].c_str() : "";
         reply(fd, c, AMPVP_MSG_HELLO_ACK, m.hdr.seq, &ack, sizeof(ack), text);
         log().verbose_info(machine_.cores[c].name + ": " +
@@ -249,6 +248,11 @@ bool BridgeServer::handle(int fd, Conn &conn, const uint8_t *buf, size_t n, bool
         }
         break;
     case AMPVP_MSG_WRITE:
+        if ((m.hdr.flags & AMPVP_F_POSTED) && !(cs.caps & AMPVP_CAP_POSTED_WRITES)) {
+            protocol_error(fd, c, m.hdr.seq, AMPVP_E_UNEXPECTED,
+                           "posted WRITE, but posted writes were not agreed at HELLO");
+            return true;
+        }
         if (conn.channel == Channel::Bus && cs.ready) {
             BusAccess a = access(c, m.u.write.addr, m.u.write.size, m.hdr.vtime_ns);
             if (a.size > 4) {

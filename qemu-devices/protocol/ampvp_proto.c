@@ -29,7 +29,6 @@ static const shape shapes[] = {
     { AMPVP_MSG_EVENT, "EVENT", 0, 0 },
     { AMPVP_MSG_POWER, "POWER", sizeof(ampvp_power_msg), 0 },
     { AMPVP_MSG_CLOCK, "CLOCK", sizeof(ampvp_clock), 0 },
-    { AMPVP_MSG_SYNC, "SYNC", 0, 0 },
     { AMPVP_MSG_WAKE, "WAKE", 0, 0 },
     { AMPVP_MSG_ERROR, "ERROR", sizeof(ampvp_error), 1 },
     { AMPVP_MSG_BYE, "BYE", 0, 0 },
@@ -51,10 +50,12 @@ const char *ampvp_msg_name(uint16_t type)
     return s ? s->name : "unknown";
 }
 
-size_t ampvp_encode(void *buf, size_t cap, uint16_t type, uint16_t flags,
-                    uint32_t seq, uint64_t vtime_ns,
-                    const void *fixed, size_t fixed_len, const char *text)
+size_t ampvp_encode(void *buf, size_t cap, const ampvp_out *m)
 {
+    const uint16_t type = m->type;
+    const void *fixed = m->fixed;
+    const size_t fixed_len = m->fixed_len;
+    const char *text = m->text;
     const shape *s = find_shape(type);
     if (!s || fixed_len != s->fixed || (s->fixed && !fixed) || (text && !s->has_text)) {
         return 0;
@@ -67,10 +68,10 @@ size_t ampvp_encode(void *buf, size_t cap, uint16_t type, uint16_t flags,
     ampvp_hdr h;
     memset(&h, 0, sizeof(h));
     h.type = type;
-    h.flags = flags;
+    h.flags = m->flags;
     h.len = (uint32_t)(fixed_len + text_len);
-    h.seq = seq;
-    h.vtime_ns = vtime_ns;
+    h.seq = m->seq;
+    h.vtime_ns = m->vtime_ns;
     unsigned char *p = (unsigned char *)buf;
     memcpy(p, &h, sizeof(h));
     if (fixed_len) {

@@ -43,7 +43,6 @@ enum ampvp_msg_type {
     AMPVP_MSG_EVENT = 33,     /* either way: CPU event (TXEV out, RXEV in) */
     AMPVP_MSG_POWER = 34,     /* bridge -> hub: run / sleep / deep sleep */
     AMPVP_MSG_CLOCK = 35,     /* hub -> bridge: new CPU clock frequency */
-    AMPVP_MSG_SYNC = 36,      /* reserved: time-sync quantum (icount mode) */
     AMPVP_MSG_WAKE = 37,      /* hub -> bridge: the SoC restarts a stopped core clock */
     AMPVP_MSG_ERROR = 48,     /* either way: code + one-line text */
     AMPVP_MSG_BYE = 49,       /* either way: orderly end of the session */
@@ -175,15 +174,22 @@ typedef struct ampvp_msg {
     const char *text;  /* HELLO_ACK / ERROR text, else NULL */
 } ampvp_msg;
 
+/* A message to encode: the header fields and the payload. */
+typedef struct ampvp_out {
+    uint16_t type;
+    uint16_t flags;
+    uint32_t seq;
+    uint64_t vtime_ns;
+    const void *fixed;  /* the type's fixed payload; NULL when it has none */
+    size_t fixed_len;
+    const char *text;   /* appended with its NUL (only HELLO_ACK and ERROR); may be NULL */
+} ampvp_out;
+
 /*
- * Encode a message into buf (capacity cap).  `fixed` is the type's fixed
- * payload (may be NULL when the type has none), `text` an optional string
- * appended with its NUL (only for HELLO_ACK and ERROR).  Returns the number
- * of bytes to send, or 0 if it does not fit or the type/size is invalid.
+ * Encode *m into buf (capacity cap).  Returns the number of bytes to send, or
+ * 0 if it does not fit or the type/size is invalid.
  */
-size_t ampvp_encode(void *buf, size_t cap, uint16_t type, uint16_t flags,
-                    uint32_t seq, uint64_t vtime_ns,
-                    const void *fixed, size_t fixed_len, const char *text);
+size_t ampvp_encode(void *buf, size_t cap, const ampvp_out *m);
 
 /*
  * Decode and validate one received message of n bytes.  Returns AMPVP_OK and

@@ -50,15 +50,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     CHECK(fixed_len <= sizeof(m.u));
 
     std::vector<uint8_t> out(size + 16);
-    const size_t n = ampvp_encode(out.data(), out.size(), m.hdr.type, m.hdr.flags, m.hdr.seq,
-                                  m.hdr.vtime_ns, fixed_len ? &m.u : nullptr, fixed_len, m.text);
+    const ampvp_out again{m.hdr.type, m.hdr.flags, m.hdr.seq, m.hdr.vtime_ns,
+                          fixed_len ? &m.u : nullptr, fixed_len, m.text};
+    const size_t n = ampvp_encode(out.data(), out.size(), &again);
     CHECK(n == size);
     CHECK(std::memcmp(out.data(), in.data(), size) == 0);
 
     // One byte too small a buffer: encode must refuse, not overflow.
     std::vector<uint8_t> small(size - 1);
-    CHECK(ampvp_encode(small.data(), small.size(), m.hdr.type, m.hdr.flags, m.hdr.seq,
-                       m.hdr.vtime_ns, fixed_len ? &m.u : nullptr, fixed_len, m.text) == 0);
+    CHECK(ampvp_encode(small.data(), small.size(), &again) == 0);
 
     ampvp_msg m2;
     CHECK(ampvp_decode(out.data(), n, &m2, err, sizeof(err)) == AMPVP_OK);

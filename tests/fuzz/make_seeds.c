@@ -33,7 +33,8 @@ static void msg(const char *name, uint16_t type, uint16_t flags, const void *fix
                 const char *text)
 {
     unsigned char buf[512];
-    size_t n = ampvp_encode(buf, sizeof(buf), type, flags, 7, 123456789, fixed, len, text);
+    const ampvp_out out = { type, flags, 7, 123456789, fixed, len, text };
+    size_t n = ampvp_encode(buf, sizeof(buf), &out);
     if (!n) {
         fprintf(stderr, "make_seeds: cannot encode %s\n", name);
         exit(1);

@@ -21,7 +21,8 @@ struct Peer {
     void send_msg(uint16_t type, const void *fixed, size_t len, uint16_t flags = 0)
     {
         uint8_t buf[256];
-        size_t n = ampvp_encode(buf, sizeof(buf), type, flags, seq++, 100, fixed, len, nullptr);
+        const ampvp_out out{type, flags, seq++, 100, fixed, len, nullptr};
+        size_t n = ampvp_encode(buf, sizeof(buf), &out);
         ASSERT_GT(n, 0u);
         ASSERT_EQ(send(fd, buf, n, 0), static_cast<ssize_t>(n));
     }
@@ -142,6 +143,21 @@ TEST_F(BridgeTest, PostedWriteGetsNoReplyNonPostedDoes)
     EXPECT_EQ(bus_peer.recv_msg(buf).hdr.type, AMPVP_MSG_WRITE_RESP);
     auto *u = static_cast<Stm32Usart *>(bus->device("USART3"));
     EXPECT_EQ(u->bank()["BRR"].value, 0x22Bu);
+}
+
+// Capabilities are what both ends announced: a core that did not agree on posted
+// writes may not send one (it would never learn of a fault).
+TEST_F(BridgeTest, PostedWriteWithoutTheCapabilityIsRefused)
+{
+    caps = 0;
+    boot();
+    ampvp_write wr{0x4000480C, 0x22B, 4, 0};
+    bus_peer.send_msg(AMPVP_MSG_WRITE, &wr, sizeof(wr), AMPVP_F_POSTED);
+    srv->on_readable(hub_bus);
+    auto e = bus_peer.recv_msg(buf);
+    ASSERT_EQ(e.hdr.type, AMPVP_MSG_ERROR);
+    EXPECT_STREQ(e.text, "posted WRITE, but posted writes were not agreed at HELLO");
+    EXPECT_EQ(srv->protocol_errors(), 1u);
 }
 
 TEST_F(BridgeTest, MalformedMessageGetsAnErrorAndTheHubCarriesOn)

@@ -15,7 +15,8 @@ std::vector<uint8_t> encode(uint16_t type, const void *fixed, size_t len, const 
                             uint16_t flags = 0)
 {
     std::vector<uint8_t> buf(AMPVP_MSG_MAX);
-    size_t n = ampvp_encode(buf.data(), buf.size(), type, flags, 7, 1234, fixed, len, text);
+    const ampvp_out out{type, flags, 7, 1234, fixed, len, text};
+    size_t n = ampvp_encode(buf.data(), buf.size(), &out);
     buf.resize(n);
     return buf;
 }
@@ -81,10 +82,14 @@ TEST(Protocol, EncodeRefusesWrongPayloadSizeOrTextOnFixedTypes)
 {
     uint8_t buf[256];
     ampvp_read rd{};
-    EXPECT_EQ(ampvp_encode(buf, sizeof(buf), AMPVP_MSG_READ, 0, 0, 0, &rd, 3, nullptr), 0u);
-    EXPECT_EQ(ampvp_encode(buf, sizeof(buf), AMPVP_MSG_READ, 0, 0, 0, &rd, sizeof(rd), "x"), 0u);
-    EXPECT_EQ(ampvp_encode(buf, sizeof(buf), 999, 0, 0, 0, nullptr, 0, nullptr), 0u);
-    EXPECT_EQ(ampvp_encode(buf, 10, AMPVP_MSG_READ, 0, 0, 0, &rd, sizeof(rd), nullptr), 0u);
+    const ampvp_out short_fixed{AMPVP_MSG_READ, 0, 0, 0, &rd, 3, nullptr};
+    const ampvp_out text_on_read{AMPVP_MSG_READ, 0, 0, 0, &rd, sizeof(rd), "x"};
+    const ampvp_out unknown{999, 0, 0, 0, nullptr, 0, nullptr};
+    const ampvp_out read{AMPVP_MSG_READ, 0, 0, 0, &rd, sizeof(rd), nullptr};
+    EXPECT_EQ(ampvp_encode(buf, sizeof(buf), &short_fixed), 0u);
+    EXPECT_EQ(ampvp_encode(buf, sizeof(buf), &text_on_read), 0u);
+    EXPECT_EQ(ampvp_encode(buf, sizeof(buf), &unknown), 0u);
+    EXPECT_EQ(ampvp_encode(buf, 10, &read), 0u);
 }
 
 TEST(Protocol, ShortMessageIsRejected)
@@ -181,9 +186,9 @@ TEST(Protocol, RandomGarbageIsRejectedWithAReasonOrRoundTrips)
         }
         accepted++;
         uint8_t out[AMPVP_MSG_MAX];
-        const size_t n = ampvp_encode(out, sizeof(out), m.hdr.type, m.hdr.flags, m.hdr.seq,
-                                      m.hdr.vtime_ns, b.size() > 24 ? b.data() + 24 : nullptr,
-                                      b.size() - 24, nullptr);
+        const ampvp_out again{m.hdr.type, m.hdr.flags, m.hdr.seq, m.hdr.vtime_ns,
+                              b.size() > 24 ? b.data() + 24 : nullptr, b.size() - 24, nullptr};
+        const size_t n = ampvp_encode(out, sizeof(out), &again);
         ASSERT_EQ(n, b.size()) << "input " << i;
         EXPECT_EQ(std::memcmp(out, b.data(), n), 0) << "input " << i;
     }

@@ -125,8 +125,9 @@ static void ampvp_send(AmpvpMachineState *m, int fd, uint16_t type, uint16_t fla
 {
     uint8_t buf[sizeof(ampvp_hdr) + 64];
     uint64_t now = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
-    size_t n = ampvp_encode(buf, sizeof(buf), type, flags, m->seq++, now,
-                            fixed, fixed_len, NULL);
+    const ampvp_out out = { .type = type, .flags = flags, .seq = m->seq++, .vtime_ns = now,
+                            .fixed = fixed, .fixed_len = fixed_len };
+    size_t n = ampvp_encode(buf, sizeof(buf), &out);
     assert(n);
     ssize_t r;
     do {
