@@ -2,8 +2,8 @@
 # The ST dual-core boot handshake on the emulated STM32H745: the CM4 arms the
 # HSEM 0 notification and enters D2 STOP with WFE; the CM7 sees D2CKRDY drop,
 # takes and releases HSEM 0; the CM4 wakes and both report.  The trace shows
-# the handshake in order.  With "norelease" the CM4 must stay asleep: the run
-# times out (status 3) and the CM4 prints nothing.
+# the handshake in order.  With "norelease" the CM4 must stay asleep: the CM7
+# gives up waiting and the CM4 prints nothing.
 . "$(dirname "$0")/lib.sh"
 
 if [ "${1:-}" = stop-holds ]; then
@@ -36,12 +36,14 @@ if [ "${1:-}" = stop-holds ]; then
 fi
 
 if [ "${1:-}" = norelease ]; then
+  # The run ends when the CM7 has given up polling D2CKRDY (its bound is a number of
+  # polls, so on a loaded host it takes longer: no fixed timeout decides the verdict).
   run_ampvp_bg "$TMP/out" "$TMP/err" run --machine $MACHINE \
-    --cm7 "$FW/boot_sync_norelease_cm7.elf" --cm4 "$FW/boot_sync_cm4.elf" --timeout 8 \
-    --expect 'CM4 woke up' --trace power
+    --cm7 "$FW/boot_sync_norelease_cm7.elf" --cm4 "$FW/boot_sync_cm4.elf" --timeout 60 \
+    --expect '^\[cm7\] CM7 done$' --trace power
   wait $RUN_PID; rc=$?
   cat "$TMP/out"
-  [ $rc = 3 ] || fail "exit code $rc, expected 3 (timeout: the CM4 must not wake)"
+  [ $rc = 0 ] || { cat "$TMP/err"; fail "exit code $rc, expected 0 (the CM7 finishes)"; }
   grep -q '^\[cm7\] CM7: CM4 is in D2 STOP (D2CKRDY=0)$' "$TMP/out" || fail "CM7 did not see D2 STOP"
   grep -q '^\[cm7\] CM7: not releasing HSEM 0 (negative test)$' "$TMP/out" || fail "no negative-test line"
   grep -q '^\[cm7\] CM7: CM4 still in D2 STOP$' "$TMP/out" || fail "CM7 did not report the CM4 still asleep"
