@@ -119,11 +119,16 @@ public:
 };
 
 // Named clock frequencies of the SoC ("tim_apb1", "pclk1" ...), answered by
-// the clock model; 0 when unknown.
+// the clock model; 0 when unknown.  A model resolves its clock's name to an id
+// once (clock_id) and asks by id on its access paths (no string compared there).
+using ClockId = int;
 class ClockSource {
 public:
     virtual ~ClockSource() = default;
-    virtual uint64_t clock_hz(const std::string &name) const = 0;
+    virtual ClockId clock_id(const std::string &name) const = 0; // -1: no such clock
+    virtual uint64_t hz(ClockId id) const = 0;                    // 0 for -1
+    // By name: for tests, tools and one-off questions.
+    uint64_t clock_hz(const std::string &name) const { return hz(clock_id(name)); }
 };
 
 // The SoC's boot logic as the hub runs it: a model that releases a core held

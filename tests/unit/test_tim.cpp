@@ -15,7 +15,7 @@ namespace {
 struct FakeTime : Scheduler, ClockSource {
     uint64_t now = 1000;
     std::map<std::pair<Device *, unsigned>, uint64_t> due;
-    uint64_t hz = 64000000;
+    uint64_t rate = 64000000;
     uint64_t now_ns() const override { return now; }
     void schedule(Device *d, unsigned tag, uint64_t at) override
     {
@@ -25,7 +25,8 @@ struct FakeTime : Scheduler, ClockSource {
             due.erase({d, tag});
         }
     }
-    uint64_t clock_hz(const std::string &) const override { return hz; }
+    ClockId clock_id(const std::string &) const override { return 0; }
+    uint64_t hz(ClockId) const override { return rate; }
     // Advance time, firing deadlines in order.
     void advance(uint64_t ns)
     {
@@ -191,7 +192,7 @@ TEST_F(TimTest, PrescalerChangeWaitsForTheNextUpdate)
 // Timers follow the kernel clock the RCC reports (here 200 MHz).
 TEST_F(TimTest, CountingFollowsTheKernelClock)
 {
-    time.hz = 200000000;
+    time.rate = 200000000;
     reg_write(t, PSC, 199);
     reg_write(t, EGR, EGR_UG);
     reg_write(t, CR1, CR1_CEN);

@@ -32,11 +32,26 @@ struct Irqs : IrqSink {
 };
 
 struct Clocks : ClockSource {
-    std::map<std::string, uint64_t> hz;
-    uint64_t clock_hz(const std::string &n) const override
+    std::map<std::string, uint64_t> rates; // by clock name
+    std::vector<std::string> names;        // id -> name
+    ClockId clock_id(const std::string &n) const override
     {
-        auto it = hz.find(n);
-        return it == hz.end() ? 0 : it->second;
+        for (size_t i = 0; i < names.size(); i++) {
+            if (names[i] == n) {
+                return static_cast<ClockId>(i);
+            }
+        }
+        auto &self = const_cast<Clocks &>(*this);
+        self.names.push_back(n);
+        return static_cast<ClockId>(names.size() - 1);
+    }
+    uint64_t hz(ClockId id) const override
+    {
+        if (id < 0 || id >= static_cast<ClockId>(names.size())) {
+            return 0;
+        }
+        auto it = rates.find(names[id]);
+        return it == rates.end() ? 0 : it->second;
     }
 };
 
@@ -897,7 +912,7 @@ struct UsartLogTest : UsartTest {
         UsartTest::SetUp();
         log().set_verbose(true);
         log().set_sink([this](const std::string &l, bool) { cap.lines.push_back(l); });
-        clocks.hz["usart234578"] = 64000000;
+        clocks.rates["usart234578"] = 64000000;
         DeviceContext ctx;
         ctx.chars = &chars;
         ctx.clock_source = &clocks;
@@ -938,7 +953,7 @@ TEST_F(UsartLogTest, EnableWithoutTeOrReLogsNothing)
 // Without a clock model (or a clock it does not know) the baud rate is left out.
 TEST_F(UsartLogTest, UnknownKernelClockOmitsTheBaudRate)
 {
-    clocks.hz.clear();
+    clocks.rates.clear();
     enable_tx();
     EXPECT_EQ(cap.count("USART3: 8N1 (BRR 0x22c, OVER8 0)"), 1);
 }

@@ -81,6 +81,7 @@ void Stm32Tim::configure(const std::map<std::string, std::string> &params,
     auto it = params.find("clock");
     if (it != params.end()) {
         clock_ = it->second;
+        clock_id_ = -2;
     }
 }
 
@@ -96,7 +97,10 @@ void Stm32Tim::reset()
 
 uint64_t Stm32Tim::tick_ns() const
 {
-    const uint64_t hz = ctx_.clock_source ? ctx_.clock_source->clock_hz(clock_) : 0;
+    if (ctx_.clock_source && clock_id_ == -2) {
+        clock_id_ = ctx_.clock_source->clock_id(clock_); // once: no name lookup per access
+    }
+    const uint64_t hz = ctx_.clock_source ? ctx_.clock_source->hz(clock_id_) : 0;
     const uint64_t f = hz ? hz : 64000000; // the reset clock if no clock model answers
     // Nanoseconds per counter tick, kept as a rounded integer (>= 1).
     const uint64_t ns = (1000000000ull * (psc_active_ + 1ull) + f / 2) / f;

@@ -40,6 +40,7 @@ private:
     void schedule_next();
 
     std::string clock_ = "tim_apb1";
+    mutable ClockId clock_id_ = -2; // -2: not resolved yet (the clock model is known after configure)
     uint32_t psc_active_ = 0, arr_active_ = 0xFFFF;
     uint64_t anchor_ns_ = 0;   // time at which the counter was anchor_cnt_
     uint32_t anchor_cnt_ = 0;

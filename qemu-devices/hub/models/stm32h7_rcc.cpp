@@ -330,36 +330,60 @@ Stm32h7Rcc::Clocks Stm32h7Rcc::clocks() const
     return c;
 }
 
-uint64_t Stm32h7Rcc::clock_hz(const std::string &n) const
+namespace {
+// The clocks other models can ask for, in id order.
+const char *const kClockNames[] = {"sysclk",  "hclk",    "pclk1",   "pclk2",      "pclk3",
+                                   "pclk4",   "tim_apb1", "tim_apb2", "usart234578", "usart16",
+                                   "pll1_p",  "pll1_q",  "pll1_r",  "pll2_p",     "pll2_q",
+                                   "pll2_r",  "pll3_p",  "pll3_q",  "pll3_r"};
+enum : ClockId { SYSCLK, HCLK, PCLK1, PCLK2, PCLK3, PCLK4, TIM_APB1, TIM_APB2, USART234578, USART16,
+                 PLL_FIRST };
+} // namespace
+
+ClockId Stm32h7Rcc::clock_id(const std::string &n) const
 {
+    for (ClockId i = 0; i < static_cast<ClockId>(sizeof(kClockNames) / sizeof(kClockNames[0])); i++) {
+        if (n == kClockNames[i]) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+uint64_t Stm32h7Rcc::hz(ClockId id) const
+{
+    if (id >= PLL_FIRST && id < PLL_FIRST + 9) { // "pll2_q"
+        const int k = id - PLL_FIRST;
+        return pll_hz(static_cast<unsigned>(k / 3 + 1), "pqr"[k % 3]);
+    }
+    if (id < 0 || id >= PLL_FIRST) {
+        return 0;
+    }
     const Clocks c = clocks();
-    if (n == "sysclk") return c.sysclk;
-    if (n == "hclk") return c.hclk;
-    if (n == "pclk1") return c.pclk1;
-    if (n == "pclk2") return c.pclk2;
-    if (n == "pclk3") return c.pclk3;
-    if (n == "pclk4") return c.pclk4;
-    if (n == "tim_apb1") return apb_div(d2ppre1_.get()) == 1 ? c.pclk1 : 2 * c.pclk1;
-    if (n == "tim_apb2") return apb_div(d2ppre2_.get()) == 1 ? c.pclk2 : 2 * c.pclk2;
-    if (n.size() == 6 && n.compare(0, 3, "pll") == 0 && n[3] >= '1' && n[3] <= '3' && n[4] == '_') {
-        return pll_hz(static_cast<unsigned>(n[3] - '0'), n[5]); // "pll2_q"
+    switch (id) {
+    case SYSCLK: return c.sysclk;
+    case HCLK: return c.hclk;
+    case PCLK1: return c.pclk1;
+    case PCLK2: return c.pclk2;
+    case PCLK3: return c.pclk3;
+    case PCLK4: return c.pclk4;
+    case TIM_APB1: return apb_div(d2ppre1_.get()) == 1 ? c.pclk1 : 2 * c.pclk1;
+    case TIM_APB2: return apb_div(d2ppre2_.get()) == 1 ? c.pclk2 : 2 * c.pclk2;
+    default: break;
     }
     // RM0399 RCC_D2CCIP2R kernel clock selection: USART234578SEL [2:0] and
     // USART16SEL [5:3]: 0 PCLK (PCLK1 / PCLK2), 1 pll2_q, 2 pll3_q, 3 hsi_ker,
     // 4 csi_ker, 5 lse.
-    if (n == "usart234578" || n == "usart16") {
-        const bool u16 = n == "usart16";
-        switch (u16 ? usart16sel_.get() : usart234578sel_.get()) {
-        case 0: return u16 ? c.pclk2 : c.pclk1;
-        case 1: return pll_hz(2, 'q');
-        case 2: return pll_hz(3, 'q');
-        case 3: return hsi_hz();
-        case 4: return 4000000ull;
-        case 5: return lseon_.on() ? 32768ull : 0;
-        default: return 0;
-        }
+    const bool u16 = id == USART16;
+    switch (u16 ? usart16sel_.get() : usart234578sel_.get()) {
+    case 0: return u16 ? c.pclk2 : c.pclk1;
+    case 1: return pll_hz(2, 'q');
+    case 2: return pll_hz(3, 'q');
+    case 3: return hsi_hz();
+    case 4: return 4000000ull;
+    case 5: return lseon_.on() ? 32768ull : 0;
+    default: return 0;
     }
-    return 0;
 }
 
 void Stm32h7Rcc::clocks_changed(const BusAccess *a)

@@ -46,7 +46,8 @@ public:
     // clocks: RM0399, with TIMPRE = 0 twice the PCLK when its prescaler is not 1),
     // "pll1_p" .. "pll3_r", and the USART kernel clocks "usart16",
     // "usart234578" (D2CCIP2R selection).
-    uint64_t clock_hz(const std::string &name) const override;
+    ClockId clock_id(const std::string &name) const override;
+    uint64_t hz(ClockId id) const override;
 
     // Output 'p', 'q' or 'r' of PLL 1..3 (0 when not running).
     uint64_t pll_hz(unsigned pll, char out) const;
