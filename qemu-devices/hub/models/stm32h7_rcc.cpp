@@ -17,11 +17,6 @@ FieldRef part(Register &r, unsigned lsb, unsigned width)
     const uint32_t ones = width >= 32 ? 0xffffffffu : (1u << width) - 1u;
     return FieldRef(&r, ones << lsb, lsb);
 }
-// `reg_value` with field `f` replaced by `v` (for read hooks, which see a value).
-uint32_t with(const FieldRef &f, uint32_t reg_value, uint32_t v)
-{
-    return (reg_value & ~f.mask()) | ((v << f.lsb()) & f.mask());
-}
 } // namespace
 
 Stm32h7Rcc::Stm32h7Rcc(const std::string &name) : RegisterDevice(name)
@@ -177,11 +172,11 @@ Stm32h7Rcc::Stm32h7Rcc(const std::string &name) : RegisterDevice(name)
         .field("RTCSEL", 8, 2, Acc::RW)
         .field("RTCEN", 15, 1, Acc::RW)
         .field("BDRST", 16, 1, Acc::RW)
-        .on_read([this](BusAccess &, uint32_t v) { return with(lserdy_, v, lseon_.in(v)); });
+        .on_read([this](BusAccess &, uint32_t v) { return lserdy_.with(v, lseon_.in(v)); });
     r.reg("CSR", 0x074, 0)
         .field("LSION", 0, 1, Acc::RW, &lsion_)
         .field("LSIRDY", 1, 1, Acc::RO, &lsirdy_)
-        .on_read([this](BusAccess &, uint32_t v) { return with(lsirdy_, v, lsion_.in(v)); });
+        .on_read([this](BusAccess &, uint32_t v) { return lsirdy_.with(v, lsion_.in(v)); });
     r.reg("CIER", 0x060, 0).unimpl("IE", 0, 32);
     r.reg("CIFR", 0x064, 0).field("IF", 0, 32, Acc::RO);
     r.reg("CICR", 0x068, 0).field("IC", 0, 32, Acc::WO);
@@ -252,10 +247,10 @@ void Stm32h7Rcc::configure(const std::map<std::string, std::string> &params,
 uint32_t Stm32h7Rcc::cr_view(uint32_t v) const
 {
     for (const auto &p : cr_ready_) {
-        v = with(p.rdy, v, p.on.in(v));
+        v = p.rdy.with(v, p.on.in(v));
     }
-    v = with(d1ckrdy_, v, d1_stopped_ ? 0 : 1);
-    return with(d2ckrdy_, v, d2_stopped_ ? 0 : 1);
+    v = d1ckrdy_.with(v, d1_stopped_ ? 0 : 1);
+    return d2ckrdy_.with(v, d2_stopped_ ? 0 : 1);
 }
 
 // RM0399: a reset brings the clock tree back to HSI at 64 MHz; the cores are

@@ -18,11 +18,6 @@ uint32_t param_u32(const std::map<std::string, std::string> &p, const char *key,
         throw ConfigError(std::string("params \"") + key + "\": " + e.what());
     }
 }
-// `reg_value` with field `f` replaced by `v`.
-uint32_t with(const FieldRef &f, uint32_t reg_value, uint32_t v)
-{
-    return (reg_value & ~f.mask()) | ((v << f.lsb()) & f.mask());
-}
 } // namespace
 
 // ---- FLASH -------------------------------------------------------------------
@@ -161,7 +156,7 @@ Stm32h7Syscfg::Stm32h7Syscfg(const std::string &name) : RegisterDevice(name)
         .field("CS", 1, 1, Acc::RW)
         .field("READY", 8, 1, Acc::RO, &ready_)
         .field("HSLV", 16, 1, Acc::RW)
-        .on_read([this](BusAccess &, uint32_t v) { return with(ready_, v, en_.in(v)); });
+        .on_read([this](BusAccess &, uint32_t v) { return ready_.with(v, en_.in(v)); });
     r.reg("CCVR", 0x024, 0).field("CCVR", 0, 8, Acc::RO);
     r.reg("CCCR", 0x028, 0).field("CCCR", 0, 8, Acc::RW);
     r.reg("PWRCR", 0x02C, 0).unimpl("ODEN", 0, 1);
@@ -196,10 +191,10 @@ void Stm32h7Syscfg::configure(const std::map<std::string, std::string> &params,
     // (ADD1 takes the same value: the BOOT pin is not modelled).
     const uint32_t b7 = param_u32(params, "boot7", 0x08000000) >> 16;
     const uint32_t b4 = param_u32(params, "boot4", 0x08100000) >> 16;
-    ur1_->set_reset(with(bcm7_, with(bcm4_, 0, param_u32(params, "bcm4", 1) & 1), param_u32(params, "bcm7", 1) & 1));
-    ur2_->set_reset(with(bcm7_add0_, 0, b7));
-    ur3_->set_reset(with(bcm4_add0_, with(bcm7_add1_, 0, b7), b4));
-    ur4_->set_reset(with(bcm4_add1_, 0, b4));
+    ur1_->set_reset(bcm7_.with(bcm4_.with(0, param_u32(params, "bcm4", 1) & 1), param_u32(params, "bcm7", 1) & 1));
+    ur2_->set_reset(bcm7_add0_.with(0, b7));
+    ur3_->set_reset(bcm4_add0_.with(bcm7_add1_.with(0, b7), b4));
+    ur4_->set_reset(bcm4_add1_.with(0, b4));
 }
 
 void Stm32h7Syscfg::input(unsigned n, bool level)
