@@ -57,6 +57,7 @@
 #include "platform.h"
 #include "stm32h745_irq.h"
 #include "stm32h745_regs.h"
+#include "st_uart_irq.h"
 
 #define UART_IT_KERNEL_HZ 64000000u
 #define UART_IT_BAUD      115200u
@@ -358,32 +359,14 @@ void USART3_IRQHandler(void)
     const uint32_t isr = USART3->ISR;
     const uint32_t cr1 = USART3->CR1;
     const uint32_t cr3 = USART3->CR3;
-    const uint32_t errors =
-        isr & (USART_ISR_PE | USART_ISR_FE | USART_ISR_ORE | USART_ISR_NE | USART_ISR_RTOF);
     const int rx_enabled = (cr1 & USART_CR1_RXNEIE) || (cr3 & USART_CR3_RXFTIE);
 
-    if (errors == 0u && (isr & USART_ISR_RXNE) && rx_enabled) {
+    if ((isr & ST_UART_ISR_ERRORS) == 0u && (isr & USART_ISR_RXNE) && rx_enabled) {
         uart_rx_isr(h);
         return;
     }
-    if (errors != 0u &&
-        ((cr3 & (USART_CR3_RXFTIE | USART_CR3_EIE)) ||
-         (cr1 & (USART_CR1_RXNEIE | USART_CR1_PEIE | USART_CR1_RTOIE)))) {
-        uint32_t clear = 0u;
-        if ((isr & USART_ISR_PE) && (cr1 & USART_CR1_PEIE)) {
-            clear |= USART_ICR_PECF;
-        }
-        if ((isr & USART_ISR_FE) && (cr3 & USART_CR3_EIE)) {
-            clear |= USART_ICR_FECF;
-        }
-        if ((isr & USART_ISR_NE) && (cr3 & USART_CR3_EIE)) {
-            clear |= USART_ICR_NECF;
-        }
-        if ((isr & USART_ISR_ORE) &&
-            ((cr1 & USART_CR1_RXNEIE) || (cr3 & (USART_CR3_RXFTIE | USART_CR3_EIE)))) {
-            clear |= USART_ICR_ORECF;
-        }
-        USART3->ICR = clear;
+    if (st_uart_error_branch(isr, cr1, cr3)) {
+        const uint32_t clear = st_uart_clear_errors(USART3, isr, cr1, cr3);
         h->errors |= clear;
         if ((isr & USART_ISR_RXNE) && rx_enabled) {
             uart_rx_isr(h);
