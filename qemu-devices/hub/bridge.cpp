@@ -15,6 +15,9 @@ BridgeServer::BridgeServer(const MachineDesc &machine, Bus &bus, std::vector<std
     : machine_(machine), bus_(bus), configs_(std::move(configs)), posted_writes_(posted_writes),
       cores_(machine.cores.size()), rx_(AMPVP_MSG_MAX)
 {
+    for (size_t c = 0; c < cores_.size(); c++) {
+        cores_[c].sent_irq.assign(machine.cores[c].num_irq, false);
+    }
 }
 
 BridgeServer::~BridgeServer()
@@ -379,11 +382,9 @@ void BridgeServer::set_irq(CoreId core, unsigned line, bool level)
     }
     CoreState &cs = cores_[core];
     if (cs.clock_stopped) {
-        if (log().tracing("irq")) {
-            AMPVP_TRACE("irq", machine_.cores[core].name,
-                        std::string(level ? "raise" : "lower") + " IRQ " + std::to_string(line) +
-                            " held: clock stopped (CStop)");
-        }
+        AMPVP_TRACE("irq", machine_.cores[core].name,
+                    std::string(level ? "raise" : "lower") + " IRQ " + std::to_string(line) +
+                        " held: clock stopped (CStop)");
         cs.held_irq[line] = level;
         return;
     }
@@ -398,7 +399,9 @@ void BridgeServer::send_irq(CoreId core, unsigned line, bool level)
     if (level) {
         cs.last_stimulus = "IRQ " + std::to_string(line);
     }
-    cs.sent_irq[line] = level;
+    if (line < cs.sent_irq.size()) {
+        cs.sent_irq[line] = level;
+    }
     if (cs.async_fd < 0) {
         return; // core not running (no image): nothing to deliver
     }
@@ -435,8 +438,7 @@ void BridgeServer::wake(CoreId core, const std::string &why)
     std::map<unsigned, bool> held;
     held.swap(cs.held_irq);
     for (const auto &[line, level] : held) {
-        auto it = cs.sent_irq.find(line);
-        const bool was = it != cs.sent_irq.end() && it->second;
+        const bool was = line < cs.sent_irq.size() && cs.sent_irq[line];
         if (was != level) {
             send_irq(core, line, level);
         }

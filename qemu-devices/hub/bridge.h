@@ -77,7 +77,7 @@ private:
         bool clock_stopped = false; // in CStop: waiting for its wake-up input
         bool wakeup = false;        // wake-up input level
         uint32_t events_sent = 0;   // EVENT messages sent (compared with POWER's count)
-        std::map<unsigned, bool> sent_irq;  // NVIC levels the core has been sent
+        std::vector<bool> sent_irq;         // NVIC levels the core has been sent, by line
         std::map<unsigned, bool> held_irq;  // levels to send when the clock restarts
     };
     void wake(CoreId core, const std::string &why);

@@ -142,7 +142,7 @@ private:
 
     const RunOptions &opt_;
     RunPlan plan_;
-    MachineDesc machine_;
+    MachineDesc &machine_ = plan_.machine; // the models and the bridge keep references to it
     std::unique_ptr<RuntimeDir> rundir_;
     std::vector<std::unique_ptr<SharedMemory>> mems_;
     std::unique_ptr<Console> console_;
@@ -186,7 +186,6 @@ int Runner::prepare()
 {
     // 1. Everything that can be decided without creating anything.
     plan_ = make_run_plan(opt_);
-    machine_ = plan_.machine; // the models and the bridge keep references to it
     for (const auto &note : plan_.notes) {
         log().verbose_info(note);
     }

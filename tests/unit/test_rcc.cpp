@@ -164,4 +164,80 @@ TEST_F(Rcc, GcrBootBitsClearAtReset)
     EXPECT_EQ(rel.n, 2);
 }
 
+// RM0399 clock tree, driven the way HAL_RCC_OscConfig / ClockConfig do it on
+// a NUCLEO-H745ZI-Q: HSE 8 MHz, PLL1 M=4 N=400 P=2 -> 400 MHz; D1CPRE /1,
+// HPRE /2 -> CM7 400 MHz, CM4 (HCLK) 200 MHz, APBs /2 -> 100 MHz.  Each core
+// is told its new clock when SW selects PLL1, so its SysTick follows.
+struct RccClocks : ::testing::Test {
+    testutil::LogCapture cap;
+    Told sink;
+    Stm32h7Rcc rcc{"RCC"};
+    void SetUp() override
+    {
+        DeviceContext ctx;
+        ctx.clocks = &sink;
+        rcc.set_context(ctx);
+        rcc.configure({{"d1_core", "cm7"}, {"d2_core", "cm4"}, {"hse_hz", "8000000"}}, {"cm7", "cm4"});
+    }
+};
+
+TEST_F(RccClocks, Hal400MHzConfigurationRetimesBothCores)
+{
+    ASSERT_EQ(sink.sent.size(), 2u); // the reset clocks: 64 MHz HSI for both
+    EXPECT_EQ(sink.sent[0].second, 64000000u);
+    using testutil::reg_read;
+    using testutil::reg_write;
+    reg_write(rcc, 0x000, reg_read(rcc, 0x000) | (1u << 16) | (1u << 18)); // HSEON, HSEBYP
+    reg_write(rcc, 0x028, (4u << 4) | 2u);                                  // PLLCKSELR: DIVM1 4, HSE
+    reg_write(rcc, 0x030, (1u << 9) | 399u);                                // PLL1DIVR: P /2, N 400
+    reg_write(rcc, 0x000, reg_read(rcc, 0x000) | (1u << 24));               // PLL1ON
+    reg_write(rcc, 0x018, (0x8u << 0) | (0x4u << 4));                       // D1CFGR: HPRE /2, D1PPRE /2
+    reg_write(rcc, 0x01C, (0x4u << 4) | (0x4u << 8));                       // D2CFGR: /2, /2
+    reg_write(rcc, 0x020, 0x4u << 4);                                       // D3CFGR: /2
+    sink.sent.clear();
+    reg_write(rcc, 0x010, 3);                                               // CFGR.SW = PLL1
+    // What other models and the cores see: the named clocks and the CLOCK messages.
+    EXPECT_EQ(rcc.clock_hz("sysclk"), 400000000u);
+    EXPECT_EQ(rcc.clock_hz("hclk"), 200000000u);
+    EXPECT_EQ(rcc.clock_hz("pclk1"), 100000000u);
+    EXPECT_EQ(rcc.clock_hz("pclk4"), 100000000u);
+    ASSERT_EQ(sink.sent.size(), 2u);
+    EXPECT_EQ(sink.sent[0], std::make_pair(CoreId(0), uint64_t(400000000)));
+    EXPECT_EQ(sink.sent[1], std::make_pair(CoreId(1), uint64_t(200000000)));
+}
+
+// RM0399 PLL2/PLL3 and kernel clocks: HAL_RCCEx_PeriphCLKConfig for USART3
+// from pll2_q: PLL2 from HSE 8 MHz, DIVM2 = 1, DIVN2 = 100, DIVQ2 = 8 ->
+// 100 MHz; D2CCIP2R.USART234578SEL = 1 selects it; 0 is PCLK1.
+TEST_F(RccClocks, Pll2QFeedsTheUsartKernelClock)
+{
+    using testutil::reg_read;
+    using testutil::reg_write;
+    reg_write(rcc, 0x000, reg_read(rcc, 0x000) | (1u << 16));        // HSEON
+    reg_write(rcc, 0x028, (1u << 12) | 2u);                          // DIVM2 = 1, source HSE
+    reg_write(rcc, 0x038, (7u << 16) | (1u << 9) | 99u);             // PLL2DIVR: Q /8, P /2, N 100
+    EXPECT_EQ(rcc.clock_hz("pll2_q"), 0u);                               // PLL2 still off
+    reg_write(rcc, 0x000, reg_read(rcc, 0x000) | (1u << 26));        // PLL2ON
+    EXPECT_TRUE(reg_read(rcc, 0x000) & (1u << 27));                  // PLL2RDY
+    EXPECT_EQ(rcc.clock_hz("pll2_q"), 100000000u);
+    EXPECT_EQ(rcc.clock_hz("pll2_p"), 400000000u);
+    EXPECT_EQ(rcc.clock_hz("usart234578"), 64000000u);               // PCLK1 at reset
+    reg_write(rcc, 0x054, 1u);                                       // D2CCIP2R: pll2_q
+    EXPECT_EQ(rcc.clock_hz("usart234578"), 100000000u);
+    EXPECT_EQ(rcc.clock_hz("usart16"), 64000000u);                   // PCLK2
+    reg_write(rcc, 0x02C, 0x01FF0000u & ~(1u << 20));                // PLLCFGR: DIVQ2EN = 0
+    EXPECT_EQ(rcc.clock_hz("usart234578"), 0u);
+}
+
+// HSIDIV divides the 64 MHz HSI; the cores are told only when it changes.
+TEST_F(RccClocks, HsidivSlowsHsiAndOnlyChangesAreSent)
+{
+    sink.sent.clear();
+    testutil::reg_write(rcc, 0x000, testutil::reg_read(rcc, 0x000) | (1u << 3)); // HSIDIV /2
+    ASSERT_EQ(sink.sent.size(), 2u);
+    EXPECT_EQ(sink.sent[0], std::make_pair(CoreId(0), uint64_t(32000000))); // the CM7's clock
+    testutil::reg_write(rcc, 0x000, testutil::reg_read(rcc, 0x000)); // no change
+    EXPECT_EQ(sink.sent.size(), 2u);
+}
+
 } // namespace

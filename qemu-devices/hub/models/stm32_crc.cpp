@@ -28,7 +28,7 @@ Stm32Crc::Stm32Crc(const std::string &name) : RegisterDevice(name)
 {
     auto &r = regs_;
     // DR reads the CRC (after REV_OUT); a write feeds data (Stm32Crc::write).
-    dr_ = &r.reg("DR", 0x00, 0xFFFFFFFFu).field("DR", 0, 32, Acc::RW).on_read([this](BusAccess &, uint32_t) {
+    r.reg("DR", 0x00, 0xFFFFFFFFu).field("DR", 0, 32, Acc::RW).on_read([this](BusAccess &, uint32_t) {
         const uint32_t out = rev_out_.on() ? reverse_bits(crc_, width()) : crc_;
         return out & width_mask();
     });

@@ -28,7 +28,7 @@ private:
     uint32_t width_mask() const;
     unsigned width() const;
     uint32_t crc_ = 0xFFFFFFFFu;  // the calculator's register (before REV_OUT)
-    Register *dr_ = nullptr, *init_ = nullptr, *pol_ = nullptr;
+    Register *init_ = nullptr, *pol_ = nullptr;
     FieldRef reset_, polysize_, rev_in_, rev_out_;
 };
 
