@@ -96,6 +96,14 @@ void Bus::connect(IrqLine &line, const SignalTarget &t, IrqSink *irqs, const std
 {
     if (t.is_core) {
         CoreId c = machine_.core_index(t.target);
+        if (machine_.cores[c].host()) {
+            // A core played by a model: its NVIC line n is that model's input n;
+            // it has no event or wake-up input.
+            if (!t.event && !t.wakeup) {
+                line.connect_input(device(machine_.cores[c].played_by), t.n);
+            }
+            return;
+        }
         if (t.event) {
             line.connect_event(irqs, c);
         } else if (t.wakeup) {

@@ -65,6 +65,12 @@ void Console::emit(const std::string &prefix, std::string &buf)
     }
 }
 
+void Console::line(const std::string &source, const std::string &text)
+{
+    std::string buf = text;
+    emit("[" + source + "] ", buf);
+}
+
 void Console::expect(const std::string &pattern)
 {
     expects_.push_back({pattern, std::regex(pattern, std::regex::ECMAScript), false});

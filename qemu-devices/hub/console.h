@@ -27,6 +27,10 @@ public:
     bool expecting() const { return !expects_.empty(); }
     bool all_seen() const;
     std::vector<std::string> unseen() const;
+    // A whole line from a source other than a UART (a remoteproc master's view
+    // of the firmware's trace buffer): printed as "[source] text" and matched
+    // like console lines.
+    void line(const std::string &source, const std::string &text);
     // Print what is left in partial lines (at the end of a run).
     void flush();
     // Also tell `f` every printed line (after it is printed).

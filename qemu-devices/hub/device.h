@@ -140,6 +140,39 @@ public:
     virtual void release_core(CoreId core, const std::string &by) = 0;
 };
 
+struct ElfImage;
+
+// What a model that is a bus master uses (a DMA, or the model playing a core
+// with "cpu": "host" such as a remoteproc master): the memories and registers
+// as core `as` sees them, and the images the run loaded.
+class BusMaster {
+public:
+    virtual ~BusMaster() = default;
+    // The bytes of [addr, addr + len) in core `as`'s view of the memories
+    // (shared with the cores: writes are seen at once); nullptr unless the
+    // range lies inside one memory of that view.
+    virtual uint8_t *memory(CoreId as, uint64_t addr, uint64_t len) = 0;
+    // A register access through the bus as core `as` (the devices see that
+    // initiator).  Returns false on a bus fault.
+    virtual bool read(CoreId as, uint64_t addr, unsigned size, uint32_t &value) = 0;
+    virtual bool write(CoreId as, uint64_t addr, unsigned size, uint32_t value) = 0;
+    // The image given for `core` (--<core> / --image core=), or nullptr.
+    virtual const ElfImage *image(CoreId core) const = 0;
+};
+
+// The host side of a run for models that talk to the user (a remoteproc
+// master's ptys and log): descriptors watched by the hub's event loop, lines
+// printed as "[source] text" like console lines (--expect sees them).
+class HostPort {
+public:
+    virtual ~HostPort() = default;
+    virtual void watch(int fd, std::function<void(int fd)> on_readable) = 0;
+    virtual void unwatch(int fd) = 0;
+    virtual void console_line(const std::string &source, const std::string &text) = 0;
+    // End the run with an error (one line naming what and where) and `exit_code`.
+    virtual void fail(const std::string &message, int exit_code) = 0;
+};
+
 // Services a model may use; filled in by the hub (or a test).
 struct DeviceContext {
     CharSink *chars = nullptr;
@@ -147,6 +180,8 @@ struct DeviceContext {
     Scheduler *scheduler = nullptr;
     const ClockSource *clock_source = nullptr;
     BootControl *boot = nullptr;
+    BusMaster *master = nullptr;
+    HostPort *host = nullptr;
     bool strict = false; // unimplemented registers fault instead of RAZ/WI
 };
 
@@ -165,6 +200,15 @@ public:
     virtual void timer_fired(unsigned tag) { (void)tag; }
     // A core changed power state (every device is told; most ignore it).
     virtual void core_power_changed(CoreId core, CorePower p) { (void)core; (void)p; }
+    // Every core has reached the start barrier and the cores that boot are
+    // running: a model playing a host core starts its work here.
+    virtual void run_started() {}
+    // The run is ending (expectations met, timeout, signal).  A model that has
+    // to tell the firmware first (a remoteproc master's shutdown request) starts
+    // that here and returns the longest it may take (ns); the hub keeps running
+    // until stop_done() or that bound.  0: nothing to do.
+    virtual uint64_t stop_requested() { return 0; }
+    virtual bool stop_done() const { return true; }
     // Bytes from the host (a UART's receive side fed from stdin, a pty or a
     // socket).  The hub offers one byte at a time while accepts_input() is
     // true and keeps the rest, so a receiver that is disabled or full holds

@@ -94,6 +94,29 @@ ElfImage read_elf(const std::string &path)
     if (img.segments.empty()) {
         throw ImageError(path + ": no loadable segment (no PT_LOAD with file contents)");
     }
+    // Allocated sections by name (a file without section headers has none).
+    size_t shstrndx = 0;
+    if (elf_getshdrstrndx(h.e, &shstrndx) == 0) {
+        for (Elf_Scn *scn = elf_nextscn(h.e, nullptr); scn; scn = elf_nextscn(h.e, scn)) {
+            GElf_Shdr sh;
+            const char *name = gelf_getshdr(scn, &sh) ? elf_strptr(h.e, shstrndx, sh.sh_name) : nullptr;
+            if (!name || !(sh.sh_flags & SHF_ALLOC)) {
+                continue;
+            }
+            Section sec{name, sh.sh_addr, sh.sh_size, {}};
+            if (sh.sh_type != SHT_NOBITS && sh.sh_size) {
+                if (sh.sh_offset + sh.sh_size > static_cast<uint64_t>(file_size)) {
+                    throw ImageError(path + ": section " + sec.name + " points outside the file (truncated ELF?)");
+                }
+                sec.bytes.resize(sh.sh_size);
+                if (pread(fd.fd, sec.bytes.data(), sh.sh_size, static_cast<off_t>(sh.sh_offset)) !=
+                    static_cast<ssize_t>(sh.sh_size)) {
+                    throw ImageError(path + ": cannot read section " + sec.name);
+                }
+            }
+            img.sections.push_back(std::move(sec));
+        }
+    }
     return img;
 }
 

@@ -25,10 +25,28 @@ struct Segment {
     std::vector<uint8_t> bytes; // p_filesz bytes
 };
 
+// A named section (what a remoteproc master looks up: ".resource_table").
+struct Section {
+    std::string name;
+    uint64_t addr = 0;          // sh_addr: where the running image has it
+    uint64_t size = 0;
+    std::vector<uint8_t> bytes; // its contents in the file (empty for NOBITS)
+};
+
 struct ElfImage {
     std::string path;
     uint64_t entry = 0;
     std::vector<Segment> segments; // only PT_LOAD with p_filesz > 0
+    std::vector<Section> sections; // allocated sections (SHF_ALLOC); none for Intel HEX
+    const Section *section(const std::string &name) const
+    {
+        for (const auto &s : sections) {
+            if (s.name == name) {
+                return &s;
+            }
+        }
+        return nullptr;
+    }
 };
 
 // Throws ImageError with a one-line reason naming the file.

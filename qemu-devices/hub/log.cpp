@@ -27,7 +27,8 @@ const std::set<std::string> &Log::trace_categories()
 {
     // Categories later issues fill in are listed already so that --help and
     // --trace validation are stable.
-    static const std::set<std::string> cats = {"bus", "irq", "uart", "hsem", "exti", "power", "clock", "gpio"};
+    static const std::set<std::string> cats = {"bus", "irq", "uart", "hsem", "exti", "power", "clock", "gpio",
+                                               "ipcc", "rpmsg"};
     return cats;
 }
 

@@ -146,8 +146,23 @@ nlohmann::json MachineDesc::resolve_extends(nlohmann::json j, const std::string 
     if (!add.is_array()) {
         throw ConfigError(path + ": \"peripherals_add\" must be a list");
     }
+    json remove = j.value("peripherals_remove", json::array());
+    if (!remove.is_array()) {
+        throw ConfigError(path + ": \"peripherals_remove\" must be a list of peripheral names");
+    }
+    for (const auto &name : remove) {
+        json &ps = merged["peripherals"];
+        auto it = std::find_if(ps.begin(), ps.end(),
+                               [&](const json &p) { return p.is_object() && p.value("name", "") == name; });
+        if (!name.is_string() || it == ps.end()) {
+            throw ConfigError(path + ": peripherals_remove: " + name.dump() + " is not a peripheral of " +
+                              base_path);
+        }
+        ps.erase(it);
+    }
     j.erase("extends");
     j.erase("peripherals_add");
+    j.erase("peripherals_remove");
     merged.merge_patch(j);
     for (auto &p : add) {
         merged["peripherals"].push_back(p);
@@ -210,8 +225,13 @@ MachineDesc MachineDesc::from_json(const nlohmann::json &j, const std::string &s
         c.name = r.str(cores[i], "name", w);
         c.cpu = r.str(cores[i], "cpu", w);
         c.num_irq = static_cast<unsigned>(r.num(cores[i], "num_irq", w));
-        c.clock_hz = r.num(cores[i], "clock_hz", w);
-        c.boot = r.num(cores[i], "boot", w);
+        if (c.cpu == "host") {
+            c.played_by = r.str(cores[i], "played_by", w);
+        } else if (cores[i].contains("played_by")) {
+            r.fail(w + ".played_by", "only a core with \"cpu\": \"host\" is played by a model");
+        }
+        c.clock_hz = c.host() && !cores[i].contains("clock_hz") ? 0 : r.num(cores[i], "clock_hz", w);
+        c.boot = c.host() && !cores[i].contains("boot") ? 0 : r.num(cores[i], "boot", w);
         c.cpuid = cores[i].contains("cpuid") ? static_cast<uint32_t>(r.num(cores[i], "cpuid", w)) : 0;
         c.nvic_prio_bits = cores[i].contains("nvic_prio_bits")
                                ? static_cast<unsigned>(r.num(cores[i], "nvic_prio_bits", w))
@@ -306,9 +326,13 @@ MachineDesc MachineDesc::from_json(const nlohmann::json &j, const std::string &s
         std::string w = "peripherals[" + std::to_string(i) + "]";
         PeripheralDesc p;
         p.name = r.str(e, "name", w);
-        p.base = r.num(e, "base", w);
-        p.size = e.contains("size") ? r.num(e, "size", w) : 0x400;
         p.model = e.value("model", std::string());
+        p.mapped = e.contains("base") || p.model.empty();
+        p.base = p.mapped ? r.num(e, "base", w) : 0;
+        p.size = !p.mapped ? 0 : e.contains("size") ? r.num(e, "size", w) : 0x400;
+        if (m.peripheral_named(p.name)) {
+            r.fail(w + ".name", "peripheral '" + p.name + "' is declared twice");
+        }
         if (e.contains("irqs")) {
             for (const auto &[out, targets] : e["irqs"].items()) {
                 p.irqs[out] = m.parse_targets(targets, w + ".irqs." + out);
@@ -325,7 +349,7 @@ MachineDesc MachineDesc::from_json(const nlohmann::json &j, const std::string &s
                 p.params[k] = v.get<std::string>();
             }
         }
-        bool inside = false;
+        bool inside = !p.mapped;
         for (const auto &win : m.windows) {
             inside |= p.base >= win.base && p.base + p.size <= win.base + win.size;
         }
@@ -333,11 +357,19 @@ MachineDesc MachineDesc::from_json(const nlohmann::json &j, const std::string &s
             r.fail(w, p.name + " at " + hex(p.base) + " is not inside any bridge window");
         }
         for (const auto &q : m.peripherals) {
-            if (overlaps(p.base, p.size, q.base, q.size)) {
+            if (p.mapped && q.mapped && overlaps(p.base, p.size, q.base, q.size)) {
                 r.fail(w, p.name + " overlaps " + q.name);
             }
         }
         m.peripherals.push_back(p);
+    }
+    for (size_t i = 0; i < m.cores.size(); i++) {
+        const CoreDesc &c = m.cores[i];
+        const PeripheralDesc *p = c.host() ? m.peripheral_named(c.played_by) : nullptr;
+        if (c.host() && (!p || p->model.empty())) {
+            r.fail("cores[" + std::to_string(i) + "].played_by",
+                   "'" + c.played_by + "' is not a modelled peripheral");
+        }
     }
     for (const auto &[role, name] : m.roles) {
         const PeripheralDesc *p = m.peripheral_named(name);
@@ -462,7 +494,7 @@ std::vector<Mapping> MachineDesc::view(CoreId core) const
 const PeripheralDesc *MachineDesc::peripheral_at(uint64_t addr) const
 {
     for (const auto &p : peripherals) {
-        if (addr >= p.base && addr < p.base + p.size) {
+        if (p.mapped && addr >= p.base && addr < p.base + p.size) {
             return &p;
         }
     }

@@ -27,7 +27,14 @@ struct SignalTarget {
 
 struct CoreDesc {
     std::string name; // "cm7"
-    std::string cpu;  // QEMU CPU model: "cortex-m7"
+    std::string cpu;  // QEMU CPU model: "cortex-m7"; "host": played by a hub model
+    // "cpu": "host": no QEMU instance; the peripheral named here (a model that
+    // is a bus master, such as a remoteproc master playing the Cortex-A7 of an
+    // STM32MP15) plays this core: its accesses carry this core's id, and what
+    // the machine sends to the core's NVIC line n arrives as that model's
+    // input n.  Events and wake-ups to a host core are ignored.
+    std::string played_by;
+    bool host() const { return !played_by.empty(); }
     unsigned num_irq = 0;
     uint64_t clock_hz = 0;
     uint64_t boot = 0;  // address of the reset vector table
@@ -64,6 +71,7 @@ struct WindowDesc {
 struct PeripheralDesc {
     std::string name;  // "USART3"
     uint64_t base = 0, size = 0;
+    bool mapped = true; // false: a model with no registers on the bus ("base" omitted)
     std::string model; // empty: known by name only (accesses are "unimplemented")
     // Output name -> targets.
     std::map<std::string, std::vector<SignalTarget>> irqs;

@@ -94,6 +94,11 @@ void load_images(RunPlan &p, const RunOptions &opt)
             throw ConfigError("machine " + p.machine.name + " has no core '" + kv.first +
                               "' (cores: " + known + ")");
         }
+        const CoreDesc &cd = p.machine.cores[p.machine.core_index(kv.first)];
+        if (cd.host()) {
+            throw ConfigError("core " + cd.name + " of machine " + p.machine.name +
+                              " is played by the hub (" + cd.played_by + ") and takes no image");
+        }
     }
     // Load order (it decides who wins where RAM images overlap): the machine's
     // core order, then the combined images.
@@ -126,6 +131,9 @@ void boot_plan(RunPlan &p, const RunOptions &opt)
     bool any_free = false;
     p.gated.assign(p.machine.cores.size(), false);
     for (CoreId c = 0; c < (CoreId)p.machine.cores.size(); c++) {
+        if (p.machine.cores[c].host()) {
+            continue; // played by a hub model: no QEMU instance
+        }
         const bool gated = scratch.boot_gated(c).value_or(false);
         const bool has_image = opt.images.count(p.machine.cores[c].name) > 0 || !opt.combined.empty();
         p.gated[c] = gated;
@@ -172,9 +180,14 @@ RunPlan make_run_plan(const RunOptions &opt)
     RunPlan p;
     load_machine(p, opt);
     if (opt.images.empty() && opt.combined.empty()) {
-        throw ConfigError("no firmware image given (--image CORE=FILE, --" +
-                          p.machine.cores[0].name + " FILE, or --image FILE for one file "
-                          "holding every core's code)");
+        std::string first;
+        for (const auto &c : p.machine.cores) {
+            if (!c.host() && first.empty()) {
+                first = c.name;
+            }
+        }
+        throw ConfigError("no firmware image given (--image CORE=FILE, --" + first +
+                          " FILE, or --image FILE for one file holding every core's code)");
     }
     host_connections(p, opt);
     load_images(p, opt);

@@ -72,7 +72,8 @@ int listen_unix(const std::string &path)
     return fd;
 }
 
-class Runner : public IrqSink, public ClockSink, public Scheduler, public BootControl, public CharSink {
+class Runner : public IrqSink, public ClockSink, public Scheduler, public BootControl, public CharSink,
+               public BusMaster, public HostPort {
 public:
     explicit Runner(const RunOptions &o) : opt_(o) {}
     ~Runner() { cleanup(); }
@@ -116,6 +117,51 @@ public:
         }
     }
     void release_core(CoreId core, const std::string &by) override;
+    // BusMaster
+    uint8_t *memory(CoreId as, uint64_t addr, uint64_t len) override
+    {
+        for (const auto &mp : machine_.view(as)) {
+            if (addr >= mp.base && len <= mp.size && addr - mp.base <= mp.size - len) {
+                return mems_[mp.memory]->data() + mp.offset + (addr - mp.base);
+            }
+        }
+        return nullptr;
+    }
+    bool read(CoreId as, uint64_t addr, unsigned size, uint32_t &value) override
+    {
+        BusAccess a = master_access(as, addr, size);
+        value = bus_->read(a);
+        return !a.fault;
+    }
+    bool write(CoreId as, uint64_t addr, unsigned size, uint32_t value) override
+    {
+        BusAccess a = master_access(as, addr, size);
+        bus_->write(a, value);
+        return !a.fault;
+    }
+    const ElfImage *image(CoreId core) const override
+    {
+        for (size_t i = 0; i < plan_.images.size(); i++) {
+            if (plan_.image_core[i] == core) {
+                return &plan_.images[i];
+            }
+        }
+        return nullptr;
+    }
+    // HostPort
+    void watch(int fd, std::function<void(int)> on_readable) override { loop_->watch(fd, std::move(on_readable)); }
+    void unwatch(int fd) override { loop_->unwatch(fd); }
+    void console_line(const std::string &source, const std::string &text) override
+    {
+        console_->line(source, text);
+    }
+    void fail(const std::string &message, int exit_code) override
+    {
+        if (!stop_rc_) {
+            log().error(message);
+            stop_rc_ = exit_code;
+        }
+    }
     void put_char(const std::string &device, const BusAccess &by, uint8_t ch) override
     {
         console_->put_char(device, by, ch);
@@ -137,6 +183,22 @@ private:
     void cleanup();
     void on_signal(int signo);
     Child *child_of(CoreId core);
+    BusAccess master_access(CoreId as, uint64_t addr, unsigned size) const
+    {
+        BusAccess a;
+        a.core = as;
+        a.core_name = machine_.cores[as].name;
+        a.addr = addr;
+        a.size = size;
+        a.time_ns = now_ns();
+        return a;
+    }
+    // Ending a run: models that must tell the firmware first get up to their
+    // bound; returns true once the loop may return `rc`.
+    bool finish(int rc);
+    int finishing_rc_ = -1;
+    bool hard_stop_ = false;
+    Clock::time_point finish_deadline_;
     void start_core(Child &ch, const std::string &why);
     uint32_t boot_address(CoreId core) const;
 
@@ -179,6 +241,8 @@ void Runner::on_signal(int signo)
     if (!stop_rc_) {
         log().info(std::string("stopping on ") + strsignal(signo));
         stop_rc_ = signo == SIGINT ? EXIT_SIGINT : EXIT_SIGTERM;
+    } else if (finishing_rc_ >= 0) {
+        hard_stop_ = true; // a second signal while models wind down: stop now
     }
 }
 
@@ -221,6 +285,8 @@ int Runner::prepare()
     ctx.clocks = this;
     ctx.scheduler = this;
     ctx.boot = this;
+    ctx.master = this;
+    ctx.host = this;
     ctx.strict = opt_.strict;
     std::vector<std::string> files, configs;
     for (const auto &mem : mems_) {
@@ -373,12 +439,23 @@ int Runner::loop()
     last_traffic_ = t0 - spin_window;
     for (;;) {
         // Exit conditions checked once per wake-up.
-        if (stop_rc_) {
-            return stop_rc_;
-        }
-        if (console_->expecting() && console_->all_seen()) {
+        if (finishing_rc_ >= 0) {
+            // A second signal, or a model's failure, ends the run at once.
+            if (hard_stop_ || (stop_rc_ && stop_rc_ != finishing_rc_)) {
+                return stop_rc_ ? stop_rc_ : finishing_rc_;
+            }
+            if (finish(finishing_rc_)) {
+                return finishing_rc_;
+            }
+        } else if (stop_rc_) {
+            if (finish(stop_rc_)) {
+                return stop_rc_;
+            }
+        } else if (console_->expecting() && console_->all_seen()) {
             log().verbose_info("every expected line was seen");
-            return EXIT_OK;
+            if (finish(EXIT_OK)) {
+                return EXIT_OK;
+            }
         }
         for (auto &ch : children_) {
             if (ch.exited()) {
@@ -391,7 +468,10 @@ int Runner::loop()
         }
         const auto now = Clock::now();
         int wait_ms = -1;
-        if (opt_.timeout_s > 0) {
+        if (finishing_rc_ >= 0) {
+            wait_ms = static_cast<int>(std::max<long>(
+                0, std::chrono::duration_cast<std::chrono::milliseconds>(finish_deadline_ - now).count() + 1));
+        } else if (opt_.timeout_s > 0) {
             auto deadline = t0 + std::chrono::milliseconds(static_cast<long>(opt_.timeout_s * 1000));
             if (now >= deadline) {
                 std::string missing;
@@ -402,7 +482,10 @@ int Runner::loop()
                 std::snprintf(secs, sizeof(secs), "%g", opt_.timeout_s);
                 log().error(std::string("timeout after ") + secs + " s" +
                             (missing.empty() ? "" : "; never saw " + missing));
-                return EXIT_TIMEOUT;
+                if (finish(EXIT_TIMEOUT)) {
+                    return EXIT_TIMEOUT;
+                }
+                continue;
             }
             wait_ms = static_cast<int>(
                 std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count()) + 1;
@@ -467,9 +550,35 @@ int Runner::loop()
                         start_core(ch, "start barrier");
                     }
                 }
+                for (const auto &d : bus_->devices()) {
+                    d->run_started();
+                }
             }
         }
     }
+}
+
+bool Runner::finish(int rc)
+{
+    const auto now = Clock::now();
+    if (finishing_rc_ < 0) {
+        finishing_rc_ = rc;
+        uint64_t bound = 0;
+        if (started_) {
+            for (const auto &d : bus_->devices()) {
+                bound = std::max(bound, d->stop_requested());
+            }
+        }
+        finish_deadline_ = now + std::chrono::nanoseconds(bound);
+        if (bound == 0) {
+            return true;
+        }
+    }
+    bool done = true;
+    for (const auto &d : bus_->devices()) {
+        done &= d->stop_done();
+    }
+    return done || now >= finish_deadline_;
 }
 
 // A connection dropped: its QEMU is exiting.  Reap it (killing it if it

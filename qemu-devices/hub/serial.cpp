@@ -177,13 +177,13 @@ void HostSerial::pump()
     }
 }
 
-void HostSerial::transmit(uint8_t byte)
+void HostSerial::transmit(const uint8_t *bytes, size_t n)
 {
     if (spec_.kind == "stdin" || fd_ < 0) {
         return; // stdin mode: the console lines are the output
     }
     // Best effort: a terminal nobody reads must not stall the machine.
-    if (write(fd_, &byte, 1) < 0 && errno != EAGAIN && spec_.kind == "unix") {
+    if (write(fd_, bytes, n) < 0 && errno != EAGAIN && spec_.kind == "unix") {
         drop_client();
     }
 }

@@ -48,7 +48,8 @@ public:
     void pump();
     bool pending() const { return !rx_.empty(); }
     // A byte the UART transmitted: out to the pty or the socket client.
-    void transmit(uint8_t byte);
+    void transmit(uint8_t byte) { transmit(&byte, 1); }
+    void transmit(const uint8_t *bytes, size_t n);
 
 private:
     void drop_client();

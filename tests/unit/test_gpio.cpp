@@ -15,17 +15,37 @@ namespace {
 struct GpioTest : ::testing::Test {
     Stm32Gpio g{"GPIOB"};
     testutil::LogCapture cap;
-    void SetUp() override { g.configure({{"port", "B"}}, {}); g.reset(); }
+    void SetUp() override
+    {
+        g.configure({{"port", "B"}, {"reset.moder", "0xFFFFFEBF"}, {"reset.ospeedr", "0xC0"},
+                     {"reset.pupdr", "0x100"}},
+                    {});
+        g.reset();
+    }
     uint32_t rd(uint32_t off) { return testutil::reg_read(g, off); }
     void wr(uint32_t off, uint32_t v) { testutil::reg_write(g, off, v); }
 };
 
-// RM0399: port B's reset values differ from other ports (debug pins).
-TEST_F(GpioTest, PortBResetValues)
+// RM0399 GPIO registers: ports A and B reset with their debug pins set up
+// (GPIOA_MODER 0xABFFFFFF, OSPEEDR 0x0C000000, PUPDR 0x64000000; GPIOB_MODER
+// 0xFFFFFEBF, OSPEEDR 0x000000C0, PUPDR 0x00000100); as the STM32H745 shows
+// them on the bus.
+TEST(GpioReset, H745PortsAAndBResetWithTheirDebugPins)
 {
-    EXPECT_EQ(rd(0x00), 0xFFFFFEBFu);
-    EXPECT_EQ(rd(0x08), 0x000000C0u);
-    EXPECT_EQ(rd(0x0C), 0x00000100u);
+    MachineDesc m = MachineDesc::load_file(testutil::source_dir() + "/machine/stm32h745.json");
+    DeviceContext ctx;
+    Bus bus(m, ctx, nullptr);
+    auto rd = [&](uint64_t addr) {
+        BusAccess a{0, "cm7", addr, 0, 4};
+        return bus.read(a);
+    };
+    EXPECT_EQ(rd(0x58020000), 0xABFFFFFFu);
+    EXPECT_EQ(rd(0x58020008), 0x0C000000u);
+    EXPECT_EQ(rd(0x5802000C), 0x64000000u);
+    EXPECT_EQ(rd(0x58020400), 0xFFFFFEBFu);
+    EXPECT_EQ(rd(0x58020408), 0x000000C0u);
+    EXPECT_EQ(rd(0x5802040C), 0x00000100u);
+    EXPECT_EQ(rd(0x58021000), 0xFFFFFFFFu); // GPIOE: all analog
 }
 
 TEST(GpioReset, OtherPortsAreAllAnalog)

@@ -61,14 +61,14 @@ void Stm32Gpio::configure(const std::map<std::string, std::string> &params,
     auto it = params.find("port");
     const std::string port = it == params.end() ? "" : it->second;
     port_ = port.empty() ? name() + "." : port;
-    // RM0399 reset values differ for ports A and B (debug pins).
+    // Reset values differ from port to port on some parts (RM0399: ports A
+    // and B hold the debug pins): the machine description states them.
     struct Reset { uint32_t moder, ospeedr, pupdr; };
-    Reset rv{0xFFFFFFFF, 0, 0};
-    if (port == "A") {
-        rv = {0xABFFFFFF, 0x0C000000, 0x64000000};
-    } else if (port == "B") {
-        rv = {0xFFFFFEBF, 0x000000C0, 0x00000100};
-    }
+    auto value = [&](const char *key, uint32_t dflt) {
+        auto p = params.find(key);
+        return p == params.end() ? dflt : static_cast<uint32_t>(parse_size(p->second));
+    };
+    const Reset rv{value("reset.moder", 0xFFFFFFFF), value("reset.ospeedr", 0), value("reset.pupdr", 0)};
     moder_->set_reset(rv.moder);
     ospeedr_->set_reset(rv.ospeedr);
     pupdr_->set_reset(rv.pupdr);

@@ -1,8 +1,9 @@
 // STM32H7 GPIO port (RM0399 Rev 4, "General-purpose I/Os (GPIO)", GPIO
 // registers).
 //
-// Modelled: MODER, OTYPER, OSPEEDR, PUPDR with the per-port reset values
-// (params "port": A and B differ); ODR; BSRR (bits 0-15 set, 16-31 reset, set
+// Modelled: MODER, OTYPER, OSPEEDR, PUPDR with per-port reset values (params
+// "reset.moder", "reset.ospeedr", "reset.pupdr"; default all analog, 0, 0:
+// RM0399's ports A and B and RM0436's ports differ, the machine says); ODR; BSRR (bits 0-15 set, 16-31 reset, set
 // wins when both are written); IDR reads the output level for output pins
 // and the input level (driven through input(n), e.g. a board button; else
 // the pull: pull-up 1, otherwise 0) for the others; AFRL/AFRH stored.
