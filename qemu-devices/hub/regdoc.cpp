@@ -70,7 +70,7 @@ void write_register_reference(std::ostream &out, const MachineDesc &m)
     for (const auto &model : order) {
         std::string inst;
         for (const auto *p : by_model[model]) {
-            inst += (inst.empty() ? "" : ", ") + p->name + " " + hex(p->base);
+            inst += (inst.empty() ? "" : ", ") + p->name + (p->mapped ? " " + hex(p->base) : " (not on the bus)");
         }
         out << "| `" << model << "` | " << inst << " |\n";
     }
@@ -84,7 +84,7 @@ void write_register_reference(std::ostream &out, const MachineDesc &m)
         out << ")\n\n";
         auto *rd = dynamic_cast<RegisterDevice *>(bus.device(first->name));
         if (!rd) {
-            out << "(no register table)\n\n";
+            out << (first->mapped ? "(no register table)\n\n" : "(no registers: a model off the bus)\n\n");
             continue;
         }
         register_table(out, rd->bank());

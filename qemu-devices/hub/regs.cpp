@@ -121,7 +121,10 @@ void Register::bus_write(BusAccess &a, uint32_t written, uint32_t bytes,
     next |= written & mask_of(Acc::W1S) & bytes;
     next &= ~(~written & mask_of(Acc::W0C) & bytes);
 
-    const uint32_t reserved = written & ~defined_ & bytes;
+    // Reserved bits "must be kept at reset value": writing them back as they
+    // reset (a read-modify-write of a register whose reserved bits reset to 1,
+    // such as IPCC_CxMR) is correct; any other value is the guest's error.
+    const uint32_t reserved = (written ^ reset_) & ~defined_ & bytes;
     if (reserved && !warned_reserved_) {
         warned_reserved_ = true;
         log().guest_error(a.core_name, "writes " + hex(reserved) + " to reserved bits of " +

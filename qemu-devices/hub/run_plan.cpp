@@ -132,7 +132,8 @@ void boot_plan(RunPlan &p, const RunOptions &opt)
     p.gated.assign(p.machine.cores.size(), false);
     for (CoreId c = 0; c < (CoreId)p.machine.cores.size(); c++) {
         if (p.machine.cores[c].host()) {
-            continue; // played by a hub model: no QEMU instance
+            any_free = true; // played by a hub model, which may release the others
+            continue;        // no QEMU instance
         }
         const bool gated = scratch.boot_gated(c).value_or(false);
         const bool has_image = opt.images.count(p.machine.cores[c].name) > 0 || !opt.combined.empty();

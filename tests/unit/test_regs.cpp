@@ -114,6 +114,24 @@ TEST(Regs, ReservedBitsAreIgnoredAndReportedOnce)
     EXPECT_EQ(n, 1);
 }
 
+// RM convention "Reserved, must be kept at reset value": a read-modify-write
+// that writes reserved bits back as they reset (1s in IPCC_CxMR) is no error.
+TEST(Regs, ReservedBitsWrittenAtTheirResetValueAreNoError)
+{
+    LogCapture cap;
+    struct Ones : RegisterDevice {
+        Ones() : RegisterDevice("ONES") { regs_.reg("MR", 0, 0xFFFFFFFFu).field("M", 0, 6, Acc::RW); }
+    } d;
+    auto a = acc(0);
+    const uint32_t v = d.read(a);
+    EXPECT_EQ(v, 0xFFFFFFFFu);
+    d.write(a, v & ~1u);
+    EXPECT_EQ(d.read(a), 0xFFFFFFFEu);
+    EXPECT_FALSE(cap.has("reserved bits"));
+    d.write(a, 0x3Fu); // reserved bits written 0: not their reset value
+    EXPECT_TRUE(cap.has("reserved bits of ONES.MR"));
+}
+
 TEST(Regs, UnimplementedFieldIsStoredAndNamedOnce)
 {
     LogCapture cap;

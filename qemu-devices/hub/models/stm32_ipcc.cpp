@@ -47,6 +47,10 @@ Stm32Ipcc::Stm32Ipcc(const std::string &name) : RegisterDevice(name)
         for (unsigned n = 1; n <= CHANNELS; n++) {
             mr.field("CH" + std::to_string(n) + "FM", 15 + n, 1, Acc::RW);
         }
+        // The bits between the masks reset to 1 and ignore writes: ST's
+        // HAL_IPCC_Init writes MR = 0x003F003F, Linux sets bits by
+        // read-modify-write; neither is a guest error.
+        mr.field("RES_HI", 22, 10, Acc::RO).field("RES_MID", 6, 10, Acc::RO);
         for (unsigned n = 1; n <= CHANNELS; n++) {
             scr.field("CH" + std::to_string(n) + "C", n - 1, 1, Acc::WO);
         }

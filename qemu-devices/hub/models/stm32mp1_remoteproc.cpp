@@ -143,8 +143,8 @@ void Stm32mp1Remoteproc::start()
     }
     // Linux's stm32-ipcc probe: everything masked, then RX and TX-free
     // interrupts enabled; a channel's RX is unmasked when it is used.
-    ipcc_write(C1MR, ALL_CHANNELS | (ALL_CHANNELS << 16));
-    ipcc_write(C1CR, RXOIE | TXFIE);
+    ipcc_write(C1MR, ipcc_read(C1MR) | ALL_CHANNELS | (ALL_CHANNELS << 16));
+    ipcc_write(C1CR, ipcc_read(C1CR) | RXOIE | TXFIE);
     ipcc_write(C1MR, ipcc_read(C1MR) & ~(rx_bit(vq_channel_[0]) | rx_bit(vq_channel_[1])));
 
     const Section *rt = img->section(".resource_table");
