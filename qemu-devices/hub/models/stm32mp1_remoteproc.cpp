@@ -418,8 +418,9 @@ void Stm32mp1Remoteproc::open_endpoint(const std::string &ns_name, uint32_t remo
         spec.kind = "pty";
     } else {
         if (socket_dir_.empty()) {
-            char tmpl[] = "/tmp/ampvp-rpmsg-XXXXXX";
-            if (!mkdtemp(tmpl)) {
+            // Named after the hub's pid like every file a run creates.
+            std::string tmpl = "/tmp/ampvp-" + std::to_string(getpid()) + "-rpmsg-XXXXXX";
+            if (!mkdtemp(tmpl.data())) {
                 log().warn(name() + ": cannot create a directory for endpoint sockets: " + std::strerror(errno));
                 return;
             }
