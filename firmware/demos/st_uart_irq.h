@@ -26,7 +26,7 @@ static inline int st_uart_error_branch(uint32_t isr, uint32_t cr1, uint32_t cr3)
 }
 
 /* Clear the enabled error flags through ICR; returns the ICR bits written. */
-static inline uint32_t st_uart_clear_errors(struct h7_usart *u, uint32_t isr, uint32_t cr1,
+static inline uint32_t st_uart_clear_errors(struct stm32_usart *u, uint32_t isr, uint32_t cr1,
                                             uint32_t cr3)
 {
     uint32_t clear = 0u;
