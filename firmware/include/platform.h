@@ -6,14 +6,24 @@
  *   FW_TARGET_CM4   STM32H745 Cortex-M4 (ampvp): flash bank 2, SRAM1-3 alias, USART3
  *   FW_TARGET_MPS2  stock QEMU "mps2-an500" (Cortex-M7): SSRAM at 0, CMSDK UART0,
  *                   semihosting exit
+ *   FW_TARGET_MP15_M4  STM32MP15 Cortex-M4 (ampvp): vector table in RETRAM at 0,
+ *                   code/data in MCU SRAM, USART3 console, IPCC processor 2
+ *   FW_TARGET_MP15_P1  the Cortex-M core that plays the Cortex-A7 (IPCC processor 1)
+ *                   on ampvp's "stm32mp157-2m" machine: everything in SYSRAM
+ *                   (0x2FFC0000), USART3 console
+ * FW_TARGET_MP15 is defined for both MP15 kinds.
  */
 #ifndef AMPVP_PLATFORM_H
 #define AMPVP_PLATFORM_H
 
 #include <stdint.h>
 
-#if (defined(FW_TARGET_CM7) + defined(FW_TARGET_CM4) + defined(FW_TARGET_MPS2)) != 1
-#error "define exactly one of FW_TARGET_CM7, FW_TARGET_CM4, FW_TARGET_MPS2"
+#if (defined(FW_TARGET_CM7) + defined(FW_TARGET_CM4) + defined(FW_TARGET_MPS2) + \
+     defined(FW_TARGET_MP15_M4) + defined(FW_TARGET_MP15_P1)) != 1
+#error "define exactly one of FW_TARGET_CM7, FW_TARGET_CM4, FW_TARGET_MPS2, FW_TARGET_MP15_M4, FW_TARGET_MP15_P1"
+#endif
+#if defined(FW_TARGET_MP15_M4) || defined(FW_TARGET_MP15_P1)
+#define FW_TARGET_MP15 1
 #endif
 
 #if defined(FW_TARGET_CM7)
@@ -22,6 +32,12 @@
 #elif defined(FW_TARGET_CM4)
 #define FW_VECTOR_TABLE_BASE 0x08100000u /* FLASH_BANK2_BASE */
 #define FW_CORE_TAG          "CM4"
+#elif defined(FW_TARGET_MP15_M4)
+#define FW_VECTOR_TABLE_BASE 0x00000000u /* RETRAM */
+#define FW_CORE_TAG          "CM4"
+#elif defined(FW_TARGET_MP15_P1)
+#define FW_VECTOR_TABLE_BASE 0x2FFC0000u /* SYSRAM */
+#define FW_CORE_TAG          "MPU"
 #else
 #define FW_VECTOR_TABLE_BASE 0x00000000u /* MPS2 ZBT SSRAM1 */
 #define FW_CORE_TAG          "MPS2"

@@ -1,10 +1,15 @@
 /*
- * console_usart3.c - polled console on STM32H745 USART3 (0x40004800).
+ * console_usart3.c - polled console on USART3: STM32H745 (0x40004800) and STM32MP15
+ * (0x4000F000), the same USART IP on both.
  *
  * uart_init() follows what ST's HAL does for HAL_UART_Init() on USART3 with
  * 115200 baud, 8 data bits, no parity, 1 stop bit, oversampling 16, no flow control,
  * FIFO disabled, prescaler 1, kernel clock = rcc_pclk1 (64 MHz HSI after reset):
- *   1. RCC_APB1LENR.USART3EN = 1, then read RCC_APB1LENR back (clock-enable delay)
+ *   1. RCC_APB1LENR.USART3EN = 1, then read RCC_APB1LENR back (clock-enable delay);
+ *      STM32MP15: one write of RCC_MC_APB1ENSETR (M4) or RCC_MP_APB1ENSETR (the core
+ *      playing the Cortex-A7) = USART3EN, as the MP1 HAL's __HAL_RCC_USART3_CLK_ENABLE
+ *      does on CORE_CM4 / CORE_CA7; kernel clock pclk1 (UART35CKSELR reset value), the
+ *      64 MHz HSI after reset
  *   2. CR1.UE = 0
  *   3. CR1: M1=M0=0 (8 bits), PCE=0, PS=0, OVER8=0, FIFOEN=0, TE=1, RE=1
  *   4. CR2: STOP=00 (1 stop bit); CR3: RTSE=CTSE=ONEBIT=0, TXFTCFG=RXFTCFG=0
@@ -21,7 +26,27 @@
  * running, as ST's dual-core examples let one core own a peripheral's set-up.
  */
 #include "console.h"
+#include "platform.h"
+
+#if defined(FW_TARGET_MP15)
+#include "stm32mp15_regs.h"
+#if defined(FW_TARGET_MP15_P1)
+#define CONSOLE_CLK_ENABLE() (RCC->MP_APB1ENSETR = RCC_APB1ENSETR_USART3EN)
+#else
+#define CONSOLE_CLK_ENABLE() (RCC->MC_APB1ENSETR = RCC_APB1ENSETR_USART3EN)
+#endif
+/* The kernel clock runs while either processor has it enabled. */
+#define CONSOLE_CLK_IS_ON() \
+    (((RCC->MP_APB1ENSETR | RCC->MC_APB1ENSETR) & RCC_APB1ENSETR_USART3EN) != 0u)
+#else
 #include "stm32h745_regs.h"
+#define CONSOLE_CLK_ENABLE()                    \
+    do {                                        \
+        RCC->APB1LENR |= RCC_APB1LENR_USART3EN; \
+        (void)RCC->APB1LENR;                    \
+    } while (0)
+#define CONSOLE_CLK_IS_ON() ((RCC->APB1LENR & RCC_APB1LENR_USART3EN) != 0u)
+#endif
 
 #ifndef CONSOLE_PCLK_HZ
 #define CONSOLE_PCLK_HZ 64000000u
@@ -54,8 +79,7 @@ void uart_init(void)
 {
     s_spin_limit = CONSOLE_SPIN_LIMIT;
 
-    RCC->APB1LENR |= RCC_APB1LENR_USART3EN;
-    (void)RCC->APB1LENR;
+    CONSOLE_CLK_ENABLE();
 
     CONSOLE_UART->CR1 &= ~USART_CR1_UE;
 
@@ -96,7 +120,7 @@ int uart_attach(void)
 
 int uart_is_ready(void)
 {
-    return (RCC->APB1LENR & RCC_APB1LENR_USART3EN) && (CONSOLE_UART->CR1 & USART_CR1_UE) &&
+    return CONSOLE_CLK_IS_ON() && (CONSOLE_UART->CR1 & USART_CR1_UE) &&
            (CONSOLE_UART->CR1 & USART_CR1_TE);
 }
 

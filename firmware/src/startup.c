@@ -4,18 +4,28 @@
  * Reset_Handler: SP = _estack, SystemInit(), copy .data from its flash load address,
  * zero .bss, __libc_init_array(), main(); if main returns, fw_finish().
  *
- * Vector table: 16 Armv7-M system entries, then (STM32H745 targets) the 150 peripheral
- * interrupt entries 0..149 from stm32h745_irq.h, each a weak alias of Default_Handler so
- * a demo overrides one by defining e.g. USART3_IRQHandler(). The table sits at the start
- * of flash (section .isr_vector, placed first by the linker scripts, which ASSERT it).
+ * Vector table: 16 Armv7-M system entries, then the 150 peripheral interrupt entries
+ * 0..149 of the chip (stm32h745_irq.h for the STM32H745 targets, stm32mp15_irq.h for
+ * the STM32MP15 ones), each a weak alias of Default_Handler so a demo overrides one by
+ * defining e.g. USART3_IRQHandler(). The table is the section .isr_vector, placed by
+ * the linker scripts at the start of flash (H7), of RETRAM (MP15 M4) or of SYSRAM
+ * (MP15 P1), which they ASSERT.
  */
 #include <stdint.h>
 
 #include "console.h"
 #include "cortex_m.h"
 #include "platform.h"
-#if !defined(FW_TARGET_MPS2)
+#if defined(FW_TARGET_MP15)
+#include "stm32mp15_irq.h"
+#define FW_IRQ_LIST  STM32MP15_IRQ_LIST
+#define FW_IRQ_COUNT STM32MP15_IRQ_COUNT
+#elif !defined(FW_TARGET_MPS2)
 #include "stm32h745_irq.h"
+#define FW_IRQ_LIST  STM32H745_IRQ_LIST
+#define FW_IRQ_COUNT STM32H745_IRQ_COUNT
+#else
+#define FW_IRQ_COUNT 0
 #endif
 
 /* Linker-script symbols */
@@ -48,13 +58,10 @@ void DebugMon_Handler(void) WEAK_DEFAULT;
 void PendSV_Handler(void) WEAK_DEFAULT;
 void SysTick_Handler(void) WEAK_DEFAULT;
 
-#if !defined(FW_TARGET_MPS2)
+#if defined(FW_IRQ_LIST)
 #define DECLARE_IRQ_HANDLER(n, name) void name##_IRQHandler(void) WEAK_DEFAULT;
-STM32H745_IRQ_LIST(DECLARE_IRQ_HANDLER)
+FW_IRQ_LIST(DECLARE_IRQ_HANDLER)
 #undef DECLARE_IRQ_HANDLER
-#define FW_IRQ_COUNT STM32H745_IRQ_COUNT
-#else
-#define FW_IRQ_COUNT 0
 #endif
 
 /* ---- vector table ------------------------------------------------------------ */
@@ -80,9 +87,9 @@ const vector_entry g_vector_table[VECTOR_TABLE_ENTRIES] = {
     /* 13 reserved */
     [14] = { .handler = PendSV_Handler },
     [15] = { .handler = SysTick_Handler },
-#if !defined(FW_TARGET_MPS2)
+#if defined(FW_IRQ_LIST)
 #define IRQ_VECTOR_ENTRY(n, name) [16 + (n)] = { .handler = name##_IRQHandler },
-    STM32H745_IRQ_LIST(IRQ_VECTOR_ENTRY)
+    FW_IRQ_LIST(IRQ_VECTOR_ENTRY)
 #undef IRQ_VECTOR_ENTRY
 #endif
 };
