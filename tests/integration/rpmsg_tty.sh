@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# The STM32MP15 M4 under the hub's remoteproc master (machine stm32mp157, the
+# Linux role), with our TTY echo firmware (firmware/demos/mp15_tty_echo.c):
+#   rpmsg_tty.sh        the firmware announces two rpmsg-tty endpoints; each gets a
+#                       pty (its path printed); lines written into each pty come back
+#                       in order; the firmware's trace buffer shows as [m4-log]
+#                       lines; when the last expected line is seen the master asks
+#                       for shutdown on IPCC channel 3, waits its bound (ST's
+#                       firmware never acknowledges) and ampvp exits 0, leaving
+#                       nothing behind.
+#   rpmsg_tty.sh notable    an M4 image without .resource_table starts without
+#                       RPMsg, with one line saying so (Linux boots it too).
+#   rpmsg_tty.sh badtable   a resource table of version 2: one error line naming
+#                       the file and the reason, exit 1, the M4 never released.
+. "$(dirname "$0")/lib.sh"
+
+ELF="$FW/mp15_tty_echo.elf"
+case "${1:-}" in
+notable)
+  run_ampvp_bg "$TMP/out" "$TMP/err" run --machine stm32mp157 --m4 "$FW/ipcc_simplex_m4.elf" \
+    --timeout 30 --expect 'has no \.resource_table'
+  wait $RUN_PID; rc=$?
+  [ $rc = 0 ] || { cat "$TMP/out" "$TMP/err" >&2; fail "exit code $rc, expected 0"; }
+  grep -qE '^\[rpmsg\] .*ipcc_simplex_m4.elf has no \.resource_table: m4 started without RPMsg' "$TMP/out" ||
+    { cat "$TMP/out"; fail "no line about the missing resource table"; }
+  grep -q "leaves reset" "$TMP/err" || true
+  assert_clean $RUN_PID
+  pass "a firmware without resource table starts without RPMsg, said in one line"
+  exit 0 ;;
+badtable)
+  OBJCOPY=arm-none-eabi-objcopy
+  "$OBJCOPY" -O binary --only-section=.resource_table "$ELF" "$TMP/rt.bin" || fail "cannot extract the table"
+  printf '\x02' | dd of="$TMP/rt.bin" bs=1 count=1 conv=notrunc status=none # ver = 2
+  "$OBJCOPY" --update-section .resource_table="$TMP/rt.bin" "$ELF" "$TMP/bad.elf" || fail "cannot patch"
+  run_ampvp_bg "$TMP/out" "$TMP/err" run --machine stm32mp157 --m4 "$TMP/bad.elf" --timeout 30 --trace power
+  wait $RUN_PID; rc=$?
+  [ $rc = 1 ] || { cat "$TMP/out" "$TMP/err" >&2; fail "exit code $rc, expected 1"; }
+  assert_one_error_line "$TMP/err" "m4: .*bad\.elf: \.resource_table: unsupported resource table version 2"
+  grep -q "reset released" "$TMP/out" && fail "the M4 was released despite the bad table"
+  assert_clean $RUN_PID
+  pass "a resource table of version 2 is refused in one line, the M4 stays in reset"
+  exit 0 ;;
+esac
+
+# The last line is 77 bytes long and goes to the second endpoint: the firmware
+# logs "0x401 echoed 77 bytes" only after every earlier echo.
+run_ampvp_bg "$TMP/out" "$TMP/err" run --board stm32mp157c-dk2 --m4 "$ELF" --timeout 60 --trace ipcc \
+  --expect '^\[m4-log\] .*0x401 echoed 77 bytes'
+wait_for "$TMP/out" 'rpmsg-tty 0x401 <-> host 0x[0-9a-f]+: /dev/pts/' 30 ||
+  { kill $RUN_PID; cat "$TMP/out" "$TMP/err"; fail "no second rpmsg-tty endpoint"; }
+python3 - "$TMP/out" <<'EOF' || { kill $RUN_PID 2>/dev/null; fail "pty echo"; }
+import os, re, select, sys, tty
+paths = re.findall(r"^\[rpmsg\] rpmsg-tty 0x40[01] <-> host 0x[0-9a-f]+: (/dev/pts/\d+)$",
+                   open(sys.argv[1]).read(), re.M)
+assert len(paths) == 2, paths
+fds = [os.open(p, os.O_RDWR | os.O_NOCTTY) for p in paths]
+for fd in fds:
+    tty.setraw(fd)
+def echo(fd, msg):
+    os.write(fd, msg)
+    got = b""
+    while len(got) < len(msg):
+        if not select.select([fd], [], [], 20)[0]:
+            sys.exit("no echo of %r (got %r)" % (msg, got))
+        got += os.read(fd, 4096)
+    if got != msg:
+        sys.exit("echo differs: sent %r, got %r" % (msg, got))
+for i in range(5):
+    for k, fd in enumerate(fds):
+        echo(fd, b"line %d to tty %d\n" % (i, k))
+echo(fds[0], b"x" * 300 + b"\n")          # one message, 301 bytes
+echo(fds[1], b"%-76s\n" % b"last line")   # 77 bytes: ends the run
+print("echoed 12 messages on 2 ptys")
+EOF
+wait $RUN_PID; rc=$?
+cat "$TMP/out"
+[ $rc = 0 ] || { cat "$TMP/err" >&2; fail "exit code $rc, expected 0"; }
+grep -qE "^\[rpmsg\] name service: 'rpmsg-tty' at 0x400$" "$TMP/out" || fail "no name-service line for 0x400"
+grep -qE "^\[rpmsg\] name service: 'rpmsg-tty' at 0x401$" "$TMP/out" || fail "no name-service line for 0x401"
+grep -qE '^\[m4-log\] .*cm4 started' "$TMP/out" || fail "no [m4-log] line from the trace buffer"
+grep -qE 'mpu ipcc shutdown request on channel 3' "$TMP/out" || fail "no shutdown request at the end"
+grep -q "guest error" "$TMP/err" && { cat "$TMP/err" >&2; fail "guest errors"; }
+assert_clean $RUN_PID
+pass "two rpmsg-tty ptys echo in order, [m4-log] lines, shutdown requested, exit 0"
