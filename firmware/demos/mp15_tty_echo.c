@@ -51,7 +51,7 @@
  *   [m4] mp15_tty_echo: DRIVER_OK, vring0 0x<da0>, vring1 0x<da1>, <num> buffers each
  *   [m4] mp15_tty_echo: announced rpmsg-tty at 0x400
  *   [m4] mp15_tty_echo: announced rpmsg-tty at 0x401
- *   [m4] mp15_tty_echo: 0x400 echoed <n> bytes to 0x<src>      (per message)
+ * (each echoed message only in the trace buffer: "0x400 echoed <n> bytes")
  * and error lines starting "mp15_tty_echo: " (bad vring address, no TX buffer for 15 s,
  * message for an unknown endpoint, ...).
  */
@@ -277,9 +277,9 @@ static void tty_received(struct endpoint *e, const uint8_t *data, uint32_t len, 
     if (e->dest_addr == RPMSG_ADDR_ANY) {
         e->dest_addr = src;
     }
+    /* Like ST's application, each message is logged to the trace buffer only: a
+     * console line per message would cost ~50 characters of UART time each. */
     if (rpmsg_send(e->addr, e->dest_addr, data, len) == 0) {
-        uart_printf("mp15_tty_echo: 0x%x echoed %u bytes to 0x%x\n", (unsigned)e->addr,
-                    (unsigned)len, (unsigned)e->dest_addr);
         log_info("0x%x echoed %u bytes", (unsigned)e->addr, (unsigned)len);
     }
 }

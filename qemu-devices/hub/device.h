@@ -168,6 +168,8 @@ public:
     virtual ~HostPort() = default;
     virtual void watch(int fd, std::function<void(int fd)> on_readable) = 0;
     virtual void unwatch(int fd) = 0;
+    // Once, the next time fd can be written to (it was full).
+    virtual void when_writable(int fd, std::function<void(int fd)> cb) = 0;
     virtual void console_line(const std::string &source, const std::string &text) = 0;
     // End the run with an error (one line naming what and where) and `exit_code`.
     virtual void fail(const std::string &message, int exit_code) = 0;

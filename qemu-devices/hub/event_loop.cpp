@@ -57,21 +57,43 @@ EventLoop::~EventLoop()
     }
 }
 
-void EventLoop::watch(int fd, FdHandler h)
+// Register fd with epoll for what its handlers want (in, out, or nothing).
+void EventLoop::update_events(int fd)
 {
     epoll_event ev{};
-    ev.events = EPOLLIN;
+    ev.events = (handlers_.count(fd) ? EPOLLIN : 0u) | (out_handlers_.count(fd) ? EPOLLOUT : 0u);
     ev.data.fd = fd;
-    const bool known = handlers_.count(fd) != 0;
-    if (epoll_ctl(epfd_, known ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, &ev) != 0) {
+    if (!ev.events) {
+        epoll_ctl(epfd_, EPOLL_CTL_DEL, fd, nullptr); // fails harmlessly if fd is closed already
+        return;
+    }
+    if (epoll_ctl(epfd_, EPOLL_CTL_MOD, fd, &ev) != 0 &&
+        (errno != ENOENT || epoll_ctl(epfd_, EPOLL_CTL_ADD, fd, &ev) != 0)) {
         throw std::runtime_error("cannot watch fd " + std::to_string(fd) + ": " + std::strerror(errno));
     }
+}
+
+void EventLoop::watch(int fd, FdHandler h)
+{
     handlers_[fd] = std::move(h);
+    try {
+        update_events(fd);
+    } catch (...) {
+        handlers_.erase(fd);
+        throw;
+    }
+}
+
+void EventLoop::when_writable(int fd, FdHandler h)
+{
+    out_handlers_[fd] = std::move(h);
+    update_events(fd);
 }
 
 void EventLoop::unwatch(int fd)
 {
-    if (handlers_.erase(fd)) {
+    const bool known = handlers_.erase(fd) + out_handlers_.erase(fd) > 0;
+    if (known) {
         epoll_ctl(epfd_, EPOLL_CTL_DEL, fd, nullptr); // fails harmlessly if fd is closed already
     }
 }
@@ -132,6 +154,19 @@ int EventLoop::run_once(std::chrono::milliseconds max_wait)
     }
     for (int i = 0; i < n; i++) {
         const int fd = evs[i].data.fd;
+        if (evs[i].events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) {
+            auto o = out_handlers_.find(fd);
+            if (o != out_handlers_.end()) {
+                FdHandler h = std::move(o->second);
+                out_handlers_.erase(o);
+                update_events(fd);
+                h(fd);
+                ran++;
+            }
+            if (!(evs[i].events & (EPOLLIN | EPOLLERR | EPOLLHUP))) {
+                continue;
+            }
+        }
         auto it = handlers_.find(fd);
         if (it == handlers_.end()) {
             continue; // unwatched by an earlier handler of this round

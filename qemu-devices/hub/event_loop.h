@@ -32,6 +32,9 @@ public:
     void watch(int fd, FdHandler h);
     void unwatch(int fd);
     bool watching(int fd) const { return handlers_.count(fd) != 0; }
+    // Call `h` once, the next time fd is writable (a pty or socket that was
+    // full).  Setting it again replaces the earlier handler; unwatch drops it.
+    void when_writable(int fd, FdHandler h);
 
     // One-shot deadline under a key: setting the same key again replaces the
     // earlier deadline; cancel() drops it.  Handlers may set or cancel keys.
@@ -62,7 +65,9 @@ private:
     sigset_t oldmask_{};
     bool masked_ = false;
     SignalHandler on_signal_;
+    void update_events(int fd);
     std::map<int, FdHandler> handlers_;
+    std::map<int, FdHandler> out_handlers_;
     std::priority_queue<Entry, std::vector<Entry>, std::greater<Entry>> heap_;
     struct Live {
         uint64_t generation;

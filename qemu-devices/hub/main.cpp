@@ -182,6 +182,15 @@ int main(int argc, char **argv)
                         "Set an option byte of the machine, as KEY=VALUE (repeatable); " +
                             join(option_byte_help, "; ") +
                             " (docs/user-guide.md explains each machine's)");
+    run_cmd->add_option("--gdb", opt.gdb_port,
+                        "Open a GDB remote stub per core on localhost, from PORT up in machine "
+                        "core order (default 3333; printed as 'cm7: gdb on localhost:3333')")
+        ->expected(0, 1)
+        ->default_str("3333")
+        ->check(CLI::Range(1, 65535));
+    run_cmd->add_flag("--gdb-wait", opt.gdb_wait,
+                      "With --gdb: every core waits at its reset vector until its debugger "
+                      "continues it");
     run_cmd->add_flag("-v,--verbose", opt.verbose, "Say what the hub is doing");
 
     std::string regs_machine;
@@ -248,6 +257,10 @@ int main(int argc, char **argv)
         }
     }
     opt.posted_writes = !no_posted;
+    if (opt.gdb_wait && !opt.gdb_port) {
+        std::cerr << "ampvp run: --gdb-wait needs --gdb\n";
+        return EXIT_USAGE;
+    }
     auto add_image = [&](const std::string &core, const std::string &file) {
         if (opt.images.count(core)) {
             std::cerr << "ampvp: error: two images given for core " << core << "\n";

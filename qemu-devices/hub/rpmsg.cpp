@@ -168,6 +168,8 @@ void Vring::add_avail(uint16_t desc)
 
 void Vring::set_avail_flags(uint16_t f) { store16(base_ + avail_, f); }
 
+bool Vring::device_wants_kick() const { return !(load16(base_ + used_) & USED_F_NO_NOTIFY); }
+
 bool Vring::used_pending() const { return load16(base_ + used_ + 2) != last_used_; }
 
 bool Vring::take_used(uint32_t &id, uint32_t &len)

@@ -91,11 +91,15 @@ public:
     void add_avail(uint16_t desc);    // ring[idx % num] = desc, then idx++
     void set_avail_flags(uint16_t f); // VRING_AVAIL_F_NO_INTERRUPT = 1
     bool used_pending() const;
+    // virtqueue_kick_prepare without EVENT_IDX: the device has not set
+    // VRING_USED_F_NO_NOTIFY in the used ring's flags.
+    bool device_wants_kick() const;
     // The next used element (descriptor id, length written by the device).
     bool take_used(uint32_t &id, uint32_t &len);
 
     static constexpr uint16_t DESC_F_WRITE = 2;
     static constexpr uint16_t AVAIL_F_NO_INTERRUPT = 1;
+    static constexpr uint16_t USED_F_NO_NOTIFY = 1;
 
 private:
     uint8_t *base_ = nullptr;

@@ -31,6 +31,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <netinet/in.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -48,6 +49,7 @@ struct Child {
     int listen_fd = -1;
     std::unique_ptr<ChildProcess> proc;
     bool gated = false;  // held in reset by the SoC's boot logic until released
+    unsigned gdb_port = 0;
     bool started = false;
     bool exited() const { return proc && proc->exited(); }
 };
@@ -70,6 +72,27 @@ int listen_unix(const std::string &path)
         throw std::runtime_error("cannot listen on " + path + ": " + e);
     }
     return fd;
+}
+
+// GDB ports are checked before QEMU starts, so a busy port is one clear line.
+void check_port_free(unsigned port, const std::string &core)
+{
+    const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in sa{};
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons(static_cast<uint16_t>(port));
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    const int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    const bool ok = fd >= 0 && bind(fd, reinterpret_cast<sockaddr *>(&sa), sizeof(sa)) == 0;
+    const int e = errno;
+    if (fd >= 0) {
+        close(fd);
+    }
+    if (!ok) {
+        throw ConfigError("--gdb: port " + std::to_string(port) + " for " + core + " is not free (" +
+                          std::strerror(e) + "); pick another with --gdb PORT");
+    }
 }
 
 class Runner : public IrqSink, public ClockSink, public Scheduler, public BootControl, public CharSink,
@@ -151,6 +174,7 @@ public:
     // HostPort
     void watch(int fd, std::function<void(int)> on_readable) override { loop_->watch(fd, std::move(on_readable)); }
     void unwatch(int fd) override { loop_->unwatch(fd); }
+    void when_writable(int fd, std::function<void(int)> cb) override { loop_->when_writable(fd, std::move(cb)); }
     void console_line(const std::string &source, const std::string &text) override
     {
         console_->line(source, text);
@@ -316,11 +340,19 @@ int Runner::prepare()
     }
 
     // 6. One socket and one QEMU per running core.
+    unsigned next_gdb = opt_.gdb_port;
     for (CoreId c : plan_.run_cores) {
         Child ch;
         ch.core = c;
         ch.name = machine_.cores[c].name;
         ch.gated = plan_.gated[c];
+        if (next_gdb) {
+            ch.gdb_port = next_gdb++;
+            check_port_free(ch.gdb_port, ch.name);
+            log().info(ch.name + ": gdb on localhost:" + std::to_string(ch.gdb_port) +
+                       (ch.gated ? " (once the core leaves reset)" : "") +
+                       (opt_.gdb_wait ? ", waiting at the reset vector for the debugger" : ""));
+        }
         std::string sock = rundir_->file(ch.name + ".sock");
         ch.listen_fd = listen_unix(sock);
         loop_->watch(ch.listen_fd, [this, c](int fd) {
@@ -400,6 +432,13 @@ void Runner::spawn(Child &ch, const std::string &sock)
                                      "-nodefaults",   "-display", "none",
                                      "-serial",       "none", "-monitor",
                                      "none",          "-name", ch.name};
+    if (ch.gdb_port) {
+        // QEMU's gdbstub, loopback only; -S: the vCPU waits until GDB continues.
+        args.insert(args.end(), {"-gdb", "tcp:127.0.0.1:" + std::to_string(ch.gdb_port)});
+        if (opt_.gdb_wait) {
+            args.push_back("-S");
+        }
+    }
     args.insert(args.end(), opt_.qemu_args.begin(), opt_.qemu_args.end());
     ch.proc = std::make_unique<ChildProcess>(args, loop_->old_sigmask());
     const CoreId core = ch.core;

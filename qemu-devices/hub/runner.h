@@ -35,6 +35,8 @@ struct RunOptions {
     std::vector<std::string> serials;         // --serial [UART=]stdin|pty|unix:PATH
     std::vector<std::string> gpio_inputs;     // --gpio PIN=LEVEL[@WHEN]
     std::vector<std::string> presses;         // --press BUTTON[@WHEN]
+    unsigned gdb_port = 0;                    // --gdb [PORT]: first core's port (0: no GDB stubs)
+    bool gdb_wait = false;                    // --gdb-wait: cores wait at their reset vector
 };
 
 // Resolve a machine name to a description file: a path as given if it exists,

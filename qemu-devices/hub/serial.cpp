@@ -177,6 +177,24 @@ void HostSerial::pump()
     }
 }
 
+size_t HostSerial::write_some(const uint8_t *bytes, size_t n)
+{
+    if (spec_.kind == "stdin" || fd_ < 0) {
+        return n;
+    }
+    const ssize_t w = write(fd_, bytes, n);
+    if (w >= 0) {
+        return static_cast<size_t>(w);
+    }
+    if (errno == EAGAIN || errno == EINTR) {
+        return 0;
+    }
+    if (spec_.kind == "unix") {
+        drop_client();
+    }
+    return n; // a pty nobody has open (EIO): nothing waits for these bytes
+}
+
 void HostSerial::transmit(const uint8_t *bytes, size_t n)
 {
     if (spec_.kind == "stdin" || fd_ < 0) {

@@ -42,6 +42,8 @@ public:
     std::string where() const;
     // True if `fd` is one of this endpoint's descriptors.
     bool owns(int fd) const { return fd >= 0 && (fd == fd_ || fd == listen_fd_); }
+    // The descriptor bytes are written to (-1: no client connected).
+    int out_fd() const { return spec_.kind == "stdin" ? -1 : fd_; }
     // `fd` is readable: accept a client, or read bytes into the buffer.
     void on_readable(int fd);
     // Offer buffered bytes to the UART while it accepts them.
@@ -50,6 +52,10 @@ public:
     // A byte the UART transmitted: out to the pty or the socket client.
     void transmit(uint8_t byte) { transmit(&byte, 1); }
     void transmit(const uint8_t *bytes, size_t n);
+    // As much of `bytes` as the pty or socket takes now (without blocking);
+    // returns how many were taken.  Without a client (socket) or on stdin,
+    // everything is taken and dropped.
+    size_t write_some(const uint8_t *bytes, size_t n);
 
 private:
     void drop_client();

@@ -6,6 +6,7 @@
 
 #include <csignal>
 #include <thread>
+#include <fcntl.h>
 #include <unistd.h>
 
 using namespace ampvp;
@@ -37,6 +38,26 @@ TEST(EventLoop, ReadableFdRunsItsHandlerUntilUnwatched)
     ASSERT_EQ(write(p.fd[1], "y", 1), 1);
     EXPECT_EQ(loop.run_once(10ms), 0);
     EXPECT_EQ(calls, 1);
+}
+
+// A full pipe: the writable handler runs once, after the reader made room.
+TEST(EventLoop, WritableHandlerRunsOnceWhenThereIsRoom)
+{
+    EventLoop loop;
+    Pipe p;
+    fcntl(p.fd[1], F_SETFL, O_NONBLOCK);
+    char buf[4096] = {};
+    while (write(p.fd[1], buf, sizeof(buf)) > 0) {
+    }
+    int calls = 0;
+    loop.when_writable(p.fd[1], [&](int) { calls++; });
+    EXPECT_EQ(loop.run_once(10ms), 0);
+    while (read(p.fd[0], buf, sizeof(buf)) == static_cast<ssize_t>(sizeof(buf)) && calls == 0) {
+        loop.run_once(0ms);
+    }
+    loop.run_once(10ms);
+    EXPECT_EQ(calls, 1);
+    EXPECT_EQ(loop.run_once(10ms), 0); // one-shot
 }
 
 TEST(EventLoop, DeadlinesFireInTimeOrderOnce)

@@ -170,6 +170,7 @@ struct Harness : BusMaster, HostPort, Scheduler {
     const ElfImage *image(CoreId) const override { return has_image ? &img : nullptr; }
     void watch(int, std::function<void(int)>) override {}
     void unwatch(int) override {}
+    void when_writable(int, std::function<void(int)>) override {}
     void console_line(const std::string &s, const std::string &text) override { lines.push_back("[" + s + "] " + text); }
     void fail(const std::string &m, int) override { failures.push_back(m); }
     uint64_t now_ns() const override { return t; }

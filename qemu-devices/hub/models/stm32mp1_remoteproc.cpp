@@ -49,6 +49,8 @@ struct Stm32mp1Remoteproc::Endpoint : Device {
     std::string name;
     uint32_t remote_addr, local_addr;
     std::vector<uint8_t> pending; // bytes for the next message
+    std::vector<uint8_t> out;     // bytes from the remote the pty/socket has not taken yet
+    bool waiting_writable = false;
     std::unique_ptr<HostSerial> port;
 };
 
@@ -341,12 +343,46 @@ void Stm32mp1Remoteproc::kick(unsigned ch)
     ipcc_write(C1SCR, tx_bit(ch));
 }
 
+void Stm32mp1Remoteproc::flush_out(Endpoint &ep)
+{
+    if (ep.out.empty()) {
+        return;
+    }
+    const size_t n = ep.port->write_some(ep.out.data(), ep.out.size());
+    ep.out.erase(ep.out.begin(), ep.out.begin() + static_cast<long>(n));
+    if (!ep.out.empty() && ep.port->out_fd() >= 0 && !ep.waiting_writable) {
+        // The pty or socket is full: go on when its reader has made room.
+        ep.waiting_writable = true;
+        Endpoint *raw = &ep;
+        ctx_.host->when_writable(ep.port->out_fd(), [this, raw](int) {
+            raw->waiting_writable = false;
+            flush_out(*raw);
+            if (rpmsg_ && started_) {
+                receive_messages();
+            }
+        });
+    }
+}
+
+// Whether a pty or socket holds more than a tty's buffer of undelivered
+// bytes: then messages stay in vring0 (the firmware runs out of buffers and
+// waits, like a UART whose receiver is full) until the host side reads.
+bool Stm32mp1Remoteproc::host_side_full()
+{
+    bool full = false;
+    for (auto &ep : endpoints_) {
+        flush_out(*ep);
+        full |= ep->out.size() >= kHostBuffer;
+    }
+    return full; // flush_out resumes receive_messages once there is room
+}
+
 // rpmsg_recv_done: every used buffer of vring0, then re-post and kick.
 void Stm32mp1Remoteproc::receive_messages()
 {
     uint32_t id = 0, len = 0;
     unsigned received = 0;
-    while (rvq_.take_used(id, len)) {
+    while (!host_side_full() && rvq_.take_used(id, len)) {
         const uint64_t da = rvq_.desc_addr(static_cast<uint16_t>(id));
         const uint8_t *buf = mem(da, rpmsg::BUF_SIZE);
         if (!buf || id >= nbufs_) {
@@ -364,7 +400,7 @@ void Stm32mp1Remoteproc::receive_messages()
         rvq_.add_avail(static_cast<uint16_t>(id));
         received++;
     }
-    if (received) {
+    if (received && rvq_.device_wants_kick()) {
         kick(vq_channel_[0]);
     }
 }
@@ -380,7 +416,8 @@ void Stm32mp1Remoteproc::deliver(const rpmsg::Header &h, const uint8_t *payload)
     }
     for (auto &ep : endpoints_) {
         if (ep->local_addr == h.dst) {
-            ep->port->transmit(payload, h.len);
+            ep->out.insert(ep->out.end(), payload, payload + h.len);
+            flush_out(*ep);
             return;
         }
     }
@@ -501,7 +538,7 @@ void Stm32mp1Remoteproc::send_from(Endpoint &ep)
                                         std::to_string(n) + " bytes");
         sent = true;
     }
-    if (sent) {
+    if (sent && svq_.device_wants_kick()) {
         kick(vq_channel_[1]);
     }
 }

@@ -28,7 +28,9 @@
 //     pseudo-terminal (the /dev/ttyRPMSGn of rpmsg_tty), any other endpoint a
 //     Unix stream socket in a private directory; bytes written there become
 //     messages of at most 496 bytes to the remote endpoint, messages from it
-//     are written back.
+//     are written back.  When a pty or socket has 64 KB its reader has not
+//     taken, further messages wait in vring0 (the firmware runs out of
+//     buffers and waits) instead of being dropped.
 //  5. The firmware's trace buffer (resource-table trace entry, ST's
 //     "cm4_log") is read every 20 ms and printed as "[<remote>-log] text"
 //     lines (matched by --expect like console lines).
@@ -73,6 +75,7 @@ public:
 private:
     struct Endpoint; // a host endpoint bound to one remote endpoint
     enum Tag : unsigned { WORK = 1, LOG = 2, RETRY_TX = 3 };
+    static constexpr size_t kHostBuffer = 65536; // per endpoint, like a tty's flip buffer
     struct Range {
         uint64_t addr = 0, size = 0;
     };
@@ -87,6 +90,8 @@ private:
     void name_service(const uint8_t *payload, uint32_t len);
     void open_endpoint(const std::string &name, uint32_t remote_addr);
     void send_from(Endpoint &ep);
+    void flush_out(Endpoint &ep);
+    bool host_side_full();
     bool reclaim_tx();
     void poll_log();
     uint8_t *mem(uint64_t da, uint64_t len); // the remote's view (Linux: rproc_da_to_va)
