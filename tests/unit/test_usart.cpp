@@ -69,7 +69,8 @@ enum : uint32_t {
     CR1_RXNEIE = 1u << 5 /* RXFNEIE */, CR1_TCIE = 1u << 6, CR1_TXEIE = 1u << 7 /* TXFNFIE */,
     CR1_PS = 1u << 9, CR1_PCE = 1u << 10, CR1_M0 = 1u << 12, CR1_M1 = 1u << 28,
     CR1_FIFOEN = 1u << 29, CR1_TXFEIE = 1u << 30, CR1_RXFFIE = 1u << 31,
-    CR3_EIE = 1u << 0, CR3_OVRDIS = 1u << 12, CR3_WUS_Pos = 20, CR3_WUS_Msk = 3u << 20,
+    CR3_EIE = 1u << 0, CR3_DMAR = 1u << 6, CR3_DMAT = 1u << 7,
+    CR3_OVRDIS = 1u << 12, CR3_WUS_Pos = 20, CR3_WUS_Msk = 3u << 20,
     CR3_WUFIE = 1u << 22, CR3_TXFTIE = 1u << 23, CR3_RXFTCFG_Pos = 25, CR3_RXFTIE = 1u << 28,
     CR3_TXFTCFG_Pos = 29,
     ISR_ORE = 1u << 3, ISR_RXNE = 1u << 5 /* RXFNE */, ISR_TC = 1u << 6,
@@ -822,6 +823,44 @@ TEST_F(UsartTest, OffsetsAfterPrescFaultWhenStrict)
     ok.addr = 0x4000482C;
     u.read(ok);
     EXPECT_FALSE(ok.fault);
+}
+
+// ---- DMA requests -------------------------------------------------------------
+
+// RM0399 USART "Transmission using DMA": with CR3.DMAT set, the USART requests
+// a DMA write of TDR whenever TXE (TXFNF) is set ("dmareq_tx", DMAMUX1 line 46
+// for USART3); the request also needs the transmitter enabled.
+TEST_F(UsartTest, DmatRequestsATdrWriteWhileTxeIsSet)
+{
+    Irqs req;
+    u.irq("dmareq_tx")->connect(&req, 0, 46);
+    wr(CR3, CR3_DMAT);
+    EXPECT_NE(req.level, 1); // UE = TE = 0: no request
+    enable_tx();
+    EXPECT_EQ(req.level, 1);
+    wr(TDR, 'x'); // sent at once: TXE is set again, the request stays
+    EXPECT_EQ(req.level, 1);
+    wr(CR3, 0); // UART_DMATransmitCplt clears DMAT
+    EXPECT_EQ(req.level, 0);
+}
+
+// RM0399 USART "Reception using DMA": with CR3.DMAR set, each received
+// character (RXNE) requests a DMA read of RDR ("dmareq_rx", DMAMUX1 line 45 for
+// USART3); reading RDR ends the request.
+TEST_F(UsartTest, DmarRequestsAnRdrReadWhileRxneIsSet)
+{
+    Irqs req;
+    u.irq("dmareq_rx")->connect(&req, 0, 45);
+    enable_rx();
+    wr(CR3, CR3_DMAR);
+    EXPECT_NE(req.level, 1);
+    feed("k");
+    EXPECT_EQ(req.level, 1);
+    EXPECT_EQ(rd(RDR), static_cast<uint32_t>('k'));
+    EXPECT_EQ(req.level, 0);
+    wr(CR3, 0);
+    feed("l");
+    EXPECT_EQ(req.level, 0); // DMAR off: RXNE alone requests nothing
 }
 
 // ---- data bits ---------------------------------------------------------------

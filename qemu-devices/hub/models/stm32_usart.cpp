@@ -9,7 +9,8 @@
 namespace ampvp {
 
 Stm32Usart::Stm32Usart(const std::string &name)
-    : RegisterDevice(name), irq_(add_irq("irq")), wkup_(add_irq("wkup"))
+    : RegisterDevice(name), irq_(add_irq("irq")), wkup_(add_irq("wkup")),
+      dmareq_tx_(add_irq("dmareq_tx")), dmareq_rx_(add_irq("dmareq_rx"))
 {
     auto &r = regs_;
     cr1_ = &r.reg("CR1", 0x00, 0x00000000)
@@ -74,8 +75,8 @@ Stm32Usart::Stm32Usart(const std::string &name)
                 .unimpl("HDSEL", 3, 1)
                 .unimpl("NACK", 4, 1)
                 .unimpl("SCEN", 5, 1)
-                .unimpl("DMAR", 6, 1)
-                .unimpl("DMAT", 7, 1)
+                .field("DMAR", 6, 1, Acc::RW, &dmar_)
+                .field("DMAT", 7, 1, Acc::RW, &dmat_)
                 .unimpl("RTSE", 8, 1)
                 .unimpl("CTSE", 9, 1)
                 .unimpl("CTSIE", 10, 1)
@@ -472,6 +473,14 @@ void Stm32Usart::update_irq()
     }
     irq_.set(level);
     wkup_.set(wakeup_request());
+    // RM0399 USART "Transmission / Reception using DMA": with DMAT the USART
+    // requests a write of TDR while TXE (TXFNF) is set, with DMAR a read of
+    // RDR while RXNE (RXFNE) is set.  The transmit request also needs the
+    // transmitter on (UE, TE): TXE is set at reset and a disabled transmitter
+    // drops what it is given.
+    const uint32_t cr1 = cr1_->value, cr3 = cr3_->value;
+    dmareq_tx_.set(dmat_.in(cr3) && ue_.in(cr1) && te_.in(cr1) && txe_.in(isr));
+    dmareq_rx_.set(dmar_.in(cr3) && rxne_.in(isr));
 }
 
 bool Stm32Usart::wakeup_request() const

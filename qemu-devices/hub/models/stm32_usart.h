@@ -31,11 +31,17 @@
 // 11 RXNE/RXFNE: both when a character arrives), cleared by ICR.WUCF and by
 // clearing UESM; WUF with WUFIE also raises "irq".  The model keeps no clock
 // of its own: it runs whether or not the cores are in Stop.
+// DMA requests (RM0399 USART "Transmission using DMA", "Reception using DMA"):
+// level outputs "dmareq_tx" = CR3.DMAT & UE & TE & ISR.TXE (TXFNF) and
+// "dmareq_rx" = CR3.DMAR & ISR.RXNE (RXFNE), the usart_tx_dma / usart_rx_dma
+// request lines of DMAMUX1 (USART3: 46 / 45).  A DMA write of TDR or read of
+// RDR is an ordinary bus access.  DDRE (DMA disable on reception error)
+// stays unmodelled (no reception error is ever detected).
 // Offsets without a register (0x30-0x3FF) read as zero / ignore writes with
 // one "unimplemented" warning per offset and core (a bus error with --strict).
 // Not modelled (stored, logged once when set): baud-rate timing (IDLE, BUSY,
 // RTOF never set), receive errors (PE/FE/NE never set), LIN, smartcard,
-// IrDA, synchronous/SPI mode, DMA, auto-baud, mute mode, character match,
+// IrDA, synchronous/SPI mode, auto-baud, mute mode, character match,
 // hardware flow control, RS-485 driver enable, the address-match wake-up
 // event (WUS = 00: logged once when a character arrives with UESM = 1).
 #pragma once
@@ -114,6 +120,8 @@ private:
     bool said_address_wakeup_ = false; // the WUS = 00 "unimplemented" line went out
     IrqLine &irq_;  // usart_it: the global interrupt (NVIC)
     IrqLine &wkup_; // usart_wkup: the wake-up request (an EXTI direct line)
+    IrqLine &dmareq_tx_; // usart_tx_dma: DMA request for TDR (DMAMUX1 input)
+    IrqLine &dmareq_rx_; // usart_rx_dma: DMA request for RDR (DMAMUX1 input)
 
     // Registers the behaviour touches, and the fields it uses (RM0399 names;
     // FIFO-mode names in comments).  Declared once, in the constructor's table.
@@ -123,8 +131,8 @@ private:
         txeie_ /* TXFNFIE */, peie_, ps_, pce_, m0_, cmie_, over8_, rtoie_, eobie_, m1_,
         fifoen_, txfeie_, rxffie_;                                       // CR1
     FieldRef lbdie_, stop_;                                              // CR2
-    FieldRef eie_, ctsie_, ovrdis_, wus_, wufie_, txftie_, tcbgtie_, rxftcfg_, rxftie_,
-        txftcfg_;                                                        // CR3
+    FieldRef eie_, dmar_, dmat_, ctsie_, ovrdis_, wus_, wufie_, txftie_, tcbgtie_, rxftcfg_,
+        rxftie_, txftcfg_;                                               // CR3
     FieldRef brr_;                                                       // BRR
     FieldRef rxfrq_, txfrq_;                                             // RQR
     FieldRef pe_, fe_, ne_, ore_, idle_, rxne_ /* RXFNE */, tc_, txe_ /* TXFNF */, lbdf_,
