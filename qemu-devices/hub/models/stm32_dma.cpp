@@ -1,0 +1,692 @@
+#include "stm32_dma.h"
+#include "../model_registry.h"
+
+#include "../log.h"
+
+#include <cstring>
+
+namespace ampvp {
+
+namespace {
+// RM0399 DMA_LISR/HISR: a stream's flags start at these bits (streams 0-3 in
+// LISR, 4-7 in HISR at the same places).
+const unsigned kFlagShift[4] = {0, 6, 16, 22};
+// Flag offsets inside a stream's group: FEIF 0, (reserved 1), DMEIF 2, TEIF 3,
+// HTIF 4, TCIF 5.
+enum : unsigned { FEIF = 0, DMEIF = 2, TEIF = 3, HTIF = 4, TCIF = 5 };
+
+uint32_t le_load(const uint8_t *p, unsigned size)
+{
+    uint32_t v = 0;
+    for (unsigned i = 0; i < size; i++) {
+        v |= static_cast<uint32_t>(p[i]) << (8 * i);
+    }
+    return v;
+}
+
+// ARMv7-M architectural memory map: the Peripheral region.  Outside it an
+// address that is in no memory of the view has nothing behind it for the DMA.
+bool peripheral_space(uint64_t addr) { return addr >= 0x40000000u && addr < 0x60000000u; }
+
+void le_store(uint8_t *p, unsigned size, uint32_t v)
+{
+    for (unsigned i = 0; i < size; i++) {
+        p[i] = static_cast<uint8_t>(v >> (8 * i));
+    }
+}
+} // namespace
+
+Stm32Dma::Stm32Dma(const std::string &name) : RegisterDevice(name)
+{
+    auto &r = regs_;
+    // LISR / HISR: read-only flags, in bit order.
+    for (unsigned half = 0; half < 2; half++) {
+        Register &isr = r.reg(half ? "HISR" : "LISR", half ? 0x04 : 0x00, 0);
+        isr_[half] = &isr;
+        for (unsigned k = 0; k < 4; k++) {
+            const unsigned s = half * 4 + k;
+            const unsigned b = kFlagShift[k];
+            const std::string n = std::to_string(s);
+            Stream &x = str_[s];
+            isr.field("FEIF" + n, b + FEIF, 1, Acc::RO, &x.feif)
+                .field("DMEIF" + n, b + DMEIF, 1, Acc::RO, &x.dmeif)
+                .field("TEIF" + n, b + TEIF, 1, Acc::RO, &x.teif)
+                .field("HTIF" + n, b + HTIF, 1, Acc::RO, &x.htif)
+                .field("TCIF" + n, b + TCIF, 1, Acc::RO, &x.tcif);
+            x.flags = x.feif.mask() | x.dmeif.mask() | x.teif.mask() | x.htif.mask() |
+                      x.tcif.mask();
+        }
+    }
+    // LIFCR / HIFCR: writing 1 clears the flag at the same position.  HAL
+    // writes 0x3F << offset (stm32h7xx_hal_dma.c), which includes the reserved
+    // bit between FEIF and DMEIF: accepted silently (RESn).
+    for (unsigned half = 0; half < 2; half++) {
+        Register &ifcr = r.reg(half ? "HIFCR" : "LIFCR", half ? 0x0C : 0x08, 0);
+        for (unsigned k = 0; k < 4; k++) {
+            const unsigned s = half * 4 + k;
+            const unsigned b = kFlagShift[k];
+            const std::string n = std::to_string(s);
+            ifcr.field("CFEIF" + n, b + FEIF, 1, Acc::WO)
+                .field("RES" + std::to_string(b + 1), b + 1, 1, Acc::WO)
+                .field("CDMEIF" + n, b + DMEIF, 1, Acc::WO)
+                .field("CTEIF" + n, b + TEIF, 1, Acc::WO)
+                .field("CHTIF" + n, b + HTIF, 1, Acc::WO)
+                .field("CTCIF" + n, b + TCIF, 1, Acc::WO);
+        }
+        Register *isr = isr_[half];
+        Register *self = &ifcr;
+        ifcr.post_write([this, isr, self, half](BusAccess &, uint32_t, uint32_t now, uint32_t) {
+            uint32_t clear = 0;
+            for (unsigned k = 0; k < 4; k++) {
+                clear |= str_[half * 4 + k].flags;
+            }
+            isr->value &= ~(now & clear);
+            self->value = 0;
+        });
+    }
+    for (unsigned s = 0; s < STREAMS; s++) {
+        declare_stream(s);
+    }
+}
+
+void Stm32Dma::declare_stream(unsigned s)
+{
+    auto &r = regs_;
+    Stream &x = str_[s];
+    const uint32_t base = 0x10 + 0x18 * s;
+    const std::string p = "S" + std::to_string(s);
+    x.irq = &add_irq("s" + std::to_string(s));
+    x.cr = &r.reg(p + "CR", base + 0x00, 0)
+                .field("EN", 0, 1, Acc::RW, &x.en)
+                .field("DMEIE", 1, 1, Acc::RW, &x.dmeie)
+                .field("TEIE", 2, 1, Acc::RW, &x.teie)
+                .field("HTIE", 3, 1, Acc::RW, &x.htie)
+                .field("TCIE", 4, 1, Acc::RW, &x.tcie)
+                .unimpl("PFCTRL", 5, 1, Acc::RW, &x.pfctrl)
+                .field("DIR", 6, 2, Acc::RW, &x.dir)
+                .field("CIRC", 8, 1, Acc::RW, &x.circ)
+                .field("PINC", 9, 1, Acc::RW, &x.pinc)
+                .field("MINC", 10, 1, Acc::RW, &x.minc)
+                .field("PSIZE", 11, 2, Acc::RW, &x.psize)
+                .field("MSIZE", 13, 2, Acc::RW, &x.msize)
+                .field("PINCOS", 15, 1, Acc::RW, &x.pincos)
+                .field("PL", 16, 2, Acc::RW, &x.pl)
+                .field("DBM", 18, 1, Acc::RW, &x.dbm)
+                .field("CT", 19, 1, Acc::RW, &x.ct)
+                .field("TRBUFF", 20, 1, Acc::RW, &x.trbuff)
+                .field("PBURST", 21, 2, Acc::RW, &x.pburst)
+                .field("MBURST", 23, 2, Acc::RW, &x.mburst)
+                .pre_write([this, s](BusAccess &a, uint32_t old, uint32_t &next, uint32_t) {
+                    // RM0399 SxCR: with EN = 1 only EN and the interrupt enables
+                    // may change; the other bits "can be written only if EN is 0".
+                    const Stream &y = str_[s];
+                    if (!y.en.in(old)) {
+                        return true;
+                    }
+                    const uint32_t free = y.en.mask() | y.dmeie.mask() | y.teie.mask() |
+                                          y.htie.mask() | y.tcie.mask();
+                    if ((old ^ next) & ~free) {
+                        log().guest_error(a.core_name,
+                                          name() + " stream " + std::to_string(s) +
+                                              ": SxCR configuration bits written while EN = 1 "
+                                              "(ignored; only EN and the interrupt enables change)");
+                    }
+                    next = (old & ~free) | (next & free);
+                    return true;
+                })
+                .post_write([this, s](BusAccess &a, uint32_t old, uint32_t now, uint32_t) {
+                    const Stream &y = str_[s];
+                    if (!y.en.in(old) && y.en.in(now)) {
+                        start(s, a);
+                    } else if (y.en.in(old) && !y.en.in(now)) {
+                        stop_by_software(s);
+                    }
+                });
+    // Protected registers: written only with EN = 0.
+    auto protect = [this, s](const char *reg) {
+        return [this, s, reg](BusAccess &a, uint32_t old, uint32_t &next, uint32_t) {
+            if (!str_[s].en.on() || old == next) {
+                return true;
+            }
+            log().guest_error(a.core_name, name() + " stream " + std::to_string(s) + ": " + reg +
+                                               " written while EN = 1 (ignored)");
+            return false;
+        };
+    };
+    x.ndtr = &r.reg(p + "NDTR", base + 0x04, 0)
+                  .field("NDT", 0, 16, Acc::RW, &x.ndt)
+                  .pre_write(protect("SxNDTR"))
+                  .post_write([this, s](BusAccess &, uint32_t, uint32_t now, uint32_t) {
+                      st_.s[s].programmed = str_[s].ndt.in(now);
+                  });
+    x.par = &r.reg(p + "PAR", base + 0x08, 0).field("PA", 0, 32, Acc::RW).pre_write(protect("SxPAR"));
+    // RM0399 SxM0AR/SxM1AR: with EN = 1 in double-buffer mode, the register of
+    // the memory not in use may be written; writing the one in use is a
+    // transfer error (TEIF, stream disabled).
+    auto mxar = [this, s](unsigned m) {
+        return [this, s, m](BusAccess &a, uint32_t old, uint32_t &next, uint32_t) {
+            const Stream &y = str_[s];
+            if (!y.en.on() || old == next) {
+                return true;
+            }
+            if (y.dbm.on() && y.ct.get() != m) {
+                return true;
+            }
+            const std::string reg = "SxM" + std::to_string(m) + "AR";
+            if (y.dbm.on()) {
+                log().guest_error(a.core_name, name() + " stream " + std::to_string(s) + ": " + reg +
+                                                   " written while it is the current target "
+                                                   "(CT = " + std::to_string(m) +
+                                                   "): transfer error, stream disabled");
+                str_[s].teif.set(1);
+                str_[s].en.set(0);
+                if (st_.s[s].running) {
+                    str_[s].ndt.set(st_.s[s].total - st_.s[s].done);
+                }
+                st_.s[s].running = false;
+                cancel(s);
+            } else {
+                log().guest_error(a.core_name, name() + " stream " + std::to_string(s) + ": " + reg +
+                                                   " written while EN = 1 (ignored)");
+            }
+            return false;
+        };
+    };
+    x.m0ar = &r.reg(p + "M0AR", base + 0x0C, 0).field("M0A", 0, 32, Acc::RW).pre_write(mxar(0));
+    x.m1ar = &r.reg(p + "M1AR", base + 0x10, 0).field("M1A", 0, 32, Acc::RW).pre_write(mxar(1));
+    // Reset 0x00000021: FS = 100 (FIFO empty), FTH = 01 (1/2).
+    x.fcr = &r.reg(p + "FCR", base + 0x14, 0x00000021)
+                 .field("FTH", 0, 2, Acc::RW, &x.fth)
+                 .field("DMDIS", 2, 1, Acc::RW, &x.dmdis)
+                 .field("FS", 3, 3, Acc::RO, &x.fs)
+                 .field("FEIE", 7, 1, Acc::RW, &x.feie)
+                 .pre_write([this, s](BusAccess &a, uint32_t old, uint32_t &next, uint32_t) {
+                     // RM0399 SxFCR: FTH and DMDIS can be written only with EN = 0.
+                     const Stream &y = str_[s];
+                     if (!y.en.on()) {
+                         return true;
+                     }
+                     const uint32_t locked = y.fth.mask() | y.dmdis.mask();
+                     if ((old ^ next) & locked) {
+                         log().guest_error(a.core_name,
+                                           name() + " stream " + std::to_string(s) +
+                                               ": SxFCR FTH/DMDIS written while EN = 1 (ignored)");
+                     }
+                     next = (old & locked) | (next & ~locked);
+                     return true;
+                 });
+}
+
+void Stm32Dma::configure(const std::map<std::string, std::string> &params,
+                         const std::vector<std::string> &core_names)
+{
+    auto it = params.find("clock");
+    if (it != params.end()) {
+        clock_ = it->second;
+        clock_id_ = -2;
+    }
+    if (params.count("view")) {
+        view_ = param_core(params, "view", core_names);
+        view_name_ = params.at("view");
+    }
+}
+
+void Stm32Dma::reset()
+{
+    for (unsigned s = 0; s < STREAMS; s++) {
+        cancel(s);
+    }
+    st_ = State{};
+    RegisterDevice::reset();
+}
+
+uint64_t Stm32Dma::now() const { return ctx_.scheduler ? ctx_.scheduler->now_ns() : 0; }
+
+void Stm32Dma::cancel(unsigned s)
+{
+    st_.s[s].service_pending = false;
+    if (ctx_.scheduler) {
+        ctx_.scheduler->schedule(this, s, 0);
+    }
+}
+
+std::string Stm32Dma::sname(unsigned s) const { return name() + " stream " + std::to_string(s); }
+
+uint64_t Stm32Dma::duration_ns(unsigned s, uint64_t items)
+{
+    if (ctx_.clock_source && clock_id_ == -2) {
+        clock_id_ = ctx_.clock_source->clock_id(clock_); // once: no name lookup per transfer
+    }
+    uint64_t hz = ctx_.clock_source ? ctx_.clock_source->hz(clock_id_) : 0;
+    if (!hz) {
+        hz = 64000000; // HSI, the clock after reset
+    }
+    const StreamState &ss = st_.s[s];
+    // One beat per item on the peripheral port, and the memory-port beats
+    // that carry the same bytes (packing/unpacking), one cycle each.
+    const uint64_t bytes = items * ss.per.size;
+    const uint64_t beats = items + (bytes + ss.mem.size - 1) / ss.mem.size;
+    const uint64_t ns = (beats * 1000000000ull + hz - 1) / hz;
+    return ns ? ns : 1;
+}
+
+uint8_t *Stm32Dma::mem(unsigned s, uint64_t addr, uint64_t len)
+{
+    if (!ctx_.master) {
+        return nullptr;
+    }
+    return ctx_.master->memory(view_ >= 0 ? view_ : st_.s[s].initiator, addr, len);
+}
+
+bool Stm32Dma::port_read(unsigned s, uint64_t addr, unsigned size, uint32_t &v)
+{
+    if (const uint8_t *p = mem(s, addr, size)) {
+        v = le_load(p, size);
+        return true;
+    }
+    return ctx_.master && peripheral_space(addr) &&
+           ctx_.master->read(st_.s[s].initiator, addr, size, v);
+}
+
+bool Stm32Dma::port_write(unsigned s, uint64_t addr, unsigned size, uint32_t v)
+{
+    if (uint8_t *p = mem(s, addr, size)) {
+        le_store(p, size, v);
+        return true;
+    }
+    return ctx_.master && peripheral_space(addr) &&
+           ctx_.master->write(st_.s[s].initiator, addr, size, v);
+}
+
+void Stm32Dma::start(unsigned s, const BusAccess &a)
+{
+    Stream &x = str_[s];
+    StreamState &ss = st_.s[s];
+    const uint32_t programmed = ss.programmed;
+    const bool request = ss.request;
+    ss = StreamState{};
+    ss.programmed = programmed;
+    ss.request = request;
+    ss.initiator = a.core;
+    ss.initiator_name = a.core_name;
+    ss.dir = x.dir.get();
+
+    const std::string who = sname(s);
+    if (isr_[s / 4]->value & x.flags) {
+        // RM0399 SxCR.EN: the stream's event flags must be cleared before EN is set.
+        log().guest_error(a.core_name, who + " enabled with event flags still set (" +
+                                           hex(isr_[s / 4]->value & x.flags) + " in " +
+                                           isr_[s / 4]->name() + ")");
+    }
+    if (ss.dir == DIR_RESERVED) {
+        log().guest_error(a.core_name, who + ": SxCR.DIR = 11 is reserved; no transfer");
+        return;
+    }
+    if (ss.dir == DIR_M2M) {
+        // RM0399 SxFCR.DMDIS: set by hardware when memory-to-memory is selected
+        // and the stream enabled.  Circular and double-buffer modes are not
+        // allowed in memory-to-memory mode.
+        x.dmdis.set(1);
+        if (x.circ.on() || x.dbm.on()) {
+            log().guest_error(a.core_name, who + ": CIRC/DBM set in memory-to-memory mode "
+                                                 "(not allowed; the pass runs once)");
+        }
+    } else {
+        if (x.dbm.on()) {
+            x.circ.set(1); // RM0399 SxCR.CIRC: forced to 1 when DBM is set
+        }
+        if (!x.dmdis.on()) {
+            // RM0399 SxCR.MSIZE / PINCOS: in direct mode MSIZE is forced to
+            // PSIZE and PINCOS to 0 when the stream is enabled.
+            x.msize.set(x.psize.get());
+            x.pincos.set(0);
+        }
+    }
+    if (x.psize.get() == 3 || x.msize.get() == 3) {
+        log().guest_error(a.core_name, who + ": PSIZE/MSIZE = 11 is reserved; no transfer");
+        return;
+    }
+    if (x.ndt.get() == 0) {
+        // RM0399 SxNDTR: reloaded with the previously programmed value when the
+        // stream is enabled again; with 0 no transaction is served.
+        x.ndt.set(ss.programmed);
+    }
+    ss.total = x.ndt.get();
+    if (ss.total == 0) {
+        log().guest_error(a.core_name, who + " enabled with NDTR = 0: no transfer is served");
+        return;
+    }
+    ss.per.base = x.par->value;
+    ss.per.size = 1u << x.psize.get();
+    ss.per.step = x.pinc.on() ? (x.pincos.on() ? 4u : ss.per.size) : 0u;
+    const bool m1 = ss.dir != DIR_M2M && x.dbm.on() && x.ct.on();
+    ss.mem.base = (m1 ? x.m1ar : x.m0ar)->value;
+    ss.mem.size = 1u << x.msize.get();
+    ss.mem.step = x.minc.on() ? ss.mem.size : 0u;
+    if ((uint64_t(ss.total) * ss.per.size) % ss.mem.size) {
+        log().guest_error(a.core_name, who + ": NDT x PSIZE (" +
+                                           std::to_string(uint64_t(ss.total) * ss.per.size) +
+                                           " bytes) is not a multiple of MSIZE (" +
+                                           std::to_string(ss.mem.size) + ")");
+    }
+    ss.running = true;
+    static const char *const kDir[] = {"peripheral-to-memory", "memory-to-peripheral",
+                                       "memory-to-memory", "?"};
+    AMPVP_TRACE("bus", a.core_name,
+                who + ": " + kDir[ss.dir] + ", " + std::to_string(ss.total) + " x " +
+                    std::to_string(ss.per.size) + " bytes, peripheral port " + hex(ss.per.base) +
+                    ", memory port " + hex(ss.mem.base));
+    if (ss.dir == DIR_M2M) {
+        ss.t0 = now();
+        ss.t_end = ss.t0 + duration_ns(s, ss.total);
+        if (!ctx_.scheduler) {
+            advance(s, ss.t_end); // no clock: the transfer completes at once
+        } else {
+            schedule_m2m(s);
+        }
+    } else if (ss.request) {
+        schedule_service(s);
+    }
+}
+
+void Stm32Dma::schedule_m2m(unsigned s)
+{
+    StreamState &ss = st_.s[s];
+    if (!ctx_.scheduler || !ss.running) {
+        return;
+    }
+    uint64_t at = ss.t_end;
+    if (!ss.half) {
+        // The first time at which ceil(total / 2) items are due.
+        const uint64_t d = ss.t_end - ss.t0;
+        const uint64_t h = (uint64_t(ss.total) + 1) / 2;
+        at = ss.t0 + (d * h + ss.total - 1) / ss.total;
+    }
+    ctx_.scheduler->schedule(this, s, at);
+}
+
+void Stm32Dma::schedule_service(unsigned s)
+{
+    StreamState &ss = st_.s[s];
+    if (ss.service_pending) {
+        return;
+    }
+    if (!ctx_.scheduler) {
+        // No clock: serve at once, while the request holds.
+        while (ss.running && ss.request) {
+            if (!move_items(s, 1)) {
+                break;
+            }
+            progress(s);
+        }
+        return;
+    }
+    ss.service_pending = true;
+    ctx_.scheduler->schedule(this, s, now() + duration_ns(s, 1));
+}
+
+void Stm32Dma::advance(unsigned s, uint64_t t)
+{
+    StreamState &ss = st_.s[s];
+    if (!ss.running || ss.dir != DIR_M2M) {
+        return;
+    }
+    uint64_t due = ss.total;
+    if (t < ss.t_end) {
+        due = t <= ss.t0 ? 0 : uint64_t(ss.total) * (t - ss.t0) / (ss.t_end - ss.t0);
+    }
+    if (due > ss.done) {
+        if (move_items(s, static_cast<uint32_t>(due - ss.done))) {
+            progress(s);
+        }
+    }
+}
+
+void Stm32Dma::advance_all()
+{
+    const uint64_t t = now();
+    for (unsigned s = 0; s < STREAMS; s++) {
+        advance(s, t);
+    }
+}
+
+bool Stm32Dma::move_items(unsigned s, uint32_t n)
+{
+    StreamState &ss = st_.s[s];
+    // Fast path: memory to memory with both ports incrementing by their size
+    // and both ranges inside memories of the view (the usual buffer copy).
+    if (ss.dir == DIR_M2M && ss.fifo_n == 0 && ss.per.step == ss.per.size &&
+        ss.mem.step == ss.mem.size) {
+        const uint64_t bytes = uint64_t(n) * ss.per.size;
+        if (bytes % ss.mem.size == 0) {
+            const uint8_t *src = mem(s, ss.per.base + uint64_t(ss.done) * ss.per.size, bytes);
+            uint8_t *dst = mem(s, ss.mem.base + ss.mem_units * ss.mem.size, bytes);
+            if (src && dst) {
+                std::memmove(dst, src, bytes);
+                ss.done += n;
+                ss.mem_units += bytes / ss.mem.size;
+                return true;
+            }
+        }
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        if (!move_one(s)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool Stm32Dma::move_one(unsigned s)
+{
+    StreamState &ss = st_.s[s];
+    uint32_t v = 0;
+    if (ss.dir == DIR_M2P) {
+        // Memory port reads (unpacking) until one peripheral item is in the FIFO.
+        while (ss.fifo_n < ss.per.size) {
+            const uint64_t addr = ss.mem.base + ss.mem_units * ss.mem.step;
+            if (!port_read(s, addr, ss.mem.size, v)) {
+                bus_error(s, "reading", addr);
+                return false;
+            }
+            le_store(ss.fifo + ss.fifo_n, ss.mem.size, v);
+            ss.fifo_n += ss.mem.size;
+            ss.mem_units++;
+        }
+        const uint64_t addr = ss.per.base + uint64_t(ss.done) * ss.per.step;
+        v = le_load(ss.fifo, ss.per.size);
+        ss.fifo_n -= ss.per.size;
+        std::memmove(ss.fifo, ss.fifo + ss.per.size, ss.fifo_n);
+        if (!port_write(s, addr, ss.per.size, v)) {
+            bus_error(s, "writing", addr);
+            return false;
+        }
+        ss.done++;
+        return true;
+    }
+    // Peripheral-to-memory and memory-to-memory: the peripheral port is the
+    // source; the memory port takes MSIZE units as they fill (packing).
+    const uint64_t src = ss.per.base + uint64_t(ss.done) * ss.per.step;
+    if (!port_read(s, src, ss.per.size, v)) {
+        bus_error(s, "reading", src);
+        return false;
+    }
+    le_store(ss.fifo + ss.fifo_n, ss.per.size, v);
+    ss.fifo_n += ss.per.size;
+    ss.done++;
+    while (ss.fifo_n >= ss.mem.size) {
+        const uint64_t dst = ss.mem.base + ss.mem_units * ss.mem.step;
+        v = le_load(ss.fifo, ss.mem.size);
+        ss.fifo_n -= ss.mem.size;
+        std::memmove(ss.fifo, ss.fifo + ss.mem.size, ss.fifo_n);
+        if (!port_write(s, dst, ss.mem.size, v)) {
+            bus_error(s, "writing", dst);
+            return false;
+        }
+        ss.mem_units++;
+    }
+    return true;
+}
+
+void Stm32Dma::flush_fifo(unsigned s)
+{
+    // What is left in the FIFO goes to the memory port by bytes.
+    StreamState &ss = st_.s[s];
+    if (ss.dir == DIR_M2P) {
+        ss.fifo_n = 0; // read ahead from memory: nothing to write back
+        return;
+    }
+    for (unsigned i = 0; i < ss.fifo_n; i++) {
+        const uint64_t dst = ss.mem.base + ss.mem_units * ss.mem.step +
+                             (ss.mem.step ? i : 0);
+        if (!port_write(s, dst, 1, ss.fifo[i])) {
+            bus_error(s, "writing", dst);
+            return;
+        }
+    }
+    ss.fifo_n = 0;
+}
+
+void Stm32Dma::progress(unsigned s)
+{
+    Stream &x = str_[s];
+    StreamState &ss = st_.s[s];
+    if (!ss.running) {
+        return;
+    }
+    x.ndt.set(ss.total - ss.done);
+    if (!ss.half && uint64_t(ss.done) * 2 >= ss.total) {
+        ss.half = true;
+        x.htif.set(1); // RM0399 HTIFx: half of the data items transferred
+    }
+    if (ss.done >= ss.total) {
+        complete(s);
+    }
+}
+
+void Stm32Dma::complete(unsigned s)
+{
+    Stream &x = str_[s];
+    StreamState &ss = st_.s[s];
+    x.tcif.set(1);
+    if (ss.dir != DIR_M2M && x.circ.on()) {
+        // Circular: NDTR reloaded, the addresses back to their base; double
+        // buffer: the other memory becomes the target (CT toggles).
+        if (x.dbm.on()) {
+            x.ct.set(x.ct.on() ? 0 : 1);
+            ss.mem.base = (x.ct.on() ? x.m1ar : x.m0ar)->value;
+        }
+        ss.done = 0;
+        ss.mem_units = 0;
+        ss.half = false;
+        x.ndt.set(ss.total);
+        AMPVP_TRACE("bus", ss.initiator_name, sname(s) + ": pass complete, reloaded (circular)");
+        return;
+    }
+    flush_fifo(s);
+    ss.running = false;
+    x.ndt.set(0);
+    x.en.set(0); // RM0399: EN is cleared by hardware at the end of the transfer
+    cancel(s);
+    AMPVP_TRACE("bus", ss.initiator_name, sname(s) + ": transfer complete");
+}
+
+void Stm32Dma::stop_by_software(unsigned s)
+{
+    StreamState &ss = st_.s[s];
+    if (!ss.running) {
+        return;
+    }
+    // The items due by now have been moved (write() brings memory-to-memory
+    // streams up to date before the access).
+    flush_fifo(s);
+    ss.running = false;
+    cancel(s);
+    str_[s].ndt.set(ss.total - ss.done);
+    str_[s].tcif.set(1); // RM0399: end of transfer also when disabled by software
+    AMPVP_TRACE("bus", ss.initiator_name,
+                sname(s) + ": disabled by software, NDTR = " + std::to_string(ss.total - ss.done));
+}
+
+void Stm32Dma::bus_error(unsigned s, const char *what, uint64_t addr)
+{
+    // RM0399 "DMA error management": a bus error sets TEIFx and the stream is
+    // disabled by a hardware clear of its EN bit.
+    Stream &x = str_[s];
+    StreamState &ss = st_.s[s];
+    log().guest_error(ss.initiator_name,
+                      sname(s) + ": bus error " + what + " " + hex(addr) +
+                          (view_name_.empty() ? "" : " (view of " + view_name_ + ")") +
+                          ": TEIF" + std::to_string(s) + " set, stream disabled");
+    x.teif.set(1);
+    x.en.set(0);
+    x.ndt.set(ss.total - ss.done);
+    ss.running = false;
+    ss.fifo_n = 0;
+    cancel(s);
+}
+
+uint32_t Stm32Dma::read(BusAccess &a)
+{
+    advance_all();
+    return RegisterDevice::read(a);
+}
+
+void Stm32Dma::write(BusAccess &a, uint32_t value)
+{
+    advance_all();
+    RegisterDevice::write(a, value);
+}
+
+void Stm32Dma::input(unsigned n, bool level)
+{
+    if (n >= STREAMS) {
+        return;
+    }
+    StreamState &ss = st_.s[n];
+    ss.request = level;
+    if (level && ss.running && ss.dir != DIR_M2M) {
+        schedule_service(n);
+    }
+    update_irq();
+}
+
+void Stm32Dma::timer_fired(unsigned tag)
+{
+    if (tag >= STREAMS) {
+        return;
+    }
+    const unsigned s = tag;
+    StreamState &ss = st_.s[s];
+    if (ss.dir == DIR_M2M) {
+        advance(s, now());
+        schedule_m2m(s);
+    } else {
+        ss.service_pending = false;
+        if (ss.running && ss.request && move_items(s, 1)) {
+            progress(s);
+        }
+        if (ss.running && ss.request) {
+            schedule_service(s);
+        }
+    }
+    update_irq();
+}
+
+void Stm32Dma::update_irq()
+{
+    for (unsigned s = 0; s < STREAMS; s++) {
+        const Stream &x = str_[s];
+        const uint32_t isr = isr_[s / 4]->value;
+        const uint32_t cr = x.cr->value;
+        const bool level = (x.tcif.in(isr) && x.tcie.in(cr)) || (x.htif.in(isr) && x.htie.in(cr)) ||
+                           (x.teif.in(isr) && x.teie.in(cr)) ||
+                           (x.dmeif.in(isr) && x.dmeie.in(cr)) ||
+                           (x.feif.in(isr) && x.feie.in(x.fcr->value));
+        x.irq->set(level);
+    }
+}
+
+} // namespace ampvp
+
+AMPVP_MODEL("stm32-dma", ampvp::Stm32Dma)

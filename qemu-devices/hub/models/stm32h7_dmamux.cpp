@@ -1,0 +1,90 @@
+#include "stm32h7_dmamux.h"
+#include "../model_registry.h"
+
+namespace ampvp {
+
+Stm32h7Dmamux::Stm32h7Dmamux(const std::string &name) : RegisterDevice(name)
+{
+    auto &r = regs_;
+    for (unsigned c = 0; c < CHANNELS; c++) {
+        Channel &x = ch_[c];
+        x.out = &add_irq("req_out" + std::to_string(c));
+        x.cr = &r.reg("C" + std::to_string(c) + "CR", 4 * c, 0)
+                    .field("DMAREQ_ID", 0, 8, Acc::RW, &x.dmareq_id)
+                    .field("SOIE", 8, 1, Acc::RW, &x.soie)
+                    .unimpl("EGE", 9, 1)
+                    .unimpl("SE", 16, 1)
+                    .field("SPOL", 17, 2, Acc::RW)
+                    .field("NBREQ", 19, 5, Acc::RW)
+                    .field("SYNC_ID", 24, 5, Acc::RW);
+    }
+    ovr_ = &add_irq("ovr");
+    csr_ = &r.reg("CSR", 0x80, 0);
+    Register &cfr = r.reg("CFR", 0x84, 0);
+    for (unsigned c = 0; c < CHANNELS; c++) {
+        csr_->field("SOF" + std::to_string(c), c, 1, Acc::RO, &ch_[c].sof);
+        cfr.field("CSOF" + std::to_string(c), c, 1, Acc::WO);
+    }
+    Register *cfr_reg = &cfr;
+    cfr.post_write([this, cfr_reg](BusAccess &, uint32_t, uint32_t now, uint32_t) {
+        csr_->value &= ~now; // RM0399 DMAMUX_CFR: writing 1 clears SOFx
+        cfr_reg->value = 0;
+    });
+    for (unsigned g = 0; g < GENERATORS; g++) {
+        Generator &x = gen_[g];
+        x.cr = &r.reg("RG" + std::to_string(g) + "CR", 0x100 + 4 * g, 0)
+                    .field("SIG_ID", 0, 5, Acc::RW)
+                    .field("OIE", 8, 1, Acc::RW, &x.oie)
+                    .unimpl("GE", 16, 1)
+                    .field("GPOL", 17, 2, Acc::RW)
+                    .field("GNBREQ", 19, 5, Acc::RW);
+    }
+    rgsr_ = &r.reg("RGSR", 0x140, 0);
+    Register &rgcfr = r.reg("RGCFR", 0x144, 0);
+    for (unsigned g = 0; g < GENERATORS; g++) {
+        rgsr_->field("OF" + std::to_string(g), g, 1, Acc::RO, &gen_[g].of);
+        rgcfr.field("COF" + std::to_string(g), g, 1, Acc::WO);
+    }
+    Register *rgcfr_reg = &rgcfr;
+    rgcfr.post_write([this, rgcfr_reg](BusAccess &, uint32_t, uint32_t now, uint32_t) {
+        rgsr_->value &= ~now; // RM0399 DMAMUX_RGCFR: writing 1 clears OFx
+        rgcfr_reg->value = 0;
+    });
+}
+
+void Stm32h7Dmamux::reset()
+{
+    st_ = State{};
+    RegisterDevice::reset();
+}
+
+void Stm32h7Dmamux::input(unsigned n, bool level)
+{
+    if (n >= REQUEST_LINES) {
+        return;
+    }
+    st_.request[n] = level;
+    update_irq();
+}
+
+void Stm32h7Dmamux::update_irq()
+{
+    // RM0399 "DMAMUX request line multiplexer": channel c forwards the request
+    // line its DMAREQ_ID selects (synchronization off).  0 selects nothing.
+    for (const Channel &c : ch_) {
+        const uint32_t id = c.dmareq_id.get();
+        c.out->set(id != 0 && st_.request[id]);
+    }
+    bool ovr = false;
+    for (const Channel &c : ch_) {
+        ovr = ovr || (c.sof.on() && c.soie.on());
+    }
+    for (const Generator &g : gen_) {
+        ovr = ovr || (g.of.on() && g.oie.on());
+    }
+    ovr_->set(ovr);
+}
+
+} // namespace ampvp
+
+AMPVP_MODEL("stm32h7-dmamux", ampvp::Stm32h7Dmamux)

@@ -1,0 +1,71 @@
+// STM32H7 DMA request multiplexer DMAMUX1 (RM0399 Rev 4, "DMA request
+// multiplexer (DMAMUX)": "DMAMUX registers", "DMAMUX request line
+// multiplexer", "DMAMUX1 implementation").  The register sequences are those
+// of ST's HAL (stm32h7xx_hal_dma.c: HAL_DMA_Init writes CxCR = request,
+// clears CSR through CFR; HAL_DMA_Start_IT / HAL_DMA_Abort).
+//
+// Modelled:
+//  - The register table: C0CR..C15CR (0x00-0x3C: DMAREQ_ID[7:0], SOIE, EGE,
+//    SE, SPOL, NBREQ, SYNC_ID), CSR (0x80, SOFx, read-only), CFR (0x84, CSOFx
+//    write 1 to clear), RG0CR..RG7CR (0x100-0x11C: SIG_ID, OIE, GE, GPOL,
+//    GNBREQ), RGSR (0x140, OFx, read-only), RGCFR (0x144, COFx write 1 to
+//    clear).
+//  - The request line multiplexer: numbered input n is request line n
+//    (dmamux1_req_in n, a level; RM0399's DMAMUX1 table: 1-8 the request
+//    generators, 9 ADC1 ... 45 USART3_RX, 46 USART3_TX ...).  Output
+//    "req_out<c>" (c = 0..15) is the level of the line channel c's DMAREQ_ID
+//    selects (0: none, the value HAL writes for memory-to-memory).  RM0399:
+//    DMAMUX1 channels 0-7 drive DMA1 streams 0-7, channels 8-15 DMA2 streams
+//    0-7 (the machine description wires them).
+//  - Output "ovr" (DMAMUX1_OVR): OR of CSR.SOFx & CxCR.SOIE and RGSR.OFx &
+//    RGxCR.OIE.
+// Not modelled: synchronization (SE, logged; SPOL, NBREQ, SYNC_ID stored),
+// event generation (EGE, logged), the request generators (GE, logged; SIG_ID,
+// GPOL, GNBREQ stored): no request is generated and SOFx/OFx are never set,
+// so "ovr" stays low.  Clock gating is not checked.
+#pragma once
+
+#include "../regs.h"
+
+#include <array>
+
+namespace ampvp {
+
+class Stm32h7Dmamux : public RegisterDevice {
+public:
+    static constexpr unsigned CHANNELS = 16;
+    static constexpr unsigned GENERATORS = 8;
+    static constexpr unsigned REQUEST_LINES = 256; // DMAREQ_ID is 8 bits
+
+    explicit Stm32h7Dmamux(const std::string &name);
+    void reset() override;
+    // Input n: request line n (a level).
+    void input(unsigned n, bool level) override;
+
+protected:
+    void update_irq() override;
+
+private:
+    struct State {
+        std::array<bool, REQUEST_LINES> request{}; // input levels
+    };
+    struct Channel {
+        Register *cr = nullptr;
+        FieldRef dmareq_id, soie;
+        FieldRef sof; // in CSR
+        IrqLine *out = nullptr;
+    };
+    struct Generator {
+        Register *cr = nullptr;
+        FieldRef oie;
+        FieldRef of; // in RGSR
+    };
+
+    State st_;
+    std::array<Channel, CHANNELS> ch_;
+    std::array<Generator, GENERATORS> gen_;
+    Register *csr_ = nullptr, *rgsr_ = nullptr;
+    IrqLine *ovr_ = nullptr;
+};
+
+} // namespace ampvp

@@ -1,0 +1,806 @@
+// STM32H7 DMA1/DMA2 streams and DMAMUX1, one RM0399 rule per test (RM0399 Rev 4,
+// "Direct memory access controller (DMA)" and "DMA request multiplexer
+// (DMAMUX)"; rules paraphrased in the comments).  The register sequences are
+// those of ST's HAL (stm32h7xx_hal_dma.c).  Memory is a fake BusMaster owning
+// byte vectors; time is a fake Scheduler; the DMA's clock is 64 MHz unless a
+// test says otherwise, so one beat takes 15.625 ns.
+#include "models/stm32_dma.h"
+#include "models/stm32_usart.h"
+#include "models/stm32h7_dmamux.h"
+#include "test_helpers.h"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <map>
+
+using namespace ampvp;
+using testutil::reg_read;
+using testutil::reg_write;
+
+namespace {
+
+// Deadlines fire in time order (several streams may be pending at once).
+struct FakeTime : Scheduler, ClockSource {
+    uint64_t now = 1000;
+    uint64_t rate = 64000000;
+    std::map<std::pair<Device *, unsigned>, uint64_t> due;
+    uint64_t now_ns() const override { return now; }
+    void schedule(Device *d, unsigned tag, uint64_t at) override
+    {
+        if (at) {
+            due[{d, tag}] = at;
+        } else {
+            due.erase({d, tag});
+        }
+    }
+    ClockId clock_id(const std::string &n) const override { return n == "hclk" ? 0 : -1; }
+    uint64_t hz(ClockId id) const override { return id == 0 ? rate : 0; }
+    void advance(uint64_t ns)
+    {
+        const uint64_t end = now + ns;
+        for (;;) {
+            auto first = due.end();
+            for (auto it = due.begin(); it != due.end(); ++it) {
+                if (first == due.end() || it->second < first->second) {
+                    first = it;
+                }
+            }
+            if (first == due.end() || first->second > end) {
+                break;
+            }
+            now = std::max(now, first->second);
+            const auto key = first->first;
+            due.erase(first);
+            key.first->timer_fired(key.second);
+        }
+        now = end;
+    }
+};
+
+// Memories as byte vectors (optionally seen by one core only), and a
+// register window routed to a device model; anything else faults.
+struct FakeBus : BusMaster {
+    struct Region {
+        uint64_t base;
+        std::vector<uint8_t> bytes;
+        CoreId only; // -1: every core
+    };
+    std::vector<Region> regions;
+    Device *dev = nullptr;
+    uint64_t dev_base = 0, dev_size = 0;
+    std::vector<std::string> by; // initiator of each register access
+    // A fake peripheral register: reads pop `rx`, writes append to `tx`.
+    uint64_t fake_reg = 0;
+    std::vector<uint32_t> rx, tx;
+
+    uint8_t *memory(CoreId as, uint64_t addr, uint64_t len) override
+    {
+        for (auto &r : regions) {
+            if ((r.only < 0 || r.only == as) && addr >= r.base && len <= r.bytes.size() &&
+                addr - r.base <= r.bytes.size() - len) {
+                return r.bytes.data() + (addr - r.base);
+            }
+        }
+        return nullptr;
+    }
+    bool read(CoreId as, uint64_t addr, unsigned size, uint32_t &v) override
+    {
+        if (fake_reg && addr == fake_reg) {
+            v = rx.empty() ? 0 : rx.front();
+            if (!rx.empty()) {
+                rx.erase(rx.begin());
+            }
+            return true;
+        }
+        if (dev && addr >= dev_base && addr < dev_base + dev_size) {
+            BusAccess a;
+            a.core = as;
+            a.core_name = as == 0 ? "cm7" : "cm4";
+            a.addr = addr;
+            a.offset = addr - dev_base;
+            a.size = size;
+            by.push_back(a.core_name);
+            v = dev->read(a);
+            return !a.fault;
+        }
+        return false;
+    }
+    bool write(CoreId as, uint64_t addr, unsigned size, uint32_t v) override
+    {
+        if (fake_reg && addr == fake_reg) {
+            tx.push_back(v);
+            return true;
+        }
+        if (dev && addr >= dev_base && addr < dev_base + dev_size) {
+            BusAccess a;
+            a.core = as;
+            a.core_name = as == 0 ? "cm7" : "cm4";
+            a.addr = addr;
+            a.offset = addr - dev_base;
+            a.size = size;
+            by.push_back(a.core_name);
+            dev->write(a, v);
+            return !a.fault;
+        }
+        return false;
+    }
+    const ElfImage *image(CoreId) const override { return nullptr; }
+    uint8_t &at(uint64_t addr) { return *memory(0, addr, 1); }
+};
+
+struct Level : IrqSink {
+    std::map<unsigned, bool> level;
+    void set_irq(CoreId, unsigned line, bool l) override { level[line] = l; }
+    void send_event(CoreId) override {}
+    bool operator[](unsigned line) { return level[line]; }
+};
+
+// RM0399 DMA register map.
+enum : uint32_t { LISR = 0x00, HISR = 0x04, LIFCR = 0x08, HIFCR = 0x0C };
+constexpr uint32_t CR(unsigned s) { return 0x10 + 0x18 * s; }
+constexpr uint32_t NDTR(unsigned s) { return 0x14 + 0x18 * s; }
+constexpr uint32_t PAR(unsigned s) { return 0x18 + 0x18 * s; }
+constexpr uint32_t M0AR(unsigned s) { return 0x1C + 0x18 * s; }
+constexpr uint32_t M1AR(unsigned s) { return 0x20 + 0x18 * s; }
+constexpr uint32_t FCR(unsigned s) { return 0x24 + 0x18 * s; }
+// SxCR / SxFCR bits as RM0399 names them.
+enum : uint32_t {
+    EN = 1u << 0, DMEIE = 1u << 1, TEIE = 1u << 2, HTIE = 1u << 3, TCIE = 1u << 4,
+    DIR_P2M = 0u << 6, DIR_M2P = 1u << 6, DIR_M2M = 2u << 6, CIRC = 1u << 8, PINC = 1u << 9,
+    MINC = 1u << 10, PSIZE_BYTE = 0u << 11, PSIZE_HALF = 1u << 11, PSIZE_WORD = 2u << 11,
+    MSIZE_BYTE = 0u << 13, MSIZE_HALF = 1u << 13, MSIZE_WORD = 2u << 13, MSIZE_MASK = 3u << 13,
+    PL_HIGH = 2u << 16, DBM = 1u << 18, CT = 1u << 19, TRBUFF = 1u << 20,
+    FCR_FTH_FULL = 3u, FCR_DMDIS = 1u << 2, FCR_FEIE = 1u << 7,
+};
+// A stream's flags in LISR/HISR: offset 0, 6, 16, 22 for streams 0-3 (4-7).
+constexpr unsigned flag_shift(unsigned s)
+{
+    return s % 4 == 0 ? 0u : s % 4 == 1 ? 6u : s % 4 == 2 ? 16u : 22u;
+}
+constexpr uint32_t FEIF(unsigned s) { return 1u << (flag_shift(s) + 0); }
+constexpr uint32_t DMEIF(unsigned s) { return 1u << (flag_shift(s) + 2); }
+constexpr uint32_t TEIF(unsigned s) { return 1u << (flag_shift(s) + 3); }
+constexpr uint32_t HTIF(unsigned s) { return 1u << (flag_shift(s) + 4); }
+constexpr uint32_t TCIF(unsigned s) { return 1u << (flag_shift(s) + 5); }
+constexpr uint32_t ISR(unsigned s) { return s < 4 ? LISR : HISR; }
+constexpr uint32_t IFCR(unsigned s) { return s < 4 ? LIFCR : HIFCR; }
+
+constexpr uint64_t AXI = 0x24000000, SRAM4 = 0x38000000, DTCM = 0x20000000;
+constexpr uint64_t FAKE_REG = 0x40001000; // a register of some peripheral
+
+struct DmaTest : ::testing::Test {
+    Stm32Dma dma{"DMA1"};
+    FakeTime time;
+    FakeBus bus;
+    Level irqs;
+    testutil::LogCapture cap;
+    void SetUp() override
+    {
+        bus.regions.push_back({AXI, std::vector<uint8_t>(0x10000), -1});
+        bus.regions.push_back({SRAM4, std::vector<uint8_t>(0x10000), -1});
+        bus.regions.push_back({DTCM, std::vector<uint8_t>(0x1000), 0}); // the CM7's only
+        bus.fake_reg = FAKE_REG;
+        DeviceContext ctx;
+        ctx.scheduler = &time;
+        ctx.clock_source = &time;
+        ctx.master = &bus;
+        dma.set_context(ctx);
+        for (unsigned s = 0; s < Stm32Dma::STREAMS; s++) {
+            dma.irq("s" + std::to_string(s))->connect(&irqs, 0, s);
+        }
+    }
+    uint32_t rd(uint32_t off) { return reg_read(dma, off); }
+    void wr(uint32_t off, uint32_t v) { reg_write(dma, off, v); }
+    void fill(uint64_t addr, size_t n, uint8_t seed)
+    {
+        for (size_t i = 0; i < n; i++) {
+            bus.at(addr + i) = static_cast<uint8_t>(seed + 7 * i);
+        }
+    }
+    bool same(uint64_t a, uint64_t b, size_t n)
+    {
+        return std::memcmp(bus.memory(0, a, n), bus.memory(0, b, n), n) == 0;
+    }
+    // HAL_DMA_Init: disable, wait EN = 0, CR = configuration, FCR, clear flags.
+    void hal_init(unsigned s, uint32_t config, uint32_t fcr = 0)
+    {
+        wr(CR(s), rd(CR(s)) & ~EN);
+        ASSERT_EQ(rd(CR(s)) & EN, 0u);
+        wr(CR(s), config);
+        wr(FCR(s), (rd(FCR(s)) & ~(FCR_DMDIS | FCR_FTH_FULL)) | fcr);
+        wr(IFCR(s), 0x3Fu << flag_shift(s));
+    }
+    // HAL_DMA_Start_IT: DMA_SetConfig, then TC/TE/DME enabled (HT if asked),
+    // then EN.  Memory-to-peripheral: PAR = destination, M0AR = source.
+    void hal_start_it(unsigned s, uint64_t src, uint64_t dst, uint32_t n, bool ht = false)
+    {
+        wr(CR(s), rd(CR(s)) & ~EN);
+        wr(IFCR(s), 0x3Fu << flag_shift(s));
+        wr(CR(s), rd(CR(s)) & ~DBM);
+        wr(NDTR(s), n);
+        if ((rd(CR(s)) & (3u << 6)) == DIR_M2P) {
+            wr(PAR(s), static_cast<uint32_t>(dst));
+            wr(M0AR(s), static_cast<uint32_t>(src));
+        } else {
+            wr(PAR(s), static_cast<uint32_t>(src));
+            wr(M0AR(s), static_cast<uint32_t>(dst));
+        }
+        wr(CR(s), (rd(CR(s)) & ~(TCIE | TEIE | DMEIE | HTIE)) | TCIE | TEIE | DMEIE | (ht ? HTIE : 0));
+        wr(CR(s), rd(CR(s)) | EN);
+    }
+    // A memory-to-memory word copy of `words` words from AXI to SRAM4 on stream s.
+    void m2m_words(unsigned s, uint32_t words, bool ht = false)
+    {
+        fill(AXI, words * 4, 0x11);
+        hal_init(s, DIR_M2M | PINC | MINC | PSIZE_WORD | MSIZE_WORD | PL_HIGH,
+                 FCR_DMDIS | FCR_FTH_FULL);
+        hal_start_it(s, AXI, SRAM4, words, ht);
+    }
+    // Duration of a memory-to-memory pass of n items of psize bytes into msize
+    // units at 64 MHz: n + n * psize / msize beats of 15.625 ns.
+    static uint64_t pass_ns(uint64_t n, unsigned psize = 4, unsigned msize = 4)
+    {
+        const uint64_t beats = n + (n * psize + msize - 1) / msize;
+        return (beats * 1000000000ull + 64000000 - 1) / 64000000;
+    }
+};
+
+// ---- the register table ---------------------------------------------------
+
+// RM0399 DMA register map: every register resets to 0 except SxFCR, which
+// resets to 0x00000021 (FS = 100 "FIFO empty", FTH = 01 "1/2 full").
+TEST_F(DmaTest, ResetValues)
+{
+    for (uint32_t off : {LISR, HISR}) {
+        EXPECT_EQ(rd(off), 0u);
+    }
+    for (unsigned s = 0; s < 8; s++) {
+        EXPECT_EQ(rd(CR(s)), 0u);
+        EXPECT_EQ(rd(NDTR(s)), 0u);
+        EXPECT_EQ(rd(PAR(s)), 0u);
+        EXPECT_EQ(rd(M0AR(s)), 0u);
+        EXPECT_EQ(rd(M1AR(s)), 0u);
+        EXPECT_EQ(rd(FCR(s)), 0x21u) << "stream " << s;
+    }
+}
+
+// RM0399 DMA_SxCR: bits 25-31 are reserved; DMA_LISR/HISR are read-only.
+TEST_F(DmaTest, ReservedAndReadOnlyBitsComeFromTheTable)
+{
+    const Register &cr = dma.bank()["S0CR"];
+    EXPECT_EQ(cr.defined_mask(), 0x01FFFFFFu);
+    wr(CR(0), 0xFE000000u);
+    EXPECT_EQ(rd(CR(0)), 0u);
+    EXPECT_TRUE(cap.has("reserved bits of DMA1.S0CR"));
+    const Register &lisr = dma.bank()["LISR"];
+    EXPECT_EQ(lisr.mask_of(Acc::RO), 0x0F7D0F7Du); // flags of streams 0-3
+    wr(LISR, 0xFFFFFFFFu);
+    EXPECT_EQ(rd(LISR), 0u);
+}
+
+// RM0399 DMA_LISR/HISR: streams 0-3 (4-7) have FEIF, DMEIF, TEIF, HTIF, TCIF at
+// bits 0, 2-5 / 6, 8-11 / 16, 18-21 / 22, 24-27; stream 5's are in HISR 6, 8-11.
+TEST_F(DmaTest, StreamFlagsAtTheirOddBitPositions)
+{
+    m2m_words(5, 16);
+    time.advance(pass_ns(16));
+    EXPECT_EQ(rd(HISR), (1u << 10) | (1u << 11)); // HTIF5, TCIF5
+    EXPECT_EQ(rd(LISR), 0u);
+}
+
+// RM0399 DMA_LIFCR/HIFCR: writing 1 clears the corresponding flag; 0 has no
+// effect.  HAL's 0x3F << offset (which includes the reserved bit between FEIF
+// and DMEIF) is accepted without a guest error.
+TEST_F(DmaTest, InterruptFlagClearRegisterClearsWrittenFlags)
+{
+    m2m_words(1, 8);
+    time.advance(pass_ns(8));
+    ASSERT_EQ(rd(LISR), HTIF(1) | TCIF(1));
+    wr(LIFCR, HTIF(1)); // the clear bit sits where the flag does
+    EXPECT_EQ(rd(LISR), TCIF(1));
+    wr(LIFCR, 0);
+    EXPECT_EQ(rd(LISR), TCIF(1));
+    wr(LIFCR, 0x3Fu << 6);
+    EXPECT_EQ(rd(LISR), 0u);
+    EXPECT_FALSE(cap.has("guest error")) << cap.lines.back();
+}
+
+// ---- memory-to-memory -------------------------------------------------------
+
+// RM0399 "Memory-to-memory mode": the stream starts at once when EN is set, the
+// peripheral port (SxPAR) is the source and the memory port (SxM0AR) the
+// destination; at the end NDTR is 0, EN is cleared by hardware and TCIF is set.
+TEST_F(DmaTest, MemoryToMemoryCopiesThenClearsEnAndSetsTcif)
+{
+    m2m_words(0, 256);
+    time.advance(pass_ns(256));
+    EXPECT_TRUE(same(AXI, SRAM4, 1024));
+    EXPECT_EQ(rd(NDTR(0)), 0u);
+    EXPECT_EQ(rd(CR(0)) & EN, 0u);
+    EXPECT_EQ(rd(LISR) & TCIF(0), TCIF(0));
+}
+
+// The transfer takes time: right after EN = 1 the stream is busy (EN reads 1,
+// NDTR the full count, no flag, the destination untouched), as
+// HAL_DMA_PollForTransfer sees it.  Timing rule of the model: one beat per
+// DMA clock cycle, N source beats plus N * PSIZE / MSIZE destination beats:
+// 256 words at 64 MHz take 512 beats = 8 us.
+TEST_F(DmaTest, TransferIsNotDoneRightAfterEnableButAfterItsBeats)
+{
+    m2m_words(0, 256);
+    EXPECT_EQ(rd(CR(0)) & EN, EN);
+    EXPECT_EQ(rd(NDTR(0)), 256u);
+    EXPECT_EQ(rd(LISR), 0u);
+    EXPECT_EQ(bus.at(SRAM4 + 1020), 0u);
+    time.advance(8000 - 100);
+    EXPECT_EQ(rd(CR(0)) & EN, EN);
+    EXPECT_EQ(rd(LISR) & TCIF(0), 0u);
+    EXPECT_GT(rd(NDTR(0)), 0u);
+    time.advance(100);
+    EXPECT_EQ(rd(LISR) & TCIF(0), TCIF(0));
+    EXPECT_EQ(rd(NDTR(0)), 0u);
+}
+
+// The duration follows the DMA's clock (rcc_hclk1): at 200 MHz the same 512
+// beats take 2.56 us.
+TEST_F(DmaTest, DurationFollowsTheDmaClock)
+{
+    time.rate = 200000000;
+    m2m_words(0, 256);
+    time.advance(2560 - 20);
+    EXPECT_EQ(rd(LISR) & TCIF(0), 0u);
+    time.advance(20);
+    EXPECT_EQ(rd(LISR) & TCIF(0), TCIF(0));
+}
+
+// RM0399 HTIFx: set when half of the data items have been transferred; NDTR
+// counts down as items are moved, and the first half is in place.
+TEST_F(DmaTest, HalfTransferFlagAndNdtrCountDown)
+{
+    m2m_words(0, 256, true);
+    time.advance(pass_ns(256) / 2);
+    EXPECT_EQ(rd(LISR), HTIF(0));
+    EXPECT_EQ(rd(NDTR(0)), 128u);
+    EXPECT_TRUE(same(AXI, SRAM4, 512));
+    EXPECT_FALSE(same(AXI + 512, SRAM4 + 512, 512));
+    EXPECT_TRUE(irqs[0]); // HTIE set
+}
+
+// RM0399 "Programmable data width, packing/unpacking": with PSIZE = byte and
+// MSIZE = word the FIFO packs four bytes (little-endian) per memory write; NDT
+// counts peripheral-port items (bytes).
+TEST_F(DmaTest, PackingBytesIntoWordsCountsPeripheralItems)
+{
+    fill(AXI, 64, 3);
+    hal_init(0, DIR_M2M | PINC | MINC | PSIZE_BYTE | MSIZE_WORD, FCR_DMDIS | FCR_FTH_FULL);
+    hal_start_it(0, AXI, SRAM4, 64);
+    EXPECT_EQ(rd(NDTR(0)), 64u);
+    time.advance(pass_ns(64, 1, 4));
+    EXPECT_TRUE(same(AXI, SRAM4, 64));
+    EXPECT_EQ(rd(LISR) & TCIF(0), TCIF(0));
+}
+
+// RM0399 SxCR.PINC = 0: the peripheral-port address stays fixed, so a
+// memory-to-memory stream with a fixed source fills the destination.
+TEST_F(DmaTest, FixedSourceAddressFillsTheDestination)
+{
+    bus.at(AXI) = 0xA5;
+    hal_init(0, DIR_M2M | MINC | PSIZE_BYTE | MSIZE_BYTE, FCR_DMDIS);
+    hal_start_it(0, AXI, SRAM4, 100);
+    time.advance(pass_ns(100, 1, 1));
+    for (unsigned i = 0; i < 100; i++) {
+        ASSERT_EQ(bus.at(SRAM4 + i), 0xA5u) << i;
+    }
+    EXPECT_EQ(bus.at(SRAM4 + 100), 0u);
+}
+
+// RM0399 SxFCR.DMDIS: set by hardware when memory-to-memory mode is selected
+// and the stream is enabled (direct mode is not allowed there).
+TEST_F(DmaTest, MemoryToMemoryForcesFifoMode)
+{
+    hal_init(0, DIR_M2M | PINC | MINC | PSIZE_WORD | MSIZE_WORD, 0);
+    hal_start_it(0, AXI, SRAM4, 4);
+    EXPECT_EQ(rd(FCR(0)) & FCR_DMDIS, FCR_DMDIS);
+}
+
+// ---- interrupt lines -----------------------------------------------------------
+
+// RM0399 "DMA interrupts": a stream's interrupt is the OR of its flags with
+// their enables; TCIF without TCIE raises nothing; clearing the flag drops it.
+TEST_F(DmaTest, StreamLineIsFlagAndEnable)
+{
+    m2m_words(3, 8);
+    time.advance(pass_ns(8));
+    EXPECT_TRUE(irqs[3]);
+    EXPECT_FALSE(irqs[0]);
+    wr(LIFCR, TCIF(3));
+    EXPECT_FALSE(irqs[3]); // HTIF stays, but HTIE is off
+    EXPECT_EQ(rd(LISR), HTIF(3));
+    wr(CR(3), rd(CR(3)) | HTIE);
+    EXPECT_TRUE(irqs[3]);
+}
+
+// ---- errors -----------------------------------------------------------------
+
+// RM0399 "DMA error management": a bus error sets TEIFx and the stream is
+// disabled by a hardware clear of its EN bit; NDTR keeps what is left.
+TEST_F(DmaTest, BusErrorSetsTeifAndClearsEn)
+{
+    hal_init(0, DIR_M2M | PINC | MINC | PSIZE_WORD | MSIZE_WORD, FCR_DMDIS);
+    hal_start_it(0, 0x60000000, SRAM4, 16); // no memory, no register there
+    time.advance(pass_ns(16));
+    EXPECT_EQ(rd(LISR), TEIF(0));
+    EXPECT_EQ(rd(CR(0)) & EN, 0u);
+    EXPECT_EQ(rd(NDTR(0)), 16u);
+    EXPECT_TRUE(irqs[0]); // TEIE
+    EXPECT_TRUE(cap.has("bus error reading 0x60000000"));
+}
+
+// A register access that the bus answers with a fault (ampvp --strict: a
+// peripheral with no model) is a bus error too.
+TEST_F(DmaTest, FaultingRegisterAccessIsABusError)
+{
+    hal_init(0, DIR_P2M | MINC | PSIZE_WORD | MSIZE_WORD);
+    hal_start_it(0, 0x40005400, SRAM4, 4); // I2C1: nothing answers in the fake bus
+    dma.input(0, true);
+    time.advance(pass_ns(1));
+    EXPECT_EQ(rd(LISR), TEIF(0));
+    EXPECT_EQ(rd(CR(0)) & EN, 0u);
+}
+
+// The stream stops at the first faulting item: the items before it are moved.
+TEST_F(DmaTest, BusErrorMidwayKeepsTheItemsMoved)
+{
+    // The last 4 words of AXI SRAM, then the end of the memory.
+    const uint64_t src = AXI + 0x10000 - 16;
+    fill(src, 16, 9);
+    hal_init(0, DIR_M2M | PINC | MINC | PSIZE_WORD | MSIZE_WORD, FCR_DMDIS);
+    hal_start_it(0, src, SRAM4, 8);
+    time.advance(pass_ns(8));
+    EXPECT_EQ(rd(LISR) & TEIF(0), TEIF(0));
+    EXPECT_EQ(rd(NDTR(0)), 4u);
+    EXPECT_TRUE(same(src, SRAM4, 16));
+}
+
+// RM0399 bus matrix: DMA1/DMA2 have no path to the CM7's DTCM.  With the view
+// of a core that has no DTCM ("view": cm4), a stream programmed by the CM7
+// towards DTCM gets a transfer error.
+TEST_F(DmaTest, MemoryOutsideTheDmaViewIsABusError)
+{
+    dma.configure({{"view", "cm4"}}, {"cm7", "cm4"});
+    hal_init(0, DIR_M2M | PINC | MINC | PSIZE_WORD | MSIZE_WORD, FCR_DMDIS);
+    hal_start_it(0, AXI, DTCM, 4);
+    time.advance(pass_ns(4));
+    EXPECT_EQ(rd(LISR) & TEIF(0), TEIF(0));
+    EXPECT_EQ(bus.at(DTCM), 0u);
+}
+
+// RM0399 SxCR: the configuration bits "can be written only if EN is 0"; a write
+// while the stream is enabled changes only EN and the interrupt enables.
+TEST_F(DmaTest, ConfigurationIsLockedWhileEnabled)
+{
+    m2m_words(0, 256);
+    const uint32_t cr = rd(CR(0));
+    wr(CR(0), (cr | PL_HIGH | CIRC | HTIE) & ~MINC);
+    EXPECT_EQ(rd(CR(0)), cr | HTIE);
+    EXPECT_TRUE(cap.has("SxCR configuration bits written while EN = 1"));
+}
+
+// RM0399 SxNDTR / SxPAR / SxM0AR: written only when the stream is disabled.
+TEST_F(DmaTest, CountAndAddressesAreLockedWhileEnabled)
+{
+    m2m_words(0, 256);
+    wr(NDTR(0), 5);
+    wr(PAR(0), 0x30000000);
+    wr(M0AR(0), 0x30000000);
+    EXPECT_EQ(rd(NDTR(0)), 256u);
+    EXPECT_EQ(rd(PAR(0)), AXI);
+    EXPECT_EQ(rd(M0AR(0)), SRAM4);
+    time.advance(pass_ns(256));
+    EXPECT_TRUE(same(AXI, SRAM4, 1024));
+}
+
+// RM0399 "Stream configuration procedure" / HAL_DMA_Abort_IT: clearing EN
+// stops the stream; NDTR keeps the items not moved and TCIF signals the end
+// (HAL's IRQ handler completes an abort on that TC interrupt).
+TEST_F(DmaTest, SoftwareDisableStopsAndSignalsTransferComplete)
+{
+    m2m_words(0, 256);
+    time.advance(pass_ns(256) / 4);
+    wr(CR(0), rd(CR(0)) & ~EN);
+    EXPECT_EQ(rd(CR(0)) & EN, 0u);
+    const uint32_t left = rd(NDTR(0));
+    EXPECT_GT(left, 0u);
+    EXPECT_LT(left, 256u);
+    EXPECT_EQ(rd(LISR) & TCIF(0), TCIF(0));
+    time.advance(pass_ns(256));
+    EXPECT_EQ(rd(NDTR(0)), left); // nothing moves after the stop
+    EXPECT_EQ(bus.at(SRAM4 + 1020), 0u);
+}
+
+// RM0399 SxNDTR: after a completed transfer it stays 0 and is reloaded with the
+// previously programmed value when the stream is enabled again.
+TEST_F(DmaTest, ReEnablingReloadsTheProgrammedCount)
+{
+    m2m_words(0, 32);
+    time.advance(pass_ns(32));
+    ASSERT_EQ(rd(NDTR(0)), 0u);
+    wr(LIFCR, 0x3Fu);
+    std::memset(bus.memory(0, SRAM4, 128), 0, 128);
+    wr(CR(0), rd(CR(0)) | EN);
+    EXPECT_EQ(rd(NDTR(0)), 32u);
+    time.advance(pass_ns(32));
+    EXPECT_TRUE(same(AXI, SRAM4, 128));
+}
+
+// RM0399 SxCR.EN: the stream's flags must be cleared before it is enabled.
+TEST_F(DmaTest, EnablingWithFlagsSetIsAGuestError)
+{
+    m2m_words(0, 8);
+    time.advance(pass_ns(8));
+    wr(CR(0), rd(CR(0)) | EN);
+    EXPECT_TRUE(cap.has("enabled with event flags still set"));
+}
+
+// ---- peripheral requests ----------------------------------------------------
+
+// RM0399 "DMA transactions": in peripheral-to-memory mode each request of the
+// peripheral moves one item; with the request low the stream waits.
+TEST_F(DmaTest, PeripheralToMemoryMovesOneItemPerRequest)
+{
+    bus.rx = {'a', 'b', 'c'};
+    hal_init(2, DIR_P2M | MINC | PSIZE_BYTE | MSIZE_BYTE | TRBUFF);
+    hal_start_it(2, FAKE_REG, SRAM4, 3);
+    time.advance(1000);
+    EXPECT_EQ(rd(NDTR(2)), 3u); // no request yet
+    dma.input(2, true);
+    time.advance(pass_ns(1, 1, 1)); // one request cycle
+    EXPECT_EQ(rd(NDTR(2)), 2u);
+    EXPECT_EQ(bus.at(SRAM4), 'a');
+    time.advance(10 * pass_ns(1, 1, 1)); // the line stays high: the rest follows
+    dma.input(2, false);
+    EXPECT_EQ(rd(NDTR(2)), 0u);
+    EXPECT_EQ(std::string(reinterpret_cast<char *>(bus.memory(0, SRAM4, 3)), 3), "abc");
+    EXPECT_EQ(rd(LISR) & TCIF(2), TCIF(2));
+    EXPECT_EQ(rd(CR(2)) & EN, 0u);
+}
+
+// RM0399 memory-to-peripheral mode: SxM0AR is the source, SxPAR the
+// destination (HAL_DMA_Start_IT: PAR = DstAddress); the peripheral address is
+// fixed with PINC = 0.
+TEST_F(DmaTest, MemoryToPeripheralWritesThePeripheralRegister)
+{
+    std::memcpy(bus.memory(0, AXI, 5), "hello", 5);
+    hal_init(1, DIR_M2P | MINC | PSIZE_BYTE | MSIZE_BYTE);
+    hal_start_it(1, AXI, FAKE_REG, 5);
+    dma.input(1, true);
+    time.advance(10 * pass_ns(1, 1, 1));
+    EXPECT_EQ(bus.tx, (std::vector<uint32_t>{'h', 'e', 'l', 'l', 'o'}));
+    EXPECT_EQ(rd(LISR) & TCIF(1), TCIF(1));
+}
+
+// RM0399 SxCR.MSIZE: in direct mode (DMDIS = 0) MSIZE is forced to PSIZE when
+// the stream is enabled.
+TEST_F(DmaTest, DirectModeForcesMsizeToPsize)
+{
+    hal_init(0, DIR_P2M | MINC | PSIZE_BYTE | MSIZE_WORD);
+    hal_start_it(0, FAKE_REG, SRAM4, 4);
+    EXPECT_EQ(rd(CR(0)) & MSIZE_MASK, MSIZE_BYTE);
+}
+
+// RM0399 "Circular mode": at the end of a pass NDTR is reloaded, the addresses
+// return to their base and requests keep being served; TCIF marks each pass.
+TEST_F(DmaTest, CircularModeReloadsAndKeepsGoing)
+{
+    bus.rx = {1, 2, 3, 4, 5, 6};
+    hal_init(0, DIR_P2M | MINC | CIRC | PSIZE_BYTE | MSIZE_BYTE);
+    hal_start_it(0, FAKE_REG, SRAM4, 4);
+    dma.input(0, true);
+    time.advance(6 * pass_ns(1, 1, 1));
+    dma.input(0, false);
+    EXPECT_EQ(rd(CR(0)) & EN, EN);
+    EXPECT_EQ(rd(NDTR(0)), 2u);
+    EXPECT_EQ(rd(LISR) & TCIF(0), TCIF(0));
+    const uint8_t *m = bus.memory(0, SRAM4, 4);
+    EXPECT_EQ(std::vector<uint8_t>(m, m + 4), (std::vector<uint8_t>{5, 6, 3, 4}));
+}
+
+// RM0399 "Double-buffer mode": CIRC is forced; at the end of each pass CT
+// toggles and the other memory (SxM1AR) becomes the target.
+TEST_F(DmaTest, DoubleBufferSwapsTheTargetMemory)
+{
+    bus.rx = {1, 2, 3, 4, 5};
+    hal_init(0, DIR_P2M | MINC | PSIZE_BYTE | MSIZE_BYTE);
+    wr(NDTR(0), 2);
+    wr(PAR(0), FAKE_REG);
+    wr(M0AR(0), SRAM4);
+    wr(M1AR(0), SRAM4 + 0x100);
+    wr(CR(0), rd(CR(0)) | DBM | TCIE);
+    wr(CR(0), rd(CR(0)) | EN);
+    EXPECT_EQ(rd(CR(0)) & CIRC, CIRC);
+    dma.input(0, true);
+    time.advance(3 * pass_ns(1, 1, 1));
+    dma.input(0, false);
+    EXPECT_EQ(rd(CR(0)) & CT, CT);
+    EXPECT_EQ(bus.at(SRAM4), 1u);
+    EXPECT_EQ(bus.at(SRAM4 + 1), 2u);
+    EXPECT_EQ(bus.at(SRAM4 + 0x100), 3u);
+}
+
+// RM0399 "DMA error management": in double-buffer mode, writing the address
+// register of the memory in use (M0AR with CT = 0) is a transfer error; the
+// other one (M1AR) may be written.
+TEST_F(DmaTest, DoubleBufferWriteToCurrentTargetIsATransferError)
+{
+    hal_init(0, DIR_P2M | MINC | PSIZE_BYTE | MSIZE_BYTE);
+    wr(NDTR(0), 2);
+    wr(PAR(0), FAKE_REG);
+    wr(M0AR(0), SRAM4);
+    wr(CR(0), rd(CR(0)) | DBM);
+    wr(CR(0), rd(CR(0)) | EN);
+    wr(M1AR(0), SRAM4 + 0x200);
+    EXPECT_EQ(rd(M1AR(0)), SRAM4 + 0x200);
+    EXPECT_EQ(rd(LISR), 0u);
+    wr(M0AR(0), SRAM4 + 0x300);
+    EXPECT_EQ(rd(M0AR(0)), SRAM4);
+    EXPECT_EQ(rd(LISR), TEIF(0));
+    EXPECT_EQ(rd(CR(0)) & EN, 0u);
+}
+
+// ---- DMAMUX1 --------------------------------------------------------------------
+
+struct DmamuxTest : ::testing::Test {
+    Stm32h7Dmamux mux{"DMAMUX1"};
+    Level out;
+    testutil::LogCapture cap;
+    void SetUp() override
+    {
+        for (unsigned c = 0; c < Stm32h7Dmamux::CHANNELS; c++) {
+            mux.irq("req_out" + std::to_string(c))->connect(&out, 0, c);
+        }
+        mux.irq("ovr")->connect(&out, 0, 102);
+    }
+};
+
+// RM0399 DMAMUX register map: CxCR at 0x04 * x, CSR 0x80, CFR 0x84, RGxCR at
+// 0x100 + 0x04 * x, RGSR 0x140, RGCFR 0x144; all reset to 0.
+TEST_F(DmamuxTest, RegisterMapAndResetValues)
+{
+    const auto &b = mux.bank();
+    EXPECT_EQ(b["C0CR"].offset(), 0x00u);
+    EXPECT_EQ(b["C15CR"].offset(), 0x3Cu);
+    EXPECT_EQ(b["CSR"].offset(), 0x80u);
+    EXPECT_EQ(b["CFR"].offset(), 0x84u);
+    EXPECT_EQ(b["RG0CR"].offset(), 0x100u);
+    EXPECT_EQ(b["RG7CR"].offset(), 0x11Cu);
+    EXPECT_EQ(b["RGSR"].offset(), 0x140u);
+    EXPECT_EQ(b["RGCFR"].offset(), 0x144u);
+    for (const Register &r : b.registers()) {
+        EXPECT_EQ(r.reset_value(), 0u) << r.name();
+    }
+}
+
+// RM0399 "DMAMUX request line multiplexer": channel x forwards the request
+// line its DMAREQ_ID selects to its DMA stream (USART3_TX is line 46).
+TEST_F(DmamuxTest, ChannelForwardsTheSelectedRequestLine)
+{
+    reg_write(mux, 4 * 1, 46); // C1CR.DMAREQ_ID = USART3_TX
+    mux.input(46, true);
+    EXPECT_TRUE(out[1]);
+    EXPECT_FALSE(out[0]);
+    mux.input(45, true);
+    EXPECT_FALSE(out[0]);
+    mux.input(46, false);
+    EXPECT_FALSE(out[1]);
+    mux.input(46, true);
+    reg_write(mux, 4 * 1, 45); // reselect: the channel follows the new line
+    EXPECT_TRUE(out[1]);
+    reg_write(mux, 4 * 1, 0); // 0: no request (HAL's value for memory-to-memory)
+    EXPECT_FALSE(out[1]);
+}
+
+// The same line may be selected by two channels.
+TEST_F(DmamuxTest, TwoChannelsMaySelectTheSameLine)
+{
+    reg_write(mux, 4 * 3, 45);
+    reg_write(mux, 4 * 12, 45);
+    mux.input(45, true);
+    EXPECT_TRUE(out[3]);
+    EXPECT_TRUE(out[12]);
+}
+
+// Synchronization (SE) and the request generators (GE) are not modelled: setting
+// them is logged once as unimplemented.
+TEST_F(DmamuxTest, SynchronizationAndGeneratorsAreReportedUnimplemented)
+{
+    reg_write(mux, 0, 46 | (1u << 16));
+    reg_write(mux, 0x100, 1u << 16);
+    EXPECT_TRUE(cap.has("DMAMUX1.C0CR.SE"));
+    EXPECT_TRUE(cap.has("DMAMUX1.RG0CR.GE"));
+    EXPECT_FALSE(out[102]);
+}
+
+// ---- USART3 through DMAMUX1 to DMA1, end to end ---------------------------------
+
+struct Chars : CharSink {
+    std::string out, by;
+    void put_char(const std::string &, const BusAccess &a, uint8_t ch) override
+    {
+        out += static_cast<char>(ch);
+        by = a.core_name;
+    }
+};
+
+constexpr uint64_t USART3 = 0x40004800;
+enum : uint32_t { U_CR1 = 0x00, U_CR3 = 0x08, U_ISR = 0x1C, U_ICR = 0x20, U_RDR = 0x24, U_TDR = 0x28 };
+enum : uint32_t { U_UE = 1u << 0, U_RE = 1u << 2, U_TE = 1u << 3, U_TCIE = 1u << 6,
+                  U_DMAR = 1u << 6, U_DMAT = 1u << 7, U_TC = 1u << 6, U_TCCF = 1u << 6 };
+
+struct UsartDmaTest : DmaTest {
+    Stm32Usart usart{"USART3"};
+    Stm32h7Dmamux mux{"DMAMUX1"};
+    Chars chars;
+    void SetUp() override
+    {
+        DmaTest::SetUp();
+        DeviceContext uctx;
+        uctx.chars = &chars;
+        usart.set_context(uctx);
+        bus.dev = &usart;
+        bus.dev_base = USART3;
+        bus.dev_size = 0x400;
+        // The machine description's wiring: USART3 -> DMAMUX1 lines 45/46,
+        // DMAMUX1 channel x -> DMA1 stream x.
+        usart.irq("dmareq_rx")->connect_input(&mux, 45);
+        usart.irq("dmareq_tx")->connect_input(&mux, 46);
+        for (unsigned c = 0; c < 8; c++) {
+            mux.irq("req_out" + std::to_string(c))->connect_input(&dma, c);
+        }
+        reg_write(usart, U_CR1, U_UE | U_RE | U_TE);
+    }
+};
+
+// HAL_UART_Transmit_DMA: DMA1 stream 1 memory-to-peripheral to USART3_TDR, DMAMUX1
+// channel 1 = USART3_TX (46), ICR.TCCF, then CR3.DMAT: the USART requests while
+// TXE is set, the DMA writes each byte, and the characters go out as written by
+// the core that started the stream.
+TEST_F(UsartDmaTest, TransmitDmaSendsTheBufferThroughTdr)
+{
+    std::memcpy(bus.memory(0, AXI, 11), "DMA says hi", 11);
+    reg_write(mux, 4 * 1, 46);
+    hal_init(1, DIR_M2P | MINC | PSIZE_BYTE | MSIZE_BYTE | TRBUFF);
+    hal_start_it(1, AXI, USART3 + U_TDR, 11);
+    reg_write(usart, U_ICR, U_TCCF);
+    reg_write(usart, U_CR3, reg_read(usart, U_CR3) | U_DMAT);
+    time.advance(100 * pass_ns(1, 1, 1));
+    EXPECT_EQ(chars.out, "DMA says hi");
+    EXPECT_EQ(chars.by, "cm7");
+    EXPECT_EQ(rd(LISR) & TCIF(1), TCIF(1));
+    EXPECT_TRUE(irqs[1]);
+    // UART_DMATransmitCplt: DMAT off, then TCIE: the USART's TC is set.
+    reg_write(usart, U_CR3, reg_read(usart, U_CR3) & ~U_DMAT);
+    EXPECT_EQ(reg_read(usart, U_ISR) & U_TC, U_TC);
+}
+
+// HAL_UART_Receive_DMA: DMA1 stream 0 peripheral-to-memory from USART3_RDR,
+// DMAMUX1 channel 0 = USART3_RX (45), CR3.DMAR: each received byte (RXNE) is
+// read by the DMA into memory; RXNE is clear again, so the host may send more.
+TEST_F(UsartDmaTest, ReceiveDmaStoresEachReceivedByte)
+{
+    reg_write(mux, 0, 45);
+    hal_init(0, DIR_P2M | MINC | PSIZE_BYTE | MSIZE_BYTE | TRBUFF);
+    hal_start_it(0, USART3 + U_RDR, SRAM4, 4);
+    reg_write(usart, U_CR3, reg_read(usart, U_CR3) | U_DMAR);
+    for (char c : std::string("ping")) {
+        ASSERT_TRUE(usart.accepts_input());
+        usart.host_input(static_cast<uint8_t>(c));
+        time.advance(pass_ns(1, 1, 1));
+    }
+    EXPECT_EQ(std::string(reinterpret_cast<char *>(bus.memory(0, SRAM4, 4)), 4), "ping");
+    EXPECT_EQ(rd(NDTR(0)), 0u);
+    EXPECT_EQ(rd(LISR) & TCIF(0), TCIF(0));
+    EXPECT_TRUE(usart.accepts_input());
+}
+
+} // namespace
