@@ -58,9 +58,50 @@ void Console::emit(const std::string &prefix, std::string &buf)
     for (auto &f : observers_) {
         f(line);
     }
-    for (auto &e : expects_) {
-        if (!e.seen && std::regex_search(line, e.re)) {
-            e.seen = true;
+    match(line);
+}
+
+void Console::match(const std::string &line)
+{
+    const uint64_t now = clock_ ? clock_() : 0;
+    bool next_taken = false; // ordered: this line already satisfied the pattern awaited
+    bool predecessors_seen = true;
+    for (size_t i = 0; i < expects_.size(); i++) {
+        Expectation &e = expects_[i];
+        if (e.kind == Expectation::ExpectNot) {
+            if (!e.matched && std::regex_search(line, res_[i])) {
+                e.matched = true;
+                e.at_ns = now;
+                e.line = line;
+                if (on_forbidden_) {
+                    on_forbidden_(e);
+                }
+            }
+            continue;
+        }
+        if (e.matched) {
+            continue;
+        }
+        if (!ordered_) {
+            if (std::regex_search(line, res_[i])) {
+                e.matched = true;
+                e.at_ns = now;
+                e.line = line;
+            }
+            continue;
+        }
+        // Ordered: only the first pattern not yet seen may match, once per line.
+        const bool its_turn = predecessors_seen && !next_taken;
+        predecessors_seen = false;
+        if (std::regex_search(line, res_[i])) {
+            if (its_turn) {
+                e.matched = true;
+                e.at_ns = now;
+                e.line = line;
+                next_taken = true;
+            } else if (!next_taken && e.early_line.empty()) {
+                e.early_line = line;
+            }
         }
     }
 }
@@ -73,13 +114,30 @@ void Console::line(const std::string &source, const std::string &text)
 
 void Console::expect(const std::string &pattern)
 {
-    expects_.push_back({pattern, std::regex(pattern, std::regex::ECMAScript), false});
+    res_.emplace_back(pattern, std::regex::ECMAScript);
+    expects_.push_back({Expectation::Expect, pattern, false, 0, "", ""});
+}
+
+void Console::expect_not(const std::string &pattern)
+{
+    res_.emplace_back(pattern, std::regex::ECMAScript);
+    expects_.push_back({Expectation::ExpectNot, pattern, false, 0, "", ""});
+}
+
+bool Console::expecting() const
+{
+    for (const auto &e : expects_) {
+        if (e.kind == Expectation::Expect) {
+            return true;
+        }
+    }
+    return false;
 }
 
 bool Console::all_seen() const
 {
     for (const auto &e : expects_) {
-        if (!e.seen) {
+        if (e.kind == Expectation::Expect && !e.matched) {
             return false;
         }
     }
@@ -90,11 +148,39 @@ std::vector<std::string> Console::unseen() const
 {
     std::vector<std::string> v;
     for (const auto &e : expects_) {
-        if (!e.seen) {
-            v.push_back(e.text);
+        if (e.kind == Expectation::Expect && !e.matched) {
+            v.push_back(e.pattern);
         }
     }
     return v;
+}
+
+std::string Console::describe_unseen() const
+{
+    std::string s, previous;
+    for (const auto &e : expects_) {
+        if (e.kind != Expectation::Expect) {
+            continue;
+        }
+        if (!e.matched) {
+            s += (s.empty() ? "'" : ", '") + e.pattern + "'";
+            if (!e.early_line.empty()) {
+                s += " (matched before '" + previous + "': " + e.early_line + ")";
+            }
+        }
+        previous = e.pattern;
+    }
+    return s;
+}
+
+const Expectation *Console::forbidden() const
+{
+    for (const auto &e : expects_) {
+        if (e.kind == Expectation::ExpectNot && e.matched) {
+            return &e;
+        }
+    }
+    return nullptr;
 }
 
 void Console::flush()

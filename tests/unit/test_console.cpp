@@ -1,4 +1,4 @@
-// Console multiplexer: lines per core, prefixes, --expect matching.
+// Console multiplexer: lines per core, prefixes, --expect / --expect-not matching.
 #include "console.h"
 
 #include <gtest/gtest.h>
@@ -64,5 +64,123 @@ TEST_F(ConsoleTest, FlushPrintsPartialLines)
 }
 
 TEST_F(ConsoleTest, BadPatternThrows) { EXPECT_THROW(con.expect("(unclosed"), std::regex_error); }
+
+TEST_F(ConsoleTest, BadForbiddenPatternThrows)
+{
+    EXPECT_THROW(con.expect_not("[unclosed"), std::regex_error);
+}
+
+// Unordered (the default): patterns match in any order, one line may satisfy several.
+TEST_F(ConsoleTest, UnorderedExpectationsMatchInAnyOrderAndShareALine)
+{
+    con.expect("b");
+    con.expect("a");
+    con.expect("c");
+    put("a\n", "cm7");
+    put("b c\n", "cm4");
+    EXPECT_TRUE(con.all_seen());
+}
+
+// --expect-order: a pattern seen before its predecessor does not count.
+TEST_F(ConsoleTest, OrderedPatternSeenBeforeItsPredecessorDoesNotCount)
+{
+    con.set_ordered(true);
+    con.expect("first");
+    con.expect("second");
+    put("second\n", "cm4");
+    put("first\n", "cm7");
+    EXPECT_FALSE(con.all_seen());
+    EXPECT_EQ(con.unseen(), std::vector<std::string>{"second"});
+    put("second again\n", "cm4");
+    EXPECT_TRUE(con.all_seen());
+    EXPECT_EQ(con.expectations()[1].line, "[cm4] second again");
+}
+
+TEST_F(ConsoleTest, OrderedOneLineSatisfiesOnlyTheNextPattern)
+{
+    con.set_ordered(true);
+    con.expect("x");
+    con.expect("x");
+    put("x\n", "cm7");
+    EXPECT_EQ(con.unseen(), std::vector<std::string>{"x"});
+    put("x\n", "cm7");
+    EXPECT_TRUE(con.all_seen());
+}
+
+TEST_F(ConsoleTest, OrderedUnseenDescriptionNamesTheLineThatCameTooEarly)
+{
+    con.set_ordered(true);
+    con.expect("boot");
+    con.expect("ready");
+    put("ready\n", "cm4");
+    EXPECT_EQ(con.describe_unseen(), "'boot', 'ready' (matched before 'boot': [cm4] ready)");
+}
+
+TEST_F(ConsoleTest, UnorderedUnseenDescriptionListsThePatterns)
+{
+    con.expect("a");
+    con.expect("b");
+    EXPECT_EQ(con.describe_unseen(), "'a', 'b'");
+}
+
+TEST_F(ConsoleTest, ForbiddenLineIsReportedAtOnceWithPatternAndLine)
+{
+    std::vector<std::string> hits;
+    con.on_forbidden([&](const Expectation &e) { hits.push_back(e.pattern + " | " + e.line); });
+    con.expect_not("Error_Handler|ASSERT");
+    put("all fine\n", "cm7");
+    EXPECT_EQ(con.forbidden(), nullptr);
+    put("ASSERT failed: x\n", "cm4");
+    ASSERT_EQ(hits.size(), 1u);
+    EXPECT_EQ(hits[0], "Error_Handler|ASSERT | [cm4] ASSERT failed: x");
+    ASSERT_NE(con.forbidden(), nullptr);
+    EXPECT_EQ(con.forbidden()->line, "[cm4] ASSERT failed: x");
+    put("in Error_Handler\n", "cm7"); // the first match is the one kept and told
+    EXPECT_EQ(hits.size(), 1u);
+}
+
+TEST_F(ConsoleTest, ForbiddenPatternsAreNotExpectations)
+{
+    con.expect_not("panic");
+    EXPECT_FALSE(con.expecting());
+    EXPECT_TRUE(con.all_seen());
+    con.expect("done");
+    EXPECT_TRUE(con.expecting());
+    EXPECT_EQ(con.unseen(), std::vector<std::string>{"done"});
+}
+
+TEST_F(ConsoleTest, ForbiddenPatternsMatchInOrderedModeToo)
+{
+    bool hit = false;
+    con.set_ordered(true);
+    con.expect("a");
+    con.expect_not("bad");
+    con.expect("b");
+    con.on_forbidden([&](const Expectation &) { hit = true; });
+    put("a bad\n", "cm7");
+    EXPECT_TRUE(hit);
+    put("b\n", "cm7");
+    EXPECT_TRUE(con.all_seen());
+}
+
+TEST_F(ConsoleTest, MatchesCarryTheTimeOfTheirLine)
+{
+    uint64_t now = 1000;
+    con.set_clock([&] { return now; });
+    con.expect("one");
+    con.expect("two");
+    put("one\n", "cm7");
+    now = 2500;
+    put("two\n", "cm7");
+    EXPECT_EQ(con.expectations()[0].at_ns, 1000u);
+    EXPECT_EQ(con.expectations()[1].at_ns, 2500u);
+}
+
+TEST_F(ConsoleTest, WholeLinesFromOtherSourcesAreMatchedLikeUartLines)
+{
+    con.expect("^\\[rproc\\] up$");
+    con.line("rproc", "up");
+    EXPECT_TRUE(con.all_seen());
+}
 
 } // namespace
