@@ -52,7 +52,13 @@ std::string Log::enable_trace(const std::string &list)
     return "";
 }
 
-void Log::emit(const std::string &line, bool to_stdout) { sink_(line, to_stdout); }
+void Log::emit(const std::string &line, bool to_stdout)
+{
+    sink_(line, to_stdout);
+    if (tee_) {
+        tee_(line, to_stdout);
+    }
+}
 
 void Log::info(const std::string &msg) { emit("ampvp: " + msg, false); }
 

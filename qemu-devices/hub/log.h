@@ -23,6 +23,9 @@ public:
 
     void set_sink(Sink s) { sink_ = std::move(s); }
     void reset_sink();
+    // Also hand every line to `t` (the JUnit report records the hub's
+    // messages this way); nullptr: stop.
+    void set_tee(Sink t) { tee_ = std::move(t); }
     void set_verbose(bool v) { verbose_ = v; }
     bool verbose() const { return verbose_; }
 
@@ -54,6 +57,7 @@ private:
     Log();
     void emit(const std::string &line, bool to_stdout);
     Sink sink_;
+    Sink tee_;
     bool verbose_ = false;
     bool trace_all_ = false;
     bool any_trace_ = false;

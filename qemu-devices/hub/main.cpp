@@ -12,6 +12,7 @@
 #include <map>
 #include <optional>
 #include <iostream>
+#include <regex>
 #include <set>
 
 #ifndef AMPVP_VERSION
@@ -128,7 +129,8 @@ int main(int argc, char **argv)
         "  ampvp run --board nucleo-h745zi-q --cm7 blink_cm7.elf --cm4 blink_cm4.elf\n"
         "  printf 'hello\\r' | ampvp run --machine stm32h745 --cm7 uart_it_cm7.elf --serial stdin\n\n"
         "Exit status: 0 every --expect seen (or normal end), 1 bad input or setup failure,\n"
-        "2 usage error, 3 timeout, 4 a core died, 130 interrupted (Ctrl-C), 143 terminated.");
+        "2 usage error, 3 timeout, 4 a core died, 5 an --expect-not line seen,\n"
+        "130 interrupted (Ctrl-C), 143 terminated (docs/user-guide.md has the table).");
     run_cmd->add_option("-m,--machine", opt.machine,
                         "Machine name (see 'ampvp machines') or path to a description .json");
     run_cmd->add_option("-b,--board", opt.board,
@@ -147,7 +149,28 @@ int main(int argc, char **argv)
         ->check(CLI::PositiveNumber);
     run_cmd->add_option("-e,--expect", opt.expects,
                     "Regular expression a console line must match; exit 0 once all have matched "
-                    "(repeatable; lines look like '[cm7] text')");
+                    "(repeatable; lines look like '[cm7] text'; in any order unless --expect-order)");
+    run_cmd->add_option("--expect-not", opt.expect_nots,
+                        "Regular expression no console line may match: the first line that does "
+                        "ends the run with exit status 5 (repeatable), e.g. 'Error_Handler|ASSERT'")
+        ->check(CLI::Validator(
+            [](std::string &re) {
+                try {
+                    std::regex r(re, std::regex::ECMAScript);
+                } catch (const std::regex_error &e) {
+                    return "bad pattern '" + re + "': " + e.what();
+                }
+                return std::string();
+            },
+            "REGEX"));
+    run_cmd->add_flag("--expect-order", opt.expect_order,
+                      "The --expect patterns must be seen in the order given (one line satisfies "
+                      "at most the next one; a line seen before its predecessor does not count)");
+    run_cmd->add_option("--junit", opt.junit,
+                        "Write a JUnit XML report to FILE at the end of the run: one test case per "
+                        "--expect/--expect-not with its time, the console, the reason of a failure");
+    run_cmd->add_option("--junit-name", opt.junit_name,
+                        "Test suite name in the --junit report (default: the board or machine)");
     run_cmd->add_option("--trace", trace,
                     "Trace categories, comma-separated, or 'all': " +
                         join(std::vector<std::string>(Log::trace_categories().begin(),

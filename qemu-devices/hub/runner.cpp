@@ -8,6 +8,7 @@
 #include "child_process.h"
 #include "elf_loader.h"
 #include "event_loop.h"
+#include "junit.h"
 #include "log.h"
 #include "machine.h"
 #include "memory.h"
@@ -232,6 +233,8 @@ private:
     std::unique_ptr<RuntimeDir> rundir_;
     std::vector<std::unique_ptr<SharedMemory>> mems_;
     std::unique_ptr<Console> console_;
+    std::unique_ptr<JunitRecorder> junit_; // --junit
+    bool write_junit(int rc);
     std::vector<std::unique_ptr<HostSerial>> serials_;
     std::unique_ptr<Stimuli> stimuli_;
     void open_serials();
@@ -280,6 +283,17 @@ int Runner::prepare()
     console_ = std::make_unique<Console>(machine_.console);
     for (const auto &e : opt_.expects) {
         console_->expect(e);
+    }
+    for (const auto &e : opt_.expect_nots) {
+        console_->expect_not(e);
+    }
+    console_->set_ordered(opt_.expect_order);
+    console_->set_clock([this] { return now_ns(); });
+    console_->on_forbidden([this](const Expectation &e) {
+        fail("forbidden line seen (--expect-not '" + e.pattern + "'): " + e.line, EXIT_FORBIDDEN);
+    });
+    if (junit_) {
+        console_->on_line([this](const std::string &line) { junit_->console_line(line); });
     }
 
     // 2. Signals are events of the loop from here on.
@@ -513,12 +527,17 @@ int Runner::loop()
         } else if (opt_.timeout_s > 0) {
             auto deadline = t0 + std::chrono::milliseconds(static_cast<long>(opt_.timeout_s * 1000));
             if (now >= deadline) {
-                std::string missing;
-                for (const auto &u : console_->unseen()) {
-                    missing += (missing.empty() ? "" : ", ") + ("'" + u + "'");
-                }
+                const std::string missing = console_->describe_unseen();
                 char secs[32];
                 std::snprintf(secs, sizeof(secs), "%g", opt_.timeout_s);
+                if (!console_->expecting() && !opt_.expect_nots.empty()) {
+                    // Only --expect-not: the timeout is the run's length, and it passed.
+                    log().verbose_info(std::string("no forbidden line in ") + secs + " s");
+                    if (finish(EXIT_OK)) {
+                        return EXIT_OK;
+                    }
+                    continue;
+                }
                 log().error(std::string("timeout after ") + secs + " s" +
                             (missing.empty() ? "" : "; never saw " + missing));
                 if (finish(EXIT_TIMEOUT)) {
@@ -692,6 +711,12 @@ void Runner::cleanup()
 int Runner::run()
 {
     int rc;
+    if (!opt_.junit.empty()) {
+        std::string name = opt_.junit_name.empty() ? opt_.board : opt_.junit_name;
+        name = name.empty() ? opt_.machine : name;
+        name = name.substr(name.find_last_of('/') + 1); // a description's path: its file name
+        junit_ = std::make_unique<JunitRecorder>(opt_.junit, name);
+    }
     try {
         prepare();
         rc = loop();
@@ -711,8 +736,41 @@ int Runner::run()
     if (console_) {
         console_->flush();
     }
+    // Before cleanup(): the signals stay blocked while the report is written.
+    if (junit_ && !write_junit(rc) && rc == EXIT_OK) {
+        rc = EXIT_ERROR;
+    }
     cleanup();
     return rc;
+}
+
+bool Runner::write_junit(int rc)
+{
+    JunitReport r;
+    r.time_s = now_ns() / 1e9;
+    r.exit_code = rc;
+    r.ordered = opt_.expect_order;
+    if (console_) {
+        r.expectations = console_->expectations();
+    } else { // the run failed before its console existed: nothing was seen
+        for (const auto &p : opt_.expects) {
+            r.expectations.push_back({Expectation::Expect, p, false, 0, "", ""});
+        }
+        for (const auto &p : opt_.expect_nots) {
+            r.expectations.push_back({Expectation::ExpectNot, p, false, 0, "", ""});
+        }
+    }
+    r.properties.emplace_back("machine", opt_.machine.empty() ? machine_.name : opt_.machine);
+    if (!opt_.board.empty()) {
+        r.properties.emplace_back("board", opt_.board);
+    }
+    for (const auto &[core, file] : opt_.images) {
+        r.properties.emplace_back("image." + core, file);
+    }
+    for (const auto &file : opt_.combined) {
+        r.properties.emplace_back("image", file);
+    }
+    return junit_->write(std::move(r));
 }
 
 } // namespace

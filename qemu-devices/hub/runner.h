@@ -14,6 +14,7 @@ enum ExitCode {
     EXIT_USAGE = 2,      // bad command line
     EXIT_TIMEOUT = 3,    // --timeout expired before every --expect pattern was seen
     EXIT_CORE_DIED = 4,  // a core's QEMU instance ended or broke the protocol
+    EXIT_FORBIDDEN = 5,  // a console line matched an --expect-not pattern
     EXIT_SIGINT = 130,   // interrupted (Ctrl-C)
     EXIT_SIGTERM = 143,  // terminated (SIGTERM / SIGHUP)
 };
@@ -26,6 +27,10 @@ struct RunOptions {
     std::string qemu;                         // qemu-system-arm to use
     double timeout_s = 0;                     // 0: no timeout
     std::vector<std::string> expects;
+    std::vector<std::string> expect_nots;     // --expect-not: a matching line fails the run (5)
+    bool expect_order = false;                // --expect-order: --expect patterns in the given order
+    std::string junit;                        // --junit FILE: JUnit XML report
+    std::string junit_name;                   // its test suite name (default: board or machine)
     bool strict = false;                      // unimplemented registers fault
     bool posted_writes = true;
     unsigned spin_us = 100;                   // busy-poll window of both bridge ends (0: off)
