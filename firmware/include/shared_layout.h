@@ -67,7 +67,12 @@ struct ampvp_shared {
     volatile uint32_t db_cm4_ready;    /* 0xC0 CM4: SHARED_READY_MAGIC once EXTI0 is enabled */
     volatile uint32_t db_message;      /* 0xC4 CM7: the message: sequence number 1..N     */
     volatile uint32_t db_ack;          /* 0xC8 CM4: the last message it read (= release)  */
-    volatile uint32_t reserved5[13];   /* 0xCC - 0xFC: room for later demos               */
+    volatile uint32_t reserved5[5];    /* 0xCC - 0xDC                                     */
+
+    /* 0xE0 gdb_demo (a debugger reads these from either core) */
+    volatile uint32_t gdb_cm7_count;   /* 0xE0 CM7: loop iterations                       */
+    volatile uint32_t gdb_cm4_count;   /* 0xE4 CM4: loop iterations                       */
+    volatile uint32_t reserved6[6];    /* 0xE8 - 0xFC: room for later demos               */
 };
 _Static_assert(offsetof(struct ampvp_shared, hello_magic) == 0x00, "hello_magic offset");
 _Static_assert(offsetof(struct ampvp_shared, mutex_counter) == 0x40, "mutex_counter offset");
@@ -82,6 +87,7 @@ _Static_assert(offsetof(struct ampvp_shared, btn_cm4_presses) == 0xA4, "btn_cm4_
 _Static_assert(offsetof(struct ampvp_shared, db_cm4_ready) == 0xC0, "db_cm4_ready offset");
 _Static_assert(offsetof(struct ampvp_shared, db_message) == 0xC4, "db_message offset");
 _Static_assert(offsetof(struct ampvp_shared, db_ack) == 0xC8, "db_ack offset");
+_Static_assert(offsetof(struct ampvp_shared, gdb_cm7_count) == 0xE0, "gdb_cm7_count offset");
 _Static_assert(sizeof(struct ampvp_shared) == 0x100, "shared header size");
 
 /* Defines the shared block in an image (one translation unit per image). */

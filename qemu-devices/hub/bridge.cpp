@@ -206,7 +206,8 @@ bool BridgeServer::handle(int fd, Conn &conn, const uint8_t *buf, size_t n, bool
         }
         ampvp_hello_ack ack{AMPVP_PROTO_VERSION_MAJOR, AMPVP_PROTO_VERSION_MINOR,
                             (posted_writes_ ? AMPVP_CAP_POSTED_WRITES : 0u) | AMPVP_CAP_EVENTS |
-                                AMPVP_CAP_POWER | AMPVP_CAP_CLOCK | AMPVP_CAP_CLOCK_STOP,
+                                AMPVP_CAP_POWER | AMPVP_CAP_CLOCK | AMPVP_CAP_CLOCK_STOP |
+                                AMPVP_CAP_FAULTS | AMPVP_CAP_DEBUG,
                             AMPVP_OK, 0};
         if (m.u.hello.major != AMPVP_PROTO_VERSION_MAJOR) {
             protocol_error(fd, c, m.hdr.seq, AMPVP_E_VERSION,
@@ -316,6 +317,29 @@ bool BridgeServer::handle(int fd, Conn &conn, const uint8_t *buf, size_t n, bool
             return true;
         }
         break;
+    case AMPVP_MSG_FAULT:
+        if (conn.channel == Channel::Async) {
+            Fault f{m.u.fault.exc, m.u.fault.pc, m.u.fault.lr, m.u.fault.cfsr, m.u.fault.hfsr,
+                    m.u.fault.mmfar, m.u.fault.bfar, m.text ? m.text : ""};
+            AMPVP_TRACE("power", machine_.cores[c].name,
+                        (f.exc == AMPVP_FAULT_LOCKUP ? std::string("lockup") : "fault exception " + std::to_string(f.exc)) +
+                            " at " + hex(f.pc));
+            if (on_fault) {
+                on_fault(c, f);
+            }
+            return true;
+        }
+        break;
+    case AMPVP_MSG_DEBUG:
+        if (conn.channel == Channel::Async) {
+            const bool halted = m.u.debug.state == AMPVP_DBG_HALTED;
+            AMPVP_TRACE("power", machine_.cores[c].name, halted ? "halted by its debugger" : "resumed by its debugger");
+            if (on_debug) {
+                on_debug(c, halted);
+            }
+            return true;
+        }
+        break;
     case AMPVP_MSG_BYE:
         return false;
     case AMPVP_MSG_ERROR:
@@ -336,6 +360,20 @@ void BridgeServer::start(CoreId core, uint32_t vtor)
         ampvp_start st{};
         st.vtor = vtor;
         reply(cores_[core].bus_fd, core, AMPVP_MSG_START, cores_[core].seq++, &st, sizeof(st));
+    }
+}
+
+void BridgeServer::halt(CoreId core)
+{
+    if (cores_[core].async_fd >= 0 && (cores_[core].caps & AMPVP_CAP_DEBUG)) {
+        reply(cores_[core].async_fd, core, AMPVP_MSG_HALT, cores_[core].seq++, nullptr, 0);
+    }
+}
+
+void BridgeServer::resume(CoreId core)
+{
+    if (cores_[core].async_fd >= 0 && (cores_[core].caps & AMPVP_CAP_DEBUG)) {
+        reply(cores_[core].async_fd, core, AMPVP_MSG_RESUME, cores_[core].seq++, nullptr, 0);
     }
 }
 

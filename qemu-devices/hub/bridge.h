@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -49,6 +50,19 @@ public:
     bool clock_stopped(CoreId core) const { return cores_[core].clock_stopped; }
     void send_clock(CoreId core, uint64_t hz);
     CorePower power(CoreId core) const;
+
+    // A core entered a fault handler or locked up (FAULT), and its debugger
+    // halted or resumed it (DEBUG): the runner reports and decides.
+    struct Fault {
+        uint32_t exc = 0; // 3 HardFault .. 6 UsageFault, AMPVP_FAULT_LOCKUP
+        uint32_t pc = 0, lr = 0, cfsr = 0, hfsr = 0, mmfar = 0, bfar = 0;
+        std::string why; // lockup: the reason
+    };
+    std::function<void(CoreId, const Fault &)> on_fault;
+    std::function<void(CoreId, bool halted)> on_debug;
+    // Cross-halt: stop a core (as if its debugger had) and let it run again.
+    void halt(CoreId core);
+    void resume(CoreId core);
 
     // Protocol errors seen (malformed / unexpected messages), for tests.
     unsigned protocol_errors() const { return protocol_errors_; }

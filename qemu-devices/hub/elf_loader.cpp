@@ -117,7 +117,43 @@ ElfImage read_elf(const std::string &path)
             img.sections.push_back(std::move(sec));
         }
     }
+    // Function symbols, for fault reports ("at 0x08000412 <main+0x12>").
+    for (Elf_Scn *scn = elf_nextscn(h.e, nullptr); scn; scn = elf_nextscn(h.e, scn)) {
+        GElf_Shdr sh;
+        if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB || !sh.sh_entsize) {
+            continue;
+        }
+        Elf_Data *data = elf_getdata(scn, nullptr);
+        const size_t count = data ? sh.sh_size / sh.sh_entsize : 0;
+        for (size_t i = 0; i < count; i++) {
+            GElf_Sym sym;
+            if (!gelf_getsym(data, static_cast<int>(i), &sym) || GELF_ST_TYPE(sym.st_info) != STT_FUNC) {
+                continue;
+            }
+            const char *name = elf_strptr(h.e, sh.sh_link, sym.st_name);
+            if (name && *name) {
+                img.functions.push_back({name, sym.st_value & ~1ull, sym.st_size});
+            }
+        }
+    }
+    std::sort(img.functions.begin(), img.functions.end(),
+              [](const Symbol &a, const Symbol &b) { return a.addr < b.addr; });
     return img;
+}
+
+std::string ElfImage::symbolize(uint64_t addr) const
+{
+    auto it = std::upper_bound(functions.begin(), functions.end(), addr,
+                               [](uint64_t a, const Symbol &s) { return a < s.addr; });
+    if (it == functions.begin()) {
+        return "";
+    }
+    --it;
+    if (addr >= it->addr + std::max<uint64_t>(it->size, 1)) {
+        return "";
+    }
+    const uint64_t off = addr - it->addr;
+    return off ? it->name + "+" + hex(off, 1) : it->name;
 }
 
 namespace {

@@ -33,11 +33,20 @@ struct Section {
     std::vector<uint8_t> bytes; // its contents in the file (empty for NOBITS)
 };
 
+// A function of the image's symbol table (the Thumb bit cleared).
+struct Symbol {
+    std::string name;
+    uint64_t addr = 0, size = 0;
+};
+
 struct ElfImage {
     std::string path;
     uint64_t entry = 0;
     std::vector<Segment> segments; // only PT_LOAD with p_filesz > 0
     std::vector<Section> sections; // allocated sections (SHF_ALLOC); none for Intel HEX
+    std::vector<Symbol> functions; // STT_FUNC symbols, by address; none when stripped
+    // "main+0x12" for an address inside a function; empty if none holds it.
+    std::string symbolize(uint64_t addr) const;
     const Section *section(const std::string &name) const
     {
         for (const auto &s : sections) {

@@ -211,6 +211,17 @@ int main(int argc, char **argv)
         ->expected(0, 1)
         ->default_str("3333")
         ->check(CLI::Range(1, 65535));
+    run_cmd->add_flag("--gdb-halt-both", opt.gdb_halt_both,
+                      "With --gdb: when a debugger halts one core (breakpoint, step, Ctrl-C) the "
+                      "other cores halt too, and run again when it resumes (the H7's CTI "
+                      "cross-trigger as STM32CubeIDE sets it up)");
+    std::string on_fault = "stop";
+    run_cmd->add_option("--on-fault", on_fault,
+                        "A core entering a fault handler (HardFault, MemManage, BusFault, "
+                        "UsageFault) is reported in one line; 'stop' (default) then ends the run "
+                        "with exit status 4, 'continue' lets the firmware's handler run. A lockup "
+                        "always ends the run (4)")
+        ->check(CLI::IsMember({"stop", "continue"}));
     run_cmd->add_flag("--gdb-wait", opt.gdb_wait,
                       "With --gdb: every core waits at its reset vector until its debugger "
                       "continues it");
@@ -280,10 +291,11 @@ int main(int argc, char **argv)
         }
     }
     opt.posted_writes = !no_posted;
-    if (opt.gdb_wait && !opt.gdb_port) {
-        std::cerr << "ampvp run: --gdb-wait needs --gdb\n";
+    if ((opt.gdb_wait || opt.gdb_halt_both) && !opt.gdb_port) {
+        std::cerr << "ampvp run: --gdb-wait and --gdb-halt-both need --gdb\n";
         return EXIT_USAGE;
     }
+    opt.fault_continue = on_fault == "continue";
     auto add_image = [&](const std::string &core, const std::string &file) {
         if (opt.images.count(core)) {
             std::cerr << "ampvp: error: two images given for core " << core << "\n";

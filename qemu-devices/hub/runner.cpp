@@ -8,6 +8,8 @@
 #include "child_process.h"
 #include "elf_loader.h"
 #include "event_loop.h"
+#include "fault_report.h"
+#include "ampvp_proto.h"
 #include "junit.h"
 #include "log.h"
 #include "machine.h"
@@ -51,6 +53,9 @@ struct Child {
     std::unique_ptr<ChildProcess> proc;
     bool gated = false;  // held in reset by the SoC's boot logic until released
     unsigned gdb_port = 0;
+    bool locked_up = false;     // reported a lockup: its abort is not news
+    bool debug_halted = false;  // its debugger stopped it
+    bool cross_halted = false;  // stopped because another core's debugger did
     bool started = false;
     bool exited() const { return proc && proc->exited(); }
 };
@@ -221,6 +226,8 @@ private:
     // Ending a run: models that must tell the firmware first get up to their
     // bound; returns true once the loop may return `rc`.
     bool finish(int rc);
+    void on_fault(CoreId c, const BridgeServer::Fault &f);
+    void on_debug(CoreId c, bool halted);
     int finishing_rc_ = -1;
     bool hard_stop_ = false;
     Clock::time_point finish_deadline_;
@@ -341,6 +348,8 @@ int Runner::prepare()
                            " LEDs");
     }
     bridge_ = std::make_unique<BridgeServer>(machine_, *bus_, configs, opt_.posted_writes);
+    bridge_->on_fault = [this](CoreId c, const BridgeServer::Fault &f) { on_fault(c, f); };
+    bridge_->on_debug = [this](CoreId c, bool halted) { on_debug(c, halted); };
     open_serials();
     if (!plan_.stimuli.empty()) {
         stimuli_ = std::make_unique<Stimuli>(plan_.stimuli, *bus_, *this);
@@ -466,8 +475,13 @@ void Runner::drain_stderr(Child &ch, bool final)
     if (fd < 0) {
         return;
     }
-    ch.proc->drain([&](const std::string &line) { log().info("[" + ch.name + " qemu] " + line); },
-                   final);
+    ch.proc->drain(
+        [&](const std::string &line) {
+            const std::string text = "[" + ch.name + " qemu] " + line;
+            // After a lockup, QEMU's register dump and abort message are -v only.
+            ch.locked_up ? log().verbose_info(text) : log().info(text);
+        },
+        final);
     if (ch.proc->output_fd() < 0) {
         loop_->unwatch(fd); // EOF: the pipe is closed
     }
@@ -511,6 +525,10 @@ int Runner::loop()
             }
         }
         for (auto &ch : children_) {
+            if (ch.exited() && ch.locked_up) {
+                drain_stderr(ch, true);
+                return EXIT_CORE_DIED; // reported in one line when it locked up
+            }
             if (ch.exited()) {
                 drain_stderr(ch, true);
                 const std::string &last = ch.proc->last_line();
@@ -612,6 +630,55 @@ int Runner::loop()
                     d->run_started();
                 }
             }
+        }
+    }
+}
+
+void Runner::on_fault(CoreId c, const BridgeServer::Fault &f)
+{
+    Child *ch = child_of(c);
+    const ElfImage *img = image(c);
+    if (!img && !plan_.images.empty() && plan_.image_core[0] < 0) {
+        img = &plan_.images[0]; // a combined image holds every core's code
+    }
+    const FaultInfo info{f.exc, f.pc, f.lr, f.cfsr, f.hfsr, f.mmfar, f.bfar, f.why};
+    const std::string line = fault_report(machine_.cores[c].name, info, img, machine_, c);
+    if (f.exc == AMPVP_FAULT_LOCKUP) {
+        if (ch) {
+            ch->locked_up = true;
+        }
+        fail(line, EXIT_CORE_DIED);
+    } else if (opt_.fault_continue) {
+        log().warn(line);
+    } else {
+        fail(line + " (--on-fault continue lets the firmware's handler run)", EXIT_CORE_DIED);
+    }
+}
+
+// --gdb-halt-both: a core its debugger stopped stops the others (they get
+// HALT, their own debuggers see them stop), and they run again with it.
+void Runner::on_debug(CoreId c, bool halted)
+{
+    Child *self = child_of(c);
+    if (!self) {
+        return;
+    }
+    self->debug_halted = halted;
+    if (!opt_.gdb_halt_both) {
+        return;
+    }
+    for (auto &ch : children_) {
+        if (ch.core == c || !ch.started) {
+            continue;
+        }
+        if (halted && !ch.debug_halted && !ch.cross_halted) {
+            ch.cross_halted = true;
+            bridge_->halt(ch.core);
+            log().verbose_info(ch.name + ": halted with " + self->name + " (--gdb-halt-both)");
+        } else if (!halted && ch.cross_halted) {
+            ch.cross_halted = false;
+            bridge_->resume(ch.core);
+            log().verbose_info(ch.name + ": runs again with " + self->name);
         }
     }
 }

@@ -42,6 +42,8 @@ struct RunOptions {
     std::vector<std::string> presses;         // --press BUTTON[@WHEN]
     unsigned gdb_port = 0;                    // --gdb [PORT]: first core's port (0: no GDB stubs)
     bool gdb_wait = false;                    // --gdb-wait: cores wait at their reset vector
+    bool gdb_halt_both = false;               // --gdb-halt-both: a debugger halt stops every core
+    bool fault_continue = false;              // --on-fault continue: report faults, let handlers run
 };
 
 // Resolve a machine name to a description file: a path as given if it exists,

@@ -30,6 +30,10 @@ static const shape shapes[] = {
     { AMPVP_MSG_POWER, "POWER", sizeof(ampvp_power_msg), 0 },
     { AMPVP_MSG_CLOCK, "CLOCK", sizeof(ampvp_clock), 0 },
     { AMPVP_MSG_WAKE, "WAKE", 0, 0 },
+    { AMPVP_MSG_FAULT, "FAULT", sizeof(ampvp_fault), 1 },
+    { AMPVP_MSG_DEBUG, "DEBUG", sizeof(ampvp_debug), 0 },
+    { AMPVP_MSG_HALT, "HALT", 0, 0 },
+    { AMPVP_MSG_RESUME, "RESUME", 0, 0 },
     { AMPVP_MSG_ERROR, "ERROR", sizeof(ampvp_error), 1 },
     { AMPVP_MSG_BYE, "BYE", 0, 0 },
 };
@@ -179,6 +183,18 @@ int ampvp_decode(const void *buf, size_t n, ampvp_msg *out, char *err, size_t er
         if (out->u.start.vtor & 0x7Fu || out->u.start.reserved) {
             return fail(err, errlen, "%s: vector table address 0x%08lx is not 128-byte aligned "
                         "or reserved field is not 0", s->name, (unsigned long)out->u.start.vtor);
+        }
+        break;
+    case AMPVP_MSG_FAULT:
+        if ((out->u.fault.exc < 3 || out->u.fault.exc > 6) && out->u.fault.exc != AMPVP_FAULT_LOCKUP) {
+            return fail(err, errlen, "%s: exception %lu is not a fault (3-6) or lockup", s->name,
+                        (unsigned long)out->u.fault.exc);
+        }
+        break;
+    case AMPVP_MSG_DEBUG:
+        if (out->u.debug.state > AMPVP_DBG_HALTED) {
+            return fail(err, errlen, "%s: unknown debug state %lu", s->name,
+                        (unsigned long)out->u.debug.state);
         }
         break;
     case AMPVP_MSG_POWER:

@@ -25,7 +25,7 @@ extern "C" {
 
 #define AMPVP_PROTO_MAGIC 0x56504d41u /* "AMPV" in memory order */
 #define AMPVP_PROTO_VERSION_MAJOR 2
-#define AMPVP_PROTO_VERSION_MINOR 1
+#define AMPVP_PROTO_VERSION_MINOR 2
 
 /* Largest message on the wire (header included). */
 #define AMPVP_MSG_MAX 65536u
@@ -44,6 +44,10 @@ enum ampvp_msg_type {
     AMPVP_MSG_POWER = 34,     /* bridge -> hub: run / sleep / deep sleep */
     AMPVP_MSG_CLOCK = 35,     /* hub -> bridge: new CPU clock frequency */
     AMPVP_MSG_WAKE = 37,      /* hub -> bridge: the SoC restarts a stopped core clock */
+    AMPVP_MSG_FAULT = 38,     /* bridge -> hub: a fault handler was entered, or lockup */
+    AMPVP_MSG_DEBUG = 39,     /* bridge -> hub: the core's debugger halted / resumed it */
+    AMPVP_MSG_HALT = 40,      /* hub -> bridge: stop the core (cross-halt) */
+    AMPVP_MSG_RESUME = 41,    /* hub -> bridge: run again after HALT */
     AMPVP_MSG_ERROR = 48,     /* either way: code + one-line text */
     AMPVP_MSG_BYE = 49,       /* either way: orderly end of the session */
 };
@@ -60,6 +64,8 @@ enum ampvp_channel { AMPVP_CH_BUS = 0, AMPVP_CH_ASYNC = 1 };
 #define AMPVP_CAP_POWER         0x0004u /* core reports POWER states */
 #define AMPVP_CAP_CLOCK         0x0008u /* core accepts CLOCK */
 #define AMPVP_CAP_CLOCK_STOP    0x0010u /* core stops its clock in deep sleep until WAKE */
+#define AMPVP_CAP_FAULTS        0x0020u /* core reports FAULT */
+#define AMPVP_CAP_DEBUG         0x0040u /* core reports DEBUG and obeys HALT / RESUME */
 
 /* Status codes (READ_RESP, WRITE_RESP, HELLO_ACK, ERROR). */
 enum ampvp_status {
@@ -149,6 +155,27 @@ typedef struct ampvp_clock {
     uint64_t hz;
 } ampvp_clock;
 
+/* FAULT: the core entered a fault handler (exc = 3 HardFault, 4 MemManage,
+ * 5 BusFault, 6 UsageFault) or locks up (exc = AMPVP_FAULT_LOCKUP; then the
+ * text says why and the core will not run on).  pc/lr: the interrupted
+ * context; the fault status registers as the handler sees them.  Fixed part
+ * followed by NUL-terminated text (may be empty). */
+#define AMPVP_FAULT_LOCKUP 0xFFFFu
+typedef struct ampvp_fault {
+    uint32_t exc;
+    uint32_t pc, lr;
+    uint32_t cfsr, hfsr, mmfar, bfar;
+    uint32_t reserved;
+} ampvp_fault;
+
+/* DEBUG: the core's own debugger (QEMU's gdbstub) halted it (state 1) or it
+ * runs again (state 0).  HALT / RESUME carry nothing. */
+enum ampvp_debug_state { AMPVP_DBG_RUNNING = 0, AMPVP_DBG_HALTED = 1 };
+typedef struct ampvp_debug {
+    uint32_t state;
+    uint32_t reserved;
+} ampvp_debug;
+
 /* ERROR: fixed part followed by NUL-terminated text. */
 typedef struct ampvp_error {
     uint32_t code;
@@ -169,6 +196,8 @@ typedef struct ampvp_msg {
         ampvp_irq irq;
         ampvp_power_msg power;
         ampvp_clock clock;
+        ampvp_fault fault;
+        ampvp_debug debug;
         ampvp_error error;
     } u;
     const char *text;  /* HELLO_ACK / ERROR text, else NULL */
@@ -182,7 +211,7 @@ typedef struct ampvp_out {
     uint64_t vtime_ns;
     const void *fixed;  /* the type's fixed payload; NULL when it has none */
     size_t fixed_len;
-    const char *text;   /* appended with its NUL (only HELLO_ACK and ERROR); may be NULL */
+    const char *text;   /* appended with its NUL (HELLO_ACK, ERROR, FAULT); may be NULL */
 } ampvp_out;
 
 /*

@@ -151,6 +151,37 @@ TEST(Protocol, IrqLevelMustBe0Or1)
     EXPECT_NE(decode_error(b).find("level 2"), std::string::npos);
 }
 
+// Protocol 2.2: FAULT carries the fault status registers and, for a lockup,
+// QEMU's reason; anything but a fault exception (3-6) or lockup is refused.
+TEST(Protocol, FaultCarriesStatusRegistersAndLockupText)
+{
+    ampvp_fault f{5, 0x08000204, 0x08000121, 0x8200, 0, 0, 0x60000000, 0};
+    ampvp_msg m;
+    auto b = encode(AMPVP_MSG_FAULT, &f, sizeof(f), "");
+    ASSERT_EQ(ampvp_decode(b.data(), b.size(), &m, nullptr, 0), AMPVP_OK);
+    EXPECT_EQ(m.u.fault.bfar, 0x60000000u);
+    EXPECT_EQ(m.u.fault.cfsr, 0x8200u);
+    f.exc = AMPVP_FAULT_LOCKUP;
+    b = encode(AMPVP_MSG_FAULT, &f, sizeof(f), "can't escalate");
+    ASSERT_EQ(ampvp_decode(b.data(), b.size(), &m, nullptr, 0), AMPVP_OK);
+    EXPECT_STREQ(m.text, "can't escalate");
+    f.exc = 11; // SVCall is no fault
+    EXPECT_NE(decode_error(encode(AMPVP_MSG_FAULT, &f, sizeof(f), "")).find("exception 11"), std::string::npos);
+}
+
+TEST(Protocol, DebugStateIsHaltedOrRunning)
+{
+    ampvp_debug d{AMPVP_DBG_HALTED, 0};
+    ampvp_msg m;
+    auto b = encode(AMPVP_MSG_DEBUG, &d, sizeof(d));
+    ASSERT_EQ(ampvp_decode(b.data(), b.size(), &m, nullptr, 0), AMPVP_OK);
+    EXPECT_EQ(m.u.debug.state, 1u);
+    d.state = 2;
+    EXPECT_NE(decode_error(encode(AMPVP_MSG_DEBUG, &d, sizeof(d))).find("debug state 2"), std::string::npos);
+    EXPECT_GT(encode(AMPVP_MSG_HALT, nullptr, 0).size(), 0u);
+    EXPECT_GT(encode(AMPVP_MSG_RESUME, nullptr, 0).size(), 0u);
+}
+
 // Random garbage of every length up to a few headers: the decoder never reads
 // past the buffer (ASan in bench/fuzz), and every verdict is checkable: a
 // rejected message comes with a reason, an accepted one encodes back to exactly

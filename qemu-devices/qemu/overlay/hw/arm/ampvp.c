@@ -80,6 +80,8 @@ struct AmpvpMachineState {
     bool deep_stop;     /* "deep-sleep-stops-clock": deep sleep = clock stopped (CStop) */
     bool systick_frozen;/* SysTick was counting when the clock stopped */
     uint32_t events_seen; /* EVENT messages taken from the hub (main loop, BQL) */
+    bool debug_halted;  /* stopped by its own debugger (reported to the hub) */
+    bool cross_halted;  /* stopped by the hub's HALT (another core's debugger) */
     char core[AMPVP_CORE_NAME_LEN];
 
     ARMv7MState armv7m;
@@ -305,6 +307,21 @@ static void ampvp_async_readable(void *opaque)
     case AMPVP_MSG_WAKE:
         ampvp_clock_stop(m, false);
         break;
+    case AMPVP_MSG_HALT:
+        /* Cross-halt: another core's debugger stopped it; so do we. */
+        if (runstate_is_running()) {
+            m->cross_halted = true;
+            vm_stop(RUN_STATE_PAUSED);
+        }
+        break;
+    case AMPVP_MSG_RESUME:
+        if (m->cross_halted) {
+            m->cross_halted = false;
+            if (!runstate_is_running()) {
+                vm_start();
+            }
+        }
+        break;
     default:
         warn_report("ampvp[%s]: ignoring unexpected %s on the async channel",
                     m->core, ampvp_msg_name(msg.hdr.type));
@@ -348,6 +365,62 @@ static void ampvp_sleep(void *opaque, int state)
         }
     }
     ampvp_send(m, m->async_fd, AMPVP_MSG_POWER, 0, &p, sizeof(p));
+}
+
+/* ---- faults and debug state ------------------------------------------ */
+
+static void ampvp_send_fault(AmpvpMachineState *m, uint32_t exc, uint32_t pc, uint32_t lr,
+                             const char *why)
+{
+    CPUARMState *env = &ARM_CPU(first_cpu)->env;
+    const ampvp_fault f = { .exc = exc, .pc = pc, .lr = lr,
+                            .cfsr = env->v7m.cfsr[M_REG_NS], .hfsr = env->v7m.hfsr,
+                            .mmfar = env->v7m.mmfar[M_REG_NS], .bfar = env->v7m.bfar };
+    uint8_t buf[sizeof(ampvp_hdr) + sizeof(f) + 128];
+    const ampvp_out out = { .type = AMPVP_MSG_FAULT, .seq = m->seq++,
+                            .vtime_ns = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL),
+                            .fixed = &f, .fixed_len = sizeof(f), .text = why ? why : "" };
+    size_t n = ampvp_encode(buf, sizeof(buf), &out);
+    if (n && send(m->async_fd, buf, n, MSG_NOSIGNAL) != (ssize_t)n) {
+        ampvp_fatal(m, "lost the connection to the hub (send)");
+    }
+}
+
+/* vCPU thread (exception entry, BQL held). */
+static void ampvp_fault_hook(void *opaque, int exc, uint32_t pc, uint32_t lr)
+{
+    AmpvpMachineState *m = opaque;
+    if (m->caps & AMPVP_CAP_FAULTS) {
+        ampvp_send_fault(m, exc, pc, lr, NULL);
+    }
+}
+
+/* The core locks up: tell the hub before QEMU's cpu_abort (register dump, abort). */
+static void ampvp_lockup_hook(void *opaque, const char *why)
+{
+    AmpvpMachineState *m = opaque;
+    CPUARMState *env = &ARM_CPU(first_cpu)->env;
+    if (m->caps & AMPVP_CAP_FAULTS) {
+        ampvp_send_fault(m, AMPVP_FAULT_LOCKUP, env->regs[15], env->regs[14], why);
+    }
+}
+
+/* The gdbstub stops the VM with RUN_STATE_DEBUG (breakpoint, step, Ctrl-C). */
+static void ampvp_vm_state(void *opaque, bool running, RunState state)
+{
+    AmpvpMachineState *m = opaque;
+    if (!(m->caps & AMPVP_CAP_DEBUG)) {
+        return;
+    }
+    if (!running && state == RUN_STATE_DEBUG && !m->debug_halted) {
+        m->debug_halted = true;
+        const ampvp_debug d = { .state = AMPVP_DBG_HALTED };
+        ampvp_send(m, m->async_fd, AMPVP_MSG_DEBUG, 0, &d, sizeof(d));
+    } else if (running && m->debug_halted) {
+        m->debug_halted = false;
+        const ampvp_debug d = { .state = AMPVP_DBG_RUNNING };
+        ampvp_send(m, m->async_fd, AMPVP_MSG_DEBUG, 0, &d, sizeof(d));
+    }
 }
 
 /* ---- configuration text (parsed by ampvp_config.c, shared with the hub) -- */
@@ -406,7 +479,7 @@ static void ampvp_say_hello(AmpvpMachineState *m, int fd, uint32_t channel, ampv
         .major = AMPVP_PROTO_VERSION_MAJOR,
         .minor = AMPVP_PROTO_VERSION_MINOR,
         .caps = AMPVP_CAP_POSTED_WRITES | AMPVP_CAP_CLOCK | AMPVP_CAP_EVENTS |
-                AMPVP_CAP_POWER | AMPVP_CAP_CLOCK_STOP,
+                AMPVP_CAP_POWER | AMPVP_CAP_CLOCK_STOP | AMPVP_CAP_FAULTS | AMPVP_CAP_DEBUG,
         .channel = channel,
     };
     ampvp_send(m, fd, AMPVP_MSG_HELLO, 0, &h, sizeof(h));
@@ -506,7 +579,10 @@ static void ampvp_init(MachineState *ms)
     }
     armcpu->m_txev_hook = ampvp_txev;
     armcpu->m_sleep_hook = ampvp_sleep;
+    armcpu->m_fault_hook = ampvp_fault_hook;
+    armcpu->m_lockup_hook = ampvp_lockup_hook;
     armcpu->m_hook_opaque = m;
+    qemu_add_vm_change_state_handler(ampvp_vm_state, m);
 
     /* Registers the reset handler that loads SP and PC from the vector table. */
     armv7m_load_kernel(ARM_CPU(first_cpu), NULL, 0, 0);
