@@ -32,6 +32,6 @@ grep -qE '^\[trace\] [0-9.]+ cm4 gpio PE1 = 1 \(output\)$' "$TMP/out" || fail "n
 "$AMPVP" run --board nucleo-h745zi-q --machine "$TMP/x.json" --cm7 "$FW/blink_cm7.elf" 2>"$TMP/err2"; rc=$?
 [ $rc = 1 ] && grep -q "carries a stm32h745" "$TMP/err2" || fail "mismatched --machine: exit $rc"
 "$AMPVP" run --board nosuch --cm7 "$FW/blink_cm7.elf" 2>"$TMP/err3"; rc=$?
-[ $rc = 1 ] && grep -q "unknown board 'nosuch' (known: nucleo-h745zi-q, stm32h745i-disco, stm32h747i-disco)" "$TMP/err3" || fail "unknown board: exit $rc"
+[ $rc = 1 ] && grep -q "unknown board 'nosuch' (known: nucleo-h745zi-q, stm32h745i-disco, stm32h747i-disco, stm32mp157c-dk2)" "$TMP/err3" || fail "unknown board: exit $rc"
 assert_clean $RUN_PID
 pass "board LEDs: $(grep -c '^\[board\]' "$TMP/out") LED changes"
