@@ -49,6 +49,17 @@ Bus::Bus(const MachineDesc &machine, const DeviceContext &ctx, IrqSink *irqs)
             d->set_context(ctx_);
         }
     }
+    for (const auto &m : machine.memories) {
+        if (m.flash) {
+            flash_.push_back({m.base, m.size});
+        }
+    }
+    if (const std::string *fl = machine.role("flash")) {
+        flash_ctl_ = device(*fl);
+        if (!flash_ctl_) {
+            throw ConfigError(machine.source + ": roles.flash: " + *fl + " is not a modelled peripheral");
+        }
+    }
     // Outputs can target other devices, so connect once all exist.
     for (const auto &e : map_) {
         if (!e.dev) {
@@ -210,9 +221,22 @@ void Bus::write(BusAccess &a, uint32_t value)
     if (e && e->dev) {
         a.offset = a.addr - e->base;
         e->dev->write(a, value);
-    } else {
-        unmodelled(a, e, true, value);
+        return;
     }
+    for (const auto &f : flash_) {
+        if (a.addr >= f.base && a.addr - f.base < f.size) {
+            // A core's store to flash: the flash interface's business.
+            a.offset = a.addr - f.base;
+            if (flash_ctl_) {
+                flash_ctl_->memory_write(a, value);
+            } else {
+                log().guest_error(a.core_name, "writes " + hex(value) + " to flash at " + hex(a.addr) +
+                                                   " (read-only; ignored)");
+            }
+            return;
+        }
+    }
+    unmodelled(a, e, true, value);
 }
 
 Device *Bus::device(const std::string &name)

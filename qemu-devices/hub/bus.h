@@ -48,6 +48,13 @@ private:
 
     const MachineDesc &machine_;
     DeviceContext ctx_;
+    // Writes to a flash memory (read-only to the cores) go to the peripheral
+    // with role "flash" (Device::memory_write), or are refused.
+    struct FlashRange {
+        uint64_t base, size;
+    };
+    std::vector<FlashRange> flash_;
+    Device *flash_ctl_ = nullptr;
     std::vector<std::unique_ptr<Device>> devices_;
     std::vector<Entry> map_; // sorted by base
     std::vector<std::unique_ptr<IrqLine>> txev_; // per core

@@ -1,6 +1,59 @@
 #include "device.h"
 
+#include "log.h"
+
+#include <cstdio>
+
 namespace ampvp {
+
+Waveform Waveform::normalized() const
+{
+    if (!periodic()) {
+        // high for none of the period: low; for all of it: high.
+        const bool l = period_ns == 0 ? level : high_ns != 0;
+        return constant(l);
+    }
+    Waveform w = *this;
+    w.start_ns = start_ns % period_ns;
+    return w;
+}
+
+bool Waveform::level_at(uint64_t t) const
+{
+    if (!periodic()) {
+        return period_ns == 0 ? level : high_ns != 0;
+    }
+    const uint64_t s = start_ns % period_ns;
+    const uint64_t phase = (t + period_ns - s) % period_ns;
+    return phase < high_ns;
+}
+
+std::string Waveform::describe() const
+{
+    if (!periodic()) {
+        return level_at(0) ? "1" : "0";
+    }
+    // Duty in percent (one decimal unless whole), frequency with a unit.
+    char duty[32], freq[32];
+    const double d = 100.0 * static_cast<double>(high_ns) / static_cast<double>(period_ns);
+    if (d == static_cast<double>(static_cast<long>(d))) {
+        std::snprintf(duty, sizeof(duty), "%ld%%", static_cast<long>(d));
+    } else {
+        std::snprintf(duty, sizeof(duty), "%.1f%%", d);
+    }
+    const double hz = 1e9 / static_cast<double>(period_ns);
+    const char *unit = "Hz";
+    double v = hz;
+    if (hz >= 1e6) {
+        v = hz / 1e6;
+        unit = "MHz";
+    } else if (hz >= 1e3) {
+        v = hz / 1e3;
+        unit = "kHz";
+    }
+    std::snprintf(freq, sizeof(freq), "%.4g %s", v, unit);
+    return std::string("pwm ") + duty + " " + freq;
+}
 
 void IrqLine::drive(const Target &t, bool level)
 {
@@ -24,12 +77,35 @@ void IrqLine::drive(const Target &t, bool level)
 
 void IrqLine::set(bool level)
 {
+    if (wave_.periodic()) {
+        set_wave(Waveform::constant(level)); // the periodic signal ends
+        return;
+    }
     if (level == level_) {
         return;
     }
     level_ = level;
+    wave_ = Waveform::constant(level);
     for (const auto &t : targets_) {
         drive(t, level);
+    }
+}
+
+void IrqLine::set_wave(const Waveform &w)
+{
+    const Waveform n = w.normalized();
+    if (n == wave_ && (n.periodic() || n.level == level_)) {
+        return;
+    }
+    const bool changed = n.level != level_;
+    wave_ = n;
+    level_ = n.level;
+    for (const auto &t : targets_) {
+        if (t.kind == Kind::Input) {
+            t.dev->input_wave(t.line, n);
+        } else if (changed) {
+            drive(t, n.level);
+        }
     }
 }
 
@@ -75,6 +151,13 @@ CoreId Device::param_core(const std::map<std::string, std::string> &params, cons
         }
     }
     throw ConfigError("params \"" + key + "\": '" + it->second + "' is not a core");
+}
+
+void Device::memory_write(BusAccess &a, uint32_t value)
+{
+    (void)value;
+    log().guest_error(a.core_name, "writes to read-only memory at " + hex(a.addr) + " (" + name() +
+                                       " takes no writes there; ignored)");
 }
 
 IrqLine &Device::add_irq(const std::string &name)

@@ -47,6 +47,40 @@ public:
 
 class Device;
 
+// A periodic rectangular signal, such as a timer's PWM output: high during
+// [start_ns + k * period_ns, start_ns + k * period_ns + high_ns) for every k,
+// in hub time.  A waveform that is not periodic (period_ns == 0, or high for
+// none or all of the period) is the constant `level`.  For a periodic one,
+// `level` is its level at the moment it was set (what a receiver that only
+// takes levels sees).  An output carries it whole, so a 20 kHz PWM is one
+// message, not 40000 edges a second.
+struct Waveform {
+    uint64_t period_ns = 0;
+    uint64_t high_ns = 0;
+    uint64_t start_ns = 0; // a rising edge (any one: compared modulo the period)
+    bool level = false;
+
+    static Waveform constant(bool level)
+    {
+        Waveform w;
+        w.level = level;
+        return w;
+    }
+    bool periodic() const { return period_ns != 0 && high_ns != 0 && high_ns < period_ns; }
+    // The same signal in canonical form: constant if not periodic, else the
+    // start reduced modulo the period (so equal signals compare equal).
+    Waveform normalized() const;
+    bool level_at(uint64_t t_ns) const;
+    // "pwm 50% 1 kHz" / "1" / "0": what board lines and traces print.
+    std::string describe() const;
+    bool operator==(const Waveform &o) const
+    {
+        return period_ns == o.period_ns && high_ns == o.high_ns && start_ns == o.start_ns &&
+               (periodic() || level == o.level);
+    }
+    bool operator!=(const Waveform &o) const { return !(*this == o); }
+};
+
 // A named output of a device.  It fans out to every target the machine
 // description connects it to: a core's NVIC line, a core's event input, or
 // another device's numbered input (HSEM interrupt -> EXTI line 78).  Levels
@@ -74,6 +108,12 @@ public:
     void set(bool level);
     void pulse();
     bool level() const { return level_; }
+    // A periodic signal (or a constant one: then the same as set()).  Inputs
+    // of other devices receive it whole (Device::input_wave); a core's NVIC,
+    // event and wake-up inputs get its level at this moment.  Sent only on a
+    // change of the (normalized) waveform.
+    void set_wave(const Waveform &w);
+    const Waveform &wave() const { return wave_; }
 
 private:
     enum class Kind { Nvic, Event, Wakeup, Input };
@@ -88,6 +128,7 @@ private:
     std::string name_;
     std::vector<Target> targets_;
     bool level_ = false;
+    Waveform wave_; // constant level_ unless periodic
 };
 
 // Power states a core reports (protocol POWER): run, sleep, deep sleep.
@@ -189,6 +230,19 @@ struct DeviceContext {
 
 class Device {
 public:
+// Analog voltages on the package's pins ("PA4"): what an ADC channel samples.
+// Drivers are the host (`ampvp run --analog PA0=1.65`) and models with an
+// analog output (a DAC channel on its pin).  A pin nothing drives reads 0 V.
+class AnalogPins {
+public:
+    virtual ~AnalogPins() = default;
+    // The pin's voltage now, in volts.
+    virtual double volts(const std::string &pin) const = 0;
+    // Drive the pin to `volts` (the last driver wins); `by` names the driver
+    // for traces ("DAC1", "host").
+    virtual void drive(const std::string &pin, double volts, const std::string &by) = 0;
+};
+
     explicit Device(std::string name) : name_(std::move(name)) {}
     virtual ~Device() = default;
     const std::string &name() const { return name_; }
@@ -198,6 +252,7 @@ public:
     virtual void reset() {}
     // A numbered input driven by another device's output or a core's TXEV.
     virtual void input(unsigned n, bool level) { (void)n; (void)level; }
+    AnalogPins *analog = nullptr;
     // A deadline set through DeviceContext::scheduler has come.
     virtual void timer_fired(unsigned tag) { (void)tag; }
     // A core changed power state (every device is told; most ignore it).
@@ -212,6 +267,14 @@ public:
     virtual uint64_t stop_requested() { return 0; }
     virtual bool stop_done() const { return true; }
     // Bytes from the host (a UART's receive side fed from stdin, a pty or a
+    // The same input driven by a waveform (IrqLine::set_wave).  A model that
+    // does not take waveforms sees its level at each change of the waveform
+    // (not every edge of a periodic one).
+    virtual void input_wave(unsigned n, const Waveform &w) { input(n, w.level); }
+    // A core wrote to a memory this device controls (machine role "flash":
+    // the flash arrays, which the cores map read-only; a write is a
+    // programming step of the flash interface).  a.addr is the address.
+    virtual void memory_write(BusAccess &a, uint32_t value);
     // socket).  The hub offers one byte at a time while accepts_input() is
     // true and keeps the rest, so a receiver that is disabled or full holds
     // the host back instead of overrunning (like QEMU's can_receive).

@@ -28,7 +28,7 @@ const std::set<std::string> &Log::trace_categories()
     // Categories later issues fill in are listed already so that --help and
     // --trace validation are stable.
     static const std::set<std::string> cats = {"bus", "irq", "uart", "hsem", "exti", "power", "clock", "gpio",
-                                               "ipcc", "rpmsg"};
+                                               "ipcc", "rpmsg", "tim", "adc", "flash"};
     return cats;
 }
 

@@ -435,10 +435,21 @@ std::vector<SignalTarget> MachineDesc::parse_targets(const nlohmann::json &j,
                 r.fail(where + "." + name, "must be an NVIC line below num_irq (" +
                                                std::to_string(cores[ci].num_irq) + ")");
             }
+        } else if (!t.is_core && v.is_array() && !v.empty()) {
+            // Several inputs of one peripheral: [4, 44] (a timer's TRGO is
+            // both a regular and an injected trigger of an ADC).
+            for (const auto &x : v) {
+                if (!x.is_number_unsigned()) {
+                    r.fail(where + "." + name, "must be input numbers");
+                }
+                t.n = x.get<unsigned>();
+                out.push_back(t);
+            }
+            continue;
         } else {
             r.fail(where + "." + name,
                    t.is_core ? "must be an NVIC line number, \"event\" or \"wakeup\""
-                             : "must be an input number");
+                             : "must be an input number or an array of them");
         }
         out.push_back(t);
     }
