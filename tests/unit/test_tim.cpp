@@ -56,7 +56,11 @@ struct Level : IrqSink {
     void send_event(CoreId) override {}
 };
 
-enum : uint32_t { CR1 = 0x00, DIER = 0x0C, SR = 0x10, EGR = 0x14, CNT = 0x24, PSC = 0x28, ARR = 0x2C };
+enum : uint32_t {
+    CR1 = 0x00, CR2 = 0x04, DIER = 0x0C, SR = 0x10, EGR = 0x14, CCMR1 = 0x18, CCMR2 = 0x1C,
+    CCER = 0x20, CNT = 0x24, PSC = 0x28, ARR = 0x2C, CCR1 = 0x34, CCR2 = 0x38, CCR3 = 0x3C,
+    CCR4 = 0x40, BDTR = 0x44,
+};
 // Bits as RM0399 names them (TIMx_CR1, TIMx_DIER, TIMx_SR, TIMx_EGR).
 enum : uint32_t {
     CR1_CEN = 1u << 0, CR1_UDIS = 1u << 1, CR1_URS = 1u << 2, CR1_OPM = 1u << 3,
@@ -268,4 +272,322 @@ TEST_F(TimTest, EgrReadsZero)
     EXPECT_EQ(reg_read(t, EGR), 0u);
 }
 
+// ---- capture/compare channels, PWM, TRGO -------------------------------------------
+
+// Bits as RM0399 names them (TIMx_CCMRx output/input views, TIMx_CCER, TIMx_BDTR,
+// TIMx_DIER, TIMx_SR, TIMx_CR2).
+enum : uint32_t {
+    OC1M_PWM1 = 6u << 4, OC1M_PWM2 = 7u << 4, OC1M_TOGGLE = 3u << 4, OC1M_ACTIVE = 1u << 4,
+    OC1M_FORCE_HIGH = 5u << 4, OC1PE = 1u << 3, CC1S_TI1 = 1u << 0, CC1S_TI2 = 2u << 0,
+    IC1PSC_4 = 2u << 2, OC2M_PWM1 = 6u << 12,
+    CCER_CC1E = 1u << 0, CCER_CC1P = 1u << 1, CCER_CC1NE = 1u << 2, CCER_CC1NP = 1u << 3,
+    CCER_CC2E = 1u << 4,
+    BDTR_MOE = 1u << 15, BDTR_OSSI = 1u << 10, CR2_OIS1 = 1u << 8,
+    DIER_CC1IE = 1u << 1, SR_CC1IF = 1u << 1, SR_CC1OF = 1u << 9, EGR_CC1G = 1u << 1,
+    CR2_MMS_UPDATE = 2u << 4, CR2_MMS_OC1REF = 4u << 4,
+};
+
+// Receives waveforms on numbered inputs, as a GPIO pin or an ADC would.
+struct WaveSink : Device {
+    std::map<unsigned, Waveform> last;
+    std::map<unsigned, int> messages, rises;
+    WaveSink() : Device("sink") {}
+    uint32_t read(BusAccess &) override { return 0; }
+    void write(BusAccess &, uint32_t) override {}
+    void input(unsigned n, bool level) override
+    {
+        rises[n] += level && !last[n].level;
+        input_wave(n, Waveform::constant(level));
+    }
+    void input_wave(unsigned n, const Waveform &w) override
+    {
+        last[n] = w;
+        messages[n]++;
+    }
+};
+
+struct TimChannelTest : TimTest {
+    WaveSink pins;
+    void SetUp() override
+    {
+        TimTest::SetUp();
+        t.irq("ch1")->connect_input(&pins, 1);
+        t.irq("ch2")->connect_input(&pins, 2);
+        t.irq("ch1n")->connect_input(&pins, 11);
+        t.irq("trgo")->connect_input(&pins, 100);
+    }
+    // HAL_TIM_PWM_Init + HAL_TIM_PWM_ConfigChannel(PWM1, pulse) + HAL_TIM_PWM_Start
+    // on channel 1: a 1 kHz period of 1000 ticks at 1 MHz.
+    void pwm1(uint32_t pulse, uint32_t ccer = CCER_CC1E)
+    {
+        reg_write(t, PSC, 63);
+        reg_write(t, ARR, 999);
+        reg_write(t, EGR, EGR_UG);
+        reg_write(t, SR, 0);
+        reg_write(t, CCER, 0);
+        reg_write(t, CCMR1, OC1M_PWM1);
+        reg_write(t, CCR1, pulse);
+        reg_write(t, CCMR1, OC1M_PWM1 | OC1PE);
+        reg_write(t, CCER, ccer);
+        reg_write(t, BDTR, BDTR_MOE);
+        reg_write(t, CR1, CR1_CEN);
+    }
+};
+
+// RM0399 PWM mode 1: in upcounting, OCxREF is high as long as CNT < CCRx, else
+// low; the period is (ARR + 1) counter ticks.  The output is one waveform.
+TEST_F(TimChannelTest, Pwm1IsHighWhileCntBelowCcr)
+{
+    pwm1(250);
+    const Waveform &w = pins.last[1];
+    ASSERT_TRUE(w.periodic());
+    EXPECT_EQ(w.period_ns, 1000000u);
+    EXPECT_EQ(w.high_ns, 250000u);
+    EXPECT_EQ(w.describe(), "pwm 25% 1 kHz");
+    const int before = pins.messages[1];
+    time.advance(20 * 1000000); // twenty periods: still the same waveform, no message
+    EXPECT_EQ(pins.messages[1], before);
+}
+
+// RM0399 PWM mode 1: if CCRx > ARR, OCxREF is held high; if CCRx = 0 it is held low.
+TEST_F(TimChannelTest, Pwm1FullAndZeroDuty)
+{
+    pwm1(1000);
+    EXPECT_FALSE(pins.last[1].periodic());
+    EXPECT_TRUE(pins.last[1].level);
+    reg_write(t, CCMR1, OC1M_PWM1); // no preload: CCR1 applies at once
+    reg_write(t, CCR1, 0);
+    EXPECT_FALSE(pins.last[1].level);
+}
+
+// RM0399 PWM mode 2: OCxREF is low as long as CNT < CCRx, else high.
+TEST_F(TimChannelTest, Pwm2IsTheInverse)
+{
+    pwm1(250);
+    reg_write(t, CCMR1, OC1M_PWM2 | OC1PE);
+    EXPECT_EQ(pins.last[1].high_ns, 750000u);
+}
+
+// RM0399 CCxP: the output is OCxREF inverted when CCxP = 1 (active low).
+TEST_F(TimChannelTest, PolarityInvertsTheOutput)
+{
+    pwm1(250, CCER_CC1E | CCER_CC1P);
+    EXPECT_EQ(pins.last[1].high_ns, 750000u);
+}
+
+// RM0399 OCxPE = 1: the preload register is transferred to the active CCRx
+// at each update event only.
+TEST_F(TimChannelTest, PreloadedCcrAppliesAtTheNextUpdate)
+{
+    pwm1(250);
+    time.advance(300000);
+    reg_write(t, CCR1, 500);
+    EXPECT_EQ(pins.last[1].high_ns, 250000u);
+    time.advance(700000); // the update at 1 ms
+    EXPECT_EQ(pins.last[1].high_ns, 500000u);
+}
+
+// RM0399 CCxE = 0: the output is disabled (OCx = 0).
+TEST_F(TimChannelTest, DisabledChannelOutputsZero)
+{
+    pwm1(250, 0);
+    EXPECT_FALSE(pins.last[1].periodic());
+    EXPECT_FALSE(pins.last[1].level);
+}
+
+// RM0399 advanced timers: OCx is enabled only when MOE = 1 in TIMx_BDTR; with
+// MOE = 0 and OSSI = 1 the output takes its idle level OISx.
+TEST_F(TimChannelTest, AdvancedTimerOutputsNeedMoe)
+{
+    Stm32Tim adv{"TIM1"};
+    DeviceContext ctx;
+    ctx.scheduler = &time;
+    ctx.clock_source = &time;
+    adv.set_context(ctx);
+    adv.configure({{"advanced", "1"}}, {});
+    WaveSink s;
+    adv.irq("ch1")->connect_input(&s, 1);
+    adv.irq("ch1n")->connect_input(&s, 2);
+    reg_write(adv, PSC, 63);
+    reg_write(adv, ARR, 999);
+    reg_write(adv, EGR, EGR_UG);
+    reg_write(adv, CCMR1, OC1M_PWM1);
+    reg_write(adv, CCR1, 250);
+    reg_write(adv, CCER, CCER_CC1E | CCER_CC1NE);
+    reg_write(adv, CR1, CR1_CEN);
+    EXPECT_FALSE(s.last[1].periodic()); // MOE = 0
+    reg_write(adv, BDTR, BDTR_MOE);     // HAL_TIM_PWM_Start: __HAL_TIM_MOE_ENABLE
+    EXPECT_EQ(s.last[1].high_ns, 250000u);
+    // The complementary output OC1N is OC1REF inverted.
+    EXPECT_EQ(s.last[2].high_ns, 750000u);
+    reg_write(adv, CR2, CR2_OIS1);
+    reg_write(adv, BDTR, BDTR_OSSI);
+    EXPECT_FALSE(s.last[1].periodic());
+    EXPECT_TRUE(s.last[1].level);
+}
+
+// RM0399 toggle mode: OCxREF toggles when CNT = CCRx: a square wave of twice
+// the counter period.
+TEST_F(TimChannelTest, ToggleModeGivesHalfTheFrequency)
+{
+    pwm1(300);
+    reg_write(t, CCMR1, OC1M_TOGGLE);
+    const Waveform &w = pins.last[1];
+    ASSERT_TRUE(w.periodic());
+    EXPECT_EQ(w.period_ns, 2000000u);
+    EXPECT_EQ(w.high_ns, 1000000u);
+}
+
+// RM0399 forced output mode: OCxREF is forced high (0101) or low (0100)
+// whatever the comparison.
+TEST_F(TimChannelTest, ForcedActive)
+{
+    pwm1(250);
+    reg_write(t, CCMR1, OC1M_FORCE_HIGH);
+    EXPECT_FALSE(pins.last[1].periodic());
+    EXPECT_TRUE(pins.last[1].level);
+}
+
+// RM0399 output compare "active on match": OCxREF goes high when CNT = CCRx,
+// and CCxIF is set; with CCxIE the interrupt is raised.
+TEST_F(TimChannelTest, ActiveOnMatchSetsTheOutputAndCc1if)
+{
+    reg_write(t, PSC, 63);
+    reg_write(t, ARR, 999);
+    reg_write(t, EGR, EGR_UG);
+    reg_write(t, SR, 0);
+    reg_write(t, CCMR1, OC1M_ACTIVE);
+    reg_write(t, CCR1, 400);
+    reg_write(t, CCER, CCER_CC1E);
+    reg_write(t, DIER, DIER_CC1IE);
+    reg_write(t, CR1, CR1_CEN);
+    time.advance(399000);
+    EXPECT_FALSE(pins.last[1].level);
+    EXPECT_FALSE(irq.level);
+    time.advance(2000);
+    EXPECT_TRUE(pins.last[1].level);
+    EXPECT_EQ(reg_read(t, SR) & SR_CC1IF, SR_CC1IF);
+    EXPECT_TRUE(irq.level);
+    reg_write(t, SR, ~SR_CC1IF);
+    EXPECT_FALSE(irq.level);
+}
+
+// RM0399: CCxIF is also set on a match in PWM mode; software that polls SR sees it
+// without any interrupt enabled.
+TEST_F(TimChannelTest, PwmMatchSetsCcifWhenPolled)
+{
+    pwm1(250);
+    reg_write(t, SR, 0);
+    time.advance(100000);
+    EXPECT_EQ(reg_read(t, SR) & SR_CC1IF, 0u);
+    time.advance(200000);
+    EXPECT_EQ(reg_read(t, SR) & SR_CC1IF, SR_CC1IF);
+}
+
+// RM0399 input capture: with CC1S = 01 (IC1 on TI1) and CC1E, a rising edge of
+// TI1 copies the counter into CCR1 and sets CC1IF (interrupt with CC1IE).
+TEST_F(TimChannelTest, InputCaptureLatchesTheCounterOnARisingEdge)
+{
+    reg_write(t, PSC, 63);
+    reg_write(t, ARR, 0xFFFF);
+    reg_write(t, EGR, EGR_UG);
+    reg_write(t, SR, 0);
+    reg_write(t, CCMR1, CC1S_TI1);
+    reg_write(t, CCER, CCER_CC1E);
+    reg_write(t, DIER, DIER_CC1IE);
+    reg_write(t, CR1, CR1_CEN);
+    time.advance(1234000);
+    t.input(0, true);
+    EXPECT_EQ(reg_read(t, CCR1), 1234u);
+    EXPECT_TRUE(irq.level);
+    EXPECT_EQ(reg_read(t, SR) & SR_CC1IF, SR_CC1IF);
+    // The falling edge is not selected (CC1P = 0, CC1NP = 0): no capture.
+    time.advance(1000000);
+    t.input(0, false);
+    EXPECT_EQ(reg_read(t, CCR1), 1234u);
+}
+
+// RM0399: CCRx is read-only in input mode; a capture while CCxIF is still set
+// sets the overcapture flag CCxOF.
+TEST_F(TimChannelTest, OvercaptureAndReadOnlyCcr)
+{
+    reg_write(t, PSC, 63);
+    reg_write(t, ARR, 0xFFFF);
+    reg_write(t, EGR, EGR_UG); // PSC is buffered: load it
+    reg_write(t, CCMR1, CC1S_TI1);
+    reg_write(t, CCER, CCER_CC1E | CCER_CC1P | CCER_CC1NP); // both edges
+    reg_write(t, CR1, CR1_CEN);
+    time.advance(100000);
+    t.input(0, true);
+    time.advance(100000);
+    t.input(0, false);
+    EXPECT_EQ(reg_read(t, SR) & SR_CC1OF, SR_CC1OF);
+    EXPECT_EQ(reg_read(t, CCR1), 200u);
+    reg_write(t, CCR1, 5);
+    EXPECT_EQ(reg_read(t, CCR1), 200u);
+}
+
+// RM0399 ICxPSC = 10: a capture is done once every 4 events; CC1S = 10 maps IC1
+// on TI2.
+TEST_F(TimChannelTest, InputPrescalerAndCrossedInput)
+{
+    reg_write(t, PSC, 63);
+    reg_write(t, ARR, 0xFFFF);
+    reg_write(t, EGR, EGR_UG); // PSC is buffered: load it
+    reg_write(t, CCMR1, CC1S_TI2 | IC1PSC_4);
+    reg_write(t, CCER, CCER_CC1E);
+    reg_write(t, CR1, CR1_CEN);
+    for (int i = 1; i <= 4; i++) {
+        time.advance(10000);
+        t.input(1, true);
+        t.input(1, false);
+        EXPECT_EQ((reg_read(t, SR) & SR_CC1IF) != 0, i == 4) << i;
+    }
+    EXPECT_EQ(reg_read(t, CCR1), 40u);
+}
+
+// RM0399: CCxS bits are writable only when the channel is off (CCxE = 0).
+TEST_F(TimChannelTest, CcsIsLockedWhileTheChannelIsOn)
+{
+    pwm1(250);
+    reg_write(t, CCMR1, CC1S_TI1);
+    EXPECT_EQ(reg_read(t, CCMR1) & 3u, 0u);
+    EXPECT_TRUE(cap.has("CC1S written while CC1E = 1"));
+}
+
+// RM0399 EGR.CCxG: on an input channel, a capture as if an edge had come.
+TEST_F(TimChannelTest, Cc1gCaptures)
+{
+    reg_write(t, PSC, 63);
+    reg_write(t, EGR, EGR_UG); // PSC is buffered: load it
+    reg_write(t, CCMR1, CC1S_TI1);
+    reg_write(t, CCER, CCER_CC1E);
+    reg_write(t, CR1, CR1_CEN);
+    time.advance(77000);
+    reg_write(t, EGR, EGR_CC1G);
+    EXPECT_EQ(reg_read(t, CCR1), 77u);
+}
+
+// RM0399 master mode MMS = 010 (update): the update event is the trigger output
+// TRGO, one pulse per counter period (an ADC or DAC trigger).
+TEST_F(TimChannelTest, TrgoPulsesAtEachUpdate)
+{
+    reg_write(t, CR2, CR2_MMS_UPDATE);
+    reg_write(t, PSC, 63);
+    reg_write(t, ARR, 999);
+    reg_write(t, EGR, EGR_UG); // an update too
+    reg_write(t, CR1, CR1_CEN);
+    const int after_ug = pins.rises[100];
+    EXPECT_EQ(after_ug, 1);
+    time.advance(5 * 1000000 + 10);
+    EXPECT_EQ(pins.rises[100], after_ug + 5);
+}
+
+// RM0399 MMS = 100: OC1REF is the trigger output.
+TEST_F(TimChannelTest, TrgoCanBeOc1ref)
+{
+    pwm1(500);
+    reg_write(t, CR2, CR2_MMS_OC1REF);
+    EXPECT_EQ(pins.last[100].describe(), "pwm 50% 1 kHz");
+}
 } // namespace
