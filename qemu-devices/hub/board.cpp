@@ -139,12 +139,22 @@ LedPanel::LedPanel(std::vector<LedDesc> leds, Output out)
     }
 }
 
-void LedPanel::input(unsigned n, bool level)
+void LedPanel::input(unsigned n, bool level) { input_wave(n, Waveform::constant(level)); }
+
+void LedPanel::input_wave(unsigned n, const Waveform &w)
 {
     if (n >= leds_.size()) {
         return;
     }
-    const bool on = level == leds_[n].active_high;
+    const bool on = w.level == leds_[n].active_high; // lit now
+    std::string state;
+    if (w.periodic()) {
+        Waveform lit = w; // the time the LED is lit in each period
+        lit.high_ns = leds_[n].active_high ? w.high_ns : w.period_ns - w.high_ns;
+        state = lit.describe();
+    } else {
+        state = on ? "on" : "off";
+    }
     std::string when;
     if (clock_) {
         char b[48];
@@ -152,7 +162,7 @@ void LedPanel::input(unsigned n, bool level)
         std::snprintf(b, sizeof(b), " (at %.3f ms)", t > start_ns_ ? (t - start_ns_) / 1e6 : 0.0);
         when = b;
     }
-    out_("[board] " + leds_[n].name + (on ? " on" : " off") + when);
+    out_("[board] " + leds_[n].name + " " + state + when);
 }
 
 void LedPanel::attach(Bus &bus)

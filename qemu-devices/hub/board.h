@@ -1,6 +1,7 @@
 // Boards (machine/boards/*.json): a machine plus what is soldered around it --
 // LEDs and buttons on GPIO pins, the console UART, the HSE frequency.  LED
-// changes are printed as "[board] LED1 on" / "[board] LED1 off".
+// changes are printed as "[board] LED1 on" / "[board] LED1 off", and an LED a
+// timer drives with a PWM as "[board] LED1 pwm 50% 1 kHz".
 #pragma once
 
 #include "bus.h"
@@ -51,6 +52,9 @@ public:
     uint32_t read(BusAccess &) override { return 0; }
     void write(BusAccess &, uint32_t) override {}
     void input(unsigned n, bool level) override;
+    // A PWM-driven LED: "[board] LED1 pwm 50% 1 kHz" (the share of the
+    // period it is lit, for active-low LEDs too), once per change.
+    void input_wave(unsigned n, const Waveform &w) override;
     // Connect every LED to its GPIO port's pin output; throws ConfigError.
     void attach(Bus &bus);
     // Stamp each line with the time since the cores started (verbose runs):

@@ -120,6 +120,136 @@ TEST(Board, ActiveLowLedsPrintTheInvertedLevel)
     EXPECT_EQ(lines, (std::vector<std::string>{"[board] LED1 on", "[board] LED1 off"}));
 }
 
+// A PWM on an LED's pin shows as its lit share of the period and its frequency,
+// once, instead of an "on"/"off" line per edge (an active-low LED is lit while
+// the pin is low).
+TEST(Board, PwmDrivenLedPrintsDutyAndFrequency)
+{
+    std::vector<std::string> lines;
+    LedPanel p({LedDesc{"LED1", "green", parse_pin("PB0"), true}, LedDesc{"LED2", "red", parse_pin("PJ2"), false}},
+               [&](const std::string &s) { lines.push_back(s); });
+    Waveform w;
+    w.period_ns = 1000000;
+    w.high_ns = 250000;
+    p.input_wave(0, w);
+    p.input_wave(1, w);
+    p.input(0, false);
+    EXPECT_EQ(lines, (std::vector<std::string>{"[board] LED1 pwm 25% 1 kHz", "[board] LED2 pwm 75% 1 kHz",
+                                               "[board] LED1 off"}));
+}
+
+TEST(Waveform, DescribesDutyAndFrequency)
+{
+    Waveform w;
+    w.period_ns = 50000; // 20 kHz
+    w.high_ns = 18750;
+    EXPECT_EQ(w.describe(), "pwm 37.5% 20 kHz");
+    w.high_ns = 0; // never high: a constant 0
+    EXPECT_FALSE(w.periodic());
+    EXPECT_EQ(w.describe(), "0");
+    w.high_ns = w.period_ns;
+    EXPECT_EQ(w.normalized(), Waveform::constant(true));
+}
+
+TEST(Waveform, LevelAtFollowsThePhase)
+{
+    Waveform w;
+    w.period_ns = 100;
+    w.high_ns = 30;
+    w.start_ns = 1010;
+    EXPECT_TRUE(w.level_at(1010));
+    EXPECT_TRUE(w.level_at(1039));
+    EXPECT_FALSE(w.level_at(1040));
+    EXPECT_TRUE(w.level_at(10)); // 1010 - 10 periods
+    EXPECT_EQ(w.normalized().start_ns, 10u);
+}
+
+// An output carries a waveform to device inputs whole and only on a change;
+// a core's NVIC line sees its level.
+TEST(Waveform, IrqLineSendsAWaveformOnce)
+{
+    struct Count : Device {
+        int n = 0;
+        Count() : Device("c") {}
+        uint32_t read(BusAccess &) override { return 0; }
+        void write(BusAccess &, uint32_t) override {}
+        void input_wave(unsigned, const Waveform &) override { n++; }
+    } c;
+    IrqLine l("x");
+    l.connect_input(&c, 0);
+    Waveform w;
+    w.period_ns = 100;
+    w.high_ns = 50;
+    w.start_ns = 20;
+    l.set_wave(w);
+    w.start_ns = 120; // the same signal, one period later
+    l.set_wave(w);
+    EXPECT_EQ(c.n, 1);
+    l.set(false);
+    EXPECT_EQ(c.n, 2);
+}
+
+struct FakeClock : Scheduler {
+    uint64_t now = 0;
+    uint64_t now_ns() const override { return now; }
+    void schedule(Device *, unsigned, uint64_t) override {}
+};
+
+// RM0399 "Alternate function": a pin in AF mode (MODEy = 10) with AFSELy = k is
+// driven by peripheral function k: here TIM3_CH3 (AF2) on PB0 with a PWM.  Its
+// pin output carries the waveform; IDR reads the level at the time of the read.
+TEST_F(GpioTest, AlternateFunctionPinCarriesThePeripheralWaveform)
+{
+    FakeClock clk;
+    DeviceContext ctx;
+    ctx.scheduler = &clk;
+    g.set_context(ctx);
+    struct Probe : Device {
+        Waveform last;
+        Probe() : Device("p") {}
+        uint32_t read(BusAccess &) override { return 0; }
+        void write(BusAccess &, uint32_t) override {}
+        void input_wave(unsigned, const Waveform &w) override { last = w; }
+    } probe;
+    g.irq("pin0")->connect_input(&probe, 0);
+    Waveform w;
+    w.period_ns = 1000;
+    w.high_ns = 500;
+    g.input_wave(16 * (1 + 2) + 0, w); // AF2 drives pin 0
+    EXPECT_FALSE(probe.last.periodic()); // pin 0 is not in AF mode yet
+    wr(0x20, 2u << 0);                   // AFRL.AFSEL0 = 2
+    wr(0x00, (rd(0x00) & ~3u) | 2u);     // MODE0 = alternate function
+    EXPECT_EQ(probe.last.describe(), "pwm 50% 1 MHz");
+    clk.now = 100;
+    EXPECT_EQ(rd(0x10) & 1u, 1u);
+    clk.now = 600;
+    EXPECT_EQ(rd(0x10) & 1u, 0u);
+    wr(0x20, 1u << 0); // another AF selected: that one drives nothing
+    EXPECT_FALSE(probe.last.periodic());
+}
+
+// RM0399: an AF input (a timer's input capture) receives the pin's level while
+// the pin is in AF mode with that AF selected; output "piny.afk" is that level.
+TEST_F(GpioTest, AlternateFunctionInputSeesThePinInAfModeOnly)
+{
+    std::vector<bool> seen;
+    struct Probe : Device {
+        std::vector<bool> *s;
+        Probe(std::vector<bool> *v) : Device("p"), s(v) {}
+        uint32_t read(BusAccess &) override { return 0; }
+        void write(BusAccess &, uint32_t) override {}
+        void input(unsigned, bool l) override { s->push_back(l); }
+    } probe(&seen);
+    g.irq("pin4.af2")->connect_input(&probe, 0);
+    g.input(4, true); // pin 4 is in its reset mode: AF2 sees nothing
+    EXPECT_TRUE(seen.empty());
+    wr(0x20, 2u << 16);                           // AFSEL4 = 2
+    wr(0x00, (rd(0x00) & ~(3u << 8)) | (2u << 8)); // MODE4 = AF
+    EXPECT_EQ(seen, std::vector<bool>{true});
+    g.input(4, false);
+    EXPECT_EQ(seen, (std::vector<bool>{true, false}));
+}
+
 TEST(Board, PinNames)
 {
     EXPECT_EQ(parse_pin("PB14").pin, 14u);

@@ -11,6 +11,7 @@ namespace {
 // The table keeps each register as the RM's one vector field (MODE, PUPD);
 // this is the one place that splits such a vector into pins.
 constexpr uint32_t kModeOutput = 1; // MODEy = 01: general-purpose output
+constexpr uint32_t kModeAf = 2;     // MODEy = 10: alternate function
 constexpr uint32_t kPullUp = 1;     // PUPDy = 01: pull-up
 
 // Bit y set for each pin y whose 2-bit field in `v` equals `code`: mark the
@@ -33,6 +34,12 @@ Stm32Gpio::Stm32Gpio(const std::string &name) : RegisterDevice(name)
     for (unsigned p = 0; p < 16; p++) {
         pins_[p] = &add_irq("pin" + std::to_string(p));
     }
+    for (unsigned p = 0; p < 16; p++) {
+        for (unsigned k = 0; k < 16; k++) {
+            af_in_[p][k] = &add_irq("pin" + std::to_string(p) + ".af" + std::to_string(k));
+        }
+    }
+    af_in_sel_.fill(-1);
     auto &r = regs_;
     // Reset values for ports C..K; configure() sets A and B's (RM0399).
     moder_ = &r.reg("MODER", 0x00, 0xFFFFFFFF).field("MODE", 0, 32, Acc::RW, &mode_);
@@ -51,8 +58,9 @@ Stm32Gpio::Stm32Gpio(const std::string &name) : RegisterDevice(name)
             br_.set(0);
         });
     r.reg("LCKR", 0x1C, 0).unimpl("LCK", 0, 16).unimpl("LCKK", 16, 1);
-    r.reg("AFRL", 0x20, 0).field("AFSEL", 0, 32, Acc::RW);
-    r.reg("AFRH", 0x24, 0).field("AFSEL", 0, 32, Acc::RW);
+    // AFSELy: four bits per pin, pins 0-7 in AFRL, 8-15 in AFRH.
+    r.reg("AFRL", 0x20, 0).field("AFSEL", 0, 32, Acc::RW, &afrl_);
+    r.reg("AFRH", 0x24, 0).field("AFSEL", 0, 32, Acc::RW, &afrh_);
 }
 
 void Stm32Gpio::configure(const std::map<std::string, std::string> &params,
@@ -76,29 +84,67 @@ void Stm32Gpio::configure(const std::map<std::string, std::string> &params,
 
 void Stm32Gpio::reset()
 {
+    ext_driven_ = ext_level_ = 0; // before the outputs are recomputed
     RegisterDevice::reset();
-    ext_driven_ = ext_level_ = 0;
 }
 
 uint32_t Stm32Gpio::outputs() const { return pins_with(mode_.get(), kModeOutput); }
+uint32_t Stm32Gpio::af_pins() const { return pins_with(mode_.get(), kModeAf); }
+
+unsigned Stm32Gpio::afsel(unsigned pin) const
+{
+    return pin < 8 ? (afrl_.get() >> (4 * pin)) & 0xFu : (afrh_.get() >> (4 * (pin - 8))) & 0xFu;
+}
+
+const Waveform *Stm32Gpio::af_drive(unsigned pin) const
+{
+    if (!((af_pins() >> pin) & 1u)) {
+        return nullptr;
+    }
+    const unsigned k = afsel(pin);
+    return (af_driven_[k] >> pin) & 1u ? &af_wave_[k][pin] : nullptr;
+}
+
+uint64_t Stm32Gpio::now() const { return ctx_.scheduler ? ctx_.scheduler->now_ns() : 0; }
 
 uint32_t Stm32Gpio::idr() const
 {
-    // An output pin reads its driven level; an input the level driven from
+    // An output pin reads its driven level; a pin an alternate function
+    // drives that function's level now; an input the level driven from
     // outside, else its pull (pull-up 1, otherwise 0).
     const uint32_t out = outputs();
     const uint32_t in = (ext_driven_ & ext_level_) | (~ext_driven_ & pins_with(pupd_.get(), kPullUp));
-    return ((od_.get() & out) | (in & ~out)) & 0xFFFFu;
+    uint32_t v = ((od_.get() & out) | (in & ~out)) & 0xFFFFu;
+    for (uint32_t af = af_pins(); af; af &= af - 1) {
+        const unsigned p = static_cast<unsigned>(__builtin_ctz(af));
+        if (const Waveform *w = af_drive(p)) {
+            v = w->level_at(now()) ? v | (1u << p) : v & ~(1u << p);
+        }
+    }
+    return v;
 }
 
-void Stm32Gpio::input(unsigned pin, bool level)
+void Stm32Gpio::input(unsigned n, bool level)
 {
-    if (pin < 16) {
-        const uint32_t bit = 1u << pin;
+    input_wave(n, Waveform::constant(level));
+}
+
+void Stm32Gpio::input_wave(unsigned n, const Waveform &w)
+{
+    if (n < 16) {
+        const uint32_t bit = 1u << n;
         ext_driven_ |= bit;
-        ext_level_ = level ? ext_level_ | bit : ext_level_ & ~bit;
+        ext_level_ = w.level_at(now()) ? ext_level_ | bit : ext_level_ & ~bit;
         update_irq();
+        return;
     }
+    const unsigned k = n / 16 - 1, p = n % 16;
+    if (k >= 16) {
+        return;
+    }
+    af_wave_[k][p] = w.normalized();
+    af_driven_[k] = static_cast<uint16_t>(af_driven_[k] | (1u << p));
+    update_irq();
 }
 
 void Stm32Gpio::write(BusAccess &a, uint32_t value)
@@ -115,18 +161,52 @@ void Stm32Gpio::update_irq()
     // EXTI multiplexer samples the pins whatever their mode (RM0399, EXTI
     // "GPIO as wake-up / interrupt source" via SYSCFG_EXTICRx).  A line only
     // changes with last_idr_, so only the changed pins are driven.
+    // A pin an alternate function drives carries that function's waveform.
     const uint32_t v = idr();
     uint32_t changed = v ^ last_idr_;
     last_idr_ = v;
-    for (unsigned p = 0; changed; p++, changed >>= 1) {
-        if (!(changed & 1u)) {
+    uint32_t periodic = 0;
+    for (uint32_t af = af_pins(); af; af &= af - 1) {
+        const unsigned p = static_cast<unsigned>(__builtin_ctz(af));
+        const Waveform *w = af_drive(p);
+        if (w && w->periodic()) {
+            periodic |= 1u << p;
+        }
+    }
+    for (unsigned p = 0; p < 16; p++) {
+        const uint32_t bit = 1u << p;
+        Waveform w;
+        if (periodic & bit) {
+            w = *af_drive(p);
+            w.level = (v & bit) != 0;
+        } else if ((changed & bit) || last_wave_[p].periodic()) {
+            w = Waveform::constant((v & bit) != 0);
+        } else {
             continue;
         }
-        const bool level = (v >> p) & 1u;
+        if (w == last_wave_[p] && w.level == last_wave_[p].level) {
+            continue;
+        }
+        last_wave_[p] = w;
+        const char *how = (outputs() & bit) ? " (output)"
+                          : (af_pins() & bit) ? nullptr
+                                              : " (input)";
         AMPVP_TRACE("gpio", *changed_by_,
-                    "P" + port_ + std::to_string(p) + " = " + (level ? "1" : "0") +
-                        ((outputs() >> p) & 1u ? " (output)" : " (input)"));
-        pins_[p]->set(level);
+                    "P" + port_ + std::to_string(p) + " = " + w.describe() +
+                        (how ? std::string(how) : " (AF" + std::to_string(afsel(p)) + ")"));
+        pins_[p]->set_wave(w);
+    }
+    // What each alternate function input sees: the pin's level (or waveform)
+    // on the selected AF of a pin in AF mode, 0 elsewhere.
+    for (unsigned p = 0; p < 16; p++) {
+        const int sel = (af_pins() >> p) & 1u ? static_cast<int>(afsel(p)) : -1;
+        if (af_in_sel_[p] >= 0 && af_in_sel_[p] != sel) {
+            af_in_[p][af_in_sel_[p]]->set(false);
+        }
+        af_in_sel_[p] = sel;
+        if (sel >= 0) {
+            af_in_[p][sel]->set_wave(last_wave_[p]);
+        }
     }
 }
 

@@ -10,9 +10,20 @@
 // Outputs "pin0".."pin15": each pin's level as IDR reads it (LEDs on output
 // pins; SYSCFG's EXTI multiplexer on every pin).  "--trace gpio" shows every
 // pin change with the core (or "hub" for an input) that caused it.
-// Not modelled (stored, logged once when set): LCKR locking, alternate
-// function routing (the peripheral behind AF is not connected to the pin),
-// analog mode, open-drain contention.
+// Alternate functions (RM0399 "I/O alternate function input/output", AFRL/
+// AFRH): input 16 * (1 + k) + y is the signal peripheral function AFk drives
+// on pin y (a timer channel: TIM1_CH1 is AF1 of PE9, input 41).  A pin in
+// alternate function mode (MODEy = 10) with AFSELy = k carries that signal,
+// which may be a waveform (a PWM): then output "piny" carries the waveform
+// (an LED shows "pwm 50% 1 kHz"), IDR reads its level at the time of the
+// read, and "--trace gpio" prints it once per change.  An AF pin no
+// peripheral drives reads like an input (external level, else its pull).
+// Outputs "piny.afk" (y = 0..15, k = 0..15): the level of pin y as alternate
+// function k's input sees it (a timer's input capture): the pin's level
+// while MODEy = 10 and AFSELy = k, else 0.
+// Not modelled (stored, logged once when set): LCKR locking, analog mode
+// (an analog pin reads like an input; the voltage is AnalogPins' business),
+// open-drain contention.
 // Register access goes through handles kept at declaration (Register * and
 // FieldRef members): no access path looks a register or field up by name.
 #pragma once
@@ -28,7 +39,9 @@ public:
     explicit Stm32Gpio(const std::string &name);
     void configure(const std::map<std::string, std::string> &params,
                    const std::vector<std::string> &core_names) override;
-    void input(unsigned pin, bool level) override;
+    // n < 16: pin n driven from outside; 16 * (1 + k) + y: AF k's signal on pin y.
+    void input(unsigned n, bool level) override;
+    void input_wave(unsigned n, const Waveform &w) override;
     void write(BusAccess &a, uint32_t value) override;
     void reset() override;
 
@@ -37,10 +50,21 @@ protected:
 
 private:
     uint32_t outputs() const; // pins in general-purpose output mode, bit y = pin y
+    uint32_t af_pins() const; // pins in alternate function mode
+    unsigned afsel(unsigned pin) const;
+    // The waveform on an AF pin its selected function drives; nullptr if none.
+    const Waveform *af_drive(unsigned pin) const;
     uint32_t idr() const;
+    uint64_t now() const;
     uint32_t ext_driven_ = 0; // pins driven from outside (input()), bit y = pin y
     uint32_t ext_level_ = 0;  // their levels
     std::array<IrqLine *, 16> pins_{};
+    std::array<std::array<IrqLine *, 16>, 16> af_in_{}; // [pin][af]: "piny.afk"
+    std::array<int, 16> af_in_sel_{};  // the AF whose "piny.afk" is not 0 (-1: none)
+    // Signals the alternate functions drive: [af][pin]; bit af*16+pin in af_driven_.
+    std::array<std::array<Waveform, 16>, 16> af_wave_{};
+    std::array<uint16_t, 16> af_driven_{}; // per af: pins it drives
+    std::array<Waveform, 16> last_wave_{}; // what each pin output carries
     uint32_t last_idr_ = 0;       // the level each pin output carries
     std::string port_ = "?";      // port letter for names like PB0
     static const std::string hub_;
@@ -50,6 +74,7 @@ private:
     // have per-port reset values (configure()).
     Register *moder_ = nullptr, *ospeedr_ = nullptr, *pupdr_ = nullptr;
     FieldRef mode_, pupd_, od_, bs_, br_;
+    FieldRef afrl_, afrh_;
 };
 
 } // namespace ampvp
