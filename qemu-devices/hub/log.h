@@ -50,6 +50,9 @@ public:
     // (not a core's virtual time) so lines of different cores compare.
     void trace(const char *category, const std::string &core, const std::string &what);
     void clear_once() { once_.clear(); }
+    // The time stamp of trace events (ns) that are not text lines: the
+    // --trace-json timeline and the board page (timeline.h) take it here.
+    uint64_t trace_time_ns() const;
 
     unsigned warnings() const { return warnings_; }
 
