@@ -191,11 +191,11 @@ MachineDesc MachineDesc::from_json(const nlohmann::json &j, const std::string &s
     m.console = j.value("console", std::string());
     if (j.contains("roles")) {
         if (!j["roles"].is_object()) {
-            r.fail("roles", "must map a role (\"clocks\") to a peripheral name");
+            r.fail("roles", "must map a role (\"clocks\", \"flash\") to a peripheral name");
         }
         for (const auto &[k, v] : j["roles"].items()) {
-            if (k != "clocks") {
-                r.fail("roles." + k, "unknown role (known: clocks)");
+            if (k != "clocks" && k != "flash") {
+                r.fail("roles." + k, "unknown role (known: clocks, flash)");
             }
             if (!v.is_string()) {
                 r.fail("roles." + k, "must be a peripheral name");

@@ -2,6 +2,7 @@
 // RM0399 rule per test (RM0399 Rev 4; rules paraphrased).
 #include "bus.h"
 #include "machine.h"
+#include "models/stm32h7_flash.h"
 #include "models/stm32h7_sys.h"
 #include "test_helpers.h"
 

@@ -20,96 +20,6 @@ uint32_t param_u32(const std::map<std::string, std::string> &p, const char *key,
 }
 } // namespace
 
-// ---- FLASH -------------------------------------------------------------------
-
-Stm32h7Flash::Stm32h7Flash(const std::string &name) : RegisterDevice(name)
-{
-    auto &r = regs_;
-    // RM0399: FLASH_ACR reset value 0x0000 0037 (LATENCY 7, WRHIGHFREQ 3).
-    Register &acr = r.reg("ACR", 0x000, 0x00000037)
-                        .field("LATENCY", 0, 4, Acc::RW)
-                        .field("WRHIGHFREQ", 4, 2, Acc::RW);
-    // The bank-2 address of ACR is the same register.
-    r.reg("ACR_BANK2", 0x100, 0)
-        .field("LATENCY", 0, 4, Acc::RW)
-        .field("WRHIGHFREQ", 4, 2, Acc::RW)
-        .on_read([&acr](BusAccess &, uint32_t) { return acr.value; })
-        .pre_write([&acr](BusAccess &, uint32_t, uint32_t &next, uint32_t) {
-            acr.value = next;
-            return false;
-        });
-    r.reg("KEYR1", 0x004, 0).unimpl("KEY", 0, 32, Acc::WO);
-    r.reg("OPTKEYR", 0x008, 0).unimpl("OPTKEY", 0, 32, Acc::WO);
-    r.reg("CR1", 0x00C, 0x00000031).unimpl("CR", 0, 32);
-    r.reg("SR1", 0x010, 0).field("SR", 0, 32, Acc::RO);
-    r.reg("CCR1", 0x014, 0).field("CCR", 0, 32, Acc::WO);
-    r.reg("OPTCR", 0x018, 0x00000001).unimpl("OPTCR", 0, 32);
-    // Option bytes as shipped, with RDP level 0 (0xAA); BCM7/BCM4 from params.
-    r.reg("OPTSR_CUR", 0x01C, 0x0000AAF0)
-        .field("OPT", 0, 22, Acc::RO)
-        .field("BCM4", 22, 1, Acc::RO, &bcm4_)
-        .field("BCM7", 23, 1, Acc::RO, &bcm7_)
-        .field("OPT_HI", 24, 8, Acc::RO);
-    r.reg("OPTSR_PRG", 0x020, 0x0000AAF0).unimpl("OPT", 0, 32);
-    r.reg("OPTCCR", 0x024, 0).field("CLR", 0, 32, Acc::WO);
-    r.reg("BOOT7_CUR", 0x040, 0)
-        .field("BOOT_CM7_ADD0", 0, 16, Acc::RO, &boot7_add0_)
-        .field("BOOT_CM7_ADD1", 16, 16, Acc::RO, &boot7_add1_);
-    r.reg("BOOT7_PRG", 0x044, 0).unimpl("BOOT", 0, 32);
-    r.reg("BOOT4_CUR", 0x048, 0)
-        .field("BOOT_CM4_ADD0", 0, 16, Acc::RO, &boot4_add0_)
-        .field("BOOT_CM4_ADD1", 16, 16, Acc::RO, &boot4_add1_);
-    r.reg("BOOT4_PRG", 0x04C, 0).unimpl("BOOT", 0, 32);
-    r.reg("CR2", 0x10C, 0x00000031).unimpl("CR", 0, 32);
-    r.reg("SR2", 0x110, 0).field("SR", 0, 32, Acc::RO);
-    r.reg("CCR2", 0x114, 0).field("CCR", 0, 32, Acc::WO);
-    load_option_bytes();
-}
-
-void Stm32h7Flash::configure(const std::map<std::string, std::string> &params,
-                             const std::vector<std::string> &core_names)
-{
-    cpu1_ = param_core(params, "cpu1", core_names);
-    cpu2_ = param_core(params, "cpu2", core_names);
-    opt_bcm7_ = param_u32(params, "bcm7", 1) & 1;
-    opt_bcm4_ = param_u32(params, "bcm4", 1) & 1;
-    opt_boot7_ = param_u32(params, "boot7", 0x08000000) >> 16;
-    opt_boot4_ = param_u32(params, "boot4", 0x08100000) >> 16;
-    load_option_bytes();
-}
-
-// RM0399: the _CUR registers are loaded from the option bytes at reset.  The
-// register table keeps the RM reset values (what the register reference
-// lists); the configured option bytes are applied on top, here.
-void Stm32h7Flash::load_option_bytes()
-{
-    bcm7_.set(opt_bcm7_);
-    bcm4_.set(opt_bcm4_);
-    // Boot addresses: ADD0 (BOOT pin 0) and ADD1 both hold address >> 16.
-    boot7_add0_.set(opt_boot7_);
-    boot7_add1_.set(opt_boot7_);
-    boot4_add0_.set(opt_boot4_);
-    boot4_add1_.set(opt_boot4_);
-}
-
-void Stm32h7Flash::reset()
-{
-    regs_.reset();
-    load_option_bytes();
-    update_irq();
-}
-
-std::optional<bool> Stm32h7Flash::boot_gated(CoreId core) const
-{
-    if (core == cpu1_) {
-        return !bcm7_.on();
-    }
-    if (core == cpu2_) {
-        return !bcm4_.on();
-    }
-    return std::nullopt;
-}
-
 // ---- DBGMCU ------------------------------------------------------------------
 
 Stm32h7Dbgmcu::Stm32h7Dbgmcu(const std::string &name) : RegisterDevice(name)
@@ -263,7 +173,6 @@ Stm32h7Axi::Stm32h7Axi(const std::string &name) : RegisterDevice(name)
 
 } // namespace ampvp
 
-AMPVP_MODEL("stm32h7-flash", ampvp::Stm32h7Flash)
 AMPVP_MODEL("stm32h7-dbgmcu", ampvp::Stm32h7Dbgmcu)
 AMPVP_MODEL("stm32h7-syscfg", ampvp::Stm32h7Syscfg)
 AMPVP_MODEL("stm32h7-fmc", ampvp::Stm32h7Fmc)

@@ -1,12 +1,6 @@
 // Small STM32H7 system peripherals on the boot path of ST's SystemInit and
 // HAL_Init (RM0399 Rev 4):
-//  - FLASH interface ("Embedded flash memory", FLASH registers): ACR (LATENCY,
-//    WRHIGHFREQ) stored and read back, also through its bank-2 alias at
-//    +0x100; OPTSR_CUR with BCM7 (bit 23) / BCM4 (bit 22) from the machine
-//    description's option bytes ("bcm7", "bcm4"), which gate the cores'
-//    boot (params "cpu1", "cpu2" name the CM7 and CM4); BOOT7_CUR / BOOT4_CUR
-//    holding the cores' boot addresses >> 16 ("boot7", "boot4").  Not modelled:
-//    programming, erase, option-byte changes, ECC (registers read 0).
+//  (The FLASH interface, once here, is stm32h7_flash.h.)
 //  - DBGMCU ("Debug support"): IDCODE (params "idcode"; RM0399 DEV_ID 0x450,
 //    REV_ID 0x2003 = revision V), CR and the freeze registers stored.
 //  - SYSCFG ("System configuration controller"): EXTICR1-4 select the GPIO
@@ -26,9 +20,7 @@
 //    writes on revision Y silicon, stored.
 // Reset: what the machine description configures (option bytes, boot
 // addresses, IDCODE) is what a reset (RegisterDevice::reset / Bus::reset)
-// restores: SYSCFG UR1-UR4 and DBGMCU IDCODE take it as their reset value;
-// FLASH reloads OPTSR_CUR / BOOTx_CUR from the configured option bytes over
-// the table's reset values (which the register reference lists).
+// restores: SYSCFG UR1-UR4 and DBGMCU IDCODE take it as their reset value.
 #pragma once
 
 #include "../regs.h"
@@ -36,29 +28,6 @@
 #include <array>
 
 namespace ampvp {
-
-class Stm32h7Flash : public RegisterDevice {
-public:
-    explicit Stm32h7Flash(const std::string &name);
-    void configure(const std::map<std::string, std::string> &params,
-                   const std::vector<std::string> &core_names) override;
-    // RM0399 "Boot configuration": a core whose BCMx option bit is 0 stays
-    // in reset (clock gated) until the other core sets RCC_GCR.BOOT_Cx.
-    std::optional<bool> boot_gated(CoreId core) const override;
-    // A reset keeps the option bytes and boot addresses the machine
-    // description configured (they are loaded from the option bytes, not
-    // from the register table).
-    void reset() override;
-
-private:
-    void load_option_bytes();
-    CoreId cpu1_ = -1, cpu2_ = -1; // CM7 (BCM7), CM4 (BCM4)
-    // Configured option bytes: BCM7, BCM4, boot addresses >> 16.
-    uint32_t opt_bcm7_ = 1, opt_bcm4_ = 1, opt_boot7_ = 0x0800, opt_boot4_ = 0x0810;
-    FieldRef bcm4_, bcm7_;                 // OPTSR_CUR
-    FieldRef boot7_add0_, boot7_add1_;     // BOOT7_CUR
-    FieldRef boot4_add0_, boot4_add1_;     // BOOT4_CUR
-};
 
 class Stm32h7Dbgmcu : public RegisterDevice {
 public:
