@@ -198,6 +198,9 @@ int main(int argc, char **argv)
                         "Press a board button, as NAME[@WHEN] (repeatable): WHEN is a time after "
                         "the cores start (250ms, 2s) or /regex/, a console line that must appear "
                         "first; the button is released 50 ms later. Needs --board");
+    run_cmd->add_option("--analog", opt.analog_inputs,
+                        "Drive a pin's voltage (what an ADC channel on it converts, VREF+ = 3.3 V), as "
+                        "PIN=VOLTS[@WHEN] (repeatable), e.g. PA0=1.65 or PA0=0.5@200ms");
     run_cmd->add_option("--gpio", opt.gpio_inputs,
                         "Drive a GPIO input pin, as PIN=0|1[@WHEN] (repeatable), e.g. PC13=1@100ms");
     std::vector<std::string> option_bytes;

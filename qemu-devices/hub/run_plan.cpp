@@ -72,6 +72,9 @@ void host_connections(RunPlan &p, const RunOptions &opt)
     for (const auto &g : opt.gpio_inputs) {
         p.stimuli.push_back(parse_gpio_stimulus(g));
     }
+    for (const auto &a : opt.analog_inputs) {
+        p.stimuli.push_back(parse_analog_stimulus(a));
+    }
     for (const auto &press : opt.presses) {
         for (auto &st : parse_press_stimulus(press, p.board)) {
             p.stimuli.push_back(st);

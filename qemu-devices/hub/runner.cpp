@@ -243,6 +243,7 @@ private:
     std::unique_ptr<JunitRecorder> junit_; // --junit
     bool write_junit(int rc);
     std::vector<std::unique_ptr<HostSerial>> serials_;
+    AnalogNets analog_; // pin voltages: --analog and DAC outputs (outlives the models)
     std::unique_ptr<Stimuli> stimuli_;
     void open_serials();
     std::unique_ptr<Bus> bus_;
@@ -332,6 +333,7 @@ int Runner::prepare()
     ctx.boot = this;
     ctx.master = this;
     ctx.host = this;
+    ctx.analog = &analog_;
     ctx.strict = opt_.strict;
     std::vector<std::string> files, configs;
     for (const auto &mem : mems_) {
@@ -353,6 +355,7 @@ int Runner::prepare()
     open_serials();
     if (!plan_.stimuli.empty()) {
         stimuli_ = std::make_unique<Stimuli>(plan_.stimuli, *bus_, *this);
+        stimuli_->set_analog(&analog_);
         console_->on_line([this](const std::string &line) { stimuli_->console_line(line); });
     }
     for (const auto &core : plan_.idle_cores) {

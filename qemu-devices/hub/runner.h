@@ -40,6 +40,7 @@ struct RunOptions {
     std::vector<std::string> serials;         // --serial [UART=]stdin|pty|unix:PATH
     std::vector<std::string> gpio_inputs;     // --gpio PIN=LEVEL[@WHEN]
     std::vector<std::string> presses;         // --press BUTTON[@WHEN]
+    std::vector<std::string> analog_inputs;   // --analog PIN=VOLTS[@WHEN]
     unsigned gdb_port = 0;                    // --gdb [PORT]: first core's port (0: no GDB stubs)
     bool gdb_wait = false;                    // --gdb-wait: cores wait at their reset vector
     bool gdb_halt_both = false;               // --gdb-halt-both: a debugger halt stops every core

@@ -1,5 +1,6 @@
 #include "stimulus.h"
 
+#include "log.h"
 #include "machine.h"
 
 #include <cstdio>
@@ -59,6 +60,47 @@ StimulusSpec parse_gpio_stimulus(const std::string &text)
     s.level = what[eq + 1] == '1';
     s.label = what.substr(0, eq) + " = " + what.substr(eq + 1);
     return s;
+}
+
+StimulusSpec parse_analog_stimulus(const std::string &text)
+{
+    StimulusSpec s;
+    const std::string what = split_when(text, s);
+    const size_t eq = what.find('=');
+    double v = -1;
+    size_t used = 0;
+    if (eq != std::string::npos) {
+        try {
+            v = std::stod(what.substr(eq + 1), &used);
+        } catch (const std::exception &) {
+            used = 0;
+        }
+    }
+    if (eq == std::string::npos || used == 0 || used != what.size() - eq - 1 || v < 0 || v > 3.6) {
+        throw ConfigError("--analog '" + text + "': expected PIN=VOLTS with 0 <= VOLTS <= 3.6, e.g. PA0=1.65@100ms");
+    }
+    s.pin = parse_pin(what.substr(0, eq));
+    s.volts = v;
+    char b[48];
+    std::snprintf(b, sizeof(b), " = %.3f V", v);
+    s.label = what.substr(0, eq) + b;
+    return s;
+}
+
+double AnalogNets::volts(const std::string &pin) const
+{
+    auto it = v_.find(pin);
+    return it == v_.end() ? 0.0 : it->second;
+}
+
+void AnalogNets::drive(const std::string &pin, double v, const std::string &by)
+{
+    v_[pin] = v;
+    if (log().tracing("adc")) {
+        char b[64];
+        std::snprintf(b, sizeof(b), "%s = %.4f V", pin.c_str(), v);
+        AMPVP_TRACE("adc", by, b);
+    }
 }
 
 std::vector<StimulusSpec> parse_press_stimulus(const std::string &text, const BoardDesc &board)
@@ -141,6 +183,12 @@ void Stimuli::timer_fired(unsigned tag)
     }
     const Entry &e = entries_[tag];
     out_("[board] " + e.spec.label);
+    if (e.spec.volts) {
+        if (analog_) {
+            analog_->drive("P" + e.spec.pin.port + std::to_string(e.spec.pin.pin), *e.spec.volts, "host");
+        }
+        return;
+    }
     e.gpio->input(e.spec.pin.pin, e.spec.level);
 }
 

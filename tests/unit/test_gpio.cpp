@@ -335,3 +335,62 @@ TEST(Stimulus, LineTriggeredPressReachesTheGpio)
     EXPECT_EQ(sched.due.size(), 1u);
 }
 } // namespace
+
+namespace {
+// --analog PIN=VOLTS[@WHEN]: a pin voltage (what an ADC channel on it converts),
+// the same WHEN syntax as --gpio.
+TEST(Stimulus, AnalogSpecs)
+{
+    auto s = parse_analog_stimulus("PA0=1.65@100ms");
+    EXPECT_EQ(s.pin.port, "A");
+    EXPECT_EQ(s.pin.pin, 0u);
+    ASSERT_TRUE(s.volts.has_value());
+    EXPECT_DOUBLE_EQ(*s.volts, 1.65);
+    EXPECT_EQ(s.delay_ns, 100000000u);
+    EXPECT_EQ(s.label, "PA0 = 1.650 V");
+    EXPECT_EQ(parse_analog_stimulus("PF8=3.3@/ready/").after.value_or(""), "ready");
+    EXPECT_THROW(parse_analog_stimulus("PA0=4"), ConfigError);     // above 3.6 V
+    EXPECT_THROW(parse_analog_stimulus("PA0=-1"), ConfigError);
+    EXPECT_THROW(parse_analog_stimulus("PA0=1.2V"), ConfigError);
+    EXPECT_THROW(parse_analog_stimulus("PA0"), ConfigError);
+    EXPECT_FALSE(parse_gpio_stimulus("PA0=1").volts.has_value());
+}
+
+// The pin voltages: 0 V until driven; the last driver wins.
+TEST(Stimulus, AnalogNetsKeepTheLastDrivenVoltage)
+{
+    AnalogNets n;
+    EXPECT_DOUBLE_EQ(n.volts("PA4"), 0.0);
+    n.drive("PA4", 1.0, "host");
+    n.drive("PA4", 2.0, "DAC1");
+    EXPECT_DOUBLE_EQ(n.volts("PA4"), 2.0);
+    EXPECT_DOUBLE_EQ(n.volts("PA0"), 0.0);
+}
+
+// An --analog stimulus drives the pin's voltage at its time, with a board line.
+TEST(Stimulus, AnalogStimulusDrivesThePin)
+{
+    struct Sched : Scheduler {
+        std::vector<std::pair<unsigned, uint64_t>> due;
+        uint64_t now_ns() const override { return 5000; }
+        void schedule(Device *, unsigned tag, uint64_t at) override { due.emplace_back(tag, at); }
+    } sched;
+    MachineDesc m = MachineDesc::load_file(testutil::source_dir() + "/machine/stm32h745.json");
+    DeviceContext ctx;
+    struct NoIrqs : IrqSink {
+        void set_irq(CoreId, unsigned, bool) override {}
+        void send_event(CoreId) override {}
+    } irqs;
+    Bus bus(m, ctx, &irqs);
+    AnalogNets nets;
+    std::vector<std::string> lines;
+    Stimuli st({parse_analog_stimulus("PA0=0.8@2ms")}, bus, sched, [&](const std::string &l) { lines.push_back(l); });
+    st.set_analog(&nets);
+    st.start();
+    ASSERT_EQ(sched.due.size(), 1u);
+    EXPECT_EQ(sched.due[0].second, 5000u + 2000000u + 1u);
+    st.timer_fired(sched.due[0].first);
+    EXPECT_DOUBLE_EQ(nets.volts("PA0"), 0.8);
+    EXPECT_EQ(lines, std::vector<std::string>{"[board] PA0 = 0.800 V"});
+}
+} // namespace
