@@ -216,20 +216,6 @@ public:
     virtual void fail(const std::string &message, int exit_code) = 0;
 };
 
-// Services a model may use; filled in by the hub (or a test).
-struct DeviceContext {
-    CharSink *chars = nullptr;
-    ClockSink *clocks = nullptr;
-    Scheduler *scheduler = nullptr;
-    const ClockSource *clock_source = nullptr;
-    BootControl *boot = nullptr;
-    BusMaster *master = nullptr;
-    HostPort *host = nullptr;
-    bool strict = false; // unimplemented registers fault instead of RAZ/WI
-};
-
-class Device {
-public:
 // Analog voltages on the package's pins ("PA4"): what an ADC channel samples.
 // Drivers are the host (`ampvp run --analog PA0=1.65`) and models with an
 // analog output (a DAC channel on its pin).  A pin nothing drives reads 0 V.
@@ -243,6 +229,21 @@ public:
     virtual void drive(const std::string &pin, double volts, const std::string &by) = 0;
 };
 
+// Services a model may use; filled in by the hub (or a test).
+struct DeviceContext {
+    CharSink *chars = nullptr;
+    ClockSink *clocks = nullptr;
+    Scheduler *scheduler = nullptr;
+    const ClockSource *clock_source = nullptr;
+    BootControl *boot = nullptr;
+    BusMaster *master = nullptr;
+    HostPort *host = nullptr;
+    AnalogPins *analog = nullptr;
+    bool strict = false; // unimplemented registers fault instead of RAZ/WI
+};
+
+class Device {
+public:
     explicit Device(std::string name) : name_(std::move(name)) {}
     virtual ~Device() = default;
     const std::string &name() const { return name_; }
@@ -252,7 +253,14 @@ public:
     virtual void reset() {}
     // A numbered input driven by another device's output or a core's TXEV.
     virtual void input(unsigned n, bool level) { (void)n; (void)level; }
-    AnalogPins *analog = nullptr;
+    // The same input driven by a waveform (IrqLine::set_wave).  A model that
+    // does not take waveforms sees its level at each change of the waveform
+    // (not every edge of a periodic one).
+    virtual void input_wave(unsigned n, const Waveform &w) { input(n, w.level); }
+    // A core wrote to a memory this device controls (machine role "flash":
+    // the flash arrays, which the cores map read-only; a write is a
+    // programming step of the flash interface).  a.addr is the address.
+    virtual void memory_write(BusAccess &a, uint32_t value);
     // A deadline set through DeviceContext::scheduler has come.
     virtual void timer_fired(unsigned tag) { (void)tag; }
     // A core changed power state (every device is told; most ignore it).
@@ -267,14 +275,6 @@ public:
     virtual uint64_t stop_requested() { return 0; }
     virtual bool stop_done() const { return true; }
     // Bytes from the host (a UART's receive side fed from stdin, a pty or a
-    // The same input driven by a waveform (IrqLine::set_wave).  A model that
-    // does not take waveforms sees its level at each change of the waveform
-    // (not every edge of a periodic one).
-    virtual void input_wave(unsigned n, const Waveform &w) { input(n, w.level); }
-    // A core wrote to a memory this device controls (machine role "flash":
-    // the flash arrays, which the cores map read-only; a write is a
-    // programming step of the flash interface).  a.addr is the address.
-    virtual void memory_write(BusAccess &a, uint32_t value);
     // socket).  The hub offers one byte at a time while accepts_input() is
     // true and keeps the rest, so a receiver that is disabled or full holds
     // the host back instead of overrunning (like QEMU's can_receive).
