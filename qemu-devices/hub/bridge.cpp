@@ -207,7 +207,7 @@ bool BridgeServer::handle(int fd, Conn &conn, const uint8_t *buf, size_t n, bool
         ampvp_hello_ack ack{AMPVP_PROTO_VERSION_MAJOR, AMPVP_PROTO_VERSION_MINOR,
                             (posted_writes_ ? AMPVP_CAP_POSTED_WRITES : 0u) | AMPVP_CAP_EVENTS |
                                 AMPVP_CAP_POWER | AMPVP_CAP_CLOCK | AMPVP_CAP_CLOCK_STOP |
-                                AMPVP_CAP_FAULTS | AMPVP_CAP_DEBUG,
+                                AMPVP_CAP_FAULTS | AMPVP_CAP_DEBUG | AMPVP_CAP_RESET,
                             AMPVP_OK, 0};
         if (m.u.hello.major != AMPVP_PROTO_VERSION_MAJOR) {
             protocol_error(fd, c, m.hdr.seq, AMPVP_E_VERSION,
@@ -360,6 +360,42 @@ void BridgeServer::start(CoreId core, uint32_t vtor)
         ampvp_start st{};
         st.vtor = vtor;
         reply(cores_[core].bus_fd, core, AMPVP_MSG_START, cores_[core].seq++, &st, sizeof(st));
+    }
+}
+
+void BridgeServer::reset_core(CoreId core, uint32_t vtor, bool hold)
+{
+    if (core < 0 || core >= static_cast<CoreId>(cores_.size())) {
+        return;
+    }
+    CoreState &cs = cores_[core];
+    const std::string &name = machine_.cores[core].name;
+    if (cs.async_fd < 0 || !(cs.caps & AMPVP_CAP_RESET)) {
+        log().warn(name + ": the SoC resets it, but its QEMU does not take RESET; it runs on");
+        return;
+    }
+    AMPVP_TRACE("power", name, std::string(hold ? "reset, held in reset" : "reset") + ", vector table " + hex(vtor));
+    // The levels the lines have now: what was sent, updated by what was held.
+    std::vector<bool> levels = cs.sent_irq;
+    for (const auto &[line, level] : cs.held_irq) {
+        if (line < levels.size()) {
+            levels[line] = level;
+        }
+    }
+    cs.held_irq.clear();
+    cs.clock_stopped = false;
+    cs.last_stimulus = "reset";
+    std::fill(cs.sent_irq.begin(), cs.sent_irq.end(), false);
+    ampvp_reset r{vtor, hold ? AMPVP_RESET_HOLD : 0u};
+    reply(cs.async_fd, core, AMPVP_MSG_RESET, cs.seq++, &r, sizeof(r));
+    for (unsigned line = 0; line < levels.size(); line++) {
+        if (levels[line]) {
+            send_irq(core, line, true);
+        }
+    }
+    if (cs.power != CorePower::Run) {
+        cs.power = CorePower::Run;
+        bus_.core_power(core, CorePower::Run);
     }
 }
 

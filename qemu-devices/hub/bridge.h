@@ -60,6 +60,11 @@ public:
     };
     std::function<void(CoreId, const Fault &)> on_fault;
     std::function<void(CoreId, bool halted)> on_debug;
+    // The SoC resets a core (RESET): it boots again from `vtor`, or with
+    // `hold` stays in reset until reset again without.  Its CStop ends, IRQ
+    // changes held back are dropped, and the NVIC lines that are high now are
+    // sent again (the core's NVIC forgot them); it counts as running.
+    void reset_core(CoreId core, uint32_t vtor, bool hold);
     // Cross-halt: stop a core (as if its debugger had) and let it run again.
     void halt(CoreId core);
     void resume(CoreId core);

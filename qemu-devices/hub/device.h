@@ -179,6 +179,20 @@ class BootControl {
 public:
     virtual ~BootControl() = default;
     virtual void release_core(CoreId core, const std::string &by) = 0;
+    // A reset of one core by the SoC (a watchdog's CPU reset, its domain
+    // leaving Standby): the core's CPU, NVIC and SysTick return to their reset
+    // state and it boots again from its boot address; memories and the other
+    // cores go on.  A core that is not running is left alone.
+    virtual void reset_core(CoreId core, const std::string &why)
+    {
+        (void)core;
+        (void)why;
+    }
+    // A system reset: every model returns to its reset state (Device::reset();
+    // what survives one on the chip, such as the backup domain or the reset
+    // flags, is the model's business), then every running core boots again;
+    // a core the boot logic gates (option bytes) stays in reset until released.
+    virtual void reset_system(const std::string &why) { (void)why; }
 };
 
 struct ElfImage;

@@ -57,6 +57,7 @@ struct Child {
     bool debug_halted = false;  // its debugger stopped it
     bool cross_halted = false;  // stopped because another core's debugger did
     bool started = false;
+    bool reset_held = false; // started once, then held in reset by a system reset (boot gate)
     bool exited() const { return proc && proc->exited(); }
 };
 
@@ -146,6 +147,8 @@ public:
         }
     }
     void release_core(CoreId core, const std::string &by) override;
+    void reset_core(CoreId core, const std::string &why) override;
+    void reset_system(const std::string &why) override;
     // BusMaster
     uint8_t *memory(CoreId as, uint64_t addr, uint64_t len) override
     {
@@ -441,7 +444,14 @@ void Runner::release_core(CoreId core, const std::string &by)
         if (ch.core != core) {
             continue;
         }
-        if (!ch.started && started_) {
+        if (ch.reset_held) {
+            // Held by a system reset: its QEMU is past the start barrier.
+            const uint32_t vtor = boot_address(core);
+            bridge_->reset_core(core, vtor, false);
+            ch.reset_held = false;
+            ch.started = true;
+            log().verbose_info(ch.name + ": leaves reset (released by " + by + "), vector table at " + hex(vtor));
+        } else if (!ch.started && started_) {
             start_core(ch, "released by " + by);
         } else {
             AMPVP_TRACE("power", ch.name, "boot release by " + by + " ignored: already running");
@@ -450,6 +460,39 @@ void Runner::release_core(CoreId core, const std::string &by)
     }
     log().warn(by + " released " + machine_.cores[core].name +
                " from reset, but that core has no image and is not gated; it stays in reset");
+}
+
+// The SoC resets one core (a watchdog, its domain leaving Standby): it boots
+// again from its boot address as the boot logic says now.
+void Runner::reset_core(CoreId core, const std::string &why)
+{
+    Child *ch = child_of(core);
+    if (!ch || !ch->started) {
+        AMPVP_TRACE("power", machine_.cores[core].name, "reset (" + why + ") ignored: not running");
+        return;
+    }
+    const uint32_t vtor = boot_address(core);
+    log().info(ch->name + ": reset (" + why + "), boots again from " + hex(vtor));
+    bridge_->reset_core(core, vtor, false);
+}
+
+// A system reset: the models first (the boot addresses and gates return to
+// the option bytes), then the cores; a gated core waits for its release again.
+void Runner::reset_system(const std::string &why)
+{
+    log().info("system reset (" + why + ")");
+    bus_->reset();
+    for (auto &ch : children_) {
+        if (!ch.started && !ch.reset_held) {
+            continue; // still waiting at the start barrier for its release
+        }
+        const bool hold = ch.gated;
+        const uint32_t vtor = boot_address(ch.core);
+        bridge_->reset_core(ch.core, vtor, hold);
+        ch.started = !hold;
+        ch.reset_held = hold;
+        AMPVP_TRACE("power", ch.name, std::string(hold ? "held in reset" : "boots again") + " after the system reset, vector table " + hex(vtor));
+    }
 }
 
 void Runner::spawn(Child &ch, const std::string &sock)

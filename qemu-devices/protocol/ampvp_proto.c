@@ -34,6 +34,7 @@ static const shape shapes[] = {
     { AMPVP_MSG_DEBUG, "DEBUG", sizeof(ampvp_debug), 0 },
     { AMPVP_MSG_HALT, "HALT", 0, 0 },
     { AMPVP_MSG_RESUME, "RESUME", 0, 0 },
+    { AMPVP_MSG_RESET, "RESET", sizeof(ampvp_reset), 0 },
     { AMPVP_MSG_ERROR, "ERROR", sizeof(ampvp_error), 1 },
     { AMPVP_MSG_BYE, "BYE", 0, 0 },
 };
@@ -183,6 +184,13 @@ int ampvp_decode(const void *buf, size_t n, ampvp_msg *out, char *err, size_t er
         if (out->u.start.vtor & 0x7Fu || out->u.start.reserved) {
             return fail(err, errlen, "%s: vector table address 0x%08lx is not 128-byte aligned "
                         "or reserved field is not 0", s->name, (unsigned long)out->u.start.vtor);
+        }
+        break;
+    case AMPVP_MSG_RESET:
+        if (out->u.reset.vtor & 0x7Fu || out->u.reset.flags & ~AMPVP_RESET_HOLD) {
+            return fail(err, errlen, "%s: vector table address 0x%08lx is not 128-byte aligned "
+                        "or unknown flags 0x%lx", s->name, (unsigned long)out->u.reset.vtor,
+                        (unsigned long)out->u.reset.flags);
         }
         break;
     case AMPVP_MSG_FAULT:

@@ -48,6 +48,7 @@ enum ampvp_msg_type {
     AMPVP_MSG_DEBUG = 39,     /* bridge -> hub: the core's debugger halted / resumed it */
     AMPVP_MSG_HALT = 40,      /* hub -> bridge: stop the core (cross-halt) */
     AMPVP_MSG_RESUME = 41,    /* hub -> bridge: run again after HALT */
+    AMPVP_MSG_RESET = 44,     /* hub -> bridge: reset the core (boot again, or hold it) */
     AMPVP_MSG_ERROR = 48,     /* either way: code + one-line text */
     AMPVP_MSG_BYE = 49,       /* either way: orderly end of the session */
 };
@@ -66,6 +67,7 @@ enum ampvp_channel { AMPVP_CH_BUS = 0, AMPVP_CH_ASYNC = 1 };
 #define AMPVP_CAP_CLOCK_STOP    0x0010u /* core stops its clock in deep sleep until WAKE */
 #define AMPVP_CAP_FAULTS        0x0020u /* core reports FAULT */
 #define AMPVP_CAP_DEBUG         0x0040u /* core reports DEBUG and obeys HALT / RESUME */
+#define AMPVP_CAP_RESET         0x0080u /* core obeys RESET */
 
 /* Status codes (READ_RESP, WRITE_RESP, HELLO_ACK, ERROR). */
 enum ampvp_status {
@@ -176,6 +178,17 @@ typedef struct ampvp_debug {
     uint32_t reserved;
 } ampvp_debug;
 
+/* RESET: the SoC resets the core (a watchdog, a domain leaving Standby, a
+ * system reset): its CPU, NVIC and SysTick return to their reset state, as
+ * at power-on, and it fetches SP and PC from `vtor`; memories are kept.
+ * flags AMPVP_RESET_HOLD: it stays in reset (not running) until a RESET
+ * without HOLD (the STM32H7 boot gate after a system reset). */
+#define AMPVP_RESET_HOLD 0x1u
+typedef struct ampvp_reset {
+    uint32_t vtor;
+    uint32_t flags;
+} ampvp_reset;
+
 /* ERROR: fixed part followed by NUL-terminated text. */
 typedef struct ampvp_error {
     uint32_t code;
@@ -198,6 +211,7 @@ typedef struct ampvp_msg {
         ampvp_clock clock;
         ampvp_fault fault;
         ampvp_debug debug;
+        ampvp_reset reset;
         ampvp_error error;
     } u;
     const char *text;  /* HELLO_ACK / ERROR text, else NULL */

@@ -225,7 +225,7 @@ struct BridgeCStop : BridgeTest {
     void SetUp() override
     {
         BridgeTest::SetUp();
-        caps = AMPVP_CAP_POSTED_WRITES | AMPVP_CAP_CLOCK_STOP;
+        caps = AMPVP_CAP_POSTED_WRITES | AMPVP_CAP_CLOCK_STOP | AMPVP_CAP_RESET;
         boot();
     }
     void power(uint32_t state, uint32_t events_taken = 0)
@@ -343,6 +343,52 @@ TEST_F(BridgeTest, AFullAsyncChannelNeverBlocksAndLosesNothing)
     }
     EXPECT_EQ(got, n);
     EXPECT_FALSE(srv->pending());
+}
+
+// A reset by the SoC (watchdog, a domain leaving Standby, system reset): RESET
+// on the async channel with the vector table to boot from; the core's clock
+// runs again (a reset ends CStop) and, as its NVIC forgot every input, the
+// interrupt lines that are high are sent again after it, including a change
+// held back while the clock was stopped.
+TEST_F(BridgeCStop, ResetEndsCStopAndResendsTheHighIrqLines)
+{
+    srv->set_irq(0, 41, true);
+    EXPECT_EQ(async_peer.recv_msg(buf).hdr.type, AMPVP_MSG_IRQ);
+    power(AMPVP_PWR_DEEPSLEEP);
+    srv->set_irq(0, 3, true); // held: the clock is stopped
+    EXPECT_TRUE(async_peer.nothing_pending());
+    srv->reset_core(0, 0x08000000, false);
+    auto r = async_peer.recv_msg(buf);
+    ASSERT_EQ(r.hdr.type, AMPVP_MSG_RESET);
+    EXPECT_EQ(r.u.reset.vtor, 0x08000000u);
+    EXPECT_EQ(r.u.reset.flags, 0u);
+    auto a = async_peer.recv_msg(buf);
+    auto b = async_peer.recv_msg(buf);
+    ASSERT_EQ(a.hdr.type, AMPVP_MSG_IRQ);
+    ASSERT_EQ(b.hdr.type, AMPVP_MSG_IRQ);
+    EXPECT_EQ(a.u.irq.line, 3u);
+    EXPECT_EQ(b.u.irq.line, 41u);
+    EXPECT_FALSE(srv->clock_stopped(0));
+    EXPECT_EQ(srv->power(0), CorePower::Run);
+    EXPECT_TRUE(async_peer.nothing_pending());
+}
+
+// A gated core after a system reset: RESET with HOLD (it stays in reset).
+TEST_F(BridgeCStop, ResetCanHoldTheCoreInReset)
+{
+    srv->reset_core(0, 0x08100000, true);
+    auto r = async_peer.recv_msg(buf);
+    ASSERT_EQ(r.hdr.type, AMPVP_MSG_RESET);
+    EXPECT_EQ(r.u.reset.flags, AMPVP_RESET_HOLD);
+}
+
+// A QEMU that did not agree on AMPVP_CAP_RESET gets no RESET: the hub says so.
+TEST_F(BridgeTest, NoResetWithoutTheCapability)
+{
+    boot();
+    srv->reset_core(0, 0x08000000, false);
+    EXPECT_TRUE(async_peer.nothing_pending());
+    EXPECT_TRUE(cap.has("does not take RESET"));
 }
 
 TEST_F(BridgeTest, PeerHangUpIsReportedAsClosed)

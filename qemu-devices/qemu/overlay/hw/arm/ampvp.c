@@ -44,6 +44,7 @@
 #include "exec/address-spaces.h"
 #include "sysemu/sysemu.h"
 #include "sysemu/runstate.h"
+#include "sysemu/cpus.h"
 #include "qom/object.h"
 
 #include <sched.h>
@@ -82,6 +83,7 @@ struct AmpvpMachineState {
     uint32_t events_seen; /* EVENT messages taken from the hub (main loop, BQL) */
     bool debug_halted;  /* stopped by its own debugger (reported to the hub) */
     bool cross_halted;  /* stopped by the hub's HALT (another core's debugger) */
+    bool reset_held;    /* RESET with HOLD: stopped in reset until a RESET without */
     char core[AMPVP_CORE_NAME_LEN];
 
     ARMv7MState armv7m;
@@ -278,6 +280,38 @@ static void ampvp_clock_stop(AmpvpMachineState *m, bool stop)
     }
 }
 
+/* ---- reset by the SoC (watchdog, a domain leaving Standby, system reset) - */
+
+/*
+ * Called with the BQL held, from the main loop.  Done as the main loop
+ * serves a guest's reset request (softmmu/runstate.c): vCPU stopped, every
+ * device reset (CPU, NVIC, SysTick: SP and PC from `vtor`), vCPU resumed.
+ * The memories keep their contents.  HOLD keeps the core stopped in reset.
+ */
+static void ampvp_reset_core(AmpvpMachineState *m, uint32_t vtor, bool hold)
+{
+    ARMCPU *cpu = ARM_CPU(first_cpu);
+
+    ampvp_clock_stop(m, false); /* a reset restarts a stopped clock */
+    m->systick_frozen = false;
+    cpu->init_nsvtor = vtor;
+    pause_all_vcpus();
+    qemu_system_reset(SHUTDOWN_CAUSE_GUEST_RESET);
+    if (hold) {
+        m->reset_held = true;
+        if (runstate_is_running()) {
+            vm_stop(RUN_STATE_PAUSED);
+        }
+    } else if (m->reset_held) {
+        m->reset_held = false;
+        if (!runstate_is_running()) {
+            vm_start();
+        }
+    } else {
+        resume_all_vcpus();
+    }
+}
+
 /* ---- async channel: IRQs from the hub, served by the main loop -------- */
 
 static void ampvp_async_readable(void *opaque)
@@ -306,6 +340,9 @@ static void ampvp_async_readable(void *opaque)
         break;
     case AMPVP_MSG_WAKE:
         ampvp_clock_stop(m, false);
+        break;
+    case AMPVP_MSG_RESET:
+        ampvp_reset_core(m, msg.u.reset.vtor, msg.u.reset.flags & AMPVP_RESET_HOLD);
         break;
     case AMPVP_MSG_HALT:
         /* Cross-halt: another core's debugger stopped it; so do we. */
@@ -479,7 +516,8 @@ static void ampvp_say_hello(AmpvpMachineState *m, int fd, uint32_t channel, ampv
         .major = AMPVP_PROTO_VERSION_MAJOR,
         .minor = AMPVP_PROTO_VERSION_MINOR,
         .caps = AMPVP_CAP_POSTED_WRITES | AMPVP_CAP_CLOCK | AMPVP_CAP_EVENTS |
-                AMPVP_CAP_POWER | AMPVP_CAP_CLOCK_STOP | AMPVP_CAP_FAULTS | AMPVP_CAP_DEBUG,
+                AMPVP_CAP_POWER | AMPVP_CAP_CLOCK_STOP | AMPVP_CAP_FAULTS | AMPVP_CAP_DEBUG |
+                AMPVP_CAP_RESET,
         .channel = channel,
     };
     ampvp_send(m, fd, AMPVP_MSG_HELLO, 0, &h, sizeof(h));
