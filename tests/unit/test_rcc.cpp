@@ -105,14 +105,17 @@ TEST_F(Rcc, Usart16KernelClockFromLse)
     EXPECT_EQ(rcc.clock_hz("usart234578"), rcc.clock_hz("pclk1")); // its own selection: PCLK1
 }
 
-// RM0399 RCC_RSR: RMVF clears the reset flags; a reset (power-on) sets
-// D1RSTF, D2RSTF, BORRSTF, PINRSTF and PORRSTF again.
-TEST_F(Rcc, ResetRestoresThePowerOnResetFlags)
+// RM0399 RCC_RSR: after power-on D1RSTF, D2RSTF, BORRSTF, PINRSTF and
+// PORRSTF are set; RMVF clears them; a system reset (Device::reset) "sets all
+// registers to their reset values except the reset flags in RCC_RSR".
+TEST_F(Rcc, SystemResetKeepsTheResetFlags)
 {
+    EXPECT_EQ(rd(0x0D0), 0x00F80000u);
     wr(0x0D0, 1u << 16); // CM7: RSR.RMVF (its bank, RCC_C1_RSR)
     EXPECT_EQ(rd(0x0D0) & 0xFFFE0000u, 0u);
     rcc.reset();
-    EXPECT_EQ(rd(0x0D0), 0x00F80000u);
+    EXPECT_EQ(rd(0x0D0) & 0xFFFE0000u, 0u);
+    EXPECT_EQ(testutil::reg_read(rcc, 0x0D0, 1), 0x00F80000u) << "the CM4's copy was not cleared";
 }
 
 // RM0399 system reset: the clock tree returns to HSI 64 MHz (CFGR.SW = 0,
@@ -238,6 +241,179 @@ TEST_F(RccClocks, HsidivSlowsHsiAndOnlyChangesAreSent)
     EXPECT_EQ(sink.sent[0], std::make_pair(CoreId(0), uint64_t(32000000))); // the CM7's clock
     testutil::reg_write(rcc, 0x000, testutil::reg_read(rcc, 0x000)); // no change
     EXPECT_EQ(sink.sent.size(), 2u);
+}
+
+// The RCC as reset controller: reset requests come in on numbered inputs and
+// run from the hub's loop (a fake scheduler here); the resets asked of the
+// hub are recorded.
+struct ResetLog : BootControl, Scheduler {
+    std::vector<std::string> got; // "system: why" / "core N: why"
+    uint64_t t = 1000, due = 0;
+    void release_core(CoreId, const std::string &) override {}
+    void reset_core(CoreId c, const std::string &why) override { got.push_back("core " + std::to_string(c) + ": " + why); }
+    void reset_system(const std::string &why) override { got.push_back("system: " + why); }
+    uint64_t now_ns() const override { return t; }
+    void schedule(Device *, unsigned, uint64_t at) override { due = at; }
+};
+
+struct RccReset : Rcc {
+    ResetLog hub;
+    void SetUp() override
+    {
+        Rcc::SetUp();
+        DeviceContext ctx;
+        ctx.clocks = &told;
+        ctx.boot = &hub;
+        ctx.scheduler = &hub;
+        rcc.set_context(ctx);
+        testutil::reg_write(rcc, 0x0D0, 1u << 16, 0); // both CPUs clear their flags
+        testutil::reg_write(rcc, 0x0D0, 1u << 16, 1);
+    }
+    uint32_t flags(CoreId c) { return testutil::reg_read(rcc, 0x0D0, c) & 0xFFFE0000u; }
+    void run_loop()
+    {
+        ASSERT_NE(hub.due, 0u) << "the reset was not scheduled";
+        hub.due = 0;
+        rcc.timer_fired(1);
+    }
+};
+
+// RM0399 "System reset": an IWDG1 time-out resets the system; RCC_RSR shows
+// IWDG1RSTF, with PINRSTF (the reset drives NRST) and both CPUs' CxRSTF, in
+// each CPU's copy.  The reset itself comes after the request, from the loop.
+TEST_F(RccReset, Iwdg1TimeoutIsASystemResetWithItsFlags)
+{
+    rcc.input(Stm32h7Rcc::IWDG1, true);
+    EXPECT_TRUE(hub.got.empty());
+    run_loop();
+    ASSERT_EQ(hub.got.size(), 1u);
+    EXPECT_EQ(hub.got[0].rfind("system: IWDG1", 0), 0u) << hub.got[0];
+    const uint32_t want = Stm32h7Rcc::IWDG1RSTF | Stm32h7Rcc::PINRSTF | Stm32h7Rcc::C1RSTF | Stm32h7Rcc::C2RSTF;
+    EXPECT_EQ(flags(0), want);
+    EXPECT_EQ(flags(1), want);
+    rcc.reset(); // what the hub's system reset does to the RCC
+    EXPECT_EQ(flags(0), want) << "the flags survive the reset they describe";
+}
+
+TEST_F(RccReset, Iwdg2TimeoutIsASystemResetToo)
+{
+    rcc.input(Stm32h7Rcc::IWDG2, true);
+    run_loop();
+    ASSERT_EQ(hub.got.size(), 1u);
+    EXPECT_EQ(hub.got[0].rfind("system: ", 0), 0u);
+    EXPECT_TRUE(flags(1) & Stm32h7Rcc::IWDG2RSTF);
+}
+
+// RM0399 RCC_GCR.WW1RSC = 0 (reset value): WWDG1 resets CPU1 only, with
+// WWDG1RSTF and C1RSTF; the CM4 is not reset.
+TEST_F(RccReset, Wwdg1ResetsOnlyCpu1WhenWw1rscIsClear)
+{
+    rcc.input(Stm32h7Rcc::WWDG1, true);
+    run_loop();
+    ASSERT_EQ(hub.got.size(), 1u);
+    EXPECT_EQ(hub.got[0].rfind("core 0: WWDG1", 0), 0u) << hub.got[0];
+    EXPECT_EQ(flags(0), Stm32h7Rcc::WWDG1RSTF | Stm32h7Rcc::C1RSTF);
+}
+
+// RM0399 RCC_GCR.WW1RSC = 1: WWDG1 resets the whole system.
+TEST_F(RccReset, Wwdg1ResetsTheSystemWhenWw1rscIsSet)
+{
+    wr(0x0A0, 1u << 0);
+    rcc.input(Stm32h7Rcc::WWDG1, true);
+    run_loop();
+    ASSERT_EQ(hub.got.size(), 1u);
+    EXPECT_EQ(hub.got[0].rfind("system: WWDG1", 0), 0u);
+    EXPECT_TRUE(flags(1) & Stm32h7Rcc::WWDG1RSTF);
+}
+
+// RM0399 RCC_GCR.WW2RSC: the same for WWDG2 and CPU2.
+TEST_F(RccReset, Wwdg2ResetsOnlyCpu2WhenWw2rscIsClear)
+{
+    rcc.input(Stm32h7Rcc::WWDG2, true);
+    run_loop();
+    ASSERT_EQ(hub.got.size(), 1u);
+    EXPECT_EQ(hub.got[0].rfind("core 1: WWDG2", 0), 0u) << hub.got[0];
+    EXPECT_EQ(flags(1), Stm32h7Rcc::WWDG2RSTF | Stm32h7Rcc::C2RSTF);
+}
+
+// RM0399 RCC_RSR.D2RSTF "D2 domain power switch reset flag": set when D2 leaves
+// DStandby, which resets CPU2 (C2RSTF).
+TEST_F(RccReset, D2LeavingDStandbyResetsCpu2)
+{
+    rcc.input(Stm32h7Rcc::D2_STANDBY_EXIT, true);
+    run_loop();
+    ASSERT_EQ(hub.got.size(), 1u);
+    EXPECT_EQ(hub.got[0].rfind("core 1: ", 0), 0u);
+    EXPECT_EQ(flags(1), Stm32h7Rcc::D2RSTF | Stm32h7Rcc::C2RSTF);
+    EXPECT_EQ(flags(0), Stm32h7Rcc::D2RSTF | Stm32h7Rcc::C2RSTF);
+}
+
+// Leaving system Standby is a system reset: D1RSTF and D2RSTF (both domains
+// were powered off) and both CPUs' flags.
+TEST_F(RccReset, LeavingStandbyIsASystemReset)
+{
+    rcc.input(Stm32h7Rcc::STANDBY_EXIT, true);
+    run_loop();
+    ASSERT_EQ(hub.got.size(), 1u);
+    EXPECT_EQ(hub.got[0].rfind("system: ", 0), 0u);
+    EXPECT_EQ(flags(0), Stm32h7Rcc::D1RSTF | Stm32h7Rcc::D2RSTF | Stm32h7Rcc::C1RSTF | Stm32h7Rcc::C2RSTF);
+}
+
+// RM0399 "Stop mode": in system Stop the PLLs and the HSE stop; the system
+// leaves Stop on HSI (CFGR.STOPWUCK = 0) or CSI (STOPWUCK = 1).
+TEST_F(Rcc, SystemStopLeavesThePllAndRunsOnHsi)
+{
+    wr(0x000, rd(0x000) | (1u << 16) | (1u << 24)); // HSEON, PLL1ON
+    wr(0x010, 2u);                                   // SW = HSE
+    rcc.input(Stm32h7Rcc::SYS_STOP, true);
+    EXPECT_EQ(rd(0x010) & 0x3Fu, 0u) << "SW = SWS = HSI";
+    EXPECT_FALSE(rd(0x000) & ((1u << 16) | (1u << 24)));
+    EXPECT_EQ(told.sent.back().second, 64000000u);
+    rcc.input(Stm32h7Rcc::SYS_STOP, false);
+    wr(0x010, 0x40u); // STOPWUCK
+    rcc.input(Stm32h7Rcc::SYS_STOP, true);
+    EXPECT_EQ(rd(0x010) & 0x3Fu, 0x09u) << "SW = SWS = CSI";
+}
+
+// RM0399 RCC_BDCR.BDRST resets the backup domain (the RTC: output "bdrst");
+// a system reset keeps BDCR (LSE on, RTC clock selection).
+TEST_F(Rcc, BdrstResetsTheBackupDomainASystemResetDoesNot)
+{
+    struct Rtc : Device {
+        int n = 0;
+        Rtc() : Device("RTC") {}
+        uint32_t read(BusAccess &) override { return 0; }
+        void write(BusAccess &, uint32_t) override {}
+        void input(unsigned, bool l) override { n += l; }
+    } rtc;
+    rcc.irq("bdrst")->connect_input(&rtc, 0);
+    wr(0x070, 1u | (1u << 8) | (1u << 15)); // LSEON, RTCSEL = LSE, RTCEN
+    rcc.reset();
+    EXPECT_EQ(rd(0x070) & 0xFFFFu, 0x8103u);
+    wr(0x070, rd(0x070) | (1u << 16));
+    EXPECT_EQ(rtc.n, 1);
+    EXPECT_EQ(rd(0x070), 1u << 16) << "the other fields reset while BDRST is 1";
+}
+
+// RM0399 RCC_BDCR.RTCSEL (with RTCEN) selects the RTC clock: LSE, LSI, or
+// HSE / RTCPRE; LPTIM1SEL (RCC_D2CCIP2R) and LPTIM2SEL / LPTIM345SEL
+// (RCC_D3CCIPR) the low-power timers' kernel clocks.
+TEST_F(Rcc, RtcAndLptimKernelClocks)
+{
+    EXPECT_EQ(rcc.clock_hz("rtcclk"), 0u);
+    wr(0x070, 1u | (1u << 8) | (1u << 15)); // LSE
+    EXPECT_EQ(rcc.clock_hz("rtcclk"), 32768u);
+    wr(0x074, 1u); // LSION
+    wr(0x070, 1u | (2u << 8) | (1u << 15)); // LSI
+    EXPECT_EQ(rcc.clock_hz("rtcclk"), 32000u);
+    wr(0x070, 1u | (2u << 8)); // RTCEN = 0
+    EXPECT_EQ(rcc.clock_hz("rtcclk"), 0u);
+    EXPECT_EQ(rcc.clock_hz("lptim1"), rcc.clock_hz("pclk1"));
+    wr(0x054, 3u << 28); // LPTIM1SEL = LSE
+    EXPECT_EQ(rcc.clock_hz("lptim1"), 32768u);
+    wr(0x058, (4u << 10) | (3u << 13)); // LPTIM2SEL = LSI, LPTIM345SEL = LSE
+    EXPECT_EQ(rcc.clock_hz("lptim2"), 32000u);
+    EXPECT_EQ(rcc.clock_hz("lptim345"), 32768u);
 }
 
 } // namespace

@@ -35,6 +35,9 @@ Stm32h7Exti::Stm32h7Exti(const std::string &name) : RegisterDevice(name)
         for (int g = 0; g < 7; g++) {
             grouped_[cpu][g] = &add_irq(c + "." + kGroups[g]);
         }
+        for (unsigned l = 16; l < 22; l++) {
+            own_[cpu][l - 16] = &add_irq(c + ".line" + std::to_string(l));
+        }
         for (unsigned l : kDirectIrqLines) {
             direct_[cpu][l] = &add_irq(c + ".line" + std::to_string(l));
         }
@@ -180,6 +183,9 @@ void Stm32h7Exti::update_irq()
         }
         for (int g = 0; g < 7; g++) {
             grouped_[cpu][g]->set(groups[g]);
+        }
+        for (unsigned l = 16; l < 22; l++) {
+            own_[cpu][l - 16]->set((active >> l) & 1u);
         }
         // Wake-up: pending configurable lines, and direct lines held high,
         // unmasked for this CPU; plus a pulse for every event sent to it.

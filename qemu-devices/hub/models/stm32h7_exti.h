@@ -28,8 +28,11 @@
 // Outputs: "c1.event"/"c2.event" (CPU event, RXEV); "c1.wakeup"/"c2.wakeup"
 // (CPU wake-up, a level); per CPU interrupt
 // outputs "cN.exti0".."cN.exti4", "cN.exti9_5", "cN.exti15_10" (configurable
-// lines 0-15, grouped as the NVIC vectors are) and "cN.line<L>" for direct
-// line L.  Inputs: input L is line L.
+// lines 0-15, grouped as the NVIC vectors are), "cN.line16".."cN.line21"
+// (configurable lines with a vector of their own: PVD/AVD, RTC alarms 17, RTC
+// tamper/timestamp 18, RTC wake-up timer 19, COMP1/2; high while pending and
+// unmasked, as lines 0-15: RM0399 "RTC interrupts" go to the NVIC through
+// EXTI) and "cN.line<L>" for direct line L.  Inputs: input L is line L.
 // Not modelled (stored, logged once when set): the D3 domain pending
 // mask/clear registers D3PMRx/D3PCRx (autonomous mode), configurable lines
 // above 21.
@@ -75,6 +78,7 @@ private:
     IrqLine *wakeup_[2];
     bool wake_pulse_[2] = {false, false}; // an event went to the CPU: pulse its wake-up
     IrqLine *grouped_[2][7];          // exti0..exti4, exti9_5, exti15_10
+    IrqLine *own_[2][6];              // configurable lines 16..21
     std::map<unsigned, IrqLine *> direct_[2];
     std::string cpu_name_[2] = {"cpu1", "cpu2"};
 };

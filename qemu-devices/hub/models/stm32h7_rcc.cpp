@@ -21,6 +21,7 @@ FieldRef part(Register &r, unsigned lsb, unsigned width)
 
 Stm32h7Rcc::Stm32h7Rcc(const std::string &name) : RegisterDevice(name)
 {
+    bdrst_ = &add_irq("bdrst");
     auto &r = regs_;
     // A register that only stores what is written (one field), with its
     // RM0399 offset and reset value.
@@ -63,9 +64,9 @@ Stm32h7Rcc::Stm32h7Rcc(const std::string &name) : RegisterDevice(name)
     r.reg("CFGR", 0x010, 0)
         .field("SW", 0, 3, Acc::RW, &sw_)
         .field("SWS", 3, 3, Acc::RO, &sws_)
-        .field("STOPWUCK", 6, 1, Acc::RW)
+        .field("STOPWUCK", 6, 1, Acc::RW, &stopwuck_)
         .field("STOPKERWUCK", 7, 1, Acc::RW)
-        .field("RTCPRE", 8, 6, Acc::RW)
+        .field("RTCPRE", 8, 6, Acc::RW, &rtcpre_)
         .field("HRTIMSEL", 14, 1, Acc::RW)
         .field("TIMPRE", 15, 1, Acc::RW)
         .field("MCO1PRE", 18, 4, Acc::RW)
@@ -120,7 +121,11 @@ Stm32h7Rcc::Stm32h7Rcc(const std::string &name) : RegisterDevice(name)
     Register &ccip2 = stored("D2CCIP2R", 0x054, 0);
     usart234578sel_ = part(ccip2, 0, 3);
     usart16sel_ = part(ccip2, 3, 3);
-    stored("D3CCIPR", 0x058, 0);
+    lptim1sel_ = part(ccip2, 28, 3); // LPTIM1SEL [30:28]
+    // RCC_D3CCIPR: LPTIM2SEL [12:10], LPTIM345SEL [15:13].
+    Register &ccip3 = stored("D3CCIPR", 0x058, 0);
+    lptim2sel_ = part(ccip3, 10, 3);
+    lptim345sel_ = part(ccip3, 13, 3);
     for (const auto &rst : {std::make_pair("AHB3RSTR", 0x07Cu), std::make_pair("AHB1RSTR", 0x080u),
                             std::make_pair("AHB2RSTR", 0x084u), std::make_pair("AHB4RSTR", 0x088u),
                             std::make_pair("APB3RSTR", 0x08Cu), std::make_pair("APB1LRSTR", 0x090u),
@@ -148,8 +153,8 @@ Stm32h7Rcc::Stm32h7Rcc(const std::string &name) : RegisterDevice(name)
     // address); they are set-only until the next system reset.  WW1RSC /
     // WW2RSC (window watchdog reset scope) are stored.
     r.reg("GCR", 0x0A0, 0)
-        .field("WW1RSC", 0, 1, Acc::W1S)
-        .field("WW2RSC", 1, 1, Acc::W1S)
+        .field("WW1RSC", 0, 1, Acc::W1S, &ww1rsc_)
+        .field("WW2RSC", 1, 1, Acc::W1S, &ww2rsc_)
         .field("BOOT_C1", 2, 1, Acc::W1S, &boot_c1_)
         .field("BOOT_C2", 3, 1, Acc::W1S, &boot_c2_)
         .post_write([this](BusAccess &a, uint32_t old, uint32_t now, uint32_t) {
@@ -169,10 +174,18 @@ Stm32h7Rcc::Stm32h7Rcc(const std::string &name) : RegisterDevice(name)
         .field("LSEDRV", 3, 2, Acc::RW)
         .unimpl("LSECSSON", 5, 1)
         .field("LSECSSD", 6, 1, Acc::RO)
-        .field("RTCSEL", 8, 2, Acc::RW)
-        .field("RTCEN", 15, 1, Acc::RW)
-        .field("BDRST", 16, 1, Acc::RW)
-        .on_read([this](BusAccess &, uint32_t v) { return lserdy_.with(v, lseon_.in(v)); });
+        .field("RTCSEL", 8, 2, Acc::RW, &rtcsel_)
+        .field("RTCEN", 15, 1, Acc::RW, &rtcen_)
+        .field("BDRST", 16, 1, Acc::RW, &bdrst_f_)
+        .on_read([this](BusAccess &, uint32_t v) { return lserdy_.with(v, lseon_.in(v)); })
+        .post_write([this](BusAccess &, uint32_t old, uint32_t now, uint32_t) {
+            // RM0399 BDRST: resets the backup domain (the RTC, its backup
+            // registers, this register's other fields) while it is 1.
+            if (bdrst_f_.in(now) && !bdrst_f_.in(old)) {
+                bdrst_f_.reg()->value = bdrst_f_.mask();
+                bdrst_->pulse();
+            }
+        });
     r.reg("CSR", 0x074, 0)
         .field("LSION", 0, 1, Acc::RW, &lsion_)
         .field("LSIRDY", 1, 1, Acc::RO, &lsirdy_)
@@ -257,7 +270,111 @@ uint32_t Stm32h7Rcc::cr_view(uint32_t v) const
 // told.  The board's HSE frequency is configuration and stays.
 void Stm32h7Rcc::reset()
 {
+    // RM0399: a system reset leaves the reset flags (RSR and its per-CPU
+    // copies) and the backup domain control register (BDCR) as they are.
+    Register *keep[] = {rsr_flags_[0].reg(), rsr_flags_[1].reg(), rsr_flags_[2].reg(), lseon_.reg()};
+    uint32_t kept[4];
+    for (int i = 0; i < 4; i++) {
+        kept[i] = keep[i]->value;
+    }
     RegisterDevice::reset();
+    for (int i = 0; i < 4; i++) {
+        keep[i]->value = kept[i];
+    }
+    sys_stop_ = false;
+    clocks_changed(nullptr);
+}
+
+// A reset request: flags now, the reset itself from the hub's loop (never
+// inside the access or signal that asked for it).
+void Stm32h7Rcc::request_reset(int kind, uint32_t flags, const std::string &why)
+{
+    for (unsigned k = 0; k < 3; k++) { // RSR (no CPU's view), RCC_C1_RSR, RCC_C2_RSR
+        rsr_flags_[k].set(rsr_flags_[k].get() | (flags >> 17));
+    }
+    pending_resets_.push_back({kind, flags, why});
+    AMPVP_TRACE("power", name(), "reset requested: " + why);
+    if (ctx_.scheduler) {
+        ctx_.scheduler->schedule(this, 1, ctx_.scheduler->now_ns() + 1);
+    } else {
+        timer_fired(1);
+    }
+}
+
+void Stm32h7Rcc::timer_fired(unsigned tag)
+{
+    if (tag != 1) {
+        return;
+    }
+    std::vector<ResetRequest> todo;
+    todo.swap(pending_resets_);
+    for (const auto &r : todo) {
+        if (!ctx_.boot) {
+            continue;
+        }
+        if (r.kind == 0) {
+            ctx_.boot->reset_system(r.why);
+            return; // a system reset supersedes whatever else was asked
+        }
+        const CoreId core = r.kind == 1 ? d1_core_ : d2_core_;
+        if (core >= 0) {
+            ctx_.boot->reset_core(core, r.why);
+        }
+    }
+}
+
+void Stm32h7Rcc::input(unsigned n, bool level)
+{
+    if (n == SYS_STOP) {
+        if (level && !sys_stop_) {
+            enter_system_stop();
+        }
+        sys_stop_ = level;
+        return;
+    }
+    if (!level) {
+        return;
+    }
+    const uint32_t sys = C1RSTF | C2RSTF | PINRSTF; // a system reset also drives NRST
+    switch (n) {
+    case IWDG1: request_reset(0, sys | IWDG1RSTF, "IWDG1 time-out"); break;
+    case IWDG2: request_reset(0, sys | IWDG2RSTF, "IWDG2 time-out"); break;
+    case WWDG1:
+        // RM0399 RCC_GCR.WW1RSC: 1 = WWDG1 resets the system, 0 = only CPU1.
+        if (ww1rsc_.on()) {
+            request_reset(0, sys | WWDG1RSTF, "WWDG1 reset, system (WW1RSC = 1)");
+        } else {
+            request_reset(1, C1RSTF | WWDG1RSTF, "WWDG1 reset of CPU1 (WW1RSC = 0)");
+        }
+        break;
+    case WWDG2:
+        if (ww2rsc_.on()) {
+            request_reset(0, sys | WWDG2RSTF, "WWDG2 reset, system (WW2RSC = 1)");
+        } else {
+            request_reset(2, C2RSTF | WWDG2RSTF, "WWDG2 reset of CPU2 (WW2RSC = 0)");
+        }
+        break;
+    case D1_STANDBY_EXIT: request_reset(1, C1RSTF | D1RSTF, "D1 domain leaves DStandby"); break;
+    case D2_STANDBY_EXIT: request_reset(2, C2RSTF | D2RSTF, "D2 domain leaves DStandby"); break;
+    case STANDBY_EXIT:
+        request_reset(0, C1RSTF | C2RSTF | D1RSTF | D2RSTF, "the system leaves Standby");
+        break;
+    default: break;
+    }
+}
+
+// RM0399 "Stop mode": in system Stop the PLLs and HSE are off; on leaving it
+// the system runs on HSI, or CSI when CFGR.STOPWUCK = 1.
+void Stm32h7Rcc::enter_system_stop()
+{
+    for (unsigned i = 3; i < 7; i++) { // HSE, PLL1-3
+        cr_ready_[i].on.set(0);
+    }
+    const bool csi = stopwuck_.on();
+    cr_ready_[csi ? 1 : 0].on.set(1);
+    sw_.set(csi ? 1 : 0);
+    sws_.set(sw_.get());
+    AMPVP_TRACE("clock", name(), std::string("system Stop: PLLs and HSE off, system clock ") + (csi ? "CSI" : "HSI"));
     clocks_changed(nullptr);
 }
 
@@ -330,9 +447,12 @@ namespace {
 const char *const kClockNames[] = {"sysclk",  "hclk",    "pclk1",   "pclk2",      "pclk3",
                                    "pclk4",   "tim_apb1", "tim_apb2", "usart234578", "usart16",
                                    "pll1_p",  "pll1_q",  "pll1_r",  "pll2_p",     "pll2_q",
-                                   "pll2_r",  "pll3_p",  "pll3_q",  "pll3_r"};
+                                   "pll2_r",  "pll3_p",  "pll3_q",  "pll3_r",
+                                   "lsi",     "lse",     "rtcclk",  "lptim1",     "lptim2",
+                                   "lptim345"};
 enum : ClockId { SYSCLK, HCLK, PCLK1, PCLK2, PCLK3, PCLK4, TIM_APB1, TIM_APB2, USART234578, USART16,
-                 PLL_FIRST };
+                 PLL_FIRST, LSI = PLL_FIRST + 9, LSE, RTCCLK, LPTIM1, LPTIM2, LPTIM345 };
+constexpr uint64_t kLsiHz = 32000, kLseHz = 32768; // RM0399: LSI RC 32 kHz, LSE crystal 32.768 kHz
 } // namespace
 
 ClockId Stm32h7Rcc::clock_id(const std::string &n) const
@@ -350,6 +470,42 @@ uint64_t Stm32h7Rcc::hz(ClockId id) const
     if (id >= PLL_FIRST && id < PLL_FIRST + 9) { // "pll2_q"
         const int k = id - PLL_FIRST;
         return pll_hz(static_cast<unsigned>(k / 3 + 1), "pqr"[k % 3]);
+    }
+    const uint64_t lsi = lsion_.on() ? kLsiHz : 0, lse = lseon_.on() ? kLseHz : 0;
+    switch (id) {
+    case LSI: return lsi;
+    case LSE: return lse;
+    case RTCCLK: {
+        // RM0399 RCC_BDCR.RTCSEL: 0 no clock, 1 LSE, 2 LSI, 3 HSE / RTCPRE
+        // (RCC_CFGR.RTCPRE 0 and 1: no clock); gated by RTCEN.
+        if (!rtcen_.on()) {
+            return 0;
+        }
+        const uint32_t pre = rtcpre_.get();
+        switch (rtcsel_.get()) {
+        case 1: return lse;
+        case 2: return lsi;
+        case 3: return cr_ready_[3].on.on() && pre >= 2 ? hse_hz_ / pre : 0;
+        default: return 0;
+        }
+    }
+    case LPTIM1:
+    case LPTIM2:
+    case LPTIM345: {
+        // RM0399 LPTIM1SEL (RCC_D2CCIP2R) / LPTIM2SEL, LPTIM345SEL
+        // (RCC_D3CCIPR): 0 rcc_pclk1 (LPTIM1) or rcc_pclk4, 1 pll2_p,
+        // 2 pll3_r, 3 lse, 4 lsi, 5 per_ck (not modelled: 0).
+        const uint32_t sel = id == LPTIM1 ? lptim1sel_.get() : id == LPTIM2 ? lptim2sel_.get() : lptim345sel_.get();
+        switch (sel) {
+        case 0: return id == LPTIM1 ? clocks().pclk1 : clocks().pclk4;
+        case 1: return pll_hz(2, 'p');
+        case 2: return pll_hz(3, 'r');
+        case 3: return lse;
+        case 4: return lsi;
+        default: return 0;
+        }
+    }
+    default: break;
     }
     if (id < 0 || id >= PLL_FIRST) {
         return 0;
@@ -376,7 +532,7 @@ uint64_t Stm32h7Rcc::hz(ClockId id) const
     case 2: return pll_hz(3, 'q');
     case 3: return hsi_hz();
     case 4: return 4000000ull;
-    case 5: return lseon_.on() ? 32768ull : 0;
+    case 5: return lseon_.on() ? kLseHz : 0;
     default: return 0;
     }
 }

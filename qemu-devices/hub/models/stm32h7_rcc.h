@@ -20,8 +20,30 @@
 // Reset (RegisterDevice::reset / Bus::reset): the registers return to their
 // RM0399 reset values (HSI 64 MHz) and the cores are told; the board's HSE
 // frequency is configuration and stays.
+// Reset controller (RM0399 "Reset" and "Reset source identification"): the
+// numbered inputs are reset requests (a rising level; see the Input enum):
+// IWDG1/IWDG2 time-outs are system resets; WWDG1/WWDG2 reset the system when
+// GCR.WW1RSC/WW2RSC is set, else only their CPU (CPU1 = d1_core, CPU2 =
+// d2_core); D1/D2 leaving DStandby reset that domain's CPU; the system
+// leaving Standby is a system reset.  Each sets its flags in RCC_C1_RSR and
+// RCC_C2_RSR (each CPU clears its own copy with RMVF): a system reset C1RSTF,
+// C2RSTF, PINRSTF (the reset drives NRST) and its cause (IWDGxRSTF,
+// WWDGxRSTF); a CPU reset CxRSTF and its cause; a domain leaving DStandby
+// DxRSTF and its CPU's CxRSTF (bit positions: ST's HAL RCC_FLAG_* codes).
+// The reset itself runs from the hub's loop right after the request
+// (DeviceContext::boot: reset_core / reset_system).  A system reset keeps the
+// reset flags and the backup domain (BDCR); the rest returns to reset values.
+// System Stop (input SYS_STOP, from PWR): the PLLs and HSE stop and the system
+// clock becomes HSI (or CSI with CFGR.STOPWUCK), as on leaving Stop.
+// BDCR.BDRST pulses output "bdrst" (the backup domain reset: the RTC).
+// Clocks for the low-power peripherals: "lsi" (32 kHz while LSION), "lse"
+// (32.768 kHz while LSEON), "rtcclk" (BDCR.RTCSEL with RTCEN: LSE, LSI or
+// HSE / CFGR.RTCPRE), "lptim1" (D2CCIP2R.LPTIM1SEL), "lptim2", "lptim345"
+// (D3CCIPR.LPTIM2SEL / LPTIM345SEL): PCLK, PLL2 P, PLL3 R, LSE, LSI (per_ck: 0).
 // Not modelled yet (stored, reported once): other kernel clocks, clock security, interrupts (CIER/CIFR/CICR), resets triggered
-// through the *RSTR registers, backup domain (BDCR beyond storage).
+// through the *RSTR registers, the low-power resets (LPWRxRSTF), the WWDG reset
+// notification to the other CPU (EXTI lines 82/84), software resets
+// (SYSRESETREQ does not reach the hub).
 #pragma once
 
 #include "../regs.h"
@@ -53,8 +75,36 @@ public:
     uint64_t pll_hz(unsigned pll, char out) const;
 
     void reset() override;
+    // Reset requests (numbered inputs, rising level) and the system Stop level.
+    enum Input : unsigned {
+        IWDG1 = 0, IWDG2 = 1, WWDG1 = 2, WWDG2 = 3, // iwdgx_out_rst, wwdgx_out_rst
+        D1_STANDBY_EXIT = 4, D2_STANDBY_EXIT = 5,   // a domain leaves DStandby (PWR)
+        STANDBY_EXIT = 6,                           // the system leaves Standby (PWR)
+        SYS_STOP = 7,                               // level: the system is in Stop (PWR)
+    };
+    // RCC_RSR / RCC_C1_RSR / RCC_C2_RSR flags (ST HAL RCC_FLAG_* bit numbers).
+    enum RsrFlag : uint32_t {
+        C1RSTF = 1u << 17, C2RSTF = 1u << 18, D1RSTF = 1u << 19, D2RSTF = 1u << 20,
+        BORRSTF = 1u << 21, PINRSTF = 1u << 22, PORRSTF = 1u << 23, SFT1RSTF = 1u << 24,
+        SFT2RSTF = 1u << 25, IWDG1RSTF = 1u << 26, IWDG2RSTF = 1u << 27, WWDG1RSTF = 1u << 28,
+        WWDG2RSTF = 1u << 29, LPWR1RSTF = 1u << 30, LPWR2RSTF = 1u << 31,
+    };
+    void input(unsigned n, bool level) override;
+    void timer_fired(unsigned tag) override;
 
 private:
+    struct ResetRequest {
+        int kind;          // 0 system, 1 CPU1 (D1 core), 2 CPU2 (D2 core)
+        uint32_t flags;    // RSR flags it sets
+        std::string why;
+    };
+    void request_reset(int kind, uint32_t flags, const std::string &why);
+    void enter_system_stop();
+    std::vector<ResetRequest> pending_resets_;
+    bool sys_stop_ = false;
+    IrqLine *bdrst_ = nullptr;
+    FieldRef ww1rsc_, ww2rsc_, stopwuck_, rtcpre_, rtcsel_, rtcen_, bdrst_f_;
+    FieldRef lptim1sel_, lptim2sel_, lptim345sel_;
     uint64_t bank_offset(const BusAccess &a) const;
     uint64_t hsi_hz() const;
     void clocks_changed(const BusAccess *a);
