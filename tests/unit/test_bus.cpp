@@ -79,9 +79,9 @@ TEST_F(BusTest, UnmodelledH745PeripheralsAreNamed)
     auto a = acc(0x40005418); // I2C1_ISR
     EXPECT_EQ(bus->read(a), 0u);
     EXPECT_TRUE(cap.has("cm7 read of I2C1+0x018 (0x40005418): peripheral I2C1 is not modelled"));
-    auto b = acc(0x58004000, "cm4"); // RTC_TR
+    auto b = acc(0x58003C00, "cm4"); // VREFBUF_CSR
     bus->read(b);
-    EXPECT_TRUE(cap.has("peripheral RTC is not modelled"));
+    EXPECT_TRUE(cap.has("peripheral VREFBUF is not modelled"));
 }
 
 TEST_F(BusTest, UnmappedAddressIsReportedOncePerRegisterAndCore)
