@@ -300,7 +300,8 @@ H7_REG_AT(struct h7_pwr, WKUPEPR, 0x28);
 #define PWR_CPUCR_SBF_D1      (1u << 7)
 #define PWR_CPUCR_SBF_D2      (1u << 8)
 #define PWR_CPUCR_CSSF        (1u << 9)
-#define PWR_CPUCR_HOLD2F      (1u << 10)
+#define PWR_CPUCR_HOLD2F      (1u << 4)  /* CPU2 on hold, CPU1 woken by its source */
+#define PWR_CPUCR_HOLD2       (1u << 10) /* hold CPU2 when the system leaves Stop */
 #define PWR_CPUCR_RUN_D3      (1u << 11)
 #define PWR_CPU2CR_PDDS_D1    (1u << 0)
 #define PWR_CPU2CR_PDDS_D2    (1u << 1)
@@ -310,7 +311,8 @@ H7_REG_AT(struct h7_pwr, WKUPEPR, 0x28);
 #define PWR_CPU2CR_SBF_D1     (1u << 7)
 #define PWR_CPU2CR_SBF_D2     (1u << 8)
 #define PWR_CPU2CR_CSSF       (1u << 9)
-#define PWR_CPU2CR_HOLD1F     (1u << 10)
+#define PWR_CPU2CR_HOLD1F     (1u << 4)
+#define PWR_CPU2CR_HOLD1      (1u << 10)
 #define PWR_CPU2CR_RUN_D3     (1u << 11)
 #define PWR_D3CR_VOSRDY       (1u << 13)
 #define PWR_D3CR_VOS_Pos      14u
