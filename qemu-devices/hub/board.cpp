@@ -1,6 +1,7 @@
 #include "board.h"
 
 #include "log.h"
+#include "timeline.h"
 #include "machine.h"
 #include "runner.h"
 
@@ -162,6 +163,7 @@ void LedPanel::input_wave(unsigned n, const Waveform &w)
         std::snprintf(b, sizeof(b), " (at %.3f ms)", t > start_ns_ ? (t - start_ns_) / 1e6 : 0.0);
         when = b;
     }
+    AMPVP_TL(led(leds_[n].name, on));
     out_("[board] " + leds_[n].name + " " + state + when);
 }
 

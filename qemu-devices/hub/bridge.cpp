@@ -2,6 +2,7 @@
 
 #include "../protocol/ampvp_proto.h"
 #include "log.h"
+#include "timeline.h"
 
 #include <cerrno>
 #include <cstring>
@@ -239,6 +240,7 @@ bool BridgeServer::handle(int fd, Conn &conn, const uint8_t *buf, size_t n, bool
     case AMPVP_MSG_READ:
         if (conn.channel == Channel::Bus && cs.ready) {
             BusAccess a = access(c, m.u.read.addr, m.u.read.size, m.hdr.vtime_ns);
+            Timeline::Scope tl_scope(a.core_name, a.addr, false); // what this read sets off
             ampvp_read_resp r{0, AMPVP_OK, 0};
             if (a.size > 4) {
                 a.fault = true;
@@ -259,6 +261,7 @@ bool BridgeServer::handle(int fd, Conn &conn, const uint8_t *buf, size_t n, bool
         }
         if (conn.channel == Channel::Bus && cs.ready) {
             BusAccess a = access(c, m.u.write.addr, m.u.write.size, m.hdr.vtime_ns);
+            Timeline::Scope tl_scope(a.core_name, a.addr, true); // what this write sets off
             if (a.size > 4) {
                 a.fault = true;
             } else {
@@ -293,6 +296,7 @@ bool BridgeServer::handle(int fd, Conn &conn, const uint8_t *buf, size_t n, bool
                 AMPVP_TRACE("power", core, std::string(p == CorePower::DeepSleep ? "deep sleep" : "sleep") +
                                                " (WFI/WFE" + (p == CorePower::DeepSleep ? ", SLEEPDEEP=1)" : ")"));
             }
+            AMPVP_TL(power(core, static_cast<int>(p)));
             cs.power = p;
             bus_.core_power(c, p);
             if (p == CorePower::Run && cs.clock_stopped) {
@@ -301,6 +305,7 @@ bool BridgeServer::handle(int fd, Conn &conn, const uint8_t *buf, size_t n, bool
                        (cs.caps & AMPVP_CAP_CLOCK_STOP)) {
                 cs.clock_stopped = true;
                 AMPVP_TRACE("power", core, "CStop: clock stopped until a wake-up (EXTI)");
+                AMPVP_TL(clock_stop(core));
                 if (cs.wakeup) {
                     wake(c, "wake-up already active");
                 } else if (m.u.power.reason != cs.events_sent) {
@@ -313,6 +318,8 @@ bool BridgeServer::handle(int fd, Conn &conn, const uint8_t *buf, size_t n, bool
     case AMPVP_MSG_EVENT:
         if (conn.channel == Channel::Async) {
             AMPVP_TRACE("power", machine_.cores[c].name, "SEV (TXEV out)");
+            Timeline::Scope tl_scope(machine_.cores[c].name);
+            AMPVP_TL(sev(machine_.cores[c].name));
             bus_.core_txev(c);
             return true;
         }
@@ -420,6 +427,7 @@ void BridgeServer::send_event(CoreId core)
     }
     CoreState &cs = cores_[core];
     AMPVP_TRACE("irq", machine_.cores[core].name, "event (RXEV)");
+    AMPVP_TL(event_in(machine_.cores[core].name));
     cs.last_stimulus = "event";
     if (cs.async_fd >= 0) {
         cs.events_sent++;
@@ -459,6 +467,7 @@ void BridgeServer::set_irq(CoreId core, unsigned line, bool level)
         AMPVP_TRACE("irq", machine_.cores[core].name,
                     std::string(level ? "raise" : "lower") + " IRQ " + std::to_string(line) +
                         " held: clock stopped (CStop)");
+        AMPVP_TL(irq(machine_.cores[core].name, line, level, true));
         cs.held_irq[line] = level;
         return;
     }
@@ -470,6 +479,7 @@ void BridgeServer::send_irq(CoreId core, unsigned line, bool level)
     CoreState &cs = cores_[core];
     AMPVP_TRACE("irq", machine_.cores[core].name,
                 std::string(level ? "raise" : "lower") + " IRQ " + std::to_string(line));
+    AMPVP_TL(irq(machine_.cores[core].name, line, level, false));
     if (level) {
         cs.last_stimulus = "IRQ " + std::to_string(line);
     }
@@ -504,6 +514,7 @@ void BridgeServer::wake(CoreId core, const std::string &why)
     CoreState &cs = cores_[core];
     cs.clock_stopped = false;
     AMPVP_TRACE("power", machine_.cores[core].name, "clock restarted (" + why + ")");
+    AMPVP_TL(clock_restart(machine_.cores[core].name, why));
     cs.last_stimulus = "wake-up";
     if (cs.async_fd >= 0) {
         reply(cs.async_fd, core, AMPVP_MSG_WAKE, cs.seq++, nullptr, 0);

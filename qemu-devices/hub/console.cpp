@@ -1,6 +1,7 @@
 #include "console.h"
 
 #include "log.h"
+#include "timeline.h"
 
 #include <cstdio>
 
@@ -53,6 +54,7 @@ void Console::emit(const std::string &prefix, std::string &buf)
         // The core is the bracketed name at the start of the prefix.
         AMPVP_TRACE("uart", prefix.substr(1, prefix.find_first_of(":]") - 1), "line \"" + buf + "\"");
     }
+    AMPVP_TL(console(prefix.substr(1, prefix.size() > 3 ? prefix.size() - 3 : 0), buf));
     buf.clear();
     out_(line);
     for (auto &f : observers_) {

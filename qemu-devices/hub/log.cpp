@@ -110,12 +110,6 @@ uint64_t Log::trace_time_ns() const
         std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0_).count());
 }
 
-uint64_t Log::trace_time_ns() const
-{
-    return static_cast<uint64_t>(
-        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0_).count());
-}
-
 std::string hex(uint64_t v, int width)
 {
     char buf[32];

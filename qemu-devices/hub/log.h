@@ -53,9 +53,6 @@ public:
     // The time stamp of trace events (ns) that are not text lines: the
     // --trace-json timeline and the board page (timeline.h) take it here.
     uint64_t trace_time_ns() const;
-    // The time stamp of trace events (ns) that are not text lines: the
-    // --trace-json timeline and the board page (timeline.h) take it here.
-    uint64_t trace_time_ns() const;
 
     unsigned warnings() const { return warnings_; }
 

@@ -169,6 +169,11 @@ int main(int argc, char **argv)
     run_cmd->add_option("--junit", opt.junit,
                         "Write a JUnit XML report to FILE at the end of the run: one test case per "
                         "--expect/--expect-not with its time, the console, the reason of a failure");
+    run_cmd->add_option("--trace-json", opt.trace_json,
+                        "Write the run's timeline to FILE as Chrome trace-event JSON (open it in "
+                        "ui.perfetto.dev or chrome://tracing): a track per core and device, HSEM "
+                        "and IPCC spans, sleep spans, EXTI/IRQ instants with cause-effect flows, "
+                        "console lines, RPMsg messages");
     run_cmd->add_option("--junit-name", opt.junit_name,
                         "Test suite name in the --junit report (default: the board or machine)");
     run_cmd->add_option("--trace", trace,

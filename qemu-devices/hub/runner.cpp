@@ -17,6 +17,8 @@
 #include "qemu_config.h"
 #include "serial.h"
 #include "stimulus.h"
+#include "timeline.h"
+#include "trace_json.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -244,6 +246,9 @@ private:
     std::vector<std::unique_ptr<SharedMemory>> mems_;
     std::unique_ptr<Console> console_;
     std::unique_ptr<JunitRecorder> junit_; // --junit
+    std::unique_ptr<JsonTrace> json_trace_; // --trace-json
+    void open_timeline();
+    bool close_trace_json();
     bool write_junit(int rc);
     std::vector<std::unique_ptr<HostSerial>> serials_;
     AnalogNets analog_; // pin voltages: --analog and DAC outputs (outlives the models)
@@ -327,6 +332,8 @@ int Runner::prepare()
                            ": loaded " + plan_.images[i].path + " (" +
                            std::to_string(plan_.placements[i].size()) + " segments)");
     }
+
+    open_timeline();
 
     // 4. Devices and bridge.
     DeviceContext ctx;
@@ -436,6 +443,7 @@ void Runner::start_core(Child &ch, const std::string &why)
     ch.started = true;
     log().verbose_info(ch.name + ": leaves reset (" + why + "), vector table at " + hex(vtor));
     AMPVP_TRACE("power", ch.name, "reset released (" + why + "), vector table " + hex(vtor));
+    AMPVP_TL(reset(ch.name, why));
 }
 
 void Runner::release_core(CoreId core, const std::string &by)
@@ -853,8 +861,53 @@ int Runner::run()
     if (junit_ && !write_junit(rc) && rc == EXIT_OK) {
         rc = EXIT_ERROR;
     }
+    if (json_trace_ && !close_trace_json() && rc == EXIT_OK) {
+        rc = EXIT_ERROR;
+    }
     cleanup();
     return rc;
+}
+
+// The tools that show the run's timeline (timeline.h): --trace-json.
+void Runner::open_timeline()
+{
+    std::vector<std::string> cores, devices;
+    for (const auto &c : machine_.cores) {
+        cores.push_back(c.name);
+    }
+    for (const auto &p : machine_.peripherals) {
+        if (p.model == "stm32-hsem" || p.model == "stm32-ipcc" || p.model.find("exti") != std::string::npos) {
+            devices.push_back(p.name);
+        }
+    }
+    timeline().set_cores(cores);
+    timeline().set_address_namer([this](uint64_t addr) {
+        for (const auto &p : machine_.peripherals) {
+            if (p.mapped && addr >= p.base && addr - p.base < p.size) {
+                return p.name;
+            }
+        }
+        return std::string();
+    });
+    if (!opt_.trace_json.empty()) {
+        json_trace_ = std::make_unique<JsonTrace>(opt_.trace_json, cores, devices);
+        timeline().add_sink(json_trace_.get());
+    }
+}
+
+// Written on every exit path past the command line, like the JUnit report.
+bool Runner::close_trace_json()
+{
+    timeline().remove_sink(json_trace_.get());
+    std::string err;
+    const bool ok = json_trace_->close(log().trace_time_ns(), err);
+    if (!ok) {
+        log().error(err);
+    } else {
+        log().verbose_info("timeline: " + std::to_string(json_trace_->events()) + " events in " + opt_.trace_json);
+    }
+    json_trace_.reset();
+    return ok;
 }
 
 bool Runner::write_junit(int rc)

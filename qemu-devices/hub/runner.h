@@ -30,6 +30,7 @@ struct RunOptions {
     std::vector<std::string> expect_nots;     // --expect-not: a matching line fails the run (5)
     bool expect_order = false;                // --expect-order: --expect patterns in the given order
     std::string junit;                        // --junit FILE: JUnit XML report
+    std::string trace_json;                   // --trace-json FILE: Chrome trace-event JSON timeline
     std::string junit_name;                   // its test suite name (default: board or machine)
     bool strict = false;                      // unimplemented registers fault
     bool posted_writes = true;

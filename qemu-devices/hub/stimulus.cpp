@@ -1,4 +1,5 @@
 #include "stimulus.h"
+#include "timeline.h"
 
 #include "log.h"
 #include "machine.h"
@@ -189,6 +190,8 @@ void Stimuli::timer_fired(unsigned tag)
         }
         return;
     }
+    Timeline::Scope tl_scope(""); // the host drives a pin: what follows is its doing
+    AMPVP_TL(input(e.spec.label, e.spec.level));
     e.gpio->input(e.spec.pin.pin, e.spec.level);
 }
 

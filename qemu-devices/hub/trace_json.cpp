@@ -1,0 +1,188 @@
+#include "trace_json.h"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <stdexcept>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace ampvp {
+
+std::string json_us(uint64_t ns)
+{
+    char b[40];
+    std::snprintf(b, sizeof(b), "%llu.%03llu", (unsigned long long)(ns / 1000), (unsigned long long)(ns % 1000));
+    return b;
+}
+
+namespace {
+// A number written as the text json_us() makes (nlohmann would print a double).
+nlohmann::json us(uint64_t ns) { return nlohmann::json::parse(json_us(ns)); }
+} // namespace
+
+JsonTrace::JsonTrace(const std::string &path, const std::vector<std::string> &cores,
+                     const std::vector<std::string> &devices)
+    : path_(path), causes_(64)
+{
+    tmp_ = path + ".tmp-XXXXXX";
+    const int fd = mkstemp(tmp_.data());
+    if (fd < 0) {
+        throw std::runtime_error("--trace-json: " + path + ": cannot create: " + std::strerror(errno));
+    }
+    fchmod(fd, 0644); // as a plain file would be (mkstemp makes it 0600)
+    f_ = fdopen(fd, "w");
+    std::fputs("{\"displayTimeUnit\":\"ns\",\"otherData\":{\"producer\":\"ampvp\"},\"traceEvents\":[\n", f_);
+    // Tracks in a fixed order: the cores first (machine order), then the
+    // shared devices, whether or not anything happens on them.
+    for (const auto &c : cores) {
+        ids({"cores", c});
+    }
+    for (const auto &d : devices) {
+        ids({d, ""});
+    }
+}
+
+JsonTrace::~JsonTrace()
+{
+    if (f_) {
+        std::fclose(f_);
+        unlink(tmp_.c_str());
+    }
+}
+
+void JsonTrace::write(const nlohmann::json &j)
+{
+    if (!f_) {
+        return;
+    }
+    std::string s = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    if (!first_) {
+        std::fputs(",\n", f_);
+    }
+    first_ = false;
+    if (std::fputs(s.c_str(), f_) < 0) {
+        failed_ = true;
+    }
+    count_++;
+}
+
+JsonTrace::Ids JsonTrace::ids(const TlTrack &t)
+{
+    auto p = pids_.find(t.process);
+    if (p == pids_.end()) {
+        const int pid = static_cast<int>(pids_.size()) + 1;
+        p = pids_.emplace(t.process, pid).first;
+        write({{"ph", "M"}, {"name", "process_name"}, {"pid", pid}, {"tid", 0}, {"args", {{"name", t.process}}}});
+        write({{"ph", "M"},
+               {"name", "process_sort_index"},
+               {"pid", pid},
+               {"tid", 0},
+               {"args", {{"sort_index", pid}}}});
+    }
+    const int pid = p->second;
+    if (t.thread.empty()) {
+        return {pid, 0};
+    }
+    auto k = std::make_pair(pid, t.thread);
+    auto it = tids_.find(k);
+    if (it == tids_.end()) {
+        const int tid = ++next_tid_[pid];
+        it = tids_.emplace(k, tid).first;
+        write({{"ph", "M"}, {"name", "thread_name"}, {"pid", pid}, {"tid", tid}, {"args", {{"name", t.thread}}}});
+        write({{"ph", "M"},
+               {"name", "thread_sort_index"},
+               {"pid", pid},
+               {"tid", tid},
+               {"args", {{"sort_index", tid}}}});
+    }
+    return {pid, it->second};
+}
+
+void JsonTrace::event(const TlEvent &e)
+{
+    const Ids id = ids(e.track);
+    int &open = open_[{id.pid, id.tid}];
+    if (e.phase == 'E') {
+        if (open == 0) {
+            return; // its beginning came before the trace did
+        }
+        open--;
+    }
+    nlohmann::json j = {{"ph", std::string(1, e.phase)}, {"ts", us(e.t_ns)}, {"pid", id.pid}, {"tid", id.tid},
+                        {"cat", e.category}};
+    if (e.phase != 'E') {
+        j["name"] = e.name;
+        nlohmann::json args = e.args;
+        args["kind"] = tl_kind_name(e.kind);
+        if (!e.from.empty()) {
+            args["from"] = e.from;
+            args["to"] = e.to;
+        }
+        j["args"] = std::move(args);
+    }
+    if (e.phase == 'i') {
+        j["s"] = "t";
+    }
+    if (e.phase == 'B') {
+        open++;
+    }
+    // A flow starting here: its "s" follows the cause's own instant.
+    if (e.flow && e.flow_first) {
+        for (const auto &w : causes_) {
+            if (w.cause == e.flow_cause) {
+                write({{"ph", "s"},
+                       {"id", e.flow},
+                       {"name", "cause"},
+                       {"cat", "cause"},
+                       {"ts", us(w.t_ns)},
+                       {"pid", w.pid},
+                       {"tid", w.tid}});
+            }
+        }
+    }
+    write(j);
+    if (e.cause) {
+        causes_[cause_next_++ % causes_.size()] = {e.cause, id.pid, id.tid, e.t_ns};
+    }
+    if (e.flow) {
+        nlohmann::json fl = {{"ph", e.flow_last ? "f" : "t"}, {"id", e.flow}, {"name", "cause"}, {"cat", "cause"},
+                             {"ts", us(e.t_ns)},           {"pid", id.pid}, {"tid", id.tid}};
+        if (e.flow_last) {
+            fl["bp"] = "e";
+        }
+        write(fl);
+    }
+}
+
+bool JsonTrace::close(uint64_t end_ns, std::string &error)
+{
+    if (!f_) {
+        error = "--trace-json: " + path_ + ": already closed";
+        return false;
+    }
+    // Spans still open (a semaphore held, a core asleep) end with the run.
+    for (auto &[k, n] : open_) {
+        for (; n > 0; n--) {
+            write({{"ph", "E"}, {"ts", us(end_ns)}, {"pid", k.first}, {"tid", k.second}});
+        }
+    }
+    std::fputs("\n]}\n", f_);
+    const bool ok = !failed_ && std::fflush(f_) == 0 && fsync(fileno(f_)) == 0;
+    const int err = errno;
+    std::fclose(f_);
+    f_ = nullptr;
+    if (!ok) {
+        unlink(tmp_.c_str());
+        error = "--trace-json: " + path_ + ": cannot write: " + std::strerror(err);
+        return false;
+    }
+    if (std::rename(tmp_.c_str(), path_.c_str()) != 0) {
+        error = "--trace-json: " + path_ + ": cannot rename " + tmp_ + " over it: " + std::strerror(errno);
+        unlink(tmp_.c_str());
+        return false;
+    }
+    return true;
+}
+
+} // namespace ampvp
