@@ -583,6 +583,21 @@ TEST_F(TimChannelTest, TrgoPulsesAtEachUpdate)
     EXPECT_EQ(pins.rises[100], after_ug + 5);
 }
 
+// Every update event is a TRGO pulse even when the hub comes late: a deadline
+// handled 5 periods late still gives the 5 pulses (an ADC counts on each).
+TEST_F(TimChannelTest, LateUpdatesStillPulseTrgoEachTime)
+{
+    reg_write(t, CR2, CR2_MMS_UPDATE);
+    reg_write(t, PSC, 63);
+    reg_write(t, ARR, 999);
+    reg_write(t, EGR, EGR_UG);
+    reg_write(t, CR1, CR1_CEN);
+    const int before = pins.rises[100];
+    time.now += 5 * 1000000 + 10; // no deadline fired in between
+    (void)reg_read(t, CNT);
+    EXPECT_EQ(pins.rises[100], before + 5);
+}
+
 // RM0399 MMS = 100: OC1REF is the trigger output.
 TEST_F(TimChannelTest, TrgoCanBeOc1ref)
 {

@@ -184,8 +184,8 @@ void Stm32Gpio::update_irq()
         } else {
             continue;
         }
-        if (w == last_wave_[p] && w.level == last_wave_[p].level) {
-            continue;
+        if (w == last_wave_[p] && (w.periodic() || w.level == last_wave_[p].level)) {
+            continue; // the same signal (a periodic one's level moves with time)
         }
         last_wave_[p] = w;
         const char *how = (outputs() & bit) ? " (output)"

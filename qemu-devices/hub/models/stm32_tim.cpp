@@ -124,7 +124,11 @@ Stm32Tim::Stm32Tim(const std::string &name)
                .field("CC4OF", 12, 1, Acc::W0C, &ccof_[3])
                .field("SBIF", 13, 1, Acc::W0C)
                .field("CC5IF", 16, 1, Acc::W0C)
-               .field("CC6IF", 17, 1, Acc::W0C);
+               .field("CC6IF", 17, 1, Acc::W0C)
+               // HAL clears a flag by writing its complement (__HAL_TIM_CLEAR_FLAG:
+               // SR = ~flag), ones into the reserved bits too: accepted silently.
+               .field("RES14", 14, 2, Acc::RO)
+               .field("RES18", 18, 14, Acc::RO);
     egr_ = &r.reg("EGR", 0x14, 0)
                 .field("UG", 0, 1, Acc::WO, &ug_)
                 .field("CC1G", 1, 1, Acc::WO, &ccg_[0])
@@ -412,9 +416,11 @@ void Stm32Tim::catch_up()
             return;
         }
         // Every later period is the same (the shadows are loaded): skip the
-        // whole ones nobody watches (no deadline was asked for them).
+        // whole ones nobody watches (no deadline was asked for them; a late
+        // deadline with per-update watchers, TRGO or UIE, still gets every
+        // update one by one).
         const uint64_t p = ticks_ns(st_.arr_active + 1ull);
-        if (t >= ov + 2 * p) {
+        if (t >= ov + 2 * p && !needs_update_events()) {
             const uint64_t n = (t - ov) / p - 1;
             check_matches(st_.matches_checked_ns, ov + n * p - 1); // periods are alike from ov on
             st_.anchor_ns = ov + n * p;
