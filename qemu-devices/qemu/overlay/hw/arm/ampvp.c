@@ -9,7 +9,10 @@
  * exactly that:
  *   - "file" regions: RAM backed by a file the hub created and mapped too
  *     (share=on: a store by one core is at once visible to the other core
- *     and to the hub);
+ *     and to the hub); a read-only one ("ro": flash) is a ROM device in ROMD
+ *     mode: reads and instruction fetches come from the file, stores go to
+ *     the hub like a bridge window's (the flash interface model programs the
+ *     memory: the file changes as the chip's flash does);
  *   - "alias" regions: a second view of part of a file region;
  *   - "cpuid": the SCB->CPUID value of the real part's core revision;
  *   - "bridge" windows: every access is forwarded to the hub over the BUS
@@ -42,6 +45,7 @@
 #include "hw/arm/armv7m.h"
 #include "hw/clock.h"
 #include "exec/address-spaces.h"
+#include "exec/ram_addr.h"
 #include "sysemu/sysemu.h"
 #include "sysemu/runstate.h"
 #include "sysemu/cpus.h"
@@ -489,7 +493,23 @@ static void ampvp_map_memories(AmpvpMachineState *m, const ampvp_config *cfg)
             continue;
         }
         MemoryRegion *mr = &m->regions[m->n_regions];
-        if (r->kind == AMPVP_REGION_FILE) {
+        if (r->kind == AMPVP_REGION_FILE && r->ro) {
+            /* Flash: a ROM device in ROMD mode over the shared file (as
+             * memory_region_init_rom_device does, with the file's RAM block):
+             * reads come from the file, stores reach the hub on the BUS
+             * channel, addressed as they are. */
+            AmpvpWindow *win = &m->windows[m->n_windows++];
+            Error *err = NULL;
+            win->m = m;
+            win->base = r->base;
+            memory_region_init_io(mr, NULL, &ampvp_window_ops, win, r->name, r->size);
+            mr->rom_device = true; /* romd_mode is on from memory_region_init */
+            mr->ram_block = qemu_ram_alloc_from_file(r->size, mr, RAM_SHARED, r->path, true, &err);
+            if (err) {
+                error_reportf_err(err, "ampvp[%s]: memory '%s': ", m->core, r->name);
+                exit(1);
+            }
+        } else if (r->kind == AMPVP_REGION_FILE) {
             Error *err = NULL;
             memory_region_init_ram_from_file(mr, NULL, r->name, r->size, 0, RAM_SHARED, r->path,
                                              r->ro, &err);
