@@ -1,0 +1,136 @@
+/*
+ * st_dma_lite.h - DMA1/DMA2 streams and DMAMUX1 the way ST's HAL drives them
+ * (stm32h7xx_hal_dma.c: HAL_DMA_Init, HAL_DMA_Start_IT, HAL_DMA_IRQHandler), written
+ * for this project (the same sequences as dma_m2m_cm7.c, for the peripheral-request
+ * demos).  One definition per image (static functions).
+ */
+#ifndef AMPVP_ST_DMA_LITE_H
+#define AMPVP_ST_DMA_LITE_H
+
+#include <stdint.h>
+
+struct dma_stream {
+    volatile uint32_t CR, NDTR, PAR, M0AR, M1AR, FCR;
+};
+struct dma {
+    volatile uint32_t LISR, HISR, LIFCR, HIFCR;
+    struct dma_stream S[8];
+};
+#define DMA1 ((struct dma *)0x40020000u)
+#define DMAMUX1_CCR(c) (*(volatile uint32_t *)(0x40020800u + 4u * (c)))
+#define DMAMUX1_CFR    (*(volatile uint32_t *)(0x40020884u))
+
+#define DMA_SxCR_EN      (1u << 0)
+#define DMA_SxCR_DMEIE   (1u << 1)
+#define DMA_SxCR_TEIE    (1u << 2)
+#define DMA_SxCR_HTIE    (1u << 3)
+#define DMA_SxCR_TCIE    (1u << 4)
+#define DMA_SxCR_DIR     (3u << 6)
+#define DMA_SxCR_DIR_M2P (1u << 6)
+#define DMA_SxCR_CIRC    (1u << 8)
+#define DMA_SxCR_PINC    (1u << 9)
+#define DMA_SxCR_MINC    (1u << 10)
+#define DMA_SxCR_PSIZE   (3u << 11)
+#define DMA_SxCR_PSIZE_W (2u << 11)
+#define DMA_SxCR_MSIZE   (3u << 13)
+#define DMA_SxCR_MSIZE_W (2u << 13)
+#define DMA_SxCR_PL      (3u << 16)
+#define DMA_SxCR_PL_HIGH (2u << 16)
+#define DMA_SxCR_DBM     (1u << 18)
+#define DMA_SxCR_CT      (1u << 19)
+#define DMA_SxCR_MBURST  (3u << 23)
+#define DMA_SxCR_PBURST  (3u << 21)
+#define DMA_SxFCR_FTH    (3u << 0)
+#define DMA_SxFCR_DMDIS  (1u << 2)
+#define DMA_FLAG_TEIF    (1u << 3)
+#define DMA_FLAG_HTIF    (1u << 4)
+#define DMA_FLAG_TCIF    (1u << 5)
+#define RCC_AHB1ENR_DMA1EN (1u << 0)
+
+struct dma_handle {
+    struct dma_stream *instance;
+    volatile uint32_t *isr, *ifcr;
+    unsigned index, mux_channel;
+    volatile uint32_t halves, completes, errors;
+    void (*xfer_half)(struct dma_handle *);
+    void (*xfer_cplt)(struct dma_handle *);
+};
+
+/* HAL_DMA_Init for a DMA1 stream: `config` = Direction | PeriphInc | MemInc | sizes |
+ * Mode | Priority; direct mode (no FIFO), single bursts; DMAMUX1 request. */
+static void dma_init(struct dma_handle *h, uint32_t config, uint32_t request)
+{
+    static const uint8_t shift[4] = {0u, 6u, 16u, 22u};
+    struct dma_stream *s = h->instance;
+    const unsigned n = (unsigned)(s - &DMA1->S[0]);
+    s->CR &= ~DMA_SxCR_EN;
+    while (s->CR & DMA_SxCR_EN) {
+    }
+    uint32_t reg = s->CR;
+    reg &= ~(DMA_SxCR_MBURST | DMA_SxCR_PBURST | DMA_SxCR_PL | DMA_SxCR_MSIZE | DMA_SxCR_PSIZE |
+             DMA_SxCR_MINC | DMA_SxCR_PINC | DMA_SxCR_CIRC | DMA_SxCR_DIR | DMA_SxCR_CT | DMA_SxCR_DBM);
+    s->CR = reg | config;
+    s->FCR &= ~(DMA_SxFCR_DMDIS | DMA_SxFCR_FTH);
+    h->index = shift[n & 3u];
+    h->isr = n > 3u ? &DMA1->HISR : &DMA1->LISR;
+    h->ifcr = n > 3u ? &DMA1->HIFCR : &DMA1->LIFCR;
+    h->mux_channel = n;
+    *h->ifcr = 0x3Fu << h->index;
+    DMAMUX1_CCR(n) = request & 0xFFu;
+    DMAMUX1_CFR = 1u << n;
+}
+
+/* HAL_DMA_Start_IT (with HT and TC callbacks). */
+static void dma_start_it(struct dma_handle *h, uint32_t src, uint32_t dst, uint32_t n)
+{
+    struct dma_stream *s = h->instance;
+    s->CR &= ~DMA_SxCR_EN;
+    DMAMUX1_CFR = 1u << h->mux_channel;
+    *h->ifcr = 0x3Fu << h->index;
+    s->CR &= ~DMA_SxCR_DBM;
+    s->NDTR = n;
+    if ((s->CR & DMA_SxCR_DIR) == DMA_SxCR_DIR_M2P) {
+        s->PAR = dst;
+        s->M0AR = src;
+    } else {
+        s->PAR = src;
+        s->M0AR = dst;
+    }
+    s->CR = (s->CR & ~(DMA_SxCR_TCIE | DMA_SxCR_TEIE | DMA_SxCR_DMEIE | DMA_SxCR_HTIE)) | DMA_SxCR_TCIE |
+            DMA_SxCR_TEIE | DMA_SxCR_DMEIE | DMA_SxCR_HTIE;
+    s->CR |= DMA_SxCR_EN;
+}
+
+/* HAL_DMA_IRQHandler: TE, HT, TC (circular streams keep their enables). */
+static void dma_irq_handler(struct dma_handle *h)
+{
+    struct dma_stream *s = h->instance;
+    const uint32_t isr = *h->isr;
+    if ((isr & (DMA_FLAG_TEIF << h->index)) && (s->CR & DMA_SxCR_TEIE)) {
+        s->CR &= ~DMA_SxCR_TEIE;
+        *h->ifcr = DMA_FLAG_TEIF << h->index;
+        h->errors++;
+    }
+    if ((isr & (DMA_FLAG_HTIF << h->index)) && (s->CR & DMA_SxCR_HTIE)) {
+        *h->ifcr = DMA_FLAG_HTIF << h->index;
+        if (!(s->CR & DMA_SxCR_CIRC)) {
+            s->CR &= ~DMA_SxCR_HTIE;
+        }
+        h->halves++;
+        if (h->xfer_half) {
+            h->xfer_half(h);
+        }
+    }
+    if ((isr & (DMA_FLAG_TCIF << h->index)) && (s->CR & DMA_SxCR_TCIE)) {
+        *h->ifcr = DMA_FLAG_TCIF << h->index;
+        if (!(s->CR & DMA_SxCR_CIRC)) {
+            s->CR &= ~DMA_SxCR_TCIE;
+        }
+        h->completes++;
+        if (h->xfer_cplt) {
+            h->xfer_cplt(h);
+        }
+    }
+}
+
+#endif /* AMPVP_ST_DMA_LITE_H */
