@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <set>
 
 using namespace ampvp;
 using testutil::reg_read;
@@ -168,4 +169,40 @@ TEST_F(DacTest, DisabledOrInternalChannelDoesNotDriveThePin)
     EXPECT_EQ(pins.by.size(), n);
 }
 
+} // namespace
+
+namespace {
+struct DacWaveTest : DacTest {
+};
+
+// RM0399 "Triangle-wave generation": at each trigger the triangle counter goes up
+// by one until 2^(MAMP + 1) - 1 (MAMP = 0010: 7), then down to 0, and so on; it is
+// added to DHR.
+TEST_F(DacWaveTest, TriangleCountsUpThenDown)
+{
+    wr(CR, EN1 | TEN1 | tsel1(0) | (2u << 6) | (2u << 8)); // WAVE1 = 10, MAMP1 = 0010
+    wr(DHR12R1, 100);
+    std::vector<uint32_t> seen;
+    for (int i = 0; i < 16; i++) {
+        wr(SWTRGR, SWTRIG1);
+        seen.push_back(rd(DOR1) - 100);
+    }
+    EXPECT_EQ(seen, (std::vector<uint32_t>{1, 2, 3, 4, 5, 6, 7, 6, 5, 4, 3, 2, 1, 0, 1, 2}));
+}
+
+// RM0399 "Noise generation": a 12-bit LFSR, stepped at each trigger, masked by
+// MAMP (0011: the 4 low bits), added to DHR: values within the mask, changing.
+TEST_F(DacWaveTest, NoiseStaysWithinTheMaskAndChanges)
+{
+    wr(CR, EN1 | TEN1 | tsel1(0) | (1u << 6) | (3u << 8)); // WAVE1 = 01, MAMP1 = 0011
+    wr(DHR12R1, 2000);
+    std::set<uint32_t> values;
+    for (int i = 0; i < 64; i++) {
+        wr(SWTRGR, SWTRIG1);
+        const uint32_t d = rd(DOR1) - 2000;
+        EXPECT_LE(d, 15u);
+        values.insert(d);
+    }
+    EXPECT_GT(values.size(), 8u);
+}
 } // namespace

@@ -21,8 +21,8 @@ Stm32h7Dac::Stm32h7Dac(const std::string &name) : RegisterDevice(name)
         cr.field("EN" + n, s + 0, 1, Acc::RW, &ch_[c].en)
             .field("TEN" + n, s + 1, 1, Acc::RW, &ch_[c].ten)
             .field("TSEL" + n, s + 2, 4, Acc::RW, &ch_[c].tsel)
-            .unimpl("WAVE" + n, s + 6, 2)
-            .field("MAMP" + n, s + 8, 4, Acc::RW)
+            .field("WAVE" + n, s + 6, 2, Acc::RW, &ch_[c].wave)
+            .field("MAMP" + n, s + 8, 4, Acc::RW, &ch_[c].mamp)
             .field("DMAEN" + n, s + 12, 1, Acc::RW, &ch_[c].dmaen)
             .field("DMAUDRIE" + n, s + 13, 1, Acc::RW, &ch_[c].dmaudrie)
             .unimpl("CEN" + n, s + 14, 1);
@@ -139,6 +139,9 @@ void Stm32h7Dac::reset()
 {
     for (auto &x : ch_) {
         x.dhr = 0;
+        x.triangle = 0;
+        x.down = false;
+        x.lfsr = 0xAAA;
         x.dma_pending = false;
         x.dma->set(false);
     }
@@ -185,7 +188,34 @@ void Stm32h7Dac::trigger(unsigned c, bool software)
     if (!x.en.on()) {
         return;
     }
-    load_dor(c);
+    // RM0399 "Noise generation" / "Triangle-wave generation": at each trigger
+    // the LFSR steps or the triangle counter moves, and is added to DHR.
+    uint32_t add = 0;
+    const uint32_t amp = x.mamp.get() > 11 ? 11 : x.mamp.get();
+    if (x.wave.get() == 1) {
+        const uint32_t l = x.lfsr;
+        const uint32_t fb = ((l >> 11) ^ (l >> 5) ^ (l >> 3) ^ l) & 1u; // X^12 + X^6 + X^4 + X + 1
+        x.lfsr = ((l << 1) | fb) & 0xFFFu;
+        add = x.lfsr & ((2u << amp) - 1u);
+    } else if (x.wave.get() >= 2) {
+        const uint32_t top = (2u << amp) - 1u;
+        if (!x.down) {
+            x.triangle++;
+            if (x.triangle >= top) {
+                x.triangle = top;
+                x.down = true;
+            }
+        } else if (x.triangle == 0 || --x.triangle == 0) {
+            x.down = false;
+        }
+        add = x.triangle;
+    }
+    if (x.wave.get()) {
+        x.dor->value = (x.dhr + add) & 0xFFFu;
+        drive(c);
+    } else {
+        load_dor(c);
+    }
     if (!software && x.dmaen.on()) {
         // RM0399: a trigger while the previous DMA request is not yet
         // acknowledged is an underrun: no new request, DMAUDRx.

@@ -13,6 +13,11 @@
 //    TENx = 1 at the trigger CR.TSELx selects: 0 the software trigger
 //    SWTRGR.SWTRIGx (cleared by hardware once DORx is loaded), 1-15 numbered
 //    input n (dac_chx_trgn: a timer's TRGO, as the machine wires it).
+//  - Wave generation (CR.WAVEx, with a trigger): triangle (10): a counter
+//    going up by one at each trigger to 2^(MAMPx + 1) - 1, then down to 0, and
+//    so on, added to DHRx; noise (01): a 12-bit LFSR (X^12 + X^6 + X^4 + X + 1,
+//    preloaded with 0xAAA, stepped at each trigger) masked by MAMPx, added to
+//    DHRx.  The sum is kept to 12 bits (RM0399: "without overflow").
 //  - Output: a channel with ENx = 1 drives its pin (params "out1", "out2":
 //    "PA4", "PA5") with VREF+ * DOR / 4095 (params "vref", default 3.3 V)
 //    through DeviceContext::analog, unless MCR.MODEx = 011 (on-chip
@@ -22,8 +27,7 @@
 //    trigger while the request is pending is an underrun: SR.DMAUDRx, and
 //    output "irq" with CR.DMAUDRIEx.
 //  "--trace adc" shows each new output voltage.
-// Not modelled (stored; logged once when set): noise and triangle wave
-// generation (WAVEx), calibration (CENx; CAL_FLAG reads 0), sample and hold
+// Not modelled (stored; logged once when set): calibration (CENx; CAL_FLAG reads 0), sample and hold
 // (MODEx = 1xx, SHSRx/SHHR/SHRR), the output buffer's electrical behaviour,
 // settling time (the output changes at once).
 #pragma once
@@ -50,12 +54,15 @@ protected:
 
 private:
     struct Channel {
-        FieldRef en, ten, tsel, dmaen, dmaudrie; // CR
+        FieldRef en, ten, tsel, wave, mamp, dmaen, dmaudrie; // CR
         FieldRef swtrig;                         // SWTRGR
         FieldRef dmaudr;                         // SR
         FieldRef mode;                           // MCR
         Register *dor = nullptr;
         uint32_t dhr = 0;          // 12-bit data holding register
+        uint32_t triangle = 0;     // wave generation: the triangle counter
+        bool down = false;         // ... counting down
+        uint32_t lfsr = 0xAAA;     // ... the noise register
         bool dma_pending = false;  // request raised, DHR not yet written
         std::string pin;
         double out = -1;           // last voltage driven (-1: none yet)
