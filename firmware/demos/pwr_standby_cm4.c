@@ -73,7 +73,12 @@ int main(void)
             cm_wfi();
         }
         const uint32_t off = demo_ms() - t1;
-        hal_delay_ms(20u); /* the CM7 is setting the console up again */
+        /* The CM7 boots again and sets the console up anew: print after it did. */
+        lp_keep_enable();
+        const uint32_t t2 = demo_ms();
+        while (LP_KEEP->t_ms != 0xD1D1u && demo_ms() - t2 < 2000u) {
+            cm_wfi();
+        }
         uart_printf("CM4: D1 back after %u ms (wake-up timer 500 ms)\n", (unsigned)off);
         done();
     }

@@ -78,6 +78,8 @@ int main(void)
                     (unsigned)(rsr & RCC_RSR_FLAGS), (PWR->CPUCR & PWR_CPUCR_SBF_D1) ? 1u : 0u);
         RCC->RSR |= RCC_RSR_RMVF;
         PWR->CPUCR |= PWR_CPUCR_CSSF;
+        lp_keep_enable();
+        LP_KEEP->t_ms = 0xD1D1u; /* the console is set up again: the CM4 may print */
         done();
     }
     RCC->RSR |= RCC_RSR_RMVF;
