@@ -324,6 +324,13 @@ bool BridgeServer::handle(int fd, Conn &conn, const uint8_t *buf, size_t n, bool
             return true;
         }
         break;
+    case AMPVP_MSG_QUANTUM:
+        if (conn.channel == Channel::Bus && cs.ready) {
+            cs.quantum_done = true;
+            sender_waits = true; // it waits for GO
+            return true;
+        }
+        break;
     case AMPVP_MSG_FAULT:
         if (conn.channel == Channel::Async) {
             Fault f{m.u.fault.exc, m.u.fault.pc, m.u.fault.lr, m.u.fault.cfsr, m.u.fault.hfsr,
@@ -367,6 +374,14 @@ void BridgeServer::start(CoreId core, uint32_t vtor)
         ampvp_start st{};
         st.vtor = vtor;
         reply(cores_[core].bus_fd, core, AMPVP_MSG_START, cores_[core].seq++, &st, sizeof(st));
+    }
+}
+
+void BridgeServer::go(CoreId core, uint64_t until)
+{
+    if (cores_[core].bus_fd >= 0) {
+        ampvp_go g{until};
+        reply(cores_[core].bus_fd, core, AMPVP_MSG_GO, cores_[core].seq++, &g, sizeof(g));
     }
 }
 

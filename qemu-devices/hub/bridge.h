@@ -60,6 +60,19 @@ public:
     };
     std::function<void(CoreId, const Fault &)> on_fault;
     std::function<void(CoreId, bool halted)> on_debug;
+    // Deterministic lockstep: GO lets a core run until `until` (its own
+    // virtual time); QUANTUM says it got there.
+    void go(CoreId core, uint64_t until);
+    bool quantum_done(CoreId core) const { return cores_[core].quantum_done; }
+    void clear_quantum(CoreId core) { cores_[core].quantum_done = false; }
+    uint64_t vtime(CoreId core) const { return cores_[core].vtime; } // of its last message
+    int async_fd(CoreId core) const { return cores_[core].async_fd; }
+    bool is_async(int fd) const
+    {
+        auto it = conns_.find(fd);
+        return it != conns_.end() && it->second.channel == Channel::Async;
+    }
+
     // The SoC resets a core (RESET): it boots again from `vtor`, or with
     // `hold` stays in reset until reset again without.  Its CStop ends, IRQ
     // changes held back are dropped, and the NVIC lines that are high now are
@@ -94,6 +107,7 @@ private:
         std::string last_stimulus; // what the hub last sent: the likely wake reason
         uint32_t caps = 0;          // capabilities agreed at HELLO (async channel)
         bool clock_stopped = false; // in CStop: waiting for its wake-up input
+        bool quantum_done = false;  // lockstep: QUANTUM received, waiting for GO
         bool wakeup = false;        // wake-up input level
         uint32_t events_sent = 0;   // EVENT messages sent (compared with POWER's count)
         std::vector<bool> sent_irq;         // NVIC levels the core has been sent, by line

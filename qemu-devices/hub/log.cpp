@@ -96,9 +96,10 @@ void Log::trace(const char *category, const std::string &core, const std::string
     if (!tracing(category)) {
         return;
     }
-    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                        std::chrono::steady_clock::now() - t0_)
-                        .count();
+    const long long ns = clock_ ? static_cast<long long>(clock_())
+                                : std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                      std::chrono::steady_clock::now() - t0_)
+                                      .count();
     char t[32];
     std::snprintf(t, sizeof(t), "%lld.%03lld", (long long)(ns / 1000), (long long)(ns % 1000));
     emit(std::string("[trace] ") + t + " " + core + " " + category + " " + what, true);

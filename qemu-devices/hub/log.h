@@ -53,6 +53,9 @@ public:
     // The time stamp of trace events (ns) that are not text lines: the
     // --trace-json timeline and the board page (timeline.h) take it here.
     uint64_t trace_time_ns() const;
+    // Where trace times come from (ns): host time since start by default; the
+    // deterministic mode's virtual time when set.  Null restores host time.
+    void set_clock(std::function<uint64_t()> ns) { clock_ = std::move(ns); }
 
     unsigned warnings() const { return warnings_; }
 
@@ -68,6 +71,7 @@ private:
     std::set<std::string> once_;
     unsigned warnings_ = 0;
     std::chrono::steady_clock::time_point t0_ = std::chrono::steady_clock::now();
+    std::function<uint64_t()> clock_;
 };
 
 inline Log &log() { return Log::get(); }

@@ -223,6 +223,25 @@ int main(int argc, char **argv)
                       "With --gdb: when a debugger halts one core (breakpoint, step, Ctrl-C) the "
                       "other cores halt too, and run again when it resumes (the H7's CTI "
                       "cross-trigger as STM32CubeIDE sets it up)");
+    run_cmd->add_flag("--deterministic", opt.deterministic,
+                      "Deterministic lockstep: instruction-counted cores run in turn, one quantum "
+                      "each, so the same images and inputs give the same output on every run "
+                      "(docs/determinism.md)");
+    std::string quantum = "100us";
+    run_cmd->add_option("--quantum", quantum,
+                        "With --deterministic: the virtual time each core runs per turn, as "
+                        "N us or N ms (default 100us; shorter: tighter coupling, slower)");
+    run_cmd->add_option("--icount-shift", opt.icount_shift,
+                        "With --deterministic: each instruction takes 2^N ns of virtual time "
+                        "(default 3: 125 million instructions per virtual second)")
+        ->check(CLI::Range(0, 10));
+    run_cmd->add_option("--record", opt.record,
+                        "With --deterministic: save the host input (serial bytes and the quantum "
+                        "they entered at) to FILE, for --replay");
+    run_cmd->add_option("--replay", opt.replay,
+                        "With --deterministic: feed the host input saved by --record instead of "
+                        "reading it (the run repeats the recorded one exactly)")
+        ->check(CLI::ExistingFile);
     std::string on_fault = "stop";
     run_cmd->add_option("--on-fault", on_fault,
                         "A core entering a fault handler (HardFault, MemManage, BusFault, "
@@ -304,6 +323,27 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     opt.fault_continue = on_fault == "continue";
+    if ((!opt.record.empty() || !opt.replay.empty()) && !opt.deterministic) {
+        std::cerr << "ampvp run: --record and --replay need --deterministic\n";
+        return EXIT_USAGE;
+    }
+    {
+        // --quantum: "100us", "1ms", "250000ns".
+        size_t used = 0;
+        double v = -1;
+        try {
+            v = std::stod(quantum, &used);
+        } catch (const std::exception &) {
+        }
+        const std::string unit = quantum.substr(used);
+        const double scale = unit == "ns" ? 1 : unit == "us" ? 1e3 : unit == "ms" ? 1e6 : 0;
+        if (v <= 0 || scale == 0 || v * scale < 1000 || v * scale > 1e9) {
+            std::cerr << "ampvp run: --quantum '" << quantum << "': expected a duration from 1us to 1000ms, "
+                      << "e.g. 100us or 1ms\n";
+            return EXIT_USAGE;
+        }
+        opt.quantum_ns = static_cast<uint64_t>(v * scale);
+    }
     auto add_image = [&](const std::string &core, const std::string &file) {
         if (opt.images.count(core)) {
             std::cerr << "ampvp: error: two images given for core " << core << "\n";

@@ -6,7 +6,8 @@
 namespace ampvp {
 
 std::string qemu_config_text(const MachineDesc &machine, CoreId core,
-                             const std::vector<std::string> &memory_files, unsigned spin_us)
+                             const std::vector<std::string> &memory_files, unsigned spin_us,
+                             uint64_t lockstep_quantum_ns)
 {
     const CoreDesc &cd = machine.cores[core];
     std::string t = "config-version " + std::to_string(AMPVP_CONFIG_VERSION) + "\n";
@@ -29,6 +30,9 @@ std::string qemu_config_text(const MachineDesc &machine, CoreId core,
                                          : reg + " " + hex(v) + "\n";
     }
     t += "spin-us " + std::to_string(spin_us) + "\n";
+    if (lockstep_quantum_ns) {
+        t += "lockstep-quantum-ns " + std::to_string(lockstep_quantum_ns) + "\n";
+    }
     for (const auto &mp : machine.view(core)) {
         const MemoryDesc &md = machine.memories[mp.memory];
         if (mp.alias) {

@@ -13,6 +13,7 @@ namespace ampvp {
 
 // `memory_files[i]` is the shared file behind machine.memories[i].
 std::string qemu_config_text(const MachineDesc &machine, CoreId core,
-                             const std::vector<std::string> &memory_files, unsigned spin_us);
+                             const std::vector<std::string> &memory_files, unsigned spin_us,
+                             uint64_t lockstep_quantum_ns = 0);
 
 } // namespace ampvp

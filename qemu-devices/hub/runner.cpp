@@ -21,6 +21,8 @@
 #include "trace_json.h"
 
 #include <algorithm>
+#include <set>
+#include <tuple>
 #include <cerrno>
 #include <cstdio>
 #include <chrono>
@@ -130,12 +132,25 @@ public:
     }
     uint64_t now_ns() const override
     {
+        if (opt_.deterministic) {
+            // Virtual time: a timer's own deadline while it fires, the active
+            // core's clock during its quantum, else the last quantum boundary.
+            if (vtimer_firing_) {
+                return vtimer_now_;
+            }
+            if (ls_active_ >= 0) {
+                return offset_[ls_active_] + bridge_->vtime(ls_active_);
+            }
+            return vnow_;
+        }
         return static_cast<uint64_t>(
             std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - epoch_).count());
     }
     void schedule(Device *dev, unsigned tag, uint64_t at_ns) override
     {
-        if (at_ns == 0) {
+        if (opt_.deterministic) {
+            vtimer_set(dev, tag, at_ns);
+        } else if (at_ns == 0) {
             loop_->cancel({dev, tag});
         } else {
             loop_->set_deadline({dev, tag}, epoch_ + std::chrono::nanoseconds(at_ns),
@@ -231,6 +246,32 @@ private:
     // Ending a run: models that must tell the firmware first get up to their
     // bound; returns true once the loop may return `rc`.
     bool finish(int rc);
+    // Deterministic lockstep (docs/determinism.md): rounds of one quantum,
+    // the cores in machine order; model timers on virtual time.
+    void lockstep_advance();
+    void lockstep_host_input();
+    void load_replay();
+    void save_record();
+    uint64_t round_ = 0; // rounds completed
+    struct HostInput {
+        uint64_t round;
+        std::string uart, bytes;
+    };
+    std::vector<HostInput> recorded_;  // --record
+    std::vector<HostInput> replay_;    // --replay, in order
+    size_t replay_next_ = 0;
+    void vtimer_set(Device *dev, unsigned tag, uint64_t at);
+    void vtimers_fire(uint64_t up_to);
+    CoreId ls_active_ = -1;      // the core running its quantum
+    size_t ls_index_ = 0;        // next child in this round
+    uint64_t vnow_ = 0;          // start of the current round (global virtual ns)
+    std::vector<uint64_t> offset_; // per core: global time of its local 0
+    std::vector<bool> ls_joined_;  // per core: takes part in the rounds
+    bool vtimer_firing_ = false;
+    uint64_t vtimer_now_ = 0;
+    uint64_t vtimer_seq_ = 0;
+    std::map<std::pair<Device *, unsigned>, std::pair<uint64_t, uint64_t>> vtimer_keys_;
+    std::set<std::tuple<uint64_t, uint64_t, Device *, unsigned>> vtimers_;
     void on_fault(CoreId c, const BridgeServer::Fault &f);
     void on_debug(CoreId c, bool halted);
     int finishing_rc_ = -1;
@@ -350,7 +391,8 @@ int Runner::prepare()
         files.push_back(mem->path());
     }
     for (CoreId c = 0; c < (CoreId)machine_.cores.size(); c++) {
-        configs.push_back(qemu_config_text(machine_, c, files, opt_.spin_us));
+        configs.push_back(qemu_config_text(machine_, c, files, opt_.spin_us,
+                                           opt_.deterministic ? opt_.quantum_ns : 0));
     }
     bus_ = std::make_unique<Bus>(machine_, ctx, this);
     if (!plan_.board.leds.empty()) {
@@ -363,6 +405,9 @@ int Runner::prepare()
     bridge_->on_fault = [this](CoreId c, const BridgeServer::Fault &f) { on_fault(c, f); };
     bridge_->on_debug = [this](CoreId c, bool halted) { on_debug(c, halted); };
     open_serials();
+    if (!opt_.replay.empty()) {
+        load_replay();
+    }
     if (!plan_.stimuli.empty()) {
         stimuli_ = std::make_unique<Stimuli>(plan_.stimuli, *bus_, *this);
         stimuli_->set_analog(&analog_);
@@ -404,6 +449,10 @@ int Runner::prepare()
                     // is dying: its exit status is reported once it is reaped.
                     loop_->unwatch(cfd);
                     settle_dead_cores();
+                } else if (opt_.deterministic && bridge_->is_async(cfd)) {
+                    // Lockstep: a core's async messages are read at the end
+                    // of its quantum, in the order it sent them.
+                    loop_->unwatch(cfd);
                 }
             });
         });
@@ -509,6 +558,11 @@ void Runner::spawn(Child &ch, const std::string &sock)
                                      "-nodefaults",   "-display", "none",
                                      "-serial",       "none", "-monitor",
                                      "none",          "-name", ch.name};
+    if (opt_.deterministic) {
+        // Instruction counting at a fixed rate, no sleeping: virtual time
+        // advances only by executing (idle cores skip to their next deadline).
+        args.insert(args.end(), {"-icount", "shift=" + std::to_string(opt_.icount_shift) + ",sleep=off"});
+    }
     if (ch.gdb_port) {
         // QEMU's gdbstub, loopback only; -S: the vCPU waits until GDB continues.
         args.insert(args.end(), {"-gdb", "tcp:127.0.0.1:" + std::to_string(ch.gdb_port)});
@@ -637,6 +691,9 @@ int Runner::loop()
         if (started_ && now - last_traffic_ < spin_window) {
             wait_ms = 0;
         }
+        if (started_ && opt_.deterministic && ls_active_ < 0) {
+            wait_ms = 0; // the next quantum starts at once
+        }
         if (bridge_->pending()) {
             wait_ms = wait_ms < 0 ? 1 : std::min(wait_ms, 1); // keep draining the queues
         }
@@ -647,9 +704,12 @@ int Runner::loop()
         }
         bridge_->flush();
         for (auto &s : serials_) {
-            if (s->pending()) {
+            if (s->pending() && !opt_.deterministic) {
                 s->pump(); // the receiver may have room again after a bus access
             }
+        }
+        if (started_ && opt_.deterministic) {
+            lockstep_advance();
         }
         if (!started_) {
             bool all = true;
@@ -666,6 +726,17 @@ int Runner::loop()
                     ch.listen_fd = -1;
                 }
                 started_ = true;
+                if (opt_.deterministic) {
+                    offset_.assign(machine_.cores.size(), 0);
+                    ls_joined_.assign(machine_.cores.size(), false);
+                    for (auto &ch : children_) {
+                        ls_joined_[ch.core] = !ch.gated;
+                    }
+                    log().set_clock([this] { return now_ns(); });
+                    for (auto &sr : serials_) {
+                        sr->set_deferred(true);
+                    }
+                }
                 if (stimuli_) {
                     stimuli_->start();
                 }
@@ -734,6 +805,164 @@ void Runner::on_debug(CoreId c, bool halted)
             bridge_->resume(ch.core);
             log().verbose_info(ch.name + ": runs again with " + self->name);
         }
+    }
+}
+
+// One step of the lockstep schedule: when the active core has reported the
+// end of its quantum, read what it sent on its async channel and give the next
+// core its quantum; after the last core, the round's boundary: model timers up
+// to it, host input, then the next round.
+void Runner::lockstep_advance()
+{
+    const uint64_t q = opt_.quantum_ns;
+    if (ls_active_ >= 0) {
+        Child *ch = child_of(ls_active_);
+        if (!bridge_->quantum_done(ls_active_) && ch && !ch->exited()) {
+            return; // still running its quantum
+        }
+        bridge_->clear_quantum(ls_active_);
+        const int afd = bridge_->async_fd(ls_active_);
+        if (afd >= 0) {
+            bridge_->on_readable(afd);
+        }
+        ls_active_ = -1;
+        ls_index_++;
+    }
+    while (ls_index_ < children_.size()) {
+        Child &ch = children_[ls_index_];
+        if (ch.started && ls_joined_[ch.core] && !ch.exited() && bridge_->connected(ch.core)) {
+            bridge_->flush(); // what the hub sent it so far lands at this boundary
+            ls_active_ = ch.core;
+            bridge_->go(ch.core, vnow_ + q - offset_[ch.core]);
+            return;
+        }
+        ls_index_++;
+    }
+    // Round complete: every core is at vnow_ + q.
+    vnow_ += q;
+    ls_index_ = 0;
+    vtimers_fire(vnow_);
+    lockstep_host_input();
+    for (auto &ch : children_) {
+        if (ch.started && !ls_joined_[ch.core]) {
+            ls_joined_[ch.core] = true; // a core released during the round starts now
+            offset_[ch.core] = vnow_;
+        }
+    }
+}
+
+// Host input enters at round boundaries only (same input, same round: same
+// run).  --record notes what each UART took at which boundary; --replay
+// gives exactly that instead of reading the host.
+void Runner::lockstep_host_input()
+{
+    round_++;
+    if (!opt_.replay.empty()) {
+        while (replay_next_ < replay_.size() && replay_[replay_next_].round <= round_) {
+            const HostInput &in = replay_[replay_next_++];
+            Device *uart = bus_->device(in.uart);
+            for (char c : in.bytes) {
+                uart->host_input(static_cast<uint8_t>(c)); // accepted as when recorded
+            }
+        }
+        return;
+    }
+    for (auto &sr : serials_) {
+        const std::string given = sr->pump();
+        if (!given.empty() && !opt_.record.empty()) {
+            recorded_.push_back({round_, sr->uart(), given});
+        }
+    }
+}
+
+// A recording: "ampvp-record 1 quantum-ns N icount-shift N", then one line per
+// input: "<round> <UART> <hex bytes>".
+void Runner::save_record()
+{
+    const std::string tmp = opt_.record + ".tmp";
+    FILE *f = std::fopen(tmp.c_str(), "w");
+    if (!f) {
+        log().error("--record " + opt_.record + ": cannot write: " + std::strerror(errno));
+        return;
+    }
+    std::fprintf(f, "ampvp-record 1 quantum-ns %llu icount-shift %u\n", (unsigned long long)opt_.quantum_ns,
+                 opt_.icount_shift);
+    for (const auto &in : recorded_) {
+        std::fprintf(f, "%llu %s ", (unsigned long long)in.round, in.uart.c_str());
+        for (unsigned char c : in.bytes) {
+            std::fprintf(f, "%02x", c);
+        }
+        std::fputc('\n', f);
+    }
+    const bool ok = std::fclose(f) == 0;
+    if (!ok || std::rename(tmp.c_str(), opt_.record.c_str()) != 0) {
+        std::remove(tmp.c_str());
+        log().error("--record " + opt_.record + ": cannot write: " + std::strerror(errno));
+    }
+}
+
+void Runner::load_replay()
+{
+    FILE *f = std::fopen(opt_.replay.c_str(), "r");
+    if (!f) {
+        throw ConfigError("--replay " + opt_.replay + ": cannot read: " + std::strerror(errno));
+    }
+    char line[65536];
+    unsigned long long q = 0;
+    unsigned shift = 0;
+    if (!std::fgets(line, sizeof(line), f) ||
+        std::sscanf(line, "ampvp-record 1 quantum-ns %llu icount-shift %u", &q, &shift) != 2) {
+        std::fclose(f);
+        throw ConfigError("--replay " + opt_.replay + ": not an ampvp recording (first line)");
+    }
+    if (q != opt_.quantum_ns || shift != opt_.icount_shift) {
+        std::fclose(f);
+        throw ConfigError("--replay " + opt_.replay + ": recorded with --quantum " + std::to_string(q) +
+                          "ns --icount-shift " + std::to_string(shift) + "; give the same");
+    }
+    for (int lineno = 2; std::fgets(line, sizeof(line), f); lineno++) {
+        unsigned long long round = 0;
+        char uart[64], hexs[65536];
+        if (std::sscanf(line, "%llu %63s %65535s", &round, uart, hexs) != 3 || std::strlen(hexs) % 2 ||
+            !bus_->device(uart)) {
+            std::fclose(f);
+            throw ConfigError("--replay " + opt_.replay + ":" + std::to_string(lineno) +
+                              ": expected '<round> <UART> <hex bytes>' naming a modelled UART");
+        }
+        std::string bytes;
+        for (size_t i = 0; hexs[i]; i += 2) {
+            bytes += static_cast<char>(std::stoi(std::string(hexs + i, 2), nullptr, 16));
+        }
+        replay_.push_back({round, uart, bytes});
+    }
+    std::fclose(f);
+}
+
+void Runner::vtimer_set(Device *dev, unsigned tag, uint64_t at)
+{
+    auto it = vtimer_keys_.find({dev, tag});
+    if (it != vtimer_keys_.end()) {
+        vtimers_.erase({it->second.first, it->second.second, dev, tag});
+        vtimer_keys_.erase(it);
+    }
+    if (at) {
+        const uint64_t seq = vtimer_seq_++;
+        vtimer_keys_[{dev, tag}] = {at, seq};
+        vtimers_.insert({at, seq, dev, tag});
+    }
+}
+
+// Timers due by `up_to`, in deadline order; each sees its own deadline as now.
+void Runner::vtimers_fire(uint64_t up_to)
+{
+    while (!vtimers_.empty() && std::get<0>(*vtimers_.begin()) <= up_to) {
+        const auto [at, seq, dev, tag] = *vtimers_.begin();
+        vtimers_.erase(vtimers_.begin());
+        vtimer_keys_.erase({dev, tag});
+        vtimer_firing_ = true;
+        vtimer_now_ = std::max(at, vnow_ - opt_.quantum_ns);
+        dev->timer_fired(tag);
+        vtimer_firing_ = false;
     }
 }
 
@@ -863,6 +1092,9 @@ int Runner::run()
     }
     if (json_trace_ && !close_trace_json() && rc == EXIT_OK) {
         rc = EXIT_ERROR;
+    }
+    if (!opt_.record.empty() && started_) {
+        save_record();
     }
     cleanup();
     return rc;

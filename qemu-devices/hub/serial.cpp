@@ -97,7 +97,23 @@ HostSerial::HostSerial(const SerialSpec &spec, Device *uart, Watch watch)
             fail("--serial unix:" + spec_.path + ": cannot listen");
         }
     }
-    watch_(listen_fd_ >= 0 ? listen_fd_ : fd_, true);
+    try {
+        watch_(listen_fd_ >= 0 ? listen_fd_ : fd_, true);
+    } catch (const std::runtime_error &) {
+        if (spec_.kind != "stdin") {
+            throw;
+        }
+        // A regular file or /dev/null cannot be polled: it is all there, so
+        // take it now (the UART still gets it as fast as it accepts bytes).
+        fcntl(fd_, F_SETFL, fcntl(fd_, F_GETFL) & ~O_NONBLOCK);
+        uint8_t buf[4096];
+        ssize_t n;
+        while ((n = read(fd_, buf, sizeof(buf))) > 0) {
+            rx_.insert(rx_.end(), buf, buf + n);
+        }
+        close(fd_);
+        fd_ = -1;
+    }
 }
 
 HostSerial::~HostSerial()
@@ -165,16 +181,21 @@ void HostSerial::on_readable(int fd)
         drop_client();
         break;
     }
-    pump();
+    if (!deferred_) {
+        pump();
+    }
 }
 
-void HostSerial::pump()
+std::string HostSerial::pump()
 {
+    std::string given;
     while (!rx_.empty() && uart_->accepts_input()) {
         const uint8_t b = rx_.front();
         rx_.pop_front();
         uart_->host_input(b);
+        given += static_cast<char>(b);
     }
+    return given;
 }
 
 size_t HostSerial::write_some(const uint8_t *bytes, size_t n)

@@ -46,8 +46,11 @@ public:
     int out_fd() const { return spec_.kind == "stdin" ? -1 : fd_; }
     // `fd` is readable: accept a client, or read bytes into the buffer.
     void on_readable(int fd);
-    // Offer buffered bytes to the UART while it accepts them.
-    void pump();
+    // Offer buffered bytes to the UART while it accepts them; returns them.
+    std::string pump();
+    // Deterministic mode: bytes read from the host wait for the runner's pump()
+    // at a quantum boundary instead of going to the UART at once.
+    void set_deferred(bool d) { deferred_ = d; }
     bool pending() const { return !rx_.empty(); }
     // A byte the UART transmitted: out to the pty or the socket client.
     void transmit(uint8_t byte) { transmit(&byte, 1); }
@@ -67,6 +70,7 @@ private:
     int pty_slave_ = -1; // kept open so the master does not read EIO without a client
     std::string pty_name_;
     std::deque<uint8_t> rx_;
+    bool deferred_ = false;
 };
 
 } // namespace ampvp

@@ -122,7 +122,8 @@ int ampvp_config_parse(const char *text, ampvp_config *out, char *err, size_t er
             }
         } else if (!strcmp(k, "cpu-hz") || !strcmp(k, "num-irq") || !strcmp(k, "boot") ||
                    !strcmp(k, "cpuid") || !strcmp(k, "nvic-prio-bits") || !strcmp(k, "mpu-regions") ||
-                   !strcmp(k, "clidr") || !strcmp(k, "ctr") || !strcmp(k, "spin-us")) {
+                   !strcmp(k, "clidr") || !strcmp(k, "ctr") || !strcmp(k, "spin-us") ||
+                   !strcmp(k, "lockstep-quantum-ns")) {
             if (WORDS(2) || NUM(1)) {
                 return -1;
             }
@@ -154,6 +155,11 @@ int ampvp_config_parse(const char *text, ampvp_config *out, char *err, size_t er
             } else if (!strcmp(k, "ctr")) {
                 out->ctr = v[1];
                 out->has_ctr = 1;
+            } else if (!strcmp(k, "lockstep-quantum-ns")) {
+                if (v[1] == 0) {
+                    return cfg_fail(err, errlen, lineno, "lockstep-quantum-ns must be > 0");
+                }
+                out->lockstep_quantum_ns = v[1];
             } else {
                 out->spin_us = v[1];
             }

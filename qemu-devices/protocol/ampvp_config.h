@@ -54,6 +54,7 @@ typedef struct ampvp_config {
     int has_clidr, has_ctr, has_ccsidr[16];
     int deep_sleep_stops_clock;         /* deep-sleep-stops-clock (no value) */
     uint64_t spin_us;                   /* spin-us N */
+    uint64_t lockstep_quantum_ns;       /* lockstep-quantum-ns N: deterministic mode (0: off) */
     unsigned n_regions;
     ampvp_region regions[AMPVP_CONFIG_MAX_REGIONS]; /* in the text's order */
 } ampvp_config;

@@ -34,6 +34,8 @@ static const shape shapes[] = {
     { AMPVP_MSG_DEBUG, "DEBUG", sizeof(ampvp_debug), 0 },
     { AMPVP_MSG_HALT, "HALT", 0, 0 },
     { AMPVP_MSG_RESUME, "RESUME", 0, 0 },
+    { AMPVP_MSG_QUANTUM, "QUANTUM", sizeof(ampvp_quantum), 0 },
+    { AMPVP_MSG_GO, "GO", sizeof(ampvp_go), 0 },
     { AMPVP_MSG_RESET, "RESET", sizeof(ampvp_reset), 0 },
     { AMPVP_MSG_ERROR, "ERROR", sizeof(ampvp_error), 1 },
     { AMPVP_MSG_BYE, "BYE", 0, 0 },

@@ -25,7 +25,7 @@ extern "C" {
 
 #define AMPVP_PROTO_MAGIC 0x56504d41u /* "AMPV" in memory order */
 #define AMPVP_PROTO_VERSION_MAJOR 2
-#define AMPVP_PROTO_VERSION_MINOR 2
+#define AMPVP_PROTO_VERSION_MINOR 3
 
 /* Largest message on the wire (header included). */
 #define AMPVP_MSG_MAX 65536u
@@ -48,6 +48,8 @@ enum ampvp_msg_type {
     AMPVP_MSG_DEBUG = 39,     /* bridge -> hub: the core's debugger halted / resumed it */
     AMPVP_MSG_HALT = 40,      /* hub -> bridge: stop the core (cross-halt) */
     AMPVP_MSG_RESUME = 41,    /* hub -> bridge: run again after HALT */
+    AMPVP_MSG_QUANTUM = 42,   /* bridge -> hub, bus: lockstep: my quantum ended at vtime */
+    AMPVP_MSG_GO = 43,        /* hub -> bridge, bus: lockstep: run until this local vtime */
     AMPVP_MSG_RESET = 44,     /* hub -> bridge: reset the core (boot again, or hold it) */
     AMPVP_MSG_ERROR = 48,     /* either way: code + one-line text */
     AMPVP_MSG_BYE = 49,       /* either way: orderly end of the session */
@@ -178,6 +180,19 @@ typedef struct ampvp_debug {
     uint32_t reserved;
 } ampvp_debug;
 
+/* Deterministic lockstep (configuration line "lockstep-quantum-ns"): the
+ * core runs with instruction counting and stops at the end of each quantum:
+ * QUANTUM reports its virtual time there and it waits for GO, which names the
+ * end of the next quantum (in its own virtual time).  Between the two it
+ * applies everything the hub sent on the async channel before GO, so IRQs,
+ * events and clock changes land at quantum boundaries. */
+typedef struct ampvp_quantum {
+    uint64_t vtime;
+} ampvp_quantum;
+typedef struct ampvp_go {
+    uint64_t until;
+} ampvp_go;
+
 /* RESET: the SoC resets the core (a watchdog, a domain leaving Standby, a
  * system reset): its CPU, NVIC and SysTick return to their reset state, as
  * at power-on, and it fetches SP and PC from `vtor`; memories are kept.
@@ -211,6 +226,8 @@ typedef struct ampvp_msg {
         ampvp_clock clock;
         ampvp_fault fault;
         ampvp_debug debug;
+        ampvp_quantum quantum;
+        ampvp_go go;
         ampvp_reset reset;
         ampvp_error error;
     } u;

@@ -48,6 +48,8 @@
 #include "exec/ram_addr.h"
 #include "sysemu/sysemu.h"
 #include "sysemu/runstate.h"
+#include "sysemu/cpu-timers.h"
+#include "hw/core/cpu.h"
 #include "sysemu/cpus.h"
 #include "qom/object.h"
 
@@ -88,6 +90,9 @@ struct AmpvpMachineState {
     bool debug_halted;  /* stopped by its own debugger (reported to the hub) */
     bool cross_halted;  /* stopped by the hub's HALT (another core's debugger) */
     bool reset_held;    /* RESET with HOLD: stopped in reset until a RESET without */
+    uint64_t quantum_ns; /* lockstep: deterministic mode's quantum (0: free-running) */
+    uint64_t last_vtime; /* the last virtual time read (see ampvp_vtime) */
+    QEMUTimer *quantum_timer;
     char core[AMPVP_CORE_NAME_LEN];
 
     ARMv7MState armv7m;
@@ -128,11 +133,28 @@ static int ampvp_connect(AmpvpMachineState *m)
     return fd;
 }
 
+/*
+ * The core's virtual time for a message header.  With instruction counting
+ * (deterministic mode) QEMU can read it only where I/O is allowed: in an MMIO
+ * access and at a quantum's end (`io` true).  Messages from the SEV, sleep and
+ * fault hooks carry the last time read there, which is deterministic (whether
+ * QEMU would allow a read at such a hook depends on how the previous TB ended).
+ */
+static uint64_t ampvp_vtime(AmpvpMachineState *m, bool io)
+{
+    if (icount_enabled() && !io) {
+        return m->last_vtime;
+    }
+    m->last_vtime = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+    return m->last_vtime;
+}
+
 static void ampvp_send(AmpvpMachineState *m, int fd, uint16_t type, uint16_t flags,
                        const void *fixed, size_t fixed_len)
 {
     uint8_t buf[sizeof(ampvp_hdr) + 64];
-    uint64_t now = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+    /* Bus channel messages come from MMIO accesses and quantum ends. */
+    uint64_t now = ampvp_vtime(m, fd == m->bus_fd);
     const ampvp_out out = { .type = type, .flags = flags, .seq = m->seq++, .vtime_ns = now,
                             .fixed = fixed, .fixed_len = fixed_len };
     size_t n = ampvp_encode(buf, sizeof(buf), &out);
@@ -318,12 +340,10 @@ static void ampvp_reset_core(AmpvpMachineState *m, uint32_t vtor, bool hold)
 
 /* ---- async channel: IRQs from the hub, served by the main loop -------- */
 
-static void ampvp_async_readable(void *opaque)
+/* One message from the async channel (main loop, or a lockstep boundary; BQL held). */
+static void ampvp_handle_async(AmpvpMachineState *m, const ampvp_msg *mp)
 {
-    AmpvpMachineState *m = opaque;
-    ampvp_msg msg;
-
-    ampvp_recv(m, m->async_fd, &msg);
+    const ampvp_msg msg = *mp;
     switch (msg.hdr.type) {
     case AMPVP_MSG_IRQ:
         if (msg.u.irq.line >= m->num_irq) {
@@ -368,6 +388,64 @@ static void ampvp_async_readable(void *opaque)
                     m->core, ampvp_msg_name(msg.hdr.type));
         break;
     }
+}
+
+static void ampvp_async_readable(void *opaque)
+{
+    AmpvpMachineState *m = opaque;
+    ampvp_msg msg;
+
+    ampvp_recv(m, m->async_fd, &msg);
+    ampvp_handle_async(m, &msg);
+}
+
+/* ---- deterministic lockstep: the core stops at each quantum's end ------ */
+
+/*
+ * A QEMU_CLOCK_VIRTUAL timer at the quantum's end (instruction counting: the
+ * vCPU stops exactly there, its budget being the time to this deadline).  It
+ * runs in the main loop with the BQL held, so the vCPU cannot go on while we
+ * wait for the hub: report, wait for GO, apply what the hub sent before GO
+ * (IRQs, events, clock, wake), re-arm.
+ */
+/* Wait for GO, apply what the hub sent before it, run until its deadline. */
+static void ampvp_lockstep_go(AmpvpMachineState *m)
+{
+    ampvp_msg msg;
+
+    ampvp_expect(m, m->bus_fd, AMPVP_MSG_GO, &msg);
+    const uint64_t until = msg.u.go.until;
+    for (;;) {
+        ssize_t r = recv(m->async_fd, m->rxbuf, sizeof(m->rxbuf), MSG_DONTWAIT);
+        if (r < 0 && errno == EINTR) {
+            continue;
+        }
+        if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            break;
+        }
+        if (r <= 0) {
+            ampvp_fatal(m, "lost the connection to the hub");
+        }
+        char err[160];
+        if (ampvp_decode(m->rxbuf, r, &msg, err, sizeof(err)) != AMPVP_OK) {
+            error_report("ampvp[%s]: malformed message from hub: %s", m->core, err);
+            exit(1);
+        }
+        if (msg.hdr.type == AMPVP_MSG_BYE) {
+            exit(0);
+        }
+        ampvp_handle_async(m, &msg);
+    }
+    timer_mod(m->quantum_timer, until);
+}
+
+static void ampvp_quantum_end(void *opaque)
+{
+    AmpvpMachineState *m = opaque;
+    const ampvp_quantum q = { .vtime = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) };
+
+    ampvp_send(m, m->bus_fd, AMPVP_MSG_QUANTUM, 0, &q, sizeof(q));
+    ampvp_lockstep_go(m);
 }
 
 /* ---- CPU hooks (vCPU thread): SEV and sleep go out on the async channel -- */
@@ -419,7 +497,7 @@ static void ampvp_send_fault(AmpvpMachineState *m, uint32_t exc, uint32_t pc, ui
                             .mmfar = env->v7m.mmfar[M_REG_NS], .bfar = env->v7m.bfar };
     uint8_t buf[sizeof(ampvp_hdr) + sizeof(f) + 128];
     const ampvp_out out = { .type = AMPVP_MSG_FAULT, .seq = m->seq++,
-                            .vtime_ns = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL),
+                            .vtime_ns = ampvp_vtime(m, false),
                             .fixed = &f, .fixed_len = sizeof(f), .text = why ? why : "" };
     size_t n = ampvp_encode(buf, sizeof(buf), &out);
     if (n && send(m->async_fd, buf, n, MSG_NOSIGNAL) != (ssize_t)n) {
@@ -580,6 +658,10 @@ static void ampvp_init(MachineState *ms)
     pstrcpy(m->core, sizeof(m->core), cfg.core);
     m->num_irq = cfg.num_irq;
     m->spin_ns = (int64_t)cfg.spin_us * 1000;
+    m->quantum_ns = cfg.lockstep_quantum_ns;
+    if (m->quantum_ns && !icount_enabled()) {
+        ampvp_fatal(m, "deterministic mode needs QEMU's -icount (ampvp run passes it)");
+    }
     m->deep_stop = cfg.deep_sleep_stops_clock;
     if (cfg.has_mpu_regions) {
         m->mpu_regions = g_strdup_printf("%u", cfg.mpu_regions);
@@ -655,7 +737,13 @@ static void ampvp_init(MachineState *ms)
     ampvp_expect(m, m->bus_fd, AMPVP_MSG_START, &ack);
     armcpu->init_nsvtor = ack.u.start.vtor;
 
-    qemu_set_fd_handler(m->async_fd, ampvp_async_readable, NULL, m);
+    if (m->quantum_ns) {
+        /* Deterministic: the async channel is read only at quantum ends. */
+        m->quantum_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, ampvp_quantum_end, m);
+        ampvp_lockstep_go(m); /* the core starts when the schedule reaches it */
+    } else {
+        qemu_set_fd_handler(m->async_fd, ampvp_async_readable, NULL, m);
+    }
 }
 
 static char *ampvp_get_sock(Object *obj, Error **errp)
