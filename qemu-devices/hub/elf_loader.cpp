@@ -127,12 +127,15 @@ ElfImage read_elf(const std::string &path)
         const size_t count = data ? sh.sh_size / sh.sh_entsize : 0;
         for (size_t i = 0; i < count; i++) {
             GElf_Sym sym;
-            if (!gelf_getsym(data, static_cast<int>(i), &sym) || GELF_ST_TYPE(sym.st_info) != STT_FUNC) {
+            if (!gelf_getsym(data, static_cast<int>(i), &sym)) {
                 continue;
             }
-            const char *name = elf_strptr(h.e, sh.sh_link, sym.st_name);
+            const int type = GELF_ST_TYPE(sym.st_info);
+            const char *name = type == STT_FUNC || type == STT_OBJECT ? elf_strptr(h.e, sh.sh_link, sym.st_name)
+                                                                        : nullptr;
             if (name && *name) {
-                img.functions.push_back({name, sym.st_value & ~1ull, sym.st_size});
+                (type == STT_FUNC ? img.functions : img.objects)
+                    .push_back({name, type == STT_FUNC ? sym.st_value & ~1ull : sym.st_value, sym.st_size});
             }
         }
     }

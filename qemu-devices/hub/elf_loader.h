@@ -45,6 +45,16 @@ struct ElfImage {
     std::vector<Segment> segments; // only PT_LOAD with p_filesz > 0
     std::vector<Section> sections; // allocated sections (SHF_ALLOC); none for Intel HEX
     std::vector<Symbol> functions; // STT_FUNC symbols, by address; none when stripped
+    std::vector<Symbol> objects;   // STT_OBJECT symbols (ST's "resource_table"), in file order
+    const Symbol *object(const std::string &name) const
+    {
+        for (const auto &s : objects) {
+            if (s.name == name) {
+                return &s;
+            }
+        }
+        return nullptr;
+    }
     // "main+0x12" for an address inside a function; empty if none holds it.
     std::string symbolize(uint64_t addr) const;
     const Section *section(const std::string &name) const

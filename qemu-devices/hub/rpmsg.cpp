@@ -1,5 +1,7 @@
 #include "rpmsg.h"
 
+#include <algorithm>
+#include <cstdio>
 #include <cstring>
 
 namespace ampvp::rpmsg {
@@ -213,6 +215,177 @@ bool parse_ns(const uint8_t *payload, uint32_t len, NsMessage &out)
     std::memcpy(&out.addr, payload + NS_NAME_SIZE, 4);
     std::memcpy(&out.flags, payload + NS_NAME_SIZE + 4, 4);
     return true;
+}
+
+std::string escape(const uint8_t *p, size_t n, size_t max_bytes)
+{
+    std::string s;
+    for (size_t i = 0; i < n && i < max_bytes; i++) {
+        const uint8_t c = p[i];
+        if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+            s += static_cast<char>(c);
+        } else {
+            char b[8];
+            std::snprintf(b, sizeof(b), "\\x%02x", c);
+            s += b;
+        }
+    }
+    if (n > max_bytes) {
+        s += "...";
+    }
+    return s;
+}
+
+std::string describe(const Header &h, const uint8_t *payload, uint32_t avail, size_t max_bytes)
+{
+    char head[64];
+    std::snprintf(head, sizeof(head), "0x%x -> 0x%x, %u bytes", h.src, h.dst, h.len);
+    std::string s = head;
+    const uint32_t n = std::min<uint32_t>(h.len, avail);
+    NsMessage ns;
+    if (h.dst == NS_ADDR && parse_ns(payload, n, ns)) {
+        char a[16];
+        std::snprintf(a, sizeof(a), "0x%x", ns.addr);
+        return s + ": name service: " + (ns.flags & NS_DESTROY ? "destroy '" : "create '") + ns.name + "' at " + a;
+    }
+    return s + " \"" + escape(payload, n, max_bytes) + "\"";
+}
+
+VringObserver::VringObserver(MemFn mem, uint64_t da, uint32_t num, uint32_t align, Watch w)
+    : mem_(std::move(mem)), da_(da), num_(num), watch_(w)
+{
+    avail_ = 16ull * num;
+    const uint64_t avail_end = avail_ + 6 + 2ull * num;
+    used_ = align ? (avail_end + align - 1) & ~uint64_t(align - 1) : avail_end;
+}
+
+bool VringObserver::idx(uint16_t &out) const
+{
+    const uint8_t *p = mem_(da_ + (watch_ == Watch::Avail ? avail_ : used_) + 2, 2);
+    if (!p) {
+        return false;
+    }
+    out = load16(p);
+    return true;
+}
+
+void VringObserver::sync()
+{
+    uint16_t i = 0;
+    if (valid() && idx(i)) {
+        last_ = i;
+    }
+}
+
+VringObserver::Message VringObserver::read_entry(uint16_t ring_index) const
+{
+    Message m;
+    m.index = ring_index;
+    const uint32_t slot = ring_index % num_;
+    uint32_t head = 0, used_len = 0;
+    if (watch_ == Watch::Avail) {
+        const uint8_t *e = mem_(da_ + avail_ + 4 + 2ull * slot, 2);
+        if (!e) {
+            m.error = "avail ring outside memory";
+            return m;
+        }
+        uint16_t d;
+        std::memcpy(&d, e, 2);
+        head = d;
+    } else {
+        const uint8_t *e = mem_(da_ + used_ + 4 + 8ull * slot, 8);
+        if (!e) {
+            m.error = "used ring outside memory";
+            return m;
+        }
+        std::memcpy(&head, e, 4);
+        std::memcpy(&used_len, e + 4, 4);
+    }
+    m.desc = head;
+    // Gather the chain: the buffers' bytes in order, at most MAX_MESSAGE.
+    std::vector<uint8_t> bytes;
+    uint32_t d = head;
+    for (uint32_t hops = 0;; hops++) {
+        char why[96];
+        if (d >= num_) {
+            std::snprintf(why, sizeof(why), "descriptor %u out of range (the ring has %u)", d, num_);
+            m.error = why;
+            break;
+        }
+        if (hops >= num_) {
+            m.error = "descriptor chain longer than the ring (a loop)";
+            break;
+        }
+        const uint8_t *dp = mem_(da_ + 16ull * d, 16);
+        if (!dp) {
+            m.error = "descriptor table outside memory";
+            break;
+        }
+        uint64_t addr;
+        uint32_t len;
+        uint16_t flags, next;
+        std::memcpy(&addr, dp, 8);
+        std::memcpy(&len, dp + 8, 4);
+        std::memcpy(&flags, dp + 12, 2);
+        std::memcpy(&next, dp + 14, 2);
+        if (flags & DESC_F_INDIRECT) {
+            m.error = "indirect descriptors are not decoded";
+            break;
+        }
+        const uint32_t take = static_cast<uint32_t>(std::min<uint64_t>(len, MAX_MESSAGE - bytes.size()));
+        const uint8_t *buf = take ? mem_(addr, take) : nullptr;
+        if (take && !buf) {
+            std::snprintf(why, sizeof(why), "buffer 0x%llx (%u bytes) outside shared memory",
+                          (unsigned long long)addr, len);
+            m.error = why;
+            break;
+        }
+        bytes.insert(bytes.end(), buf, buf + take);
+        if (!(flags & DESC_F_NEXT) || bytes.size() >= MAX_MESSAGE) {
+            break;
+        }
+        d = next;
+    }
+    if (watch_ == Watch::Used && used_len < bytes.size()) {
+        bytes.resize(std::max<uint32_t>(used_len, std::min<uint32_t>(HDR_SIZE, bytes.size())));
+    }
+    if (bytes.size() < HDR_SIZE) {
+        if (m.error.empty()) {
+            m.error = "buffer of " + std::to_string(bytes.size()) + " bytes holds no RPMsg header";
+        }
+        return m;
+    }
+    m.has_header = true;
+    m.hdr = read_header(bytes.data());
+    const size_t have = bytes.size() - HDR_SIZE;
+    m.payload.assign(bytes.begin() + HDR_SIZE, bytes.begin() + HDR_SIZE + std::min<size_t>(have, m.hdr.len));
+    if (m.error.empty() && m.hdr.len > have) {
+        m.error = "header says " + std::to_string(m.hdr.len) + " bytes, the buffer holds " + std::to_string(have);
+    }
+    return m;
+}
+
+std::vector<VringObserver::Message> VringObserver::scan()
+{
+    std::vector<Message> out;
+    uint16_t now = 0;
+    if (!valid() || !idx(now)) {
+        return out;
+    }
+    const uint16_t fresh = static_cast<uint16_t>(now - last_);
+    if (fresh > num_) {
+        // More entries than the ring holds appeared since the last look: the
+        // older ones are overwritten; decode the last num.
+        Message m;
+        m.index = last_;
+        m.error = std::to_string(fresh - num_) + " messages passed unseen (no notification between them)";
+        out.push_back(m);
+        last_ = static_cast<uint16_t>(now - num_);
+    }
+    for (; last_ != now; last_++) {
+        out.push_back(read_entry(last_));
+    }
+    return out;
 }
 
 } // namespace ampvp::rpmsg

@@ -122,4 +122,54 @@ struct NsMessage {
 // A name-service payload (name[32], addr, flags); false if too short.
 bool parse_ns(const uint8_t *payload, uint32_t len, NsMessage &out);
 
+// "0x400 -> 0x35, 40 bytes: name service: create 'rpmsg-tty' at 0x400" or
+// "0x400 -> 0x401, 5 bytes "ping\x00"": one message for a trace line, the
+// first `max_bytes` of the payload escaped.
+std::string describe(const Header &h, const uint8_t *payload, uint32_t avail, size_t max_bytes = 16);
+// The first bytes of a payload, printable ASCII as is, others as \xNN.
+std::string escape(const uint8_t *p, size_t n, size_t max_bytes);
+
+// A vring watched from the side by someone who is neither its driver nor its
+// device: the hub decoding what two cores exchange (ST's H7 OpenAMP, where
+// the CM7 is the master).  Memory is read through `mem` (nullptr: outside the
+// shared memories).  A message is announced by a new entry in the available
+// ring (a ring the master sends on) or in the used ring (a ring the remote
+// sends on: the master posted empty buffers, the remote returns them
+// filled).  The index is free-running (wraps at 65536); a descriptor chain
+// (VRING_DESC_F_NEXT) is read as one buffer.  Whatever the firmware wrote,
+// scan() reports problems as messages with `error` set and never reads
+// outside the memory `mem` gives.
+class VringObserver {
+public:
+    using MemFn = std::function<const uint8_t *(uint64_t addr, uint64_t len)>;
+    enum class Watch { Avail, Used };
+    struct Message {
+        uint16_t index = 0;        // ring index of the entry
+        uint32_t desc = 0;         // head descriptor
+        bool has_header = false;
+        Header hdr;
+        std::vector<uint8_t> payload; // what the buffers hold of it (at most hdr.len)
+        std::string error;
+    };
+    VringObserver() = default;
+    VringObserver(MemFn mem, uint64_t da, uint32_t num, uint32_t align, Watch w);
+    bool valid() const { return num_ != 0; }
+    // Start from the ring's present index: what is there now is not news.
+    void sync();
+    // The entries that appeared since the last scan() or sync().
+    std::vector<Message> scan();
+    static constexpr uint16_t DESC_F_NEXT = 1, DESC_F_INDIRECT = 4;
+    static constexpr size_t MAX_MESSAGE = 65536; // bytes gathered from one chain
+
+private:
+    bool idx(uint16_t &out) const;
+    Message read_entry(uint16_t ring_index) const;
+    MemFn mem_;
+    uint64_t da_ = 0;
+    uint32_t num_ = 0;
+    uint64_t avail_ = 0, used_ = 0; // ring offsets from da_
+    Watch watch_ = Watch::Used;
+    uint16_t last_ = 0;
+};
+
 } // namespace ampvp::rpmsg

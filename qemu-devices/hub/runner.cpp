@@ -19,6 +19,7 @@
 #include "stimulus.h"
 #include "timeline.h"
 #include "trace_json.h"
+#include "rpmsg_watch.h"
 
 #include <algorithm>
 #include <set>
@@ -288,6 +289,7 @@ private:
     std::unique_ptr<Console> console_;
     std::unique_ptr<JunitRecorder> junit_; // --junit
     std::unique_ptr<JsonTrace> json_trace_; // --trace-json
+    std::unique_ptr<RpmsgWatch> rpmsg_watch_; // --trace rpmsg between two firmware images
     void open_timeline();
     bool close_trace_json();
     bool write_junit(int rc);
@@ -1090,6 +1092,10 @@ int Runner::run()
     if (junit_ && !write_junit(rc) && rc == EXIT_OK) {
         rc = EXIT_ERROR;
     }
+    if (rpmsg_watch_) {
+        timeline().remove_sink(rpmsg_watch_.get());
+        rpmsg_watch_.reset();
+    }
     if (json_trace_ && !close_trace_json() && rc == EXIT_OK) {
         rc = EXIT_ERROR;
     }
@@ -1124,6 +1130,27 @@ void Runner::open_timeline()
     if (!opt_.trace_json.empty()) {
         json_trace_ = std::make_unique<JsonTrace>(opt_.trace_json, cores, devices);
         timeline().add_sink(json_trace_.get());
+    }
+    // RPMsg between two firmware images (rpmsg_watch.h); a master played by
+    // the hub (a remoteproc model) reports its own messages.
+    bool host_master = false;
+    for (const auto &p : machine_.peripherals) {
+        host_master |= p.model == "stm32mp1-remoteproc";
+    }
+    if (!host_master && cores.size() >= 2 && (log().tracing("rpmsg") || json_trace_)) {
+        for (const auto &img : plan_.images) {
+            uint64_t addr = 0, size = 0;
+            std::string how;
+            if (RpmsgWatch::find_table(img, addr, size, how)) {
+                rpmsg_watch_ = std::make_unique<RpmsgWatch>(
+                    [this](uint64_t a, uint64_t n) -> const uint8_t * { return memory(0, a, n); }, addr, size,
+                    cores[0], cores[1]);
+                timeline().add_sink(rpmsg_watch_.get());
+                log().verbose_info("rpmsg: resource table of " + img.path + " (" + how + ") at " + hex(addr) +
+                                   ": decoding " + cores[0] + " <-> " + cores[1] + " messages at each notification");
+                break;
+            }
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 #include "../elf_loader.h"
 #include "../log.h"
 #include "../machine.h"
+#include "../timeline.h"
 
 #include <cstdlib>
 #include <cstring>
@@ -408,8 +409,8 @@ void Stm32mp1Remoteproc::receive_messages()
 void Stm32mp1Remoteproc::deliver(const rpmsg::Header &h, const uint8_t *payload)
 {
     messages_in_++;
-    AMPVP_TRACE("rpmsg", remote_name_, hex(h.src, 1) + " -> " + hex(h.dst, 1) + ", " + std::to_string(h.len) +
-                                           " bytes");
+    AMPVP_TRACE("rpmsg", remote_name_, rpmsg::describe(h, payload, h.len));
+    AMPVP_TL(rpmsg(remote_name_, "mpu", h.src, h.dst, h.len, rpmsg::describe(h, payload, h.len)));
     if (h.dst == rpmsg::NS_ADDR) {
         name_service(payload, h.len);
         return;
@@ -534,8 +535,9 @@ void Stm32mp1Remoteproc::send_from(Endpoint &ep)
         svq_.set_desc(d, da, rpmsg::HDR_SIZE + n, 0);
         svq_.add_avail(d);
         messages_out_++;
-        AMPVP_TRACE("rpmsg", "mpu", hex(ep.local_addr, 1) + " -> " + hex(ep.remote_addr, 1) + ", " +
-                                        std::to_string(n) + " bytes");
+        AMPVP_TRACE("rpmsg", "mpu", rpmsg::describe({ep.local_addr, ep.remote_addr, n, 0}, buf + rpmsg::HDR_SIZE, n));
+        AMPVP_TL(rpmsg("mpu", remote_name_, ep.local_addr, ep.remote_addr, n,
+                       rpmsg::describe({ep.local_addr, ep.remote_addr, n, 0}, buf + rpmsg::HDR_SIZE, n)));
         sent = true;
     }
     if (sent && svq_.device_wants_kick()) {
