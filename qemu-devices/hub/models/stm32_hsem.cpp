@@ -4,7 +4,6 @@
 #include "../log.h"
 #include "../machine.h"
 #include "../timeline.h"
-#include "../timeline.h"
 
 namespace ampvp {
 
@@ -165,7 +164,6 @@ void Stm32Hsem::write_r(BusAccess &a, unsigned n, uint32_t v)
             AMPVP_TRACE("hsem", a.core_name, "lock " + sem_name(n) + " (2-step, PROCID " +
                                                  std::to_string(procid) + ")");
             AMPVP_TL(hsem_lock(name(), a.core_name, n, procid, "2-step"));
-            AMPVP_TL(hsem_lock(name(), a.core_name, n, procid, "2-step"));
         }
         return;
     }
@@ -190,7 +188,6 @@ uint32_t Stm32Hsem::read_rlr(BusAccess &a, unsigned n)
         s.value = s.last_locked = locked_by(coreid_of(a.core), 0);
         AMPVP_TRACE("hsem", a.core_name, "lock " + sem_name(n) + " (1-step)");
         AMPVP_TL(hsem_lock(name(), a.core_name, n, 0, "1-step"));
-        AMPVP_TL(hsem_lock(name(), a.core_name, n, 0, "1-step"));
     } else {
         AMPVP_TRACE("hsem", a.core_name, "lock of " + sem_name(n) +
                                              " failed (1-step): held by COREID " +
@@ -205,7 +202,6 @@ void Stm32Hsem::free_sem(const BusAccess &a, unsigned n, const char *how)
     sem_[n].cycles++;
     AMPVP_TRACE("hsem", a.core_name, std::string(how) + " " + sem_name(n));
     AMPVP_TL(hsem_free(name(), a.core_name, n, how));
-    AMPVP_TL(hsem_free(name(), a.core_name, n, how));
     // RM0399: freeing sets the status bit of every CPU that enabled it.
     const uint32_t bit = 1u << n;
     for (int cpu = 0; cpu < 2; cpu++) {
@@ -213,7 +209,6 @@ void Stm32Hsem::free_sem(const BusAccess &a, unsigned n, const char *how)
             isf_[cpu].set(isf_[cpu].get() | bit);
             AMPVP_TRACE("hsem", a.core_name,
                         "notify " + cpu_name_[cpu] + ": " + sem_name(n) + " free");
-            AMPVP_TL(hsem_notify(name(), cpu_name_[cpu], n));
             AMPVP_TL(hsem_notify(name(), cpu_name_[cpu], n));
         }
     }

@@ -3,7 +3,6 @@
 
 #include "../log.h"
 #include "../timeline.h"
-#include "../timeline.h"
 
 namespace ampvp {
 
@@ -112,22 +111,12 @@ void Stm32Ipcc::scr_written(BusAccess &a, unsigned p, uint32_t now)
                 timeline().ipcc(name(), a.core_name, proc_name_[other], proc_name_[p], ch, false);
             }
         }
-        for (unsigned ch = 0; Timeline::on() && ch < CHANNELS; ch++) {
-            if (clr & (1u << ch)) {
-                timeline().ipcc(name(), a.core_name, proc_name_[other], proc_name_[p], ch, false);
-            }
-        }
     }
     if (set) {
         // RM0436: CHnS marks the processor's own channel occupied.
         flag_[p].set(flag_[p].get() | set);
         AMPVP_TRACE("ipcc", a.core_name,
                     proc_name_[p] + " occupies channel(s) " + channels(set) + " towards " + proc_name_[other]);
-        for (unsigned ch = 0; Timeline::on() && ch < CHANNELS; ch++) {
-            if (set & (1u << ch)) {
-                timeline().ipcc(name(), a.core_name, proc_name_[p], proc_name_[other], ch, true);
-            }
-        }
         for (unsigned ch = 0; Timeline::on() && ch < CHANNELS; ch++) {
             if (set & (1u << ch)) {
                 timeline().ipcc(name(), a.core_name, proc_name_[p], proc_name_[other], ch, true);

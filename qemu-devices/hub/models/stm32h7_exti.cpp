@@ -3,7 +3,6 @@
 
 #include "../log.h"
 #include "../timeline.h"
-#include "../timeline.h"
 
 namespace ampvp {
 
@@ -111,11 +110,9 @@ void Stm32h7Exti::trigger(unsigned line, const char *why)
             pr_[cpu][reg].set(pr_[cpu][reg].get() | bit);
             AMPVP_TRACE("exti", who, "line " + std::to_string(line) + " interrupt pending (" + why + ")");
             AMPVP_TL(exti(name(), who, line, "interrupt pending", why));
-            AMPVP_TL(exti(name(), who, line, "interrupt pending", why));
         }
         if (emr_[cpu][reg].get() & bit) {
             AMPVP_TRACE("exti", who, "line " + std::to_string(line) + " event (" + why + ")");
-            AMPVP_TL(exti(name(), who, line, "event", why));
             AMPVP_TL(exti(name(), who, line, "event", why));
             event_[cpu]->pulse();
             wake_pulse_[cpu] = true;
@@ -136,14 +133,12 @@ void Stm32h7Exti::direct_edge(unsigned line)
         if (emr_[cpu][reg].get() & bit) {
             AMPVP_TRACE("exti", who, "line " + std::to_string(line) + " event");
             AMPVP_TL(exti(name(), who, line, "event", ""));
-            AMPVP_TL(exti(name(), who, line, "event", ""));
             event_[cpu]->pulse();
             wake_pulse_[cpu] = true;
         }
         auto it = direct_[cpu].find(line);
         if (it != direct_[cpu].end() && (imr_[cpu][reg].get() & bit)) {
             AMPVP_TRACE("exti", who, "line " + std::to_string(line) + " interrupt");
-            AMPVP_TL(exti(name(), who, line, "interrupt", ""));
             AMPVP_TL(exti(name(), who, line, "interrupt", ""));
             it->second->pulse();
         }

@@ -3,7 +3,6 @@
 
 #include "../log.h"
 #include "../timeline.h"
-#include "../timeline.h"
 
 namespace ampvp {
 
@@ -181,11 +180,9 @@ void Stm32mp1Exti::trigger(unsigned line, bool rising, const char *why)
         if (imr_[cpu][k].get() & bit(line)) {
             AMPVP_TRACE("exti", who, "line " + std::to_string(line) + " interrupt pending (" + why + ")");
             AMPVP_TL(exti(name(), who, line, "interrupt pending", why));
-            AMPVP_TL(exti(name(), who, line, "interrupt pending", why));
         }
         if (emr_[cpu][k].get() & bit(line)) {
             AMPVP_TRACE("exti", who, "line " + std::to_string(line) + " event (" + why + ")");
-            AMPVP_TL(exti(name(), who, line, "event", why));
             AMPVP_TL(exti(name(), who, line, "event", why));
             event_[cpu]->pulse();
             wake_pulse_[cpu] = true;
@@ -200,7 +197,6 @@ void Stm32mp1Exti::direct_edge(unsigned line)
     for (int cpu = 0; cpu < 2; cpu++) {
         if (targets(cpu, line) && (emr_[cpu][k].get() & bit(line))) {
             AMPVP_TRACE("exti", cpu_name_[cpu], "line " + std::to_string(line) + " event");
-            AMPVP_TL(exti(name(), cpu_name_[cpu], line, "event", ""));
             AMPVP_TL(exti(name(), cpu_name_[cpu], line, "event", ""));
             event_[cpu]->pulse();
             wake_pulse_[cpu] = true;
