@@ -6,12 +6,14 @@
 # number of the sequence: HAL's handler reads DR whenever SR.DRDY is set, and an RNG
 # interrupt line the hub has lowered can still be seen high by the core for a few
 # microseconds (the lowering travels on the asynchronous channel), long enough for the
-# next number (4.5 us) to be taken by a second run of the handler.
+# next number (4.5 us) to be taken by a second run of the handler.  The runs use
+# --deterministic: how far that race goes then depends on the images only, not on the
+# host's load (under `ctest -j2` beside builds it once gave a different count).
 . "$(dirname "$0")/lib.sh"
 
 numbers() {
   run_ampvp_bg "$TMP/out$1" "$TMP/err$1" run --strict --board stm32h745i-disco \
-    --cm7 "$FW/rng_cm7.elf" --timeout 30 --press 'B1@/waiting for B1/' \
+    --cm7 "$FW/rng_cm7.elf" --timeout 30 --press 'B1@/waiting for B1/' --deterministic \
     --expect '^\[cm7\] CM7 done$'
   wait $RUN_PID; local rc=$?
   cat "$TMP/out$1" >&2
