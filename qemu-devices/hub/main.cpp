@@ -219,6 +219,13 @@ int main(int argc, char **argv)
         ->expected(0, 1)
         ->default_str("3333")
         ->check(CLI::Range(1, 65535));
+    run_cmd->add_option("--web", opt.web_port,
+                        "Serve a page showing the board on http://127.0.0.1:PORT/ (loopback only; "
+                        "default 8080): LEDs, buttons to click (as --press), the consoles, HSEM / "
+                        "IPCC / EXTI state and the last events")
+        ->expected(0, 1)
+        ->default_str("8080")
+        ->check(CLI::Range(1, 65535));
     run_cmd->add_flag("--gdb-halt-both", opt.gdb_halt_both,
                       "With --gdb: when a debugger halts one core (breakpoint, step, Ctrl-C) the "
                       "other cores halt too, and run again when it resumes (the H7's CTI "

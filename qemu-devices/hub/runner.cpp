@@ -20,6 +20,7 @@
 #include "timeline.h"
 #include "trace_json.h"
 #include "rpmsg_watch.h"
+#include "web_panel.h"
 
 #include <algorithm>
 #include <set>
@@ -290,6 +291,9 @@ private:
     std::unique_ptr<JunitRecorder> junit_; // --junit
     std::unique_ptr<JsonTrace> json_trace_; // --trace-json
     std::unique_ptr<RpmsgWatch> rpmsg_watch_; // --trace rpmsg between two firmware images
+    std::unique_ptr<WebPanel> web_;           // --web
+    void open_web();
+    void web_button(const std::string &name, bool pressed);
     void open_timeline();
     bool close_trace_json();
     bool write_junit(int rc);
@@ -739,6 +743,7 @@ int Runner::loop()
                         sr->set_deferred(true);
                     }
                 }
+                open_web();
                 if (stimuli_) {
                     stimuli_->start();
                 }
@@ -1096,6 +1101,10 @@ int Runner::run()
         timeline().remove_sink(rpmsg_watch_.get());
         rpmsg_watch_.reset();
     }
+    if (web_) {
+        timeline().remove_sink(web_.get());
+        web_.reset();
+    }
     if (json_trace_ && !close_trace_json() && rc == EXIT_OK) {
         rc = EXIT_ERROR;
     }
@@ -1131,6 +1140,10 @@ void Runner::open_timeline()
         json_trace_ = std::make_unique<JsonTrace>(opt_.trace_json, cores, devices);
         timeline().add_sink(json_trace_.get());
     }
+    if (opt_.web_port) {
+        web_ = std::make_unique<WebPanel>(opt_.web_port, WebPanel::default_assets(), plan_.board, cores);
+        timeline().add_sink(web_.get());
+    }
     // RPMsg between two firmware images (rpmsg_watch.h); a master played by
     // the hub (a remoteproc model) reports its own messages.
     bool host_master = false;
@@ -1150,6 +1163,43 @@ void Runner::open_timeline()
                                    ": decoding " + cores[0] + " <-> " + cores[1] + " messages at each notification");
                 break;
             }
+        }
+    }
+}
+
+// --web: the page's clicks reach the loop through an eventfd.
+void Runner::open_web()
+{
+    if (!web_) {
+        return;
+    }
+    loop_->watch(web_->wake_fd(), [this](int) {
+        for (const auto &[name, pressed] : web_->take_clicks()) {
+            web_button(name, pressed);
+        }
+    });
+    log().info("board page on " + web_->url());
+}
+
+// A click on the page: the button's pin as --press drives it (released 50 ms later).
+void Runner::web_button(const std::string &name, bool pressed)
+{
+    for (const auto &b : plan_.board.buttons) {
+        if (b.name != name) {
+            continue;
+        }
+        Device *gpio = bus_->device("GPIO" + b.pin.port);
+        if (!gpio) {
+            return;
+        }
+        const std::string what = name + (pressed ? " pressed" : " released") + " (web page)";
+        console_->line("board", what);
+        Timeline::Scope tl_scope("");
+        AMPVP_TL(input(what, pressed));
+        gpio->input(b.pin.pin, pressed == b.active_high);
+        if (pressed) {
+            loop_->set_deadline({web_.get(), 0}, Clock::now() + std::chrono::milliseconds(50),
+                                [this, name] { web_button(name, false); });
         }
     }
 }
