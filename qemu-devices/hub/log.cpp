@@ -107,6 +107,9 @@ void Log::trace(const char *category, const std::string &core, const std::string
 
 uint64_t Log::trace_time_ns() const
 {
+    if (clock_) {
+        return clock_(); // --deterministic: virtual time, as the text lines
+    }
     return static_cast<uint64_t>(
         std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0_).count());
 }
