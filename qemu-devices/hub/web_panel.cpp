@@ -27,8 +27,18 @@ std::string WebPanel::default_assets()
     if (const char *e = std::getenv("AMPVP_WEB_DIR")) {
         return e;
     }
+    // An installed ampvp: <prefix>/share/ampvp/web next to <prefix>/bin/ampvp.
+    char buf[4096];
+    const ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+    if (n > 0) {
+        std::string dir(buf, static_cast<size_t>(n));
+        dir = dir.substr(0, dir.find_last_of('/')) + "/../share/ampvp/web";
+        if (access((dir + "/index.html").c_str(), R_OK) == 0) {
+            return dir;
+        }
+    }
 #ifdef AMPVP_WEB_DIR
-    return AMPVP_WEB_DIR;
+    return AMPVP_WEB_DIR; // the build tree: the source's files
 #else
     return "web";
 #endif

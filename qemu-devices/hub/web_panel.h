@@ -32,7 +32,8 @@ public:
     int wake_fd() const { return efd_; }
     std::vector<std::pair<std::string, bool>> take_clicks();
     std::string url() const;
-    // Where the page's files are: $AMPVP_WEB_DIR, else the source tree's.
+    // Where the page's files are: $AMPVP_WEB_DIR, else <prefix>/share/ampvp/web for an
+    // installed ampvp, else the source tree's.
     static std::string default_assets();
 
 private:

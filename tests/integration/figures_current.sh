@@ -14,4 +14,9 @@ for ex in "$ROOT"/docs/figures/*.trace.json; do
   n=$((n + 1))
 done
 [ $n -gt 0 ] || { echo "FAIL: no figures" >&2; exit 1; }
+# The mermaid form of one: a sequence diagram with the same lifelines.
+"$ROOT/scripts/trace-render" "$ROOT/docs/figures/event-hsem.trace.json" --format mermaid >"$TMP/m.mmd" || exit 1
+head -1 "$TMP/m.mmd" | grep -qx sequenceDiagram || { echo "FAIL: mermaid header" >&2; exit 1; }
+grep -q 'participant P[0-9] as HSEM' "$TMP/m.mmd" && grep -q -- '->>' "$TMP/m.mmd" \
+  || { cat "$TMP/m.mmd" >&2; echo "FAIL: mermaid lifelines/arrows" >&2; exit 1; }
 echo "PASS: $n figures match their trace excerpts"
