@@ -7,6 +7,7 @@
 
 #include <cstdlib>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 namespace ampvp {
@@ -87,6 +88,12 @@ WebPanel::WebPanel(unsigned port, const std::string &assets, const BoardDesc &bo
         const uint64_t one = 1;
         (void)!write(efd_, &one, sizeof(one));
         res.set_content("ok", "text/plain");
+    });
+    // SO_REUSEADDR only: cpp-httplib's default adds SO_REUSEPORT, with which a
+    // second run on the same port would share it instead of being told.
+    srv_->set_socket_options([](int s) {
+        int yes = 1;
+        setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
     });
     if (!srv_->bind_to_port("127.0.0.1", static_cast<int>(port))) {
         close(efd_);
