@@ -22,12 +22,13 @@ rc=$?
 [ $rc = 0 ] || { cat "$TMP/err" >&2; fail "ampvp exit $rc"; }
 grep -q '^\[board\] B1 pressed (web page)$' "$TMP/out" || fail "no '[board] B1 pressed (web page)' line"
 # A port in use: one error line, exit status 1, nothing started.
-python3 -c 'import socket,time; s=socket.socket(); s.bind(("127.0.0.1",'"$WEB"')); s.listen(1); time.sleep(8)' &
+BUSY=$(port)
+python3 -c 'import socket,sys,time; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(1); time.sleep(8)' "$BUSY" &
 LPID=$!
 sleep 0.5
-"$AMPVP" run --machine $MACHINE --cm7 "$FW/hello_cm7.elf" --web "$WEB" --timeout 5 >/dev/null 2>"$TMP/err4"
+"$AMPVP" run --machine $MACHINE --cm7 "$FW/hello_cm7.elf" --web "$BUSY" --timeout 5 >/dev/null 2>"$TMP/err4"
 rc=$?
 kill $LPID 2>/dev/null
 [ $rc = 1 ] || fail "busy port: exit $rc, expected 1"
-assert_one_error_line "$TMP/err4" "ampvp: error: --web: cannot listen on 127.0.0.1:$WEB"
+assert_one_error_line "$TMP/err4" "ampvp: error: --web: cannot listen on 127.0.0.1:$BUSY"
 pass "web board page: LED shown, click reached the firmware, screenshot $shot"
