@@ -360,7 +360,9 @@ int Runner::prepare()
     }
 
     // 2. Signals are events of the loop from here on.
-    loop_ = std::make_unique<EventLoop>(std::vector<int>{SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGQUIT},
+    // SIGPIPE too: `ampvp run ... | head` closes our stdout; the default action
+    // would end the hub before it removes its runtime directory in /dev/shm.
+    loop_ = std::make_unique<EventLoop>(std::vector<int>{SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGQUIT, SIGPIPE},
                                         [this](int signo) { on_signal(signo); });
 
     // 3. Runtime directory, memories, images.

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# A reader that closes ampvp's output early (`ampvp run ... | head -1`) must not
+# leave anything behind: SIGPIPE is one of the signals the hub handles (exit 143),
+# so it removes its runtime directory in /dev/shm and stops its QEMU instances.
+. "$(dirname "$0")/lib.sh"
+
+for stream in stderr stdout; do
+  touch "$TMP/mark"
+  sleep 0.01
+  if [ $stream = stderr ]; then
+    # -v lines go to stderr, before the cores even start.
+    "$AMPVP" run --machine "$MACHINE" --cm7 "$FW/hello_cm7.elf" --cm4 "$FW/hello_cm4.elf" \
+      -v --timeout 20 2>&1 >/dev/null | head -1 >"$TMP/first"
+  else
+    "$AMPVP" run --machine "$MACHINE" --cm7 "$FW/gdb_demo_cm7.elf" --cm4 "$FW/gdb_demo_cm4.elf" \
+      --trace irq,uart --timeout 20 2>/dev/null | head -1 >"$TMP/first"
+  fi
+  # (a foreground pipeline: bash waits for ampvp too, not only for head)
+  [ -s "$TMP/first" ] || fail "$stream: no first line"
+  # Every ampvp-<pid>-* of this user's runs started by this test is gone.
+  left=$(find /dev/shm -maxdepth 1 -name 'ampvp-*' -newer "$TMP/mark" 2>/dev/null || true)
+  [ -z "$left" ] || fail "$stream closed early: left behind $left"
+done
+pgrep -af "$FW/(hello|gdb_demo)_cm" | grep -v pgrep && fail "QEMU instances left running"
+pass "a closed output pipe (stdout or stderr) stops the run and leaves nothing behind"
