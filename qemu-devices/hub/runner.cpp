@@ -785,7 +785,7 @@ void Runner::on_fault(CoreId c, const BridgeServer::Fault &f)
     } else if (opt_.fault_continue) {
         log().warn(line);
     } else {
-        fail(line + " (--on-fault continue lets the firmware's handler run)", EXIT_CORE_DIED);
+        fail(line + " (--on-fault stop)", EXIT_CORE_DIED);
     }
 }
 
