@@ -26,6 +26,9 @@ ignore 1 999
 continue
 info registers pc
 printf "cm7 count %u\n", $COUNT7
+# The halt reaches the cm4 through the hub (a message to its QEMU): give it
+# a moment before the first reading.
+shell sleep 0.3
 set \$a = $COUNT4
 shell sleep 0.5
 set \$b = $COUNT4

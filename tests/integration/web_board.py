@@ -41,12 +41,27 @@ try:
         except urllib.error.HTTPError:
             return None
 
+    # The page re-renders its elements as the board changes: an element found a
+    # moment ago can be stale (WebDriver answers 404); the waits below retry.
     def attr(eid, name):
-        return call("GET", f"/session/{sid}/element/{eid}/attribute/{name}")
+        try:
+            return call("GET", f"/session/{sid}/element/{eid}/attribute/{name}") if eid else None
+        except urllib.error.HTTPError:
+            return None
 
     def text(css):
         e = find(css)
-        return call("GET", f"/session/{sid}/element/{e}/text") if e else ""
+        try:
+            return call("GET", f"/session/{sid}/element/{e}/text") if e else ""
+        except urllib.error.HTTPError:
+            return ""
+
+    def click(css):
+        try:
+            call("POST", f"/session/{sid}/element/{find(css)}/click", {})
+            return True
+        except urllib.error.HTTPError:
+            return False
 
     def wait(what, pred, secs=15):
         end = time.time() + secs
@@ -58,9 +73,8 @@ try:
 
     wait("the page to show B1 and LED1", lambda: find("#button-B1") and find("#led-LED1"))
     wait("the firmware to wait for B1", lambda: "waiting for B1" in text("#console-cm7"))
-    if attr(find("#led-LED1"), "data-on") != "0":
-        fail("LED1 lit before any press")
-    call("POST", f"/session/{sid}/element/{find('#button-B1')}/click", {})
+    wait("LED1 shown off before any press", lambda: attr(find("#led-LED1"), "data-on") == "0", secs=3)
+    wait("the click on B1", lambda: click("#button-B1"))
     wait("the CM7's console line for the press", lambda: "CM7: B1 press 1" in text("#console-cm7"))
     wait("LED1 lit on the page", lambda: attr(find("#led-LED1"), "data-on") == "1")
     wait("the CM4's console line", lambda: "CM4: B1 press 1" in text("#console-cm4"))
