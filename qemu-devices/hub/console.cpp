@@ -55,8 +55,16 @@ void Console::emit(const std::string &prefix, std::string &buf)
         AMPVP_TRACE("uart", prefix.substr(1, prefix.find_first_of(":]") - 1), "line \"" + buf + "\"");
     }
     AMPVP_TL(console(prefix.substr(1, prefix.size() > 3 ? prefix.size() - 3 : 0), buf));
+    if (stamped_ && clock_) {
+        const uint64_t ns = clock_();
+        char t[40];
+        std::snprintf(t, sizeof(t), "[%llu.%03llu] ", (unsigned long long)(ns / 1000),
+                      (unsigned long long)(ns % 1000));
+        out_(prefix + t + buf);
+    } else {
+        out_(line);
+    }
     buf.clear();
-    out_(line);
     for (auto &f : observers_) {
         f(line);
     }

@@ -58,6 +58,10 @@ public:
     void on_forbidden(std::function<void(const Expectation &)> f) { on_forbidden_ = std::move(f); }
     // Time stamps of matches (ns); default: always 0.
     void set_clock(std::function<uint64_t()> clock) { clock_ = std::move(clock); }
+    // Print each line with that clock's time in us after its source tag,
+    // "[cm7] [1001.944] text" (--timestamps); matching and observers still see
+    // "[cm7] text".
+    void set_stamped(bool on) { stamped_ = on; }
     // A whole line from a source other than a UART (a remoteproc master's view
     // of the firmware's trace buffer): printed as "[source] text" and matched
     // like console lines.
@@ -68,6 +72,7 @@ public:
     void on_line(Output f) { observers_.push_back(std::move(f)); }
 
 private:
+    bool stamped_ = false;
     std::string prefix(const std::string &device, const std::string &core) const;
     void emit(const std::string &prefix, std::string &buf);
     void match(const std::string &line);

@@ -230,6 +230,10 @@ int main(int argc, char **argv)
                       "With --gdb: when a debugger halts one core (breakpoint, step, Ctrl-C) the "
                       "other cores halt too, and run again when it resumes (the H7's CTI "
                       "cross-trigger as STM32CubeIDE sets it up)");
+    run_cmd->add_flag("--timestamps", opt.timestamps,
+                      "Print each console line with the time it was completed, in us after its "
+                      "tag: \"[cm7] [1001.944] text\" (host time since the start; virtual time, "
+                      "and always on, with --deterministic). --expect matches the line without it");
     run_cmd->add_flag("--deterministic", opt.deterministic,
                       "Deterministic lockstep: instruction-counted cores run in turn, one quantum "
                       "each, so the same images and inputs give the same output on every run "

@@ -352,6 +352,7 @@ int Runner::prepare()
     }
     console_->set_ordered(opt_.expect_order);
     console_->set_clock([this] { return now_ns(); });
+    console_->set_stamped(opt_.timestamps || opt_.deterministic);
     console_->on_forbidden([this](const Expectation &e) {
         fail("forbidden line seen (--expect-not '" + e.pattern + "'): " + e.line, EXIT_FORBIDDEN);
     });

@@ -47,6 +47,7 @@ struct RunOptions {
     bool gdb_wait = false;                    // --gdb-wait: cores wait at their reset vector
     bool gdb_halt_both = false;               // --gdb-halt-both: a debugger halt stops every core
     bool fault_continue = false;              // --on-fault continue: report faults, let handlers run
+    bool timestamps = false;                  // --timestamps: console lines carry their time
     bool deterministic = false;               // --deterministic: icount lockstep (docs/determinism.md)
     uint64_t quantum_ns = 100000;             // --quantum: the lockstep quantum
     unsigned icount_shift = 3;                // --icount-shift: 2^N ns of virtual time per instruction

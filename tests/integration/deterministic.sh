@@ -53,6 +53,8 @@ lines=$(wc -l <"$TMP/run1")
 [ "$lines" -gt 5 ] || { cat "$TMP/run1"; fail "too little output to compare ($lines lines)"; }
 cmp -s "$TMP/run1" "$TMP/run2" || { diff "$TMP/run1" "$TMP/run2" | head -20; fail "$CASE: the two runs differ"; }
 grep -qE '^\[trace\] [0-9]+\.[0-9]{3} ' "$TMP/run1" || fail "no trace lines with virtual times"
+# Console lines carry the virtual time they were completed at, after their tag.
+grep -qE '^\[cm[47]\] \[[0-9]+\.[0-9]{3}\] ' "$TMP/run1" || fail "no console lines with virtual times"
 if [ "$CASE" = uart_it ]; then
   grep -q "^1[0-9]* USART3 68$" "$TMP/rec" || grep -qE "^[0-9]+ USART3 68$" "$TMP/rec" \
     || { cat "$TMP/rec"; fail "the recording does not hold the first input byte"; }

@@ -58,3 +58,11 @@ pass "--expect-order reversed: status 3, $(grep 'ampvp: error:' "$TMP/err")"
 [ $rc = 2 ] || fail "bad --expect-not: exit $rc, expected 2"
 grep -q -- "--expect-not: bad pattern '('" "$TMP/err" || { cat "$TMP/err" >&2; fail "bad --expect-not message"; }
 pass "bad --expect-not pattern: status 2"
+
+# 8. --timestamps: console lines carry their time after the tag, in increasing order;
+#    --expect anchored at the tag still matches (it sees the line without the time).
+run_rc 0 "${HELLO[@]}" --timeout 30 --timestamps --expect '^\[cm7\] CM7 done$'
+grep -qE '^\[cm7\] \[[0-9]+\.[0-9]{3}\] CM7 done$' "$TMP/out" || { cat "$TMP/out" >&2; fail "no time-stamped 'CM7 done'"; }
+awk -F'[][]' '/^\[cm7\] \[/ { if ($4 + 0 < last) bad = 1; last = $4 + 0 } END { exit bad }' "$TMP/out" \
+  || { cat "$TMP/out" >&2; fail "--timestamps: times go backwards on one core"; }
+pass "--timestamps: $(grep -m1 'CM7 done' "$TMP/out")"
