@@ -3,7 +3,8 @@
 # the run at once with status 5 and one error line naming the pattern and the
 # line; --expect is unordered unless --expect-order, which refuses a line seen
 # before its predecessor; with only --expect-not patterns, --timeout is the
-# run's length and passes.
+# run's length and passes. --timestamps puts each line's time after its tag and
+# leaves matching alone.
 . "$(dirname "$0")/lib.sh"
 
 HELLO=(run --machine $MACHINE --cm7 "$FW/hello_cm7.elf" --cm4 "$FW/hello_cm4.elf")
