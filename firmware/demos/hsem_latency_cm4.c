@@ -6,7 +6,7 @@
  *   HSEM_C2IER |= bit 2 (notify the CM4 when semaphore 2 becomes free);
  *   NVIC: HSEM2 (IRQ 126) priority 0, enabled;
  *   lat_count = 0; DSB; lat_cm4_ready = SHARED_READY_MAGIC; DSB
- *   WFI loop. HSEM2_IRQHandler: HSEM_C2ICR = bit 2; lat_count++; DSB.
+ *   WFI loop (HSEM_LATENCY_BUSY: a RAM polling loop instead). HSEM2_IRQHandler: HSEM_C2ICR = bit 2; lat_count++; DSB.
  *   After HSEM_LATENCY_SAMPLES notifications: "CM4 done", then WFI forever (the
  *   notification stays armed; further ones are still counted).
  * No SysTick on this core: the only interrupt it takes is HSEM2.
@@ -52,6 +52,12 @@ int main(void)
     ampvp_shared.lat_cm4_ready = SHARED_READY_MAGIC;
     cm_dsb();
 
+#if defined(HSEM_LATENCY_BUSY)
+    /* Busy: poll the count in RAM (no WFI), as ST's OpenAMP main loops poll their
+     * message flag; the notification interrupts a running core. */
+    while (ampvp_shared.lat_count < (uint32_t)HSEM_LATENCY_SAMPLES) {
+    }
+#else
     /* Sleep until K notifications were taken. PRIMASK around the check: WFI still
      * wakes on the pending interrupt, which is then taken at cpsie, so a notification
      * arriving between the check and the WFI is not slept through. */
@@ -65,6 +71,7 @@ int main(void)
         cm_enable_irq();
         cm_isb(); /* the pending HSEM2 interrupt is taken here */
     }
+#endif
 
     uart_puts("CM4 done\n");
     fw_finish();

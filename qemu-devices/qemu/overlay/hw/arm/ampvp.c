@@ -106,7 +106,8 @@ struct AmpvpMachineState {
     AmpvpWindow windows[AMPVP_MAX_REGIONS];
     int n_windows;
 
-    uint8_t rxbuf[AMPVP_MSG_MAX];
+    uint8_t rxbuf[AMPVP_MSG_MAX];   /* bus channel (the vCPU's accesses) */
+    uint8_t arxbuf[AMPVP_MSG_MAX];  /* async channel (main loop, lockstep boundary) */
 };
 
 /* ---- socket helpers -------------------------------------------------- */
@@ -155,7 +156,8 @@ static void ampvp_send(AmpvpMachineState *m, int fd, uint16_t type, uint16_t fla
     uint8_t buf[sizeof(ampvp_hdr) + 64];
     /* Bus channel messages come from MMIO accesses and quantum ends. */
     uint64_t now = ampvp_vtime(m, fd == m->bus_fd);
-    const ampvp_out out = { .type = type, .flags = flags, .seq = m->seq++, .vtime_ns = now,
+    const ampvp_out out = { .type = type, .flags = flags, .seq = qatomic_fetch_inc(&m->seq),
+                            .vtime_ns = now,
                             .fixed = fixed, .fixed_len = fixed_len };
     size_t n = ampvp_encode(buf, sizeof(buf), &out);
     assert(n);
@@ -169,18 +171,24 @@ static void ampvp_send(AmpvpMachineState *m, int fd, uint16_t type, uint16_t fla
 }
 
 /*
- * Receive one message into m->rxbuf and decode it; exits on hub loss.
+ * Receive one message into the channel's buffer and decode it; exits on hub loss.
  * With spin, poll first for up to m->spin_ns: on a virtual machine a host CPU
  * that went idle takes a very long time to wake (100-200 us measured here,
  * docs/performance.md), far longer than the hub needs to answer.
  */
+static uint8_t *ampvp_rxbuf(AmpvpMachineState *m, int fd)
+{
+    return fd == m->async_fd ? m->arxbuf : m->rxbuf;
+}
+
 static ssize_t ampvp_recv_raw(AmpvpMachineState *m, int fd, bool spin)
 {
+    uint8_t *buf = ampvp_rxbuf(m, fd);
     ssize_t r;
     if (spin && m->spin_ns > 0) {
         int64_t deadline = get_clock() + m->spin_ns;
         do {
-            r = recv(fd, m->rxbuf, sizeof(m->rxbuf), MSG_DONTWAIT);
+            r = recv(fd, buf, AMPVP_MSG_MAX, MSG_DONTWAIT);
             if (r >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
                 return r;
             }
@@ -193,7 +201,7 @@ static ssize_t ampvp_recv_raw(AmpvpMachineState *m, int fd, bool spin)
         } while (get_clock() < deadline);
     }
     do {
-        r = recv(fd, m->rxbuf, sizeof(m->rxbuf), 0);
+        r = recv(fd, buf, AMPVP_MSG_MAX, 0);
     } while (r < 0 && errno == EINTR);
     return r;
 }
@@ -205,7 +213,7 @@ static void ampvp_recv_spin(AmpvpMachineState *m, int fd, ampvp_msg *msg, bool s
         ampvp_fatal(m, "lost the connection to the hub");
     }
     char err[160];
-    if (ampvp_decode(m->rxbuf, r, msg, err, sizeof(err)) != AMPVP_OK) {
+    if (ampvp_decode(ampvp_rxbuf(m, fd), r, msg, err, sizeof(err)) != AMPVP_OK) {
         error_report("ampvp[%s]: malformed message from hub: %s", m->core, err);
         exit(1);
     }
@@ -237,6 +245,33 @@ static void ampvp_expect(AmpvpMachineState *m, int fd, uint16_t type, ampvp_msg 
 
 /* ---- bridge windows: forward every access to the hub ------------------ */
 
+/*
+ * Free-running, a window access lets go of the BQL (QEMU 7.2's TCG takes it
+ * for every MMIO access) while it waits for the hub: the round trip touches
+ * only this machine's bus channel, its buffer and the atomic sequence number.
+ * Holding the BQL through it made a core that polls a peripheral register
+ * keep the lock almost all the time, so the main loop, which needs it to
+ * apply an IRQ from the hub, waited for it (issue 11: IRQ delivery to a busy
+ * core).  Nothing remaps memory at run time, and a vCPU pause (reset, debug
+ * halt) waits for the access to end.  In deterministic mode the accesses keep
+ * the BQL: the lockstep relies on it.  Returns whether it was released.
+ */
+static bool ampvp_bql_release(AmpvpMachineState *m)
+{
+    if (m->quantum_ns || !qemu_mutex_iothread_locked()) {
+        return false;
+    }
+    qemu_mutex_unlock_iothread();
+    return true;
+}
+
+static void ampvp_bql_retake(bool released)
+{
+    if (released) {
+        qemu_mutex_lock_iothread();
+    }
+}
+
 static MemTxResult ampvp_window_read(void *opaque, hwaddr addr, uint64_t *data,
                                      unsigned size, MemTxAttrs attrs)
 {
@@ -244,9 +279,11 @@ static MemTxResult ampvp_window_read(void *opaque, hwaddr addr, uint64_t *data,
     AmpvpMachineState *m = w->m;
     ampvp_read rd = { .addr = w->base + addr, .size = size };
     ampvp_msg msg;
+    bool released = ampvp_bql_release(m);
 
     ampvp_send(m, m->bus_fd, AMPVP_MSG_READ, 0, &rd, sizeof(rd));
     ampvp_expect(m, m->bus_fd, AMPVP_MSG_READ_RESP, &msg);
+    ampvp_bql_retake(released);
     *data = msg.u.read_resp.data;
     return msg.u.read_resp.status == AMPVP_OK ? MEMTX_OK : MEMTX_ERROR;
 }
@@ -264,7 +301,9 @@ static MemTxResult ampvp_window_write(void *opaque, hwaddr addr, uint64_t data,
     if (posted) {
         return MEMTX_OK;
     }
+    bool released = ampvp_bql_release(m);
     ampvp_expect(m, m->bus_fd, AMPVP_MSG_WRITE_RESP, &msg);
+    ampvp_bql_retake(released);
     return msg.u.write_resp.status == AMPVP_OK ? MEMTX_OK : MEMTX_ERROR;
 }
 
@@ -416,7 +455,7 @@ static void ampvp_lockstep_go(AmpvpMachineState *m)
     ampvp_expect(m, m->bus_fd, AMPVP_MSG_GO, &msg);
     const uint64_t until = msg.u.go.until;
     for (;;) {
-        ssize_t r = recv(m->async_fd, m->rxbuf, sizeof(m->rxbuf), MSG_DONTWAIT);
+        ssize_t r = recv(m->async_fd, m->arxbuf, sizeof(m->arxbuf), MSG_DONTWAIT);
         if (r < 0 && errno == EINTR) {
             continue;
         }
@@ -427,7 +466,7 @@ static void ampvp_lockstep_go(AmpvpMachineState *m)
             ampvp_fatal(m, "lost the connection to the hub");
         }
         char err[160];
-        if (ampvp_decode(m->rxbuf, r, &msg, err, sizeof(err)) != AMPVP_OK) {
+        if (ampvp_decode(m->arxbuf, r, &msg, err, sizeof(err)) != AMPVP_OK) {
             error_report("ampvp[%s]: malformed message from hub: %s", m->core, err);
             exit(1);
         }
@@ -496,7 +535,7 @@ static void ampvp_send_fault(AmpvpMachineState *m, uint32_t exc, uint32_t pc, ui
                             .cfsr = env->v7m.cfsr[M_REG_NS], .hfsr = env->v7m.hfsr,
                             .mmfar = env->v7m.mmfar[M_REG_NS], .bfar = env->v7m.bfar };
     uint8_t buf[sizeof(ampvp_hdr) + sizeof(f) + 128];
-    const ampvp_out out = { .type = AMPVP_MSG_FAULT, .seq = m->seq++,
+    const ampvp_out out = { .type = AMPVP_MSG_FAULT, .seq = qatomic_fetch_inc(&m->seq),
                             .vtime_ns = ampvp_vtime(m, false),
                             .fixed = &f, .fixed_len = sizeof(f), .text = why ? why : "" };
     size_t n = ampvp_encode(buf, sizeof(buf), &out);
