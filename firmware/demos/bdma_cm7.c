@@ -136,18 +136,7 @@ static uint32_t s_src[DMA_WORDS] __attribute__((section(".shared"), aligned(32))
 static uint32_t *const s_dst = (uint32_t *)0x38800000u;  /* backup SRAM (D3) */
 static uint32_t s_axi[16] __attribute__((section(".axisram"), aligned(32)));
 
-static int wait_done(void)
-{
-    struct demo_deadline d;
-    deadline_start(&d, WAIT_MS, WAIT_POLLS);
-    while (!s_h.done) {
-        if (deadline_expired(&d)) {
-            return 0;
-        }
-        cm_wfi();
-    }
-    return 1;
-}
+static int wait_done(void) { return demo_wait_flag(&s_h.done, WAIT_MS, WAIT_POLLS); }
 
 static void finish(void)
 {

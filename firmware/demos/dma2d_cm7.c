@@ -193,14 +193,7 @@ int main(void)
     set_config(0xFF0000FFu, (uint32_t)(uintptr_t)s_frame, 40u, 24u);
     DMA2D->CR |= DMA2D_CR_TEIE | DMA2D_CR_TCIE | DMA2D_CR_CEIE;
     DMA2D->CR |= DMA2D_CR_START;
-    {
-        struct demo_deadline d;
-        deadline_start(&d, WAIT_MS, WAIT_POLLS);
-        while (!s_done && !deadline_expired(&d)) {
-            cm_wfi();
-        }
-    }
-    if (!s_done) {
+    if (!demo_wait_flag(&s_done, WAIT_MS, WAIT_POLLS)) {
         uart_printf("dma2d: register-to-memory did not happen (CR=0x%08x ISR=0x%08x)\n",
                     (unsigned)DMA2D->CR, (unsigned)DMA2D->ISR);
         finish();

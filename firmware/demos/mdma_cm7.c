@@ -266,18 +266,7 @@ static struct mdma_handle s_mdma = {.instance = MDMA_CH(0)};
 void MDMA_IRQHandler(void);
 void MDMA_IRQHandler(void) { hal_mdma_irq_handler(&s_mdma); }
 
-static int wait_done(struct mdma_handle *h)
-{
-    struct demo_deadline d;
-    deadline_start(&d, WAIT_MS, WAIT_POLLS);
-    while (!h->done) {
-        if (deadline_expired(&d)) {
-            return 0;
-        }
-        cm_wfi();
-    }
-    return 1;
-}
+static int wait_done(struct mdma_handle *h) { return demo_wait_flag(&h->done, WAIT_MS, WAIT_POLLS); }
 
 static void finish(void)
 {
