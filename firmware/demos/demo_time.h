@@ -97,4 +97,18 @@ static inline int deadline_expired(struct demo_deadline *d)
     return (g_demo_ms - d->start_ms) >= d->limit_ms || ++d->polls >= d->poll_limit;
 }
 
+/* Sleep (WFI) until an interrupt handler sets *flag; 0 if the deadline passes first. */
+static inline int demo_wait_flag(volatile int *flag, uint32_t limit_ms, uint32_t poll_limit)
+{
+    struct demo_deadline d;
+    deadline_start(&d, limit_ms, poll_limit);
+    while (!*flag) {
+        if (deadline_expired(&d)) {
+            return 0;
+        }
+        cm_wfi();
+    }
+    return 1;
+}
+
 #endif /* AMPVP_DEMO_TIME_H */

@@ -15,29 +15,19 @@ const unsigned kFlagShift[4] = {0, 6, 16, 22};
 // HTIF 4, TCIF 5.
 enum : unsigned { FEIF = 0, DMEIF = 2, TEIF = 3, HTIF = 4, TCIF = 5 };
 
-uint32_t le_load(const uint8_t *p, unsigned size)
-{
-    uint32_t v = 0;
-    for (unsigned i = 0; i < size; i++) {
-        v |= static_cast<uint32_t>(p[i]) << (8 * i);
-    }
-    return v;
-}
-
-// ARMv7-M architectural memory map: the Peripheral region.  Outside it an
-// address that is in no memory of the view has nothing behind it for the DMA.
-bool peripheral_space(uint64_t addr) { return addr >= 0x40000000u && addr < 0x60000000u; }
-
-void le_store(uint8_t *p, unsigned size, uint32_t v)
-{
-    for (unsigned i = 0; i < size; i++) {
-        p[i] = static_cast<uint8_t>(v >> (8 * i));
-    }
-}
+// RM0399 BDMA_ISR: channel x's GIF, TCIF, HTIF, TEIF at 4x .. 4x + 3.
+enum : unsigned { B_GIF = 0, B_TCIF = 1, B_HTIF = 2, B_TEIF = 3 };
 } // namespace
 
-Stm32Dma::Stm32Dma(const std::string &name) : RegisterDevice(name)
+using dma::le_load;
+using dma::le_store;
+
+Stm32Dma::Stm32Dma(const std::string &name, Kind kind) : RegisterDevice(name), kind_(kind)
 {
+    if (kind_ == Kind::Bdma) {
+        declare_bdma();
+        return;
+    }
     auto &r = regs_;
     // LISR / HISR: read-only flags, in bit order.
     for (unsigned half = 0; half < 2; half++) {
@@ -116,84 +106,15 @@ void Stm32Dma::declare_stream(unsigned s)
                 .field("TRBUFF", 20, 1, Acc::RW, &x.trbuff)
                 .field("PBURST", 21, 2, Acc::RW, &x.pburst)
                 .field("MBURST", 23, 2, Acc::RW, &x.mburst)
-                .pre_write([this, s](BusAccess &a, uint32_t old, uint32_t &next, uint32_t) {
-                    // RM0399 SxCR: with EN = 1 only EN and the interrupt enables
-                    // may change; the other bits "can be written only if EN is 0".
-                    const Stream &y = str_[s];
-                    if (!y.en.in(old)) {
-                        return true;
-                    }
-                    const uint32_t free = y.en.mask() | y.dmeie.mask() | y.teie.mask() |
-                                          y.htie.mask() | y.tcie.mask();
-                    if ((old ^ next) & ~free) {
-                        log().guest_error(a.core_name,
-                                          name() + " stream " + std::to_string(s) +
-                                              ": SxCR configuration bits written while EN = 1 "
-                                              "(ignored; only EN and the interrupt enables change)");
-                    }
-                    next = (old & ~free) | (next & free);
-                    return true;
-                })
-                .post_write([this, s](BusAccess &a, uint32_t old, uint32_t now, uint32_t) {
-                    const Stream &y = str_[s];
-                    if (!y.en.in(old) && y.en.in(now)) {
-                        start(s, a);
-                    } else if (y.en.in(old) && !y.en.in(now)) {
-                        stop_by_software(s);
-                    }
-                });
-    // Protected registers: written only with EN = 0.
-    auto protect = [this, s](const char *reg) {
-        return [this, s, reg](BusAccess &a, uint32_t old, uint32_t &next, uint32_t) {
-            if (!str_[s].en.on() || old == next) {
-                return true;
-            }
-            log().guest_error(a.core_name, name() + " stream " + std::to_string(s) + ": " + reg +
-                                               " written while EN = 1 (ignored)");
-            return false;
-        };
-    };
+                .pre_write(cr_guard(s))
+                .post_write(cr_enable(s));
     x.ndtr = &r.reg(p + "NDTR", base + 0x04, 0)
                   .field("NDT", 0, 16, Acc::RW, &x.ndt)
-                  .pre_write(protect("SxNDTR"))
-                  .post_write([this, s](BusAccess &, uint32_t, uint32_t now, uint32_t) {
-                      st_.s[s].programmed = str_[s].ndt.in(now);
-                  });
-    x.par = &r.reg(p + "PAR", base + 0x08, 0).field("PA", 0, 32, Acc::RW).pre_write(protect("SxPAR"));
-    // RM0399 SxM0AR/SxM1AR: with EN = 1 in double-buffer mode, the register of
-    // the memory not in use may be written; writing the one in use is a
-    // transfer error (TEIF, stream disabled).
-    auto mxar = [this, s](unsigned m) {
-        return [this, s, m](BusAccess &a, uint32_t old, uint32_t &next, uint32_t) {
-            const Stream &y = str_[s];
-            if (!y.en.on() || old == next) {
-                return true;
-            }
-            if (y.dbm.on() && y.ct.get() != m) {
-                return true;
-            }
-            const std::string reg = "SxM" + std::to_string(m) + "AR";
-            if (y.dbm.on()) {
-                log().guest_error(a.core_name, name() + " stream " + std::to_string(s) + ": " + reg +
-                                                   " written while it is the current target "
-                                                   "(CT = " + std::to_string(m) +
-                                                   "): transfer error, stream disabled");
-                str_[s].teif.set(1);
-                str_[s].en.set(0);
-                if (st_.s[s].running) {
-                    str_[s].ndt.set(st_.s[s].total - st_.s[s].done);
-                }
-                st_.s[s].running = false;
-                cancel(s);
-            } else {
-                log().guest_error(a.core_name, name() + " stream " + std::to_string(s) + ": " + reg +
-                                                   " written while EN = 1 (ignored)");
-            }
-            return false;
-        };
-    };
-    x.m0ar = &r.reg(p + "M0AR", base + 0x0C, 0).field("M0A", 0, 32, Acc::RW).pre_write(mxar(0));
-    x.m1ar = &r.reg(p + "M1AR", base + 0x10, 0).field("M1A", 0, 32, Acc::RW).pre_write(mxar(1));
+                  .pre_write(protect(s, "SxNDTR"))
+                  .post_write(ndt_programmed(s));
+    x.par = &r.reg(p + "PAR", base + 0x08, 0).field("PA", 0, 32, Acc::RW).pre_write(protect(s, "SxPAR"));
+    x.m0ar = &r.reg(p + "M0AR", base + 0x0C, 0).field("M0A", 0, 32, Acc::RW).pre_write(mxar_guard(s, 0));
+    x.m1ar = &r.reg(p + "M1AR", base + 0x10, 0).field("M1A", 0, 32, Acc::RW).pre_write(mxar_guard(s, 1));
     // Reset 0x00000021: FS = 100 (FIFO empty), FTH = 01 (1/2).
     x.fcr = &r.reg(p + "FCR", base + 0x14, 0x00000021)
                  .field("FTH", 0, 2, Acc::RW, &x.fth)
@@ -217,17 +138,199 @@ void Stm32Dma::declare_stream(unsigned s)
                  });
 }
 
+// RM0399 SxCR / BDMA_CCRx: with EN = 1 only EN and the interrupt enables may
+// change; the other bits "can be written only if EN is 0".
+Register::PreWriteHook Stm32Dma::cr_guard(unsigned s)
+{
+    return [this, s](BusAccess &a, uint32_t old, uint32_t &next, uint32_t) {
+        const Stream &y = str_[s];
+        if (!y.en.in(old)) {
+            return true;
+        }
+        uint32_t free = y.en.mask() | y.teie.mask() | y.htie.mask() | y.tcie.mask();
+        if (y.dmeie.valid()) {
+            free |= y.dmeie.mask();
+        }
+        if ((old ^ next) & ~free) {
+            log().guest_error(a.core_name, sname(s) + (kind_ == Kind::Bdma ? ": CCRx" : ": SxCR") +
+                                               " configuration bits written while EN = 1 "
+                                               "(ignored; only EN and the interrupt enables change)");
+        }
+        next = (old & ~free) | (next & free);
+        return true;
+    };
+}
+
+Register::PostWriteHook Stm32Dma::cr_enable(unsigned s)
+{
+    return [this, s](BusAccess &a, uint32_t old, uint32_t now, uint32_t) {
+        const Stream &y = str_[s];
+        if (!y.en.in(old) && y.en.in(now)) {
+            start(s, a);
+        } else if (y.en.in(old) && !y.en.in(now)) {
+            stop_by_software(s);
+        }
+    };
+}
+
+// Protected registers: written only with EN = 0.
+Register::PreWriteHook Stm32Dma::protect(unsigned s, const char *reg)
+{
+    return [this, s, reg](BusAccess &a, uint32_t old, uint32_t &next, uint32_t) {
+        if (!str_[s].en.on() || old == next) {
+            return true;
+        }
+        log().guest_error(a.core_name, sname(s) + ": " + reg + " written while EN = 1 (ignored)");
+        return false;
+    };
+}
+
+Register::PostWriteHook Stm32Dma::ndt_programmed(unsigned s)
+{
+    return [this, s](BusAccess &, uint32_t, uint32_t now, uint32_t) {
+        st_.s[s].programmed = str_[s].ndt.in(now);
+    };
+}
+
+// RM0399 SxM0AR/SxM1AR (BDMA_CM0ARx/CM1ARx): with EN = 1 in double-buffer mode,
+// the register of the memory not in use may be written; writing the one in use
+// is a transfer error (TEIF, stream disabled).
+Register::PreWriteHook Stm32Dma::mxar_guard(unsigned s, unsigned m)
+{
+    return [this, s, m](BusAccess &a, uint32_t old, uint32_t &next, uint32_t) {
+        const Stream &y = str_[s];
+        if (!y.en.on() || old == next) {
+            return true;
+        }
+        if (y.dbm.on() && y.ct.get() != m) {
+            return true;
+        }
+        const std::string reg = (m ? y.m1ar : y.m0ar)->name();
+        if (y.dbm.on()) {
+            log().guest_error(a.core_name, sname(s) + ": " + reg +
+                                               " written while it is the current target "
+                                               "(CT = " + std::to_string(m) +
+                                               "): transfer error, stream disabled");
+            str_[s].teif.set(1);
+            str_[s].en.set(0);
+            if (st_.s[s].running) {
+                str_[s].ndt.set(st_.s[s].total - st_.s[s].done);
+            }
+            st_.s[s].running = false;
+            cancel(s);
+        } else {
+            log().guest_error(a.core_name, sname(s) + ": " + reg + " written while EN = 1 (ignored)");
+        }
+        return false;
+    };
+}
+
+// The BDMA (RM0399 "Basic direct memory access controller (BDMA)"): ISR and
+// IFCR with 4 bits per channel, then per channel x at 0x08 + 0x14 * x: CCR,
+// CNDTR, CPAR, CM0AR, CM1AR.
+void Stm32Dma::declare_bdma()
+{
+    auto &r = regs_;
+    Register &isr = r.reg("ISR", 0x00, 0);
+    isr_[0] = isr_[1] = &isr;
+    Register &ifcr = r.reg("IFCR", 0x04, 0);
+    for (unsigned c = 0; c < STREAMS; c++) {
+        Stream &x = str_[c];
+        const std::string n = std::to_string(c);
+        isr.field("GIF" + n, 4 * c + B_GIF, 1, Acc::RO, &x.gif)
+            .field("TCIF" + n, 4 * c + B_TCIF, 1, Acc::RO, &x.tcif)
+            .field("HTIF" + n, 4 * c + B_HTIF, 1, Acc::RO, &x.htif)
+            .field("TEIF" + n, 4 * c + B_TEIF, 1, Acc::RO, &x.teif);
+        x.flags = 0xFu << (4 * c);
+        ifcr.field("CGIF" + n, 4 * c + B_GIF, 1, Acc::WO)
+            .field("CTCIF" + n, 4 * c + B_TCIF, 1, Acc::WO)
+            .field("CHTIF" + n, 4 * c + B_HTIF, 1, Acc::WO)
+            .field("CTEIF" + n, 4 * c + B_TEIF, 1, Acc::WO);
+    }
+    Register *self = &ifcr;
+    ifcr.post_write([this, self](BusAccess &, uint32_t, uint32_t now, uint32_t) {
+        // RM0399 BDMA_IFCR: CGIFx clears GIF, TCIF, HTIF and TEIF of channel
+        // x; the other bits clear their flag.
+        uint32_t clear = now;
+        for (unsigned c = 0; c < STREAMS; c++) {
+            if (str_[c].gif.in(now)) {
+                clear |= str_[c].flags;
+            }
+        }
+        isr_[0]->value &= ~clear;
+        self->value = 0;
+        update_gif();
+    });
+    for (unsigned c = 0; c < STREAMS; c++) {
+        Stream &x = str_[c];
+        const uint32_t base = 0x08 + 0x14 * c;
+        const std::string p = "C" + std::to_string(c);
+        x.irq = &add_irq("c" + std::to_string(c));
+        x.cr = &r.reg(p + "CR", base + 0x00, 0)
+                    .field("EN", 0, 1, Acc::RW, &x.en)
+                    .field("TCIE", 1, 1, Acc::RW, &x.tcie)
+                    .field("HTIE", 2, 1, Acc::RW, &x.htie)
+                    .field("TEIE", 3, 1, Acc::RW, &x.teie)
+                    .field("DIR", 4, 1, Acc::RW, &x.dir)
+                    .field("CIRC", 5, 1, Acc::RW, &x.circ)
+                    .field("PINC", 6, 1, Acc::RW, &x.pinc)
+                    .field("MINC", 7, 1, Acc::RW, &x.minc)
+                    .field("PSIZE", 8, 2, Acc::RW, &x.psize)
+                    .field("MSIZE", 10, 2, Acc::RW, &x.msize)
+                    .field("PL", 12, 2, Acc::RW, &x.pl)
+                    .field("MEM2MEM", 14, 1, Acc::RW, &x.mem2mem)
+                    .field("DBM", 15, 1, Acc::RW, &x.dbm)
+                    .field("CT", 16, 1, Acc::RW, &x.ct)
+                    .pre_write(cr_guard(c))
+                    .post_write(cr_enable(c));
+        x.ndtr = &r.reg(p + "NDTR", base + 0x04, 0)
+                      .field("NDT", 0, 16, Acc::RW, &x.ndt)
+                      .pre_write(protect(c, "CNDTR"))
+                      .post_write(ndt_programmed(c));
+        x.par = &r.reg(p + "PAR", base + 0x08, 0).field("PA", 0, 32, Acc::RW).pre_write(protect(c, "CPAR"));
+        x.m0ar = &r.reg(p + "M0AR", base + 0x0C, 0).field("MA", 0, 32, Acc::RW).pre_write(mxar_guard(c, 0));
+        x.m1ar = &r.reg(p + "M1AR", base + 0x10, 0).field("MA", 0, 32, Acc::RW).pre_write(mxar_guard(c, 1));
+    }
+}
+
+// RM0399 BDMA_ISR.GIFx: set when any of TCIFx, HTIFx, TEIFx is set.
+void Stm32Dma::update_gif()
+{
+    if (kind_ != Kind::Bdma) {
+        return;
+    }
+    for (unsigned c = 0; c < STREAMS; c++) {
+        Stream &x = str_[c];
+        x.gif.set((x.tcif.on() || x.htif.on() || x.teif.on()) ? 1 : 0);
+    }
+}
+
+// The stream's transfer direction in SxCR.DIR terms.  BDMA: MEM2MEM selects
+// memory-to-memory (CPAR the source, as HAL programs it with DIR = 0); DIR = 1
+// reads from memory (memory-to-peripheral).
+uint32_t Stm32Dma::direction(unsigned s) const
+{
+    const Stream &x = str_[s];
+    if (kind_ == Kind::Stream) {
+        return x.dir.get();
+    }
+    if (x.mem2mem.on()) {
+        return x.dir.on() ? DIR_RESERVED : DIR_M2M;
+    }
+    return x.dir.on() ? DIR_M2P : DIR_P2M;
+}
+
 void Stm32Dma::configure(const std::map<std::string, std::string> &params,
                          const std::vector<std::string> &core_names)
 {
-    auto it = params.find("clock");
-    if (it != params.end()) {
-        clock_ = it->second;
-        clock_id_ = -2;
+    if (params.count("clock")) {
+        clock_.set_name(params.at("clock"));
     }
     if (params.count("view")) {
-        view_ = param_core(params, "view", core_names);
-        view_name_ = params.at("view");
+        bus_.set_view(param_core(params, "view", core_names), params.at("view"));
+    }
+    if (params.count("reach")) {
+        bus_.set_reach(params.at("reach"));
     }
 }
 
@@ -250,52 +353,36 @@ void Stm32Dma::cancel(unsigned s)
     }
 }
 
-std::string Stm32Dma::sname(unsigned s) const { return name() + " stream " + std::to_string(s); }
+std::string Stm32Dma::sname(unsigned s) const
+{
+    return name() + (kind_ == Kind::Bdma ? " channel " : " stream ") + std::to_string(s);
+}
 
 uint64_t Stm32Dma::duration_ns(unsigned s, uint64_t items)
 {
-    if (ctx_.clock_source && clock_id_ == -2) {
-        clock_id_ = ctx_.clock_source->clock_id(clock_); // once: no name lookup per transfer
-    }
-    uint64_t hz = ctx_.clock_source ? ctx_.clock_source->hz(clock_id_) : 0;
-    if (!hz) {
-        hz = 64000000; // HSI, the clock after reset
-    }
     const StreamState &ss = st_.s[s];
     // One beat per item on the peripheral port, and the memory-port beats
-    // that carry the same bytes (packing/unpacking), one cycle each.
+    // that carry the same bytes (packing/unpacking), one cycle each.  The
+    // BDMA does not pack: one read and one write per item.
     const uint64_t bytes = items * ss.per.size;
-    const uint64_t beats = items + (bytes + ss.mem.size - 1) / ss.mem.size;
-    const uint64_t ns = (beats * 1000000000ull + hz - 1) / hz;
-    return ns ? ns : 1;
+    const uint64_t beats =
+        kind_ == Kind::Bdma ? 2 * items : items + (bytes + ss.mem.size - 1) / ss.mem.size;
+    return clock_.ns(ctx_, beats);
 }
 
 uint8_t *Stm32Dma::mem(unsigned s, uint64_t addr, uint64_t len)
 {
-    if (!ctx_.master) {
-        return nullptr;
-    }
-    return ctx_.master->memory(view_ >= 0 ? view_ : st_.s[s].initiator, addr, len);
+    return bus_.memory(ctx_, st_.s[s].initiator, addr, len);
 }
 
 bool Stm32Dma::port_read(unsigned s, uint64_t addr, unsigned size, uint32_t &v)
 {
-    if (const uint8_t *p = mem(s, addr, size)) {
-        v = le_load(p, size);
-        return true;
-    }
-    return ctx_.master && peripheral_space(addr) &&
-           ctx_.master->read(st_.s[s].initiator, addr, size, v);
+    return bus_.read(ctx_, st_.s[s].initiator, addr, size, v);
 }
 
 bool Stm32Dma::port_write(unsigned s, uint64_t addr, unsigned size, uint32_t v)
 {
-    if (uint8_t *p = mem(s, addr, size)) {
-        le_store(p, size, v);
-        return true;
-    }
-    return ctx_.master && peripheral_space(addr) &&
-           ctx_.master->write(st_.s[s].initiator, addr, size, v);
+    return bus_.write(ctx_, st_.s[s].initiator, addr, size, v);
 }
 
 void Stm32Dma::start(unsigned s, const BusAccess &a)
@@ -309,7 +396,7 @@ void Stm32Dma::start(unsigned s, const BusAccess &a)
     ss.request = request;
     ss.initiator = a.core;
     ss.initiator_name = a.core_name;
-    ss.dir = x.dir.get();
+    ss.dir = direction(s);
 
     const std::string who = sname(s);
     if (isr_[s / 4]->value & x.flags) {
@@ -319,14 +406,18 @@ void Stm32Dma::start(unsigned s, const BusAccess &a)
                                            isr_[s / 4]->name() + ")");
     }
     if (ss.dir == DIR_RESERVED) {
-        log().guest_error(a.core_name, who + ": SxCR.DIR = 11 is reserved; no transfer");
+        log().guest_error(a.core_name, who + (kind_ == Kind::Bdma
+                                                  ? ": MEM2MEM with DIR = 1 is not modelled; no transfer"
+                                                  : ": SxCR.DIR = 11 is reserved; no transfer"));
         return;
     }
     if (ss.dir == DIR_M2M) {
         // RM0399 SxFCR.DMDIS: set by hardware when memory-to-memory is selected
         // and the stream enabled.  Circular and double-buffer modes are not
         // allowed in memory-to-memory mode.
-        x.dmdis.set(1);
+        if (x.dmdis.valid()) {
+            x.dmdis.set(1);
+        }
         if (x.circ.on() || x.dbm.on()) {
             log().guest_error(a.core_name, who + ": CIRC/DBM set in memory-to-memory mode "
                                                  "(not allowed; the pass runs once)");
@@ -335,7 +426,7 @@ void Stm32Dma::start(unsigned s, const BusAccess &a)
         if (x.dbm.on()) {
             x.circ.set(1); // RM0399 SxCR.CIRC: forced to 1 when DBM is set
         }
-        if (!x.dmdis.on()) {
+        if (x.dmdis.valid() && !x.dmdis.on()) {
             // RM0399 SxCR.MSIZE / PINCOS: in direct mode MSIZE is forced to
             // PSIZE and PINCOS to 0 when the stream is enabled.
             x.msize.set(x.psize.get());
@@ -346,7 +437,7 @@ void Stm32Dma::start(unsigned s, const BusAccess &a)
         log().guest_error(a.core_name, who + ": PSIZE/MSIZE = 11 is reserved; no transfer");
         return;
     }
-    if (x.ndt.get() == 0) {
+    if (x.ndt.get() == 0 && kind_ == Kind::Stream) {
         // RM0399 SxNDTR: reloaded with the previously programmed value when the
         // stream is enabled again; with 0 no transaction is served.
         x.ndt.set(ss.programmed);
@@ -358,12 +449,12 @@ void Stm32Dma::start(unsigned s, const BusAccess &a)
     }
     ss.per.base = x.par->value;
     ss.per.size = 1u << x.psize.get();
-    ss.per.step = x.pinc.on() ? (x.pincos.on() ? 4u : ss.per.size) : 0u;
+    ss.per.step = x.pinc.on() ? (x.pincos.valid() && x.pincos.on() ? 4u : ss.per.size) : 0u;
     const bool m1 = ss.dir != DIR_M2M && x.dbm.on() && x.ct.on();
     ss.mem.base = (m1 ? x.m1ar : x.m0ar)->value;
     ss.mem.size = 1u << x.msize.get();
     ss.mem.step = x.minc.on() ? ss.mem.size : 0u;
-    if ((uint64_t(ss.total) * ss.per.size) % ss.mem.size) {
+    if (kind_ == Kind::Stream && (uint64_t(ss.total) * ss.per.size) % ss.mem.size) {
         log().guest_error(a.core_name, who + ": NDT x PSIZE (" +
                                            std::to_string(uint64_t(ss.total) * ss.per.size) +
                                            " bytes) is not a multiple of MSIZE (" +
@@ -456,7 +547,7 @@ bool Stm32Dma::move_items(unsigned s, uint32_t n)
     // Fast path: memory to memory with both ports incrementing by their size
     // and both ranges inside memories of the view (the usual buffer copy).
     if (ss.dir == DIR_M2M && ss.fifo_n == 0 && ss.per.step == ss.per.size &&
-        ss.mem.step == ss.mem.size) {
+        ss.mem.step == ss.mem.size && (kind_ == Kind::Stream || ss.per.size == ss.mem.size)) {
         const uint64_t bytes = uint64_t(n) * ss.per.size;
         if (bytes % ss.mem.size == 0) {
             const uint8_t *src = mem(s, ss.per.base + uint64_t(ss.done) * ss.per.size, bytes);
@@ -481,6 +572,29 @@ bool Stm32Dma::move_one(unsigned s)
 {
     StreamState &ss = st_.s[s];
     uint32_t v = 0;
+    if (kind_ == Kind::Bdma) {
+        // RM0399 BDMA "Programmable data width": no FIFO, no packing: each item
+        // read at the source's size is written at the destination's, zero-
+        // extended on the left or truncated to its low bytes.
+        const Port &from = ss.dir == DIR_M2P ? ss.mem : ss.per;
+        const Port &to = ss.dir == DIR_M2P ? ss.per : ss.mem;
+        const uint64_t src = from.base + uint64_t(ss.done) * from.step;
+        const uint64_t dst = to.base + uint64_t(ss.done) * to.step;
+        if (!port_read(s, src, from.size, v)) {
+            bus_error(s, "reading", src);
+            return false;
+        }
+        if (to.size < 4) {
+            v &= (1u << (8 * to.size)) - 1u;
+        }
+        if (!port_write(s, dst, to.size, v)) {
+            bus_error(s, "writing", dst);
+            return false;
+        }
+        ss.done++;
+        ss.mem_units = ss.done;
+        return true;
+    }
     if (ss.dir == DIR_M2P) {
         // Memory port reads (unpacking) until one peripheral item is in the FIFO.
         while (ss.fifo_n < ss.per.size) {
@@ -586,7 +700,9 @@ void Stm32Dma::complete(unsigned s)
     flush_fifo(s);
     ss.running = false;
     x.ndt.set(0);
-    x.en.set(0); // RM0399: EN is cleared by hardware at the end of the transfer
+    if (kind_ == Kind::Stream) {
+        x.en.set(0); // RM0399: EN is cleared by hardware at the end of the transfer
+    } // BDMA: the channel stays enabled and serves no more requests
     cancel(s);
     AMPVP_TRACE("bus", ss.initiator_name, sname(s) + ": transfer complete");
 }
@@ -603,7 +719,9 @@ void Stm32Dma::stop_by_software(unsigned s)
     ss.running = false;
     cancel(s);
     str_[s].ndt.set(ss.total - ss.done);
-    str_[s].tcif.set(1); // RM0399: end of transfer also when disabled by software
+    if (kind_ == Kind::Stream) {
+        str_[s].tcif.set(1); // RM0399: end of transfer also when disabled by software
+    }
     AMPVP_TRACE("bus", ss.initiator_name,
                 sname(s) + ": disabled by software, NDTR = " + std::to_string(ss.total - ss.done));
 }
@@ -616,7 +734,7 @@ void Stm32Dma::bus_error(unsigned s, const char *what, uint64_t addr)
     StreamState &ss = st_.s[s];
     log().guest_error(ss.initiator_name,
                       sname(s) + ": bus error " + what + " " + hex(addr) +
-                          (view_name_.empty() ? "" : " (view of " + view_name_ + ")") +
+                          bus_.where(addr) +
                           ": TEIF" + std::to_string(s) + " set, stream disabled");
     x.teif.set(1);
     x.en.set(0);
@@ -629,6 +747,7 @@ void Stm32Dma::bus_error(unsigned s, const char *what, uint64_t addr)
 uint32_t Stm32Dma::read(BusAccess &a)
 {
     advance_all();
+    update_gif();
     return RegisterDevice::read(a);
 }
 
@@ -675,6 +794,7 @@ void Stm32Dma::timer_fired(unsigned tag)
 
 void Stm32Dma::update_irq()
 {
+    update_gif();
     for (unsigned s = 0; s < STREAMS; s++) {
         const Stream &x = str_[s];
         const uint32_t isr = isr_[s / 4]->value;
@@ -690,3 +810,4 @@ void Stm32Dma::update_irq()
 } // namespace ampvp
 
 AMPVP_MODEL("stm32-dma", ampvp::Stm32Dma)
+AMPVP_MODEL("stm32h7-bdma", ampvp::Stm32Bdma)

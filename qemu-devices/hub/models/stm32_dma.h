@@ -85,6 +85,7 @@
 #pragma once
 
 #include "../regs.h"
+#include "dma_master.h"
 
 #include <array>
 
@@ -94,7 +95,10 @@ class Stm32Dma : public RegisterDevice {
 public:
     static constexpr unsigned STREAMS = 8;
 
-    explicit Stm32Dma(const std::string &name);
+    // Stream: DMA1/DMA2 (streams, FIFO); Bdma: the BDMA's channel-style
+    // registers over the same transfer engine (see Stm32Bdma).
+    enum class Kind { Stream, Bdma };
+    explicit Stm32Dma(const std::string &name, Kind kind = Kind::Stream);
     void configure(const std::map<std::string, std::string> &params,
                    const std::vector<std::string> &core_names) override;
     uint32_t read(BusAccess &a) override;
@@ -150,11 +154,20 @@ private:
         FieldRef ndt;                                     // SxNDTR
         FieldRef fth, dmdis, fs, feie;                    // SxFCR
         FieldRef feif, dmeif, teif, htif, tcif;           // LISR / HISR
+        FieldRef mem2mem, gif;                            // BDMA only
         uint32_t flags = 0;  // the stream's five flags in its ISR
         IrqLine *irq = nullptr;
     };
 
     void declare_stream(unsigned s);
+    void declare_bdma();
+    Register::PreWriteHook cr_guard(unsigned s);
+    Register::PostWriteHook cr_enable(unsigned s);
+    Register::PreWriteHook protect(unsigned s, const char *reg);
+    Register::PostWriteHook ndt_programmed(unsigned s);
+    Register::PreWriteHook mxar_guard(unsigned s, unsigned m);
+    void update_gif();
+    uint32_t direction(unsigned s) const;
     void start(unsigned s, const BusAccess &a);
     void stop_by_software(unsigned s);
     void bus_error(unsigned s, const char *what, uint64_t addr);
@@ -178,10 +191,35 @@ private:
     State st_;
     std::array<Stream, STREAMS> str_;
     Register *isr_[2] = {nullptr, nullptr};
-    std::string clock_ = "hclk";
-    ClockId clock_id_ = -2; // -2: not resolved yet
-    std::string view_name_;
-    CoreId view_ = -1;      // -1: the enabling core's view
+    Kind kind_;
+    dma::Master bus_;
+    dma::Clock clock_;
+};
+
+// STM32H7 basic DMA controller, BDMA (RM0399 Rev 4, "Basic direct memory
+// access controller (BDMA)"), in the D3 domain, driven by ST's HAL through the
+// same stm32h7xx_hal_dma.c paths (BDMA_Channel_TypeDef branch).  Modelled
+// with the DMA1/DMA2 engine above and RM0399's differences:
+//  - Registers: ISR (0x00; GIFx, TCIFx, HTIFx, TEIFx at 4x..4x+3, read-only;
+//    GIFx = TCIFx | HTIFx | TEIFx), IFCR (0x04; CGIFx clears the channel's
+//    four flags, CTCIFx/CHTIFx/CTEIFx one each), per channel x at
+//    0x08 + 0x14 * x: CCR (EN, TCIE, HTIE, TEIE, DIR, CIRC, PINC, MINC, PSIZE,
+//    MSIZE, PL, MEM2MEM, DBM, CT), CNDTR, CPAR, CM0AR, CM1AR.
+//  - Direction: MEM2MEM = 1 starts at once (CPAR the source, CM0AR the
+//    destination, as HAL programs DMA_MEMORY_TO_MEMORY); otherwise DIR = 0
+//    reads the peripheral, DIR = 1 the memory, one item per request
+//    (inputs 0-7: DMAMUX2 channels 0-7).
+//  - No FIFO: an item read at PSIZE (MSIZE) is written at MSIZE (PSIZE),
+//    zero-extended or truncated to its low bytes; one read and one write beat
+//    per item.  Disabling a channel by software stops it without a flag.
+//  - Reach (param "reach"): RM0399's bus matrix gives the BDMA the D3 domain
+//    only: SRAM4, the backup SRAM and the D3 peripherals; any other address
+//    is a bus error (TEIFx, channel disabled), as for DMA1/DMA2.
+// Not modelled: MEM2MEM with DIR = 1 (logged, no transfer), CNDTR = 0 at
+// enable (no reload: nothing moves), the rest as for DMA1/DMA2 above.
+class Stm32Bdma : public Stm32Dma {
+public:
+    explicit Stm32Bdma(const std::string &name) : Stm32Dma(name, Kind::Bdma) {}
 };
 
 } // namespace ampvp

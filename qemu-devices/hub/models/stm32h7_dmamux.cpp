@@ -3,10 +3,11 @@
 
 namespace ampvp {
 
-Stm32h7Dmamux::Stm32h7Dmamux(const std::string &name) : RegisterDevice(name)
+Stm32h7Dmamux::Stm32h7Dmamux(const std::string &name, unsigned channels)
+    : RegisterDevice(name), ch_(channels)
 {
     auto &r = regs_;
-    for (unsigned c = 0; c < CHANNELS; c++) {
+    for (unsigned c = 0; c < ch_.size(); c++) {
         Channel &x = ch_[c];
         x.out = &add_irq("req_out" + std::to_string(c));
         x.cr = &r.reg("C" + std::to_string(c) + "CR", 4 * c, 0)
@@ -21,7 +22,7 @@ Stm32h7Dmamux::Stm32h7Dmamux(const std::string &name) : RegisterDevice(name)
     ovr_ = &add_irq("ovr");
     csr_ = &r.reg("CSR", 0x80, 0);
     Register &cfr = r.reg("CFR", 0x84, 0);
-    for (unsigned c = 0; c < CHANNELS; c++) {
+    for (unsigned c = 0; c < ch_.size(); c++) {
         csr_->field("SOF" + std::to_string(c), c, 1, Acc::RO, &ch_[c].sof);
         cfr.field("CSOF" + std::to_string(c), c, 1, Acc::WO);
     }
@@ -88,3 +89,4 @@ void Stm32h7Dmamux::update_irq()
 } // namespace ampvp
 
 AMPVP_MODEL("stm32h7-dmamux", ampvp::Stm32h7Dmamux)
+AMPVP_MODEL("stm32h7-dmamux2", ampvp::Stm32h7Dmamux2)

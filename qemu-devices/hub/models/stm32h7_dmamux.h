@@ -28,6 +28,7 @@
 #include "../regs.h"
 
 #include <array>
+#include <vector>
 
 namespace ampvp {
 
@@ -37,7 +38,8 @@ public:
     static constexpr unsigned GENERATORS = 8;
     static constexpr unsigned REQUEST_LINES = 256; // DMAREQ_ID is 8 bits
 
-    explicit Stm32h7Dmamux(const std::string &name);
+    // `channels`: 16 for DMAMUX1, 8 for DMAMUX2 (RM0399 "DMAMUX2 implementation").
+    explicit Stm32h7Dmamux(const std::string &name, unsigned channels = CHANNELS);
     void reset() override;
     // Input n: request line n (a level).
     void input(unsigned n, bool level) override;
@@ -62,10 +64,18 @@ private:
     };
 
     State st_;
-    std::array<Channel, CHANNELS> ch_;
+    std::vector<Channel> ch_;
     std::array<Generator, GENERATORS> gen_;
     Register *csr_ = nullptr, *rgsr_ = nullptr;
     IrqLine *ovr_ = nullptr;
+};
+
+// DMAMUX2 (RM0399 "DMAMUX2 implementation"): the same block with 8 channels
+// driving BDMA channels 0-7 and 8 request generators; request lines by
+// DMAREQ_ID from RM0399's DMAMUX2 table.  The "ovr" output is DMAMUX2_OVR.
+class Stm32h7Dmamux2 : public Stm32h7Dmamux {
+public:
+    explicit Stm32h7Dmamux2(const std::string &name) : Stm32h7Dmamux(name, 8) {}
 };
 
 } // namespace ampvp
