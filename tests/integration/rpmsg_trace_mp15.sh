@@ -6,28 +6,14 @@
 # name; the JSON timeline has the same messages as RPMsg events (m4->mpu,
 # mpu->m4).
 source "$(dirname "$0")/lib.sh"
-SHORT='ping\n'                     # 5 bytes, shown whole
-LONG='0123456789abcdefXYZ\n'       # 20 bytes: the first 16 and "..."
+# Two lines go in: "ping\n" (5 bytes, shown whole) and "0123456789abcdefXYZ\n"
+# (20 bytes: the first 16 and "...").
 run_ampvp_bg "$TMP/out" "$TMP/err" run --machine stm32mp157 --m4 "$FW/mp15_tty_echo.elf" --timeout 60 \
   --trace rpmsg --trace-json "$TMP/t.json" --expect '^\[m4-log\] .*0x400 echoed 20 bytes'
 wait_for "$TMP/out" 'rpmsg-tty 0x400 <-> host 0x[0-9a-f]+: /dev/pts/' 30 ||
   { kill $RUN_PID; cat "$TMP/out" "$TMP/err"; fail "no rpmsg-tty endpoint 0x400"; }
-python3 - "$TMP/out" <<'PY' || { kill $RUN_PID 2>/dev/null; fail "pty echo"; }
-import os, re, select, sys, tty
-path = re.search(r"^\[rpmsg\] rpmsg-tty 0x400 <-> host 0x[0-9a-f]+: (/dev/pts/\d+)$",
-                 open(sys.argv[1]).read(), re.M).group(1)
-fd = os.open(path, os.O_RDWR | os.O_NOCTTY)
-tty.setraw(fd)
-for msg in (b"ping\n", b"0123456789abcdefXYZ\n"):
-    os.write(fd, msg)
-    got = b""
-    while len(got) < len(msg):
-        if not select.select([fd], [], [], 20)[0]:
-            sys.exit("no echo of %r (got %r)" % (msg, got))
-        got += os.read(fd, 4096)
-    if got != msg:
-        sys.exit("echo differs: sent %r, got %r" % (msg, got))
-PY
+python3 "$(dirname "$0")/rpmsg_pty.py" "$TMP/out" '0x400=ping\n' '0x400=0123456789abcdefXYZ\n' ||
+  { kill $RUN_PID 2>/dev/null; fail "pty echo"; }
 wait $RUN_PID; rc=$?
 [ $rc = 0 ] || { cat "$TMP/out" "$TMP/err" >&2; fail "exit code $rc, expected 0"; }
 host=$(sed -nE 's/^\[rpmsg\] rpmsg-tty 0x400 <-> host (0x[0-9a-f]+): .*/\1/p' "$TMP/out")
