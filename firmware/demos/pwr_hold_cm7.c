@@ -78,11 +78,9 @@ static int wait_d2ckrdy(int level, uint32_t ms)
 
 int main(void)
 {
-    int32_t timeout = 0xFFFF;
-    while ((RCC->CR & RCC_CR_D2CKRDY) && timeout-- > 0) {
-    }
+    const int parked = lp_wait_cm4_parked();
     uart_init();
-    if (timeout < 0) {
+    if (!parked) {
         fail("the CM4 did not park D2 in Stop");
     }
     demo_time_start();

@@ -83,11 +83,9 @@ int main(void)
         done();
     }
     RCC->RSR |= RCC_RSR_RMVF;
-    int32_t timeout = 0xFFFF;
-    while ((RCC->CR & RCC_CR_D2CKRDY) && timeout-- > 0) {
-    }
+    const int parked = lp_wait_cm4_parked();
     uart_init();
-    if (timeout < 0) {
+    if (!parked) {
         fail("the CM4 did not park D2 in Stop");
     }
     demo_time_start();

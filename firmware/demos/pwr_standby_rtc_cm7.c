@@ -39,11 +39,9 @@ static void done(void)
 int main(void)
 {
     const uint32_t rsr = RCC->RSR;
-    int32_t timeout = 0xFFFF;
-    while ((RCC->CR & RCC_CR_D2CKRDY) && timeout-- > 0) {
-    }
+    const int parked = lp_wait_cm4_parked();
     uart_init();
-    if (timeout < 0) {
+    if (!parked) {
         uart_puts("pwr_standby_rtc: the CM4 did not park D2 in Stop\n");
         done();
     }

@@ -50,11 +50,9 @@ static void fail(const char *what)
 
 int main(void)
 {
-    int32_t timeout = 0xFFFF;
-    while ((RCC->CR & RCC_CR_D2CKRDY) && timeout-- > 0) {
-    }
+    const int parked = lp_wait_cm4_parked();
     uart_init();
-    if (timeout < 0) {
+    if (!parked) {
         fail("the CM4 did not enter D2 Stop");
     }
     demo_time_start();

@@ -82,6 +82,16 @@ static inline int lp_wait_clear(volatile uint32_t *reg, uint32_t mask)
 }
 
 /* ---- PWR ------------------------------------------------------------------------- */
+/* ST's dual-core templates on the CM7: wait (at most 0xFFFF polls) until the CM4 has
+ * parked D2 in Stop at boot (RCC_FLAG_D2CKRDY reads 0).  1 if it did. */
+static inline int lp_wait_cm4_parked(void)
+{
+    int32_t timeout = 0xFFFF;
+    while ((RCC->CR & RCC_CR_D2CKRDY) && timeout-- > 0) {
+    }
+    return timeout >= 0;
+}
+
 static inline void pwr_enable_bkup_access(void) { PWR->CR1 |= PWR_CR1_DBP; }
 
 /* HAL_PWREx_ClearPendingEvent: the CM7 WFE, the CM4 SEV then WFE. */

@@ -5,6 +5,7 @@
 #include "machine.h"
 #include "regdoc.h"
 #include "runner.h"
+#include "trace_json.h"
 
 #include <CLI/CLI.hpp>
 
@@ -174,6 +175,12 @@ int main(int argc, char **argv)
                         "ui.perfetto.dev or chrome://tracing): a track per core and device, HSEM "
                         "and IPCC spans, sleep spans, EXTI/IRQ instants with cause-effect flows, "
                         "console lines, RPMsg messages");
+    uint64_t trace_json_max = JsonTrace::kDefaultMaxBytes;
+    run_cmd->add_option("--trace-json-max", trace_json_max,
+                        "Size bound of the --trace-json file (default 256M; K, M, G suffixes in "
+                        "units of 1024; 0: no bound): events past it are not written, one warning "
+                        "says so, the file stays valid JSON")
+        ->transform(CLI::AsSizeValue(false));
     run_cmd->add_option("--junit-name", opt.junit_name,
                         "Test suite name in the --junit report (default: the board or machine)");
     run_cmd->add_option("--trace", trace,
@@ -319,6 +326,7 @@ int main(int argc, char **argv)
     }
 
     log().set_verbose(opt.verbose);
+    JsonTrace::set_default_max_bytes(trace_json_max);
     if (!trace.empty()) {
         std::string bad = log().enable_trace(trace);
         if (!bad.empty()) {

@@ -1,6 +1,10 @@
 #include "trace_json.h"
 
+#include "log.h"
+
+#include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <stdexcept>
@@ -19,11 +23,29 @@ std::string json_us(uint64_t ns)
 namespace {
 // A number written as the text json_us() makes (nlohmann would print a double).
 nlohmann::json us(uint64_t ns) { return nlohmann::json::parse(json_us(ns)); }
+
+// Room kept below the size bound for what close() still writes: the marker
+// of the cut, one "E" per open span (each well under 96 bytes) and the end.
+constexpr uint64_t kCloseReserve = 512;
+constexpr uint64_t kPerOpenSpan = 96;
+
+std::string size_text(uint64_t n)
+{
+    if (n % (1u << 20) == 0) {
+        return std::to_string(n >> 20) + " MiB";
+    }
+    if (n % 1024 == 0) {
+        return std::to_string(n >> 10) + " KiB";
+    }
+    return std::to_string(n) + " bytes";
+}
 } // namespace
 
+uint64_t JsonTrace::default_max_ = JsonTrace::kDefaultMaxBytes;
+
 JsonTrace::JsonTrace(const std::string &path, const std::vector<std::string> &cores,
-                     const std::vector<std::string> &devices)
-    : path_(path), causes_(64)
+                     const std::vector<std::string> &devices, uint64_t max_bytes)
+    : path_(path), max_bytes_(max_bytes), causes_(64)
 {
     tmp_ = path + ".tmp-XXXXXX";
     const int fd = mkstemp(tmp_.data());
@@ -32,7 +54,7 @@ JsonTrace::JsonTrace(const std::string &path, const std::vector<std::string> &co
     }
     fchmod(fd, 0644); // as a plain file would be (mkstemp makes it 0600)
     f_ = fdopen(fd, "w");
-    std::fputs("{\"displayTimeUnit\":\"ns\",\"otherData\":{\"producer\":\"ampvp\"},\"traceEvents\":[\n", f_);
+    put("{\"displayTimeUnit\":\"ns\",\"otherData\":{\"producer\":\"ampvp\"},\"traceEvents\":[\n");
     // Tracks in a fixed order: the cores first (machine order), then the
     // shared devices, whether or not anything happens on them.
     for (const auto &c : cores) {
@@ -51,20 +73,62 @@ JsonTrace::~JsonTrace()
     }
 }
 
-void JsonTrace::write(const nlohmann::json &j)
+void JsonTrace::put(const std::string &s)
 {
-    if (!f_) {
-        return;
-    }
-    std::string s = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    if (!first_) {
-        std::fputs(",\n", f_);
-    }
-    first_ = false;
     if (std::fputs(s.c_str(), f_) < 0) {
         failed_ = true;
     }
+    bytes_ += s.size();
+}
+
+bool JsonTrace::write(const nlohmann::json &j)
+{
+    if (!f_ || truncated_) {
+        return false;
+    }
+    std::string s = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    if (max_bytes_ && !closing_) {
+        uint64_t open = 0;
+        for (const auto &kv : open_) {
+            open += static_cast<uint64_t>(kv.second);
+        }
+        if (bytes_ + s.size() + 2 + kCloseReserve + open * kPerOpenSpan > max_bytes_) {
+            truncate(j.contains("ts") ? static_cast<uint64_t>(std::llround(j["ts"].get<double>() * 1000.0)) : cut_ns_);
+            return false;
+        }
+    }
+    if (!first_) {
+        put(",\n");
+    }
+    first_ = false;
+    put(s);
     count_++;
+    if (j.contains("ts")) {
+        cut_ns_ = std::max(cut_ns_, static_cast<uint64_t>(std::llround(j["ts"].get<double>() * 1000.0)));
+    }
+    return true;
+}
+
+// The bound is reached: mark the cut, say so once, write nothing more.
+void JsonTrace::truncate(uint64_t t_ns)
+{
+    cut_ns_ = std::max(cut_ns_, t_ns);
+    const std::string what = "size limit of " + size_text(max_bytes_) + " reached";
+    put(std::string(first_ ? "" : ",\n") +
+        nlohmann::json({{"ph", "i"},
+                        {"s", "g"},
+                        {"name", "trace-json " + what},
+                        {"cat", "ampvp"},
+                        {"ts", us(cut_ns_)},
+                        {"pid", 0},
+                        {"tid", 0},
+                        {"args", {{"limit", max_bytes_}, {"option", "--trace-json-max"}}}})
+            .dump());
+    first_ = false;
+    count_++;
+    truncated_ = true;
+    log().warn("--trace-json: " + path_ + ": " + what + " at " + json_us(cut_ns_) +
+               " us: later events are not written (--trace-json-max SIZE, 0 for no limit)");
 }
 
 JsonTrace::Ids JsonTrace::ids(const TlTrack &t)
@@ -101,13 +165,13 @@ JsonTrace::Ids JsonTrace::ids(const TlTrack &t)
 
 void JsonTrace::event(const TlEvent &e)
 {
+    if (truncated_) {
+        return;
+    }
     const Ids id = ids(e.track);
     int &open = open_[{id.pid, id.tid}];
-    if (e.phase == 'E') {
-        if (open == 0) {
-            return; // its beginning came before the trace did
-        }
-        open--;
+    if (e.phase == 'E' && open == 0) {
+        return; // its beginning came before the trace did
     }
     nlohmann::json j = {{"ph", std::string(1, e.phase)}, {"ts", us(e.t_ns)}, {"pid", id.pid}, {"tid", id.tid},
                         {"cat", e.category}};
@@ -124,9 +188,6 @@ void JsonTrace::event(const TlEvent &e)
     if (e.phase == 'i') {
         j["s"] = "t";
     }
-    if (e.phase == 'B') {
-        open++;
-    }
     // A flow starting here: its "s" follows the cause's own instant.
     if (e.flow && e.flow_first) {
         for (const auto &w : causes_) {
@@ -141,7 +202,14 @@ void JsonTrace::event(const TlEvent &e)
             }
         }
     }
-    write(j);
+    if (!write(j)) {
+        return; // the size bound is reached
+    }
+    if (e.phase == 'B') {
+        open++;
+    } else if (e.phase == 'E') {
+        open--;
+    }
     if (e.cause) {
         causes_[cause_next_++ % causes_.size()] = {e.cause, id.pid, id.tid, e.t_ns};
     }
@@ -161,13 +229,17 @@ bool JsonTrace::close(uint64_t end_ns, std::string &error)
         error = "--trace-json: " + path_ + ": already closed";
         return false;
     }
-    // Spans still open (a semaphore held, a core asleep) end with the run.
+    // Spans still open (a semaphore held, a core asleep) end with the run,
+    // or at the cut when the size bound stopped the trace.
+    const uint64_t t_end = truncated_ ? cut_ns_ : end_ns;
+    truncated_ = false; // room for these was kept
+    closing_ = true;
     for (auto &[k, n] : open_) {
         for (; n > 0; n--) {
-            write({{"ph", "E"}, {"ts", us(end_ns)}, {"pid", k.first}, {"tid", k.second}});
+            write({{"ph", "E"}, {"ts", us(t_end)}, {"pid", k.first}, {"tid", k.second}});
         }
     }
-    std::fputs("\n]}\n", f_);
+    put("\n]}\n");
     const bool ok = !failed_ && std::fflush(f_) == 0 && fsync(fileno(f_)) == 0;
     const int err = errno;
     std::fclose(f_);

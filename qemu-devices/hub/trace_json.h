@@ -17,6 +17,12 @@
 // and "from"/"to" lifelines that scripts/trace-render draws as arrows.
 // The file is written to FILE.tmp-XXXXXX next to FILE and renamed over it by
 // close(): a reader never sees half a trace.
+// Size bound (--trace-json-max, default 256 MiB, 0 = none): an event that
+// would take the file past the bound is not written, nor any after it; one
+// warning line says so, an instant "trace-json size limit reached" (global
+// scope) marks the cut, the spans still open end there, and the file is
+// closed as valid JSON as usual, never larger than the bound (room for the
+// closing events is kept below it).
 #pragma once
 
 #include "timeline.h"
@@ -30,9 +36,15 @@ namespace ampvp {
 
 class JsonTrace : public TimelineSink {
 public:
+    static constexpr uint64_t kDefaultMaxBytes = 256ull << 20;
+    // The bound used by traces constructed without one (--trace-json-max
+    // sets it before the run: the runner constructs the trace).
+    static void set_default_max_bytes(uint64_t n) { default_max_ = n; }
+    static uint64_t default_max_bytes() { return default_max_; }
     // Creates the temporary file; throws std::runtime_error naming FILE.
+    // `max_bytes`: the size bound (0: none).
     JsonTrace(const std::string &path, const std::vector<std::string> &cores,
-              const std::vector<std::string> &devices);
+              const std::vector<std::string> &devices, uint64_t max_bytes = default_max_);
     ~JsonTrace() override; // removes the temporary file unless close() renamed it
     void event(const TlEvent &e) override;
     // Ends open spans at `end_ns`, completes the JSON and renames it into
@@ -40,14 +52,23 @@ public:
     bool close(uint64_t end_ns, std::string &error);
     const std::string &path() const { return path_; }
     uint64_t events() const { return count_; }
+    uint64_t bytes() const { return bytes_; }
+    bool truncated() const { return truncated_; }
 
 private:
     struct Ids {
         int pid, tid;
     };
     Ids ids(const TlTrack &t);
-    void write(const nlohmann::json &j);
+    // False (and nothing written) once the bound is reached.
+    bool write(const nlohmann::json &j);
+    void put(const std::string &s);
+    void truncate(uint64_t t_ns);
+    static uint64_t default_max_;
     std::string path_, tmp_;
+    uint64_t max_bytes_ = 0, bytes_ = 0;
+    bool truncated_ = false, closing_ = false;
+    uint64_t cut_ns_ = 0;
     FILE *f_ = nullptr;
     bool first_ = true;
     bool failed_ = false;

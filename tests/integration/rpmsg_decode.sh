@@ -35,4 +35,5 @@ ns = msgs[0]["args"]
 assert (ns["from"], ns["to"], ns["dst"], ns["len"]) == ("cm4", "cm7", "0x35", 40), ns
 assert "rpmsg-openamp-demo-channel" in ns["data"], ns
 PY
+python3 "$(dirname "$0")/trace_json_check.py" "$TMP/t.json" complete || fail "trace format"
 pass "rpmsg decoded: 1 name service announcement + 10 messages, in order, by sender"

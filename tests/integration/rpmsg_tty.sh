@@ -48,30 +48,13 @@ run_ampvp_bg "$TMP/out" "$TMP/err" run --board stm32mp157c-dk2 --m4 "$ELF" --tim
   --expect '^\[m4-log\] .*0x401 echoed 77 bytes'
 wait_for "$TMP/out" 'rpmsg-tty 0x401 <-> host 0x[0-9a-f]+: /dev/pts/' 30 ||
   { kill $RUN_PID; cat "$TMP/out" "$TMP/err"; fail "no second rpmsg-tty endpoint"; }
-python3 - "$TMP/out" <<'EOF' || { kill $RUN_PID 2>/dev/null; fail "pty echo"; }
-import os, re, select, sys, tty
-paths = re.findall(r"^\[rpmsg\] rpmsg-tty 0x40[01] <-> host 0x[0-9a-f]+: (/dev/pts/\d+)$",
-                   open(sys.argv[1]).read(), re.M)
-assert len(paths) == 2, paths
-fds = [os.open(p, os.O_RDWR | os.O_NOCTTY) for p in paths]
-for fd in fds:
-    tty.setraw(fd)
-def echo(fd, msg):
-    os.write(fd, msg)
-    got = b""
-    while len(got) < len(msg):
-        if not select.select([fd], [], [], 20)[0]:
-            sys.exit("no echo of %r (got %r)" % (msg, got))
-        got += os.read(fd, 4096)
-    if got != msg:
-        sys.exit("echo differs: sent %r, got %r" % (msg, got))
-for i in range(5):
-    for k, fd in enumerate(fds):
-        echo(fd, b"line %d to tty %d\n" % (i, k))
-echo(fds[0], b"x" * 300 + b"\n")          # one message, 301 bytes
-echo(fds[1], b"%-76s\n" % b"last line")   # 77 bytes: ends the run
-print("echoed 12 messages on 2 ptys")
-EOF
+msgs=()
+for i in 0 1 2 3 4; do
+  for k in 0 1; do msgs+=("0x40$k=line $i to tty $k\n"); done
+done
+msgs+=("0x400=$(printf 'x%.0s' $(seq 300))\n")   # one message, 301 bytes
+msgs+=("0x401=$(printf '%-76s' 'last line')\n")   # 77 bytes: ends the run
+python3 "$(dirname "$0")/rpmsg_pty.py" "$TMP/out" "${msgs[@]}" || { kill $RUN_PID 2>/dev/null; fail "pty echo"; }
 wait $RUN_PID; rc=$?
 cat "$TMP/out"
 [ $rc = 0 ] || { cat "$TMP/err" >&2; fail "exit code $rc, expected 0"; }

@@ -5,6 +5,10 @@
 # too, and an unwritable path is one error line.
 #   trace_json.sh            the handshake
 #   trace_json.sh exits      timeout, SIGINT, bad path
+#   trace_json.sh limit      --trace-json-max: a busy run (SEV ping-pong) cut at
+#                            64 KiB: one warning, the run itself unaffected, the
+#                            file no larger than the bound and still valid
+#                            (every span closed, flows bound, the cut marked)
 source "$(dirname "$0")/lib.sh"
 CHECK="$(dirname "$0")/trace_json_check.py"
 mode=${1:-handshake}
@@ -43,5 +47,36 @@ exits)
   [ $rc = 1 ] || fail "bad path: exit $rc, expected 1"
   assert_one_error_line "$TMP/err3" 'ampvp: error: --trace-json: .*/no/such/dir/t.json: cannot create'
   pass "trace_json exits"
+  ;;
+limit)
+  "$AMPVP" run --machine $MACHINE --cm7 "$FW/sev_pingpong_cm7.elf" --cm4 "$FW/sev_pingpong_cm4.elf" \
+    --trace-json "$TMP/t.json" --trace-json-max 64K --timeout 60 \
+    --expect '^\[cm7\] CM7 done$' --expect '^\[cm4\] CM4 done$' >"$TMP/out" 2>"$TMP/err"
+  rc=$?
+  [ $rc = 0 ] || { cat "$TMP/out" "$TMP/err" >&2; fail "exit code $rc, expected 0"; }
+  n=$(grep -c 'size limit' "$TMP/err")
+  [ "$n" = 1 ] || { cat "$TMP/err" >&2; fail "$n lines about the size limit, expected 1"; }
+  grep -qE "^ampvp: warning: --trace-json: $TMP/t.json: size limit of 64 KiB reached at [0-9]+\.[0-9]{3} us: later events are not written \(--trace-json-max SIZE, 0 for no limit\)$" "$TMP/err" \
+    || { cat "$TMP/err" >&2; fail "warning line"; }
+  size=$(stat -c %s "$TMP/t.json")
+  [ "$size" -le 65536 ] || fail "file is $size bytes, bound 65536"
+  [ "$size" -gt 32768 ] || fail "file is only $size bytes: cut too early"
+  python3 "$CHECK" "$TMP/t.json" complete || fail "cut trace is not valid"
+  python3 - "$TMP/t.json" <<'PY' || fail "cut marker"
+import json, sys
+ev = json.load(open(sys.argv[1]))["traceEvents"]
+marks = [e for e in ev if e["ph"] == "i" and e.get("s") == "g"]
+assert len(marks) == 1 and marks[0]["name"] == "trace-json size limit of 64 KiB reached", marks
+assert max(e["ts"] for e in ev if "ts" in e) == marks[0]["ts"], "events after the cut"
+PY
+  # --trace-json-max 0: no bound (the same run is written whole).
+  "$AMPVP" run --machine $MACHINE --cm7 "$FW/sev_pingpong_cm7.elf" --cm4 "$FW/sev_pingpong_cm4.elf" \
+    --trace-json "$TMP/all.json" --trace-json-max 0 --timeout 60 \
+    --expect '^\[cm7\] CM7 done$' --expect '^\[cm4\] CM4 done$' >"$TMP/out" 2>"$TMP/err" \
+    || { cat "$TMP/err" >&2; fail "unbounded run failed"; }
+  grep -q 'size limit' "$TMP/err" && fail "size limit reported without a bound"
+  [ "$(stat -c %s "$TMP/all.json")" -gt 65536 ] || fail "the unbounded trace is not larger than the bound"
+  python3 "$CHECK" "$TMP/all.json" complete || fail "unbounded trace"
+  pass "trace_json limit: cut at 64 KiB with one warning, valid; 0 writes it whole"
   ;;
 esac

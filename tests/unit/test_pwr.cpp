@@ -155,6 +155,28 @@ TEST_F(Pwr, RunD3KeepsTheSystemRunning)
     EXPECT_FALSE(rcc.level[7]);
 }
 
+// RM0399 PWR_CPU2CR.RUN_D3: CPU2 may keep D3 running too (ST's
+// PWR_Domain3SystemControl sets it from either core, HAL_PWREx_ConfigD3Domain
+// with PWR_D3_DOMAIN_RUN): both CPUs in CStop, D1 and D2 in DStop, the system
+// stays in Run; clearing it lets the next CStop of both take the system to Stop.
+TEST_F(Pwr, RunD3FromCpu2KeepsTheSystemRunning)
+{
+    set(CPU2CR, RUN_D3);
+    p.core_power_changed(0, DEEP);
+    p.core_power_changed(1, DEEP);
+    EXPECT_EQ(p.domain(0), Stm32h7Pwr::Domain::DStop);
+    EXPECT_EQ(p.domain(1), Stm32h7Pwr::Domain::DStop);
+    EXPECT_EQ(p.system(), Stm32h7Pwr::System::Run);
+    EXPECT_FALSE(rd(CPU2CR) & STOPF);
+    EXPECT_FALSE(rcc.level[7]) << "the clocks stay as they are";
+    p.core_power_changed(0, RUN);
+    p.core_power_changed(1, RUN);
+    wr(CPU2CR, 0);
+    p.core_power_changed(0, DEEP);
+    p.core_power_changed(1, DEEP);
+    EXPECT_EQ(p.system(), Stm32h7Pwr::System::Stop);
+}
+
 // RM0399: "The system D3 domain enters Standby mode only when the D1 and D2
 // domain are in DStandby" and its PDDS_D3 bits select Standby: SBF is set;
 // the EXTI is off, only a Standby wake-up source (RTC) gets it out, by a

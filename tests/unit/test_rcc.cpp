@@ -359,6 +359,34 @@ TEST_F(RccReset, LeavingStandbyIsASystemReset)
     EXPECT_EQ(flags(0), Stm32h7Rcc::D1RSTF | Stm32h7Rcc::D2RSTF | Stm32h7Rcc::C1RSTF | Stm32h7Rcc::C2RSTF);
 }
 
+// RM0399 "Reset source identification": SYSRESETREQ from CPU1 (the CM7's
+// NVIC_SystemReset) is a system reset: SFT1RSTF, PINRSTF, C1RSTF and C2RSTF in
+// RCC_RSR and both CPUs' copies, kept through the reset itself.
+TEST_F(RccReset, Cpu1SysresetreqIsASystemResetWithSft1rstf)
+{
+    rcc.input(Stm32h7Rcc::SYSRESETREQ1, true);
+    run_loop();
+    ASSERT_EQ(hub.got.size(), 1u);
+    EXPECT_EQ(hub.got[0], "system: SYSRESETREQ from CPU1");
+    const uint32_t want = Stm32h7Rcc::SFT1RSTF | Stm32h7Rcc::PINRSTF | Stm32h7Rcc::C1RSTF | Stm32h7Rcc::C2RSTF;
+    EXPECT_EQ(flags(0), want);
+    EXPECT_EQ(flags(1), want);
+    EXPECT_EQ(testutil::reg_read(rcc, 0x130, 0) & 0xFFFE0000u, want) << "RCC_C1_RSR";
+    EXPECT_EQ(testutil::reg_read(rcc, 0x190, 1) & 0xFFFE0000u, want) << "RCC_C2_RSR";
+    rcc.reset();
+    EXPECT_EQ(flags(0), want) << "the flags survive the reset they describe";
+}
+
+// The same from CPU2 (the CM4): SFT2RSTF, not SFT1RSTF.
+TEST_F(RccReset, Cpu2SysresetreqIsASystemResetWithSft2rstf)
+{
+    rcc.input(Stm32h7Rcc::SYSRESETREQ2, true);
+    run_loop();
+    ASSERT_EQ(hub.got.size(), 1u);
+    EXPECT_EQ(hub.got[0], "system: SYSRESETREQ from CPU2");
+    EXPECT_EQ(flags(1), Stm32h7Rcc::SFT2RSTF | Stm32h7Rcc::PINRSTF | Stm32h7Rcc::C1RSTF | Stm32h7Rcc::C2RSTF);
+}
+
 // RM0399 "Stop mode": in system Stop the PLLs and the HSE stop; the system
 // leaves Stop on HSI (CFGR.STOPWUCK = 0) or CSI (STOPWUCK = 1).
 TEST_F(Rcc, SystemStopLeavesThePllAndRunsOnHsi)

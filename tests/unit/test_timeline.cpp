@@ -2,6 +2,7 @@
 // cause -> effect flows inside a scope, none outside, spans, atomic file.
 #include "timeline.h"
 #include "trace_json.h"
+#include "log.h"
 
 #include <gtest/gtest.h>
 
@@ -159,6 +160,64 @@ TEST_F(TimelineTest, JsonTraceIsWrittenAtomicallyAndClosesOpenSpans)
     }
     EXPECT_EQ(b, 2);
     EXPECT_EQ(e, 2);
+    std::remove(path.c_str());
+    rmdir(dir);
+}
+
+// --trace-json-max: past the bound nothing more is written, one warning says
+// so, a global instant marks the cut, open spans end there, and the file is
+// valid JSON no larger than the bound.
+TEST_F(TimelineTest, JsonTraceStopsAtItsSizeBoundAndStaysValid)
+{
+    char dir[] = "/tmp/ampvp-tl-XXXXXX";
+    ASSERT_TRUE(mkdtemp(dir));
+    const std::string path = std::string(dir) + "/t.json";
+    const uint64_t limit = 8192;
+    std::vector<std::string> lines;
+    ampvp::log().set_sink([&](const std::string &l, bool) { lines.push_back(l); });
+    uint64_t written = 0;
+    {
+        JsonTrace jt(path, {"cm7", "cm4"}, {"HSEM"}, limit);
+        timeline().add_sink(&jt);
+        timeline().hsem_lock("HSEM", "cm7", 3, 0, "1-step"); // a span left open
+        for (int i = 0; i < 1000; i++) {
+            timeline().power("cm4", 1);
+            timeline().power("cm4", 0);
+        }
+        EXPECT_TRUE(jt.truncated());
+        written = jt.events();
+        timeline().remove_sink(&jt);
+        std::string err;
+        ASSERT_TRUE(jt.close(1u << 30, err)) << err;
+    }
+    ampvp::log().reset_sink();
+    ASSERT_EQ(lines.size(), 1u);
+    EXPECT_NE(lines[0].find("ampvp: warning: --trace-json: " + path + ": size limit of 8 KiB reached at "),
+              std::string::npos)
+        << lines[0];
+    std::ifstream in(path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    EXPECT_LE(ss.str().size(), limit);
+    EXPECT_GT(ss.str().size(), limit / 2);
+    const auto doc = nlohmann::json::parse(ss.str());
+    int b = 0, e = 0, marks = 0;
+    double last_ts = 0, mark_ts = -1;
+    for (const auto &ev : doc["traceEvents"]) {
+        b += ev["ph"] == "B";
+        e += ev["ph"] == "E";
+        if (ev["ph"] == "i" && ev["s"] == "g") {
+            marks++;
+            mark_ts = ev["ts"].get<double>();
+        }
+        if (ev.contains("ts")) {
+            last_ts = std::max(last_ts, ev["ts"].get<double>());
+        }
+    }
+    EXPECT_EQ(b, e) << "every span ends";
+    EXPECT_EQ(marks, 1);
+    EXPECT_EQ(last_ts, mark_ts) << "open spans end at the cut, not at the end of the run";
+    EXPECT_LT(written, 2000u);
     std::remove(path.c_str());
     rmdir(dir);
 }

@@ -359,6 +359,10 @@ void Stm32h7Rcc::input(unsigned n, bool level)
     case STANDBY_EXIT:
         request_reset(0, C1RSTF | C2RSTF | D1RSTF | D2RSTF, "the system leaves Standby");
         break;
+    // RM0399 "Reset source identification": a system reset requested by CPU1
+    // (CPU2) through SYSRESETREQ sets SFT1RSTF (SFT2RSTF), drives NRST.
+    case SYSRESETREQ1: request_reset(0, sys | SFT1RSTF, "SYSRESETREQ from CPU1"); break;
+    case SYSRESETREQ2: request_reset(0, sys | SFT2RSTF, "SYSRESETREQ from CPU2"); break;
     default: break;
     }
 }

@@ -30,6 +30,11 @@
 // C2RSTF, PINRSTF (the reset drives NRST) and its cause (IWDGxRSTF,
 // WWDGxRSTF); a CPU reset CxRSTF and its cause; a domain leaving DStandby
 // DxRSTF and its CPU's CxRSTF (bit positions: ST's HAL RCC_FLAG_* codes).
+// A CPU's SYSRESETREQ (SCB AIRCR, NVIC_SystemReset: inputs SYSRESETREQ1/2)
+// is a system reset with SFT1RSTF (CPU1) or SFT2RSTF (CPU2) besides C1RSTF,
+// C2RSTF and PINRSTF (RM0399 "Reset source identification").  Nothing drives
+// those inputs yet: the QEMU side does not tell the hub (it resets its own
+// core alone); docs/supported.md says what is missing.
 // The reset itself runs from the hub's loop right after the request
 // (DeviceContext::boot: reset_core / reset_system).  A system reset keeps the
 // reset flags and the backup domain (BDCR); the rest returns to reset values.
@@ -42,8 +47,7 @@
 // (D3CCIPR.LPTIM2SEL / LPTIM345SEL): PCLK, PLL2 P, PLL3 R, LSE, LSI (per_ck: 0).
 // Not modelled yet (stored, reported once): other kernel clocks, clock security, interrupts (CIER/CIFR/CICR), resets triggered
 // through the *RSTR registers, the low-power resets (LPWRxRSTF), the WWDG reset
-// notification to the other CPU (EXTI lines 82/84), software resets
-// (SYSRESETREQ does not reach the hub).
+// notification to the other CPU (EXTI lines 82/84).
 #pragma once
 
 #include "../regs.h"
@@ -81,6 +85,7 @@ public:
         D1_STANDBY_EXIT = 4, D2_STANDBY_EXIT = 5,   // a domain leaves DStandby (PWR)
         STANDBY_EXIT = 6,                           // the system leaves Standby (PWR)
         SYS_STOP = 7,                               // level: the system is in Stop (PWR)
+        SYSRESETREQ1 = 8, SYSRESETREQ2 = 9,         // a CPU's AIRCR.SYSRESETREQ (CPU1, CPU2)
     };
     // RCC_RSR / RCC_C1_RSR / RCC_C2_RSR flags (ST HAL RCC_FLAG_* bit numbers).
     enum RsrFlag : uint32_t {
