@@ -4,9 +4,10 @@
 # so it removes its runtime directory in /dev/shm and stops its QEMU instances.
 . "$(dirname "$0")/lib.sh"
 
+# A runtime parent of its own: tests running beside this one have theirs in /dev/shm.
+export AMPVP_RUNTIME_PARENT="$TMP/rt"
+mkdir -p "$AMPVP_RUNTIME_PARENT"
 for stream in stderr stdout; do
-  touch "$TMP/mark"
-  sleep 0.01
   if [ $stream = stderr ]; then
     # -v lines go to stderr, before the cores even start.
     "$AMPVP" run --machine "$MACHINE" --cm7 "$FW/hello_cm7.elf" --cm4 "$FW/hello_cm4.elf" \
@@ -17,8 +18,8 @@ for stream in stderr stdout; do
   fi
   # (a foreground pipeline: bash waits for ampvp too, not only for head)
   [ -s "$TMP/first" ] || fail "$stream: no first line"
-  # Every ampvp-<pid>-* of this user's runs started by this test is gone.
-  left=$(find /dev/shm -maxdepth 1 -name 'ampvp-*' -newer "$TMP/mark" 2>/dev/null || true)
+  # Every ampvp-<pid>-* runtime directory of this test's runs is gone.
+  left=$(find "$AMPVP_RUNTIME_PARENT" -mindepth 1 -maxdepth 1 2>/dev/null || true)
   [ -z "$left" ] || fail "$stream closed early: left behind $left"
 done
 pgrep -af "$FW/(hello|gdb_demo)_cm" | grep -v pgrep && fail "QEMU instances left running"

@@ -22,7 +22,7 @@ numbers() {
   grep -qE 'unimplemented|not modelled|reserved bits|guest error' "$TMP/err$1" &&
     { cat "$TMP/err$1" >&2; fail "unmodelled or erroneous accesses on the RNG path"; }
   assert_clean $RUN_PID
-  sed -nE 's/^\[cm7\] rng: aRandom32bit = (.*)$/\1/p' "$TMP/out$1" | tr ' ' '\n'
+  sed -nE 's/^\[cm7\] (\[[0-9.]+\] )?rng: aRandom32bit = (.*)$/\2/p' "$TMP/out$1" | tr ' ' '\n'
 }
 mapfile -t a < <(numbers 1)
 mapfile -t b < <(numbers 2)
