@@ -5,7 +5,6 @@
 #include "machine.h"
 #include "regdoc.h"
 #include "runner.h"
-#include "trace_json.h"
 
 #include <CLI/CLI.hpp>
 
@@ -175,8 +174,7 @@ int main(int argc, char **argv)
                         "ui.perfetto.dev or chrome://tracing): a track per core and device, HSEM "
                         "and IPCC spans, sleep spans, EXTI/IRQ instants with cause-effect flows, "
                         "console lines, RPMsg messages");
-    uint64_t trace_json_max = JsonTrace::kDefaultMaxBytes;
-    run_cmd->add_option("--trace-json-max", trace_json_max,
+    run_cmd->add_option("--trace-json-max", opt.trace_json_max,
                         "Size bound of the --trace-json file (default 256M; K, M, G suffixes in "
                         "units of 1024; 0: no bound): events past it are not written, one warning "
                         "says so, the file stays valid JSON")
@@ -326,7 +324,6 @@ int main(int argc, char **argv)
     }
 
     log().set_verbose(opt.verbose);
-    JsonTrace::set_default_max_bytes(trace_json_max);
     if (!trace.empty()) {
         std::string bad = log().enable_trace(trace);
         if (!bad.empty()) {

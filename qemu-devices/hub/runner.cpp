@@ -1140,7 +1140,7 @@ void Runner::open_timeline()
         return std::string();
     });
     if (!opt_.trace_json.empty()) {
-        json_trace_ = std::make_unique<JsonTrace>(opt_.trace_json, cores, devices);
+        json_trace_ = std::make_unique<JsonTrace>(opt_.trace_json, cores, devices, opt_.trace_json_max);
         timeline().add_sink(json_trace_.get());
     }
     if (opt_.web_port) {

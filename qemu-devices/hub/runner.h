@@ -31,6 +31,7 @@ struct RunOptions {
     bool expect_order = false;                // --expect-order: --expect patterns in the given order
     std::string junit;                        // --junit FILE: JUnit XML report
     std::string trace_json;                   // --trace-json FILE: Chrome trace-event JSON timeline
+    uint64_t trace_json_max = 256ull << 20;   // --trace-json-max: its size bound (0: none)
     unsigned web_port = 0;                    // --web [PORT]: the board page on 127.0.0.1 (0: none)
     std::string junit_name;                   // its test suite name (default: board or machine)
     bool strict = false;                      // unimplemented registers fault

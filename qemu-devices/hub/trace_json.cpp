@@ -41,8 +41,6 @@ std::string size_text(uint64_t n)
 }
 } // namespace
 
-uint64_t JsonTrace::default_max_ = JsonTrace::kDefaultMaxBytes;
-
 JsonTrace::JsonTrace(const std::string &path, const std::vector<std::string> &cores,
                      const std::vector<std::string> &devices, uint64_t max_bytes)
     : path_(path), max_bytes_(max_bytes), causes_(64)

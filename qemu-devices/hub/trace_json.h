@@ -37,14 +37,10 @@ namespace ampvp {
 class JsonTrace : public TimelineSink {
 public:
     static constexpr uint64_t kDefaultMaxBytes = 256ull << 20;
-    // The bound used by traces constructed without one (--trace-json-max
-    // sets it before the run: the runner constructs the trace).
-    static void set_default_max_bytes(uint64_t n) { default_max_ = n; }
-    static uint64_t default_max_bytes() { return default_max_; }
     // Creates the temporary file; throws std::runtime_error naming FILE.
     // `max_bytes`: the size bound (0: none).
     JsonTrace(const std::string &path, const std::vector<std::string> &cores,
-              const std::vector<std::string> &devices, uint64_t max_bytes = default_max_);
+              const std::vector<std::string> &devices, uint64_t max_bytes = kDefaultMaxBytes);
     ~JsonTrace() override; // removes the temporary file unless close() renamed it
     void event(const TlEvent &e) override;
     // Ends open spans at `end_ns`, completes the JSON and renames it into
@@ -64,7 +60,6 @@ private:
     bool write(const nlohmann::json &j);
     void put(const std::string &s);
     void truncate(uint64_t t_ns);
-    static uint64_t default_max_;
     std::string path_, tmp_;
     uint64_t max_bytes_ = 0, bytes_ = 0;
     bool truncated_ = false, closing_ = false;
