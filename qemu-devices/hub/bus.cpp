@@ -99,6 +99,10 @@ Bus::Bus(const MachineDesc &machine, const DeviceContext &ctx, IrqSink *irqs)
         for (const auto &t : c.txev) {
             connect(*txev_.back(), t, irqs, c.name + ".txev");
         }
+        sysresetreq_.push_back(std::make_unique<IrqLine>(c.name + ".sysresetreq"));
+        for (const auto &t : c.sysresetreq) {
+            connect(*sysresetreq_.back(), t, irqs, c.name + ".sysresetreq");
+        }
     }
     std::sort(map_.begin(), map_.end(), [](const Entry &a, const Entry &b) { return a.base < b.base; });
 }
@@ -136,6 +140,13 @@ void Bus::core_txev(CoreId core)
 {
     if (core >= 0 && core < (CoreId)txev_.size()) {
         txev_[core]->pulse();
+    }
+}
+
+void Bus::core_sysresetreq(CoreId core)
+{
+    if (core >= 0 && core < (CoreId)sysresetreq_.size()) {
+        sysresetreq_[core]->pulse();
     }
 }
 

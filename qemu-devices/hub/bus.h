@@ -29,6 +29,8 @@ public:
 
     // A core executed SEV: its TXEV goes where the machine description says.
     void core_txev(CoreId core);
+    // The core wrote SCB AIRCR.SYSRESETREQ: a pulse on its "sysresetreq" targets.
+    void core_sysresetreq(CoreId core);
     // A core reported a power state: every device is told.
     void core_power(CoreId core, CorePower p);
     // Boot configuration of a core as the models report it (first answer).
@@ -58,6 +60,7 @@ private:
     std::vector<std::unique_ptr<Device>> devices_;
     std::vector<Entry> map_; // sorted by base
     std::vector<std::unique_ptr<IrqLine>> txev_; // per core
+    std::vector<std::unique_ptr<IrqLine>> sysresetreq_; // per core
 };
 
 } // namespace ampvp

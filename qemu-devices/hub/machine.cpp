@@ -391,6 +391,10 @@ MachineDesc MachineDesc::from_json(const nlohmann::json &j, const std::string &s
             m.cores[i].txev = m.parse_targets(cores[i]["txev"], w + ".txev");
             check_peripheral_targets(m.cores[i].txev, w + ".txev");
         }
+        if (cores[i].contains("sysresetreq")) {
+            m.cores[i].sysresetreq = m.parse_targets(cores[i]["sysresetreq"], w + ".sysresetreq");
+            check_peripheral_targets(m.cores[i].sysresetreq, w + ".sysresetreq");
+        }
     }
     for (size_t i = 0; i < m.peripherals.size(); i++) {
         for (const auto &[out, ts] : m.peripherals[i].irqs) {

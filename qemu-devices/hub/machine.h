@@ -45,6 +45,9 @@ struct CoreDesc {
     // the silicon reports them; absent: QEMU's (none for the Cortex-M7).
     std::map<std::string, uint32_t> cache_id; // "clidr", "ctr", "ccsidr0".."ccsidr15
     std::vector<SignalTarget> txev; // where this core's SEV goes
+    // Where this core's SYSRESETREQ (SCB AIRCR) goes, e.g. the RCC's reset
+    // input; none: the core's QEMU resets that core alone (QEMU's default).
+    std::vector<SignalTarget> sysresetreq;
     // Deep sleep (SLEEPDEEP + WFI/WFE) stops this core's clock (STM32 CStop):
     // the core and its SysTick stand still until a "wakeup" target wakes it.
     bool deep_sleep_stops_clock = false;

@@ -25,6 +25,9 @@ std::string qemu_config_text(const MachineDesc &machine, CoreId core,
     if (cd.deep_sleep_stops_clock) {
         t += "deep-sleep-stops-clock\n";
     }
+    if (!cd.sysresetreq.empty()) {
+        t += "sysresetreq-to-hub\n";
+    }
     for (const auto &[reg, v] : cd.cache_id) {
         t += reg.rfind("ccsidr", 0) == 0 ? "ccsidr " + reg.substr(6) + " " + hex(v) + "\n"
                                          : reg + " " + hex(v) + "\n";

@@ -177,6 +177,11 @@ int ampvp_config_parse(const char *text, ampvp_config *out, char *err, size_t er
                 return -1;
             }
             out->deep_sleep_stops_clock = 1;
+        } else if (!strcmp(k, "sysresetreq-to-hub")) {
+            if (WORDS(1)) {
+                return -1;
+            }
+            out->sysresetreq_to_hub = 1;
         } else if (!strcmp(k, "file") || !strcmp(k, "alias") || !strcmp(k, "bridge")) {
             if (out->n_regions >= AMPVP_CONFIG_MAX_REGIONS) {
                 return cfg_fail(err, errlen, lineno, "more than %d memory regions", AMPVP_CONFIG_MAX_REGIONS);

@@ -53,6 +53,8 @@ typedef struct ampvp_config {
     uint64_t clidr, ctr, ccsidr[16];    /* clidr N, ctr N, ccsidr INDEX N */
     int has_clidr, has_ctr, has_ccsidr[16];
     int deep_sleep_stops_clock;         /* deep-sleep-stops-clock (no value) */
+    int sysresetreq_to_hub;             /* sysresetreq-to-hub (no value): AIRCR.SYSRESETREQ is
+                                           reported (SYSRESETREQ message), not a local reset */
     uint64_t spin_us;                   /* spin-us N */
     uint64_t lockstep_quantum_ns;       /* lockstep-quantum-ns N: deterministic mode (0: off) */
     unsigned n_regions;

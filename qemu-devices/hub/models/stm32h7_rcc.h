@@ -32,9 +32,8 @@
 // DxRSTF and its CPU's CxRSTF (bit positions: ST's HAL RCC_FLAG_* codes).
 // A CPU's SYSRESETREQ (SCB AIRCR, NVIC_SystemReset: inputs SYSRESETREQ1/2)
 // is a system reset with SFT1RSTF (CPU1) or SFT2RSTF (CPU2) besides C1RSTF,
-// C2RSTF and PINRSTF (RM0399 "Reset source identification").  Nothing drives
-// those inputs yet: the QEMU side does not tell the hub (it resets its own
-// core alone); docs/supported.md says what is missing.
+// C2RSTF and PINRSTF (RM0399 "Reset source identification"); the machine
+// routes each core's SYSRESETREQ to them (cores[].sysresetreq).
 // The reset itself runs from the hub's loop right after the request
 // (DeviceContext::boot: reset_core / reset_system).  A system reset keeps the
 // reset flags and the backup domain (BDCR); the rest returns to reset values.
