@@ -5,8 +5,10 @@
 #include "timeline.h"
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 namespace ampvp {
@@ -80,11 +82,30 @@ void BridgeServer::send_async(int fd, const uint8_t *buf, size_t n)
             r = send(fd, buf, n, MSG_NOSIGNAL | MSG_DONTWAIT);
         } while (r < 0 && errno == EINTR);
         if (r >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
+            if (r >= 0) {
+                kick(fd);
+            }
             return; // sent, or the core is gone (the runner learns it elsewhere)
         }
     }
     q.emplace_back(buf, buf + n);
     queued_++;
+}
+
+// A running core's vCPU thread takes what was just sent itself when signalled
+// (THREAD): no wait for its QEMU main loop to be scheduled.  A sleeping core
+// is woken by that main loop anyway (the vCPU waits on a condition variable a
+// signal does not end).
+void BridgeServer::kick(int async_fd)
+{
+    auto it = conns_.find(async_fd);
+    if (it == conns_.end()) {
+        return;
+    }
+    const CoreState &cs = cores_[it->second.core];
+    if (cs.kick_tid && cs.power == CorePower::Run) {
+        syscall(SYS_tgkill, cs.kick_pid, cs.kick_tid, cs.kick_signo);
+    }
 }
 
 void BridgeServer::flush()
@@ -100,6 +121,7 @@ void BridgeServer::flush()
             }
             q.pop_front(); // sent, or the core is gone
             queued_--;
+            kick(fd);
         }
     }
 }
@@ -130,6 +152,7 @@ void BridgeServer::drop(int fd)
     }
     if (cs.async_fd == fd) {
         cs.async_fd = -1;
+        cs.kick_tid = 0; // the process is going: never signal a recycled tid
     }
     close(fd);
     conns_.erase(it);
@@ -208,7 +231,8 @@ bool BridgeServer::handle(int fd, Conn &conn, const uint8_t *buf, size_t n, bool
         ampvp_hello_ack ack{AMPVP_PROTO_VERSION_MAJOR, AMPVP_PROTO_VERSION_MINOR,
                             (posted_writes_ ? AMPVP_CAP_POSTED_WRITES : 0u) | AMPVP_CAP_EVENTS |
                                 AMPVP_CAP_POWER | AMPVP_CAP_CLOCK | AMPVP_CAP_CLOCK_STOP |
-                                AMPVP_CAP_FAULTS | AMPVP_CAP_DEBUG | AMPVP_CAP_RESET,
+                                AMPVP_CAP_FAULTS | AMPVP_CAP_DEBUG | AMPVP_CAP_RESET |
+                                AMPVP_CAP_KICK | AMPVP_CAP_SYSRESETREQ | AMPVP_CAP_SYNC,
                             AMPVP_OK, 0};
         if (m.u.hello.major != AMPVP_PROTO_VERSION_MAJOR) {
             protocol_error(fd, c, m.hdr.seq, AMPVP_E_VERSION,
@@ -278,6 +302,15 @@ bool BridgeServer::handle(int fd, Conn &conn, const uint8_t *buf, size_t n, bool
             return true;
         }
         break;
+    case AMPVP_MSG_SYNC:
+        // The accesses before it on this channel are done; what they sent the
+        // core is on its async channel (sent before this answer).
+        if (conn.channel == Channel::Bus && cs.ready && (cs.caps & AMPVP_CAP_SYNC)) {
+            reply(fd, c, AMPVP_MSG_SYNC_RESP, m.hdr.seq, nullptr, 0);
+            sender_waits = true;
+            return true;
+        }
+        break;
     case AMPVP_MSG_READY:
         if (conn.channel == Channel::Bus && !cs.ready) {
             cs.ready = true;
@@ -341,6 +374,36 @@ bool BridgeServer::handle(int fd, Conn &conn, const uint8_t *buf, size_t n, bool
             if (on_fault) {
                 on_fault(c, f);
             }
+            return true;
+        }
+        break;
+    case AMPVP_MSG_THREAD:
+        if (conn.channel == Channel::Async && (cs.caps & AMPVP_CAP_KICK)) {
+            // Signal only the peer process's own thread: the pid must be the
+            // socket's peer, the tid one of its threads.
+            struct ucred cred {};
+            socklen_t len = sizeof(cred);
+            const ampvp_thread &t = m.u.thread;
+            if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0 ||
+                static_cast<uint32_t>(cred.pid) != t.pid ||
+                syscall(SYS_tgkill, t.pid, t.tid, 0) != 0) {
+                protocol_error(fd, c, m.hdr.seq, AMPVP_E_UNEXPECTED,
+                               "THREAD names pid " + std::to_string(t.pid) + " tid " +
+                                   std::to_string(t.tid) + ", not a thread of the peer");
+                return true;
+            }
+            cs.kick_pid = t.pid;
+            cs.kick_tid = t.tid;
+            cs.kick_signo = static_cast<int>(t.signo);
+            log().verbose_info(machine_.cores[c].name + ": vCPU thread " + std::to_string(t.tid) +
+                               " takes async messages when signalled");
+            return true;
+        }
+        break;
+    case AMPVP_MSG_SYSRESETREQ:
+        if (conn.channel == Channel::Async && (cs.caps & AMPVP_CAP_SYSRESETREQ)) {
+            AMPVP_TRACE("power", machine_.cores[c].name, "SYSRESETREQ (SCB AIRCR)");
+            bus_.core_sysresetreq(c);
             return true;
         }
         break;

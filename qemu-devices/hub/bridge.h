@@ -108,6 +108,8 @@ private:
         uint32_t caps = 0;          // capabilities agreed at HELLO (async channel)
         bool clock_stopped = false; // in CStop: waiting for its wake-up input
         bool quantum_done = false;  // lockstep: QUANTUM received, waiting for GO
+        uint32_t kick_pid = 0, kick_tid = 0; // THREAD: signal this vCPU thread after async sends
+        int kick_signo = 0;
         bool wakeup = false;        // wake-up input level
         uint32_t events_sent = 0;   // EVENT messages sent (compared with POWER's count)
         std::vector<bool> sent_irq;         // NVIC levels the core has been sent, by line
@@ -115,6 +117,7 @@ private:
     };
     void wake(CoreId core, const std::string &why);
     void send_irq(CoreId core, unsigned line, bool level);
+    void kick(int async_fd);
 
     bool handle(int fd, Conn &conn, const uint8_t *buf, size_t n, bool &sender_waits);
     void reply(int fd, CoreId core, uint16_t type, uint32_t seq, const void *fixed, size_t len,

@@ -25,6 +25,8 @@ static const shape shapes[] = {
     { AMPVP_MSG_READ_RESP, "READ_RESP", sizeof(ampvp_read_resp), 0 },
     { AMPVP_MSG_WRITE, "WRITE", sizeof(ampvp_write), 0 },
     { AMPVP_MSG_WRITE_RESP, "WRITE_RESP", sizeof(ampvp_write_resp), 0 },
+    { AMPVP_MSG_SYNC, "SYNC", 0, 0 },
+    { AMPVP_MSG_SYNC_RESP, "SYNC_RESP", 0, 0 },
     { AMPVP_MSG_IRQ, "IRQ", sizeof(ampvp_irq), 0 },
     { AMPVP_MSG_EVENT, "EVENT", 0, 0 },
     { AMPVP_MSG_POWER, "POWER", sizeof(ampvp_power_msg), 0 },
@@ -37,6 +39,8 @@ static const shape shapes[] = {
     { AMPVP_MSG_QUANTUM, "QUANTUM", sizeof(ampvp_quantum), 0 },
     { AMPVP_MSG_GO, "GO", sizeof(ampvp_go), 0 },
     { AMPVP_MSG_RESET, "RESET", sizeof(ampvp_reset), 0 },
+    { AMPVP_MSG_THREAD, "THREAD", sizeof(ampvp_thread), 0 },
+    { AMPVP_MSG_SYSRESETREQ, "SYSRESETREQ", 0, 0 },
     { AMPVP_MSG_ERROR, "ERROR", sizeof(ampvp_error), 1 },
     { AMPVP_MSG_BYE, "BYE", 0, 0 },
 };
@@ -193,6 +197,15 @@ int ampvp_decode(const void *buf, size_t n, ampvp_msg *out, char *err, size_t er
             return fail(err, errlen, "%s: vector table address 0x%08lx is not 128-byte aligned "
                         "or unknown flags 0x%lx", s->name, (unsigned long)out->u.reset.vtor,
                         (unsigned long)out->u.reset.flags);
+        }
+        break;
+    case AMPVP_MSG_THREAD:
+        /* Linux real-time signals are 32..64. */
+        if (!out->u.thread.pid || !out->u.thread.tid || out->u.thread.signo < 32 ||
+            out->u.thread.signo > 64 || out->u.thread.reserved) {
+            return fail(err, errlen, "%s: pid %lu, tid %lu or signal %lu out of range", s->name,
+                        (unsigned long)out->u.thread.pid, (unsigned long)out->u.thread.tid,
+                        (unsigned long)out->u.thread.signo);
         }
         break;
     case AMPVP_MSG_FAULT:

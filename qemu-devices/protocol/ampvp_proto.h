@@ -25,7 +25,7 @@ extern "C" {
 
 #define AMPVP_PROTO_MAGIC 0x56504d41u /* "AMPV" in memory order */
 #define AMPVP_PROTO_VERSION_MAJOR 2
-#define AMPVP_PROTO_VERSION_MINOR 3
+#define AMPVP_PROTO_VERSION_MINOR 4
 
 /* Largest message on the wire (header included). */
 #define AMPVP_MSG_MAX 65536u
@@ -39,6 +39,8 @@ enum ampvp_msg_type {
     AMPVP_MSG_READ_RESP = 17, /* hub -> bridge */
     AMPVP_MSG_WRITE = 18,     /* bridge -> hub, bus channel */
     AMPVP_MSG_WRITE_RESP = 19,/* hub -> bridge, unless the write was posted */
+    AMPVP_MSG_SYNC = 20,      /* bridge -> hub, bus: answer when the accesses before are done */
+    AMPVP_MSG_SYNC_RESP = 21, /* hub -> bridge: they are (what they sent is on the async channel) */
     AMPVP_MSG_IRQ = 32,       /* hub -> bridge: drive an NVIC input */
     AMPVP_MSG_EVENT = 33,     /* either way: CPU event (TXEV out, RXEV in) */
     AMPVP_MSG_POWER = 34,     /* bridge -> hub: run / sleep / deep sleep */
@@ -51,6 +53,8 @@ enum ampvp_msg_type {
     AMPVP_MSG_QUANTUM = 42,   /* bridge -> hub, bus: lockstep: my quantum ended at vtime */
     AMPVP_MSG_GO = 43,        /* hub -> bridge, bus: lockstep: run until this local vtime */
     AMPVP_MSG_RESET = 44,     /* hub -> bridge: reset the core (boot again, or hold it) */
+    AMPVP_MSG_THREAD = 45,    /* bridge -> hub, async: signal this thread after async messages */
+    AMPVP_MSG_SYSRESETREQ = 46, /* bridge -> hub, async: the core wrote AIRCR.SYSRESETREQ */
     AMPVP_MSG_ERROR = 48,     /* either way: code + one-line text */
     AMPVP_MSG_BYE = 49,       /* either way: orderly end of the session */
 };
@@ -70,6 +74,9 @@ enum ampvp_channel { AMPVP_CH_BUS = 0, AMPVP_CH_ASYNC = 1 };
 #define AMPVP_CAP_FAULTS        0x0020u /* core reports FAULT */
 #define AMPVP_CAP_DEBUG         0x0040u /* core reports DEBUG and obeys HALT / RESUME */
 #define AMPVP_CAP_RESET         0x0080u /* core obeys RESET */
+#define AMPVP_CAP_KICK          0x0100u /* core may send THREAD: the hub signals its vCPU */
+#define AMPVP_CAP_SYSRESETREQ   0x0200u /* core reports SYSRESETREQ (config sysresetreq-to-hub) */
+#define AMPVP_CAP_SYNC          0x0400u /* hub answers SYNC */
 
 /* Status codes (READ_RESP, WRITE_RESP, HELLO_ACK, ERROR). */
 enum ampvp_status {
@@ -204,6 +211,18 @@ typedef struct ampvp_reset {
     uint32_t flags;
 } ampvp_reset;
 
+/* THREAD (free-running only): the core's vCPU thread `tid` of process `pid`
+ * takes async messages itself when the hub sends it signal `signo` (a
+ * real-time signal) after writing to the async channel; a running core then
+ * gets an IRQ without waiting for its main-loop thread to be scheduled.  The
+ * hub checks `pid` against the socket's peer. */
+typedef struct ampvp_thread {
+    uint32_t pid;
+    uint32_t tid;
+    uint32_t signo;
+    uint32_t reserved;
+} ampvp_thread;
+
 /* ERROR: fixed part followed by NUL-terminated text. */
 typedef struct ampvp_error {
     uint32_t code;
@@ -229,6 +248,7 @@ typedef struct ampvp_msg {
         ampvp_quantum quantum;
         ampvp_go go;
         ampvp_reset reset;
+        ampvp_thread thread;
         ampvp_error error;
     } u;
     const char *text;  /* HELLO_ACK / ERROR text, else NULL */

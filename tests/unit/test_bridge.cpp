@@ -8,7 +8,9 @@
 
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 using namespace ampvp;
@@ -46,10 +48,18 @@ struct Peer {
     }
 };
 
+// What the models raise goes to the bridge, as in the hub (runner.cpp).
+struct ToBridge : IrqSink {
+    BridgeServer *srv = nullptr;
+    void set_irq(CoreId core, unsigned line, bool level) override { srv->set_irq(core, line, level); }
+    void send_event(CoreId core) override { srv->send_event(core); }
+};
+
 struct BridgeTest : ::testing::Test {
     MachineDesc m = MachineDesc::load_file(testutil::source_dir() + "/machine/stm32h745.json");
     testutil::LogCapture cap;
     DeviceContext ctx;
+    ToBridge to_bridge;
     std::unique_ptr<Bus> bus;
     std::unique_ptr<BridgeServer> srv;
     int hub_bus, hub_async;
@@ -58,8 +68,9 @@ struct BridgeTest : ::testing::Test {
 
     void SetUp() override
     {
-        bus = std::make_unique<Bus>(m, ctx, nullptr);
+        bus = std::make_unique<Bus>(m, ctx, &to_bridge);
         srv = std::make_unique<BridgeServer>(m, *bus, std::vector<std::string>{"core cm7\n", "core cm4\n"}, true);
+        to_bridge.srv = srv.get();
         int a[2], b[2];
         ASSERT_EQ(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, a), 0);
         ASSERT_EQ(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, b), 0);
@@ -401,3 +412,129 @@ TEST_F(BridgeTest, PeerHangUpIsReportedAsClosed)
 }
 
 } // namespace
+
+// Protocol 2.4, THREAD: a running core's vCPU thread is signalled after each
+// async send, so it applies the IRQ without waiting for its main loop.  The
+// peer here is this process, the named thread this test's own.
+static volatile sig_atomic_t g_kicks = 0;
+static void count_kick(int) { g_kicks = g_kicks + 1; }
+
+struct BridgeKick : BridgeTest {
+    const int signo = SIGRTMIN + 3;
+    struct sigaction old {};
+    void SetUp() override
+    {
+        caps = AMPVP_CAP_POSTED_WRITES | AMPVP_CAP_KICK | AMPVP_CAP_POWER;
+        BridgeTest::SetUp();
+        struct sigaction sa {};
+        sa.sa_handler = count_kick;
+        sigemptyset(&sa.sa_mask);
+        sigaction(signo, &sa, &old);
+        g_kicks = 0;
+        boot();
+    }
+    void TearDown() override
+    {
+        sigaction(signo, &old, nullptr);
+        BridgeTest::TearDown();
+    }
+    void thread(uint32_t pid, uint32_t tid)
+    {
+        ampvp_thread t{pid, tid, static_cast<uint32_t>(signo), 0};
+        async_peer.send_msg(AMPVP_MSG_THREAD, &t, sizeof(t));
+        srv->on_readable(hub_async);
+    }
+};
+
+TEST_F(BridgeKick, AnIrqToARunningCoreSignalsItsVcpuThread)
+{
+    thread(getpid(), static_cast<uint32_t>(syscall(SYS_gettid)));
+    EXPECT_TRUE(async_peer.nothing_pending()) << "THREAD is not answered";
+    srv->set_irq(0, 39, true);
+    EXPECT_EQ(g_kicks, 1);
+    EXPECT_EQ(async_peer.recv_msg(buf).hdr.type, AMPVP_MSG_IRQ);
+}
+
+TEST_F(BridgeKick, ASleepingCoreIsNotSignalled)
+{
+    thread(getpid(), static_cast<uint32_t>(syscall(SYS_gettid)));
+    ampvp_power_msg p{AMPVP_PWR_SLEEP, 0};
+    async_peer.send_msg(AMPVP_MSG_POWER, &p, sizeof(p));
+    srv->on_readable(hub_async);
+    srv->set_irq(0, 39, true);
+    EXPECT_EQ(g_kicks, 0) << "its main loop wakes it; a signal would not end its wait";
+}
+
+TEST_F(BridgeKick, AThreadOfAnotherProcessIsRefused)
+{
+    thread(1, 1); // init: not the socket's peer
+    EXPECT_EQ(async_peer.recv_msg(buf).hdr.type, AMPVP_MSG_ERROR);
+    EXPECT_TRUE(cap.has("not a thread of the peer"));
+    srv->set_irq(0, 39, true);
+    EXPECT_EQ(g_kicks, 0);
+}
+
+TEST_F(BridgeTest, ThreadWithoutTheKickCapabilityIsRefused)
+{
+    boot(); // caps without KICK
+    struct sigaction sa {}, old {};
+    sa.sa_handler = count_kick;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGRTMIN + 3, &sa, &old);
+    g_kicks = 0;
+    ampvp_thread t{static_cast<uint32_t>(getpid()), static_cast<uint32_t>(syscall(SYS_gettid)),
+                   static_cast<uint32_t>(SIGRTMIN + 3), 0};
+    async_peer.send_msg(AMPVP_MSG_THREAD, &t, sizeof(t));
+    srv->on_readable(hub_async);
+    EXPECT_EQ(async_peer.recv_msg(buf).hdr.type, AMPVP_MSG_ERROR);
+    srv->set_irq(0, 39, true);
+    EXPECT_EQ(g_kicks, 0);
+    sigaction(SIGRTMIN + 3, &old, nullptr);
+}
+
+// Protocol 2.4, SYSRESETREQ: the core's AIRCR.SYSRESETREQ goes where the machine
+// routes it: on the H745, the RCC's reset input SYSRESETREQ1 for the CM7, so
+// RCC_C1_RSR shows SFT1RSTF (RM0399 "Reset source identification").
+TEST_F(BridgeTest, SysresetreqReachesTheRccAsTheMachineRoutesIt)
+{
+    caps = AMPVP_CAP_POSTED_WRITES | AMPVP_CAP_SYSRESETREQ;
+    boot();
+    async_peer.send_msg(AMPVP_MSG_SYSRESETREQ, nullptr, 0);
+    srv->on_readable(hub_async);
+    BusAccess a;
+    a.core = 0;
+    a.core_name = "cm7";
+    a.addr = 0x58024400 + 0x130; // RCC_C1_RSR
+    a.size = 4;
+    EXPECT_TRUE(bus->read(a) & (1u << 24)) << "SFT1RSTF";
+    EXPECT_TRUE(async_peer.nothing_pending());
+}
+
+// Protocol 2.4, SYNC: answered once the accesses before it on the bus channel
+// are done, and what they sent the core is already on its async channel: here
+// two posted writes make EXTI line 0 interrupt the CM7 (RM0399 EXTI: a 1 written
+// to SWIER1 with the line unmasked in C1IMR1 raises it), so the IRQ is there to
+// be applied when SYNC_RESP arrives (the core does this at exception return).
+TEST_F(BridgeTest, SyncIsAnsweredAfterThePostedWritesAndTheirEffects)
+{
+    caps = AMPVP_CAP_POSTED_WRITES | AMPVP_CAP_SYNC;
+    boot();
+    ampvp_write imr{0x58000080, 0x1, 4, 0}, swier{0x58000008, 0x1, 4, 0};
+    bus_peer.send_msg(AMPVP_MSG_WRITE, &imr, sizeof(imr), AMPVP_F_POSTED);
+    bus_peer.send_msg(AMPVP_MSG_WRITE, &swier, sizeof(swier), AMPVP_F_POSTED);
+    bus_peer.send_msg(AMPVP_MSG_SYNC, nullptr, 0);
+    srv->on_readable(hub_bus);
+    EXPECT_EQ(bus_peer.recv_msg(buf).hdr.type, AMPVP_MSG_SYNC_RESP);
+    auto irq = async_peer.recv_msg(buf);
+    ASSERT_EQ(irq.hdr.type, AMPVP_MSG_IRQ);
+    EXPECT_EQ(irq.u.irq.line, 6u) << "EXTI0";
+    EXPECT_EQ(irq.u.irq.level, 1u);
+}
+
+TEST_F(BridgeTest, SyncWithoutTheCapabilityIsRefused)
+{
+    boot();
+    bus_peer.send_msg(AMPVP_MSG_SYNC, nullptr, 0);
+    srv->on_readable(hub_bus);
+    EXPECT_EQ(bus_peer.recv_msg(buf).hdr.type, AMPVP_MSG_ERROR);
+}

@@ -54,7 +54,9 @@
 #include "qom/object.h"
 
 #include <sched.h>
+#include <signal.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 
 #include "ampvp_proto.h"
@@ -92,6 +94,10 @@ struct AmpvpMachineState {
     bool reset_held;    /* RESET with HOLD: stopped in reset until a RESET without */
     uint64_t quantum_ns; /* lockstep: deterministic mode's quantum (0: free-running) */
     uint64_t last_vtime; /* the last virtual time read (see ampvp_vtime) */
+    int kicked;          /* the hub signalled the vCPU thread (set in the handler) */
+    bool accessed;       /* a bridge access since the last exception return */
+    bool posted;         /* ... and a posted write among them */
+    bool thread_reported;/* THREAD sent: the hub signals the vCPU after async sends */
     QEMUTimer *quantum_timer;
     char core[AMPVP_CORE_NAME_LEN];
 
@@ -228,11 +234,6 @@ static void ampvp_recv_spin(AmpvpMachineState *m, int fd, ampvp_msg *msg, bool s
     }
 }
 
-static void ampvp_recv(AmpvpMachineState *m, int fd, ampvp_msg *msg)
-{
-    ampvp_recv_spin(m, fd, msg, false);
-}
-
 static void ampvp_expect(AmpvpMachineState *m, int fd, uint16_t type, ampvp_msg *msg)
 {
     ampvp_recv_spin(m, fd, msg, fd == m->bus_fd);
@@ -281,6 +282,7 @@ static MemTxResult ampvp_window_read(void *opaque, hwaddr addr, uint64_t *data,
     ampvp_msg msg;
     bool released = ampvp_bql_release(m);
 
+    m->accessed = true;
     ampvp_send(m, m->bus_fd, AMPVP_MSG_READ, 0, &rd, sizeof(rd));
     ampvp_expect(m, m->bus_fd, AMPVP_MSG_READ_RESP, &msg);
     ampvp_bql_retake(released);
@@ -297,8 +299,10 @@ static MemTxResult ampvp_window_write(void *opaque, hwaddr addr, uint64_t data,
     bool posted = m->caps & AMPVP_CAP_POSTED_WRITES;
     ampvp_msg msg;
 
+    m->accessed = true;
     ampvp_send(m, m->bus_fd, AMPVP_MSG_WRITE, posted ? AMPVP_F_POSTED : 0, &wr, sizeof(wr));
     if (posted) {
+        m->posted = true;
         return MEMTX_OK;
     }
     bool released = ampvp_bql_release(m);
@@ -429,13 +433,160 @@ static void ampvp_handle_async(AmpvpMachineState *m, const ampvp_msg *mp)
     }
 }
 
+/*
+ * Apply what waits on the async channel, in order, without blocking (BQL
+ * held).  Both the main loop and, when the hub signals it, the vCPU thread
+ * drain the channel; the BQL makes them take turns, so messages are applied
+ * in the order sent.  `fast_only` (the vCPU thread): stop before a message
+ * that stops or resets the vCPU (RESET, HALT, RESUME); the main loop, which
+ * sees the channel still readable, applies it.
+ */
+static void ampvp_drain_async(AmpvpMachineState *m, bool fast_only)
+{
+    ampvp_msg msg;
+
+    for (;;) {
+        ssize_t r = recv(m->async_fd, m->arxbuf, sizeof(m->arxbuf),
+                         MSG_DONTWAIT | (fast_only ? MSG_PEEK : 0));
+        if (r < 0 && errno == EINTR) {
+            continue;
+        }
+        if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            return;
+        }
+        if (r <= 0) {
+            ampvp_fatal(m, "lost the connection to the hub");
+        }
+        char err[160];
+        if (ampvp_decode(m->arxbuf, r, &msg, err, sizeof(err)) != AMPVP_OK) {
+            error_report("ampvp[%s]: malformed message from hub: %s", m->core, err);
+            exit(1);
+        }
+        if (fast_only) {
+            const uint16_t t = msg.hdr.type;
+            if (t != AMPVP_MSG_IRQ && t != AMPVP_MSG_EVENT && t != AMPVP_MSG_CLOCK &&
+                t != AMPVP_MSG_WAKE) {
+                return;
+            }
+            /* Take the message just looked at (the BQL keeps it the first). */
+            while (recv(m->async_fd, m->arxbuf, sizeof(m->arxbuf), MSG_DONTWAIT) < 0 &&
+                   errno == EINTR) {
+            }
+        }
+        if (msg.hdr.type == AMPVP_MSG_ERROR) {
+            error_report("ampvp[%s]: hub reports error %u: %s", m->core,
+                         msg.u.error.code, msg.text);
+            exit(1);
+        }
+        if (msg.hdr.type == AMPVP_MSG_BYE) {
+            exit(0);
+        }
+        ampvp_handle_async(m, &msg);
+    }
+}
+
 static void ampvp_async_readable(void *opaque)
+{
+    ampvp_drain_async(opaque, false);
+}
+
+/* ---- the vCPU thread takes async messages itself (free-running) -------- */
+
+/*
+ * An IRQ for a core that is running reached it through its QEMU main-loop
+ * thread, which first had to be scheduled: on a loaded host (two busy vCPUs
+ * and the hub on two CPUs) that took milliseconds (issue 11).  Instead, the
+ * vCPU thread reports itself (THREAD) and the hub signals it after each async
+ * send; the handler only asks the vCPU to leave its execution loop, and the
+ * exec hook, run as it enters the loop again, applies the messages.  A
+ * sleeping vCPU waits on a condition variable a signal does not end: the hub
+ * does not signal it, the main loop wakes it as before.
+ */
+#define AMPVP_KICK_SIGNAL (SIGRTMIN + 3)
+
+static AmpvpMachineState *ampvp_kick_machine; /* one machine per process */
+
+static void ampvp_kick_handler(int sig)
+{
+    AmpvpMachineState *m = ampvp_kick_machine;
+    if (m && first_cpu) {
+        qatomic_set(&m->kicked, 1);
+        cpu_exit(first_cpu); /* atomic stores only: async-signal-safe */
+    }
+}
+
+static void ampvp_report_thread(AmpvpMachineState *m)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, AMPVP_KICK_SIGNAL);
+    /* QEMU starts its threads with every signal blocked. */
+    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+    const ampvp_thread t = { .pid = getpid(), .tid = syscall(SYS_gettid),
+                             .signo = AMPVP_KICK_SIGNAL };
+    ampvp_send(m, m->async_fd, AMPVP_MSG_THREAD, 0, &t, sizeof(t));
+}
+
+/* vCPU thread, entering the execution loop (no BQL under MTTCG). */
+static void ampvp_exec_hook(void *opaque)
+{
+    AmpvpMachineState *m = opaque;
+
+    if (!m->thread_reported) {
+        m->thread_reported = true;
+        ampvp_report_thread(m);
+    }
+    if (qatomic_xchg(&m->kicked, 0)) {
+        bool locked = qemu_mutex_iothread_locked();
+        if (!locked) {
+            qemu_mutex_lock_iothread();
+        }
+        ampvp_drain_async(m, true);
+        if (!locked) {
+            qemu_mutex_unlock_iothread();
+        }
+    }
+}
+
+/*
+ * Exception return (vCPU thread, BQL held), before the NVIC completes the
+ * exception.  A handler that cleared its interrupt's cause in a peripheral
+ * (HAL_HSEM_IRQHandler's ICR write, a USART's RDR read) lowered the line in
+ * the hub, but that level reaches us as an async message; until it is
+ * applied the NVIC sees the line high and re-enters the handler (on the chip
+ * the line drops as the write completes).  So: if the handler wrote to the
+ * hub without waiting (posted), ask the hub to answer once those writes are
+ * done (SYNC); then apply what the hub sent, which is by now on the async
+ * channel.  Deterministic too: the hub answers in bus order, and during a
+ * quantum only the running core's own accesses send it anything.
+ */
+static void ampvp_exc_return_hook(void *opaque)
 {
     AmpvpMachineState *m = opaque;
     ampvp_msg msg;
 
-    ampvp_recv(m, m->async_fd, &msg);
-    ampvp_handle_async(m, &msg);
+    if (!m->accessed) {
+        return;
+    }
+    m->accessed = false;
+    if (m->posted) {
+        /* One round trip, with the BQL kept: the exception exit is under way. */
+        m->posted = false;
+        ampvp_send(m, m->bus_fd, AMPVP_MSG_SYNC, 0, NULL, 0);
+        ampvp_expect(m, m->bus_fd, AMPVP_MSG_SYNC_RESP, &msg);
+    }
+    ampvp_drain_async(m, true);
+}
+
+static void ampvp_kick_setup(AmpvpMachineState *m)
+{
+    struct sigaction sa = { .sa_handler = ampvp_kick_handler, .sa_flags = SA_RESTART };
+    sigemptyset(&sa.sa_mask);
+    ampvp_kick_machine = m;
+    if (sigaction(AMPVP_KICK_SIGNAL, &sa, NULL) != 0) {
+        ampvp_fatal(m, "cannot install the kick signal handler");
+    }
+    ARM_CPU(first_cpu)->m_exec_hook = ampvp_exec_hook;
 }
 
 /* ---- deterministic lockstep: the core stops at each quantum's end ------ */
@@ -454,27 +605,7 @@ static void ampvp_lockstep_go(AmpvpMachineState *m)
 
     ampvp_expect(m, m->bus_fd, AMPVP_MSG_GO, &msg);
     const uint64_t until = msg.u.go.until;
-    for (;;) {
-        ssize_t r = recv(m->async_fd, m->arxbuf, sizeof(m->arxbuf), MSG_DONTWAIT);
-        if (r < 0 && errno == EINTR) {
-            continue;
-        }
-        if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            break;
-        }
-        if (r <= 0) {
-            ampvp_fatal(m, "lost the connection to the hub");
-        }
-        char err[160];
-        if (ampvp_decode(m->arxbuf, r, &msg, err, sizeof(err)) != AMPVP_OK) {
-            error_report("ampvp[%s]: malformed message from hub: %s", m->core, err);
-            exit(1);
-        }
-        if (msg.hdr.type == AMPVP_MSG_BYE) {
-            exit(0);
-        }
-        ampvp_handle_async(m, &msg);
-    }
+    ampvp_drain_async(m, false);
     timer_mod(m->quantum_timer, until);
 }
 
@@ -523,6 +654,17 @@ static void ampvp_sleep(void *opaque, int state)
         }
     }
     ampvp_send(m, m->async_fd, AMPVP_MSG_POWER, 0, &p, sizeof(p));
+}
+
+/* ---- SYSRESETREQ: the SoC's reset controller decides ------------------ */
+
+/* The NVIC pulses its SYSRESETREQ output (AIRCR write; vCPU thread, BQL held). */
+static void ampvp_sysresetreq(void *opaque, int n, int level)
+{
+    AmpvpMachineState *m = opaque;
+    if (level) {
+        ampvp_send(m, m->async_fd, AMPVP_MSG_SYSRESETREQ, 0, NULL, 0);
+    }
 }
 
 /* ---- faults and debug state ------------------------------------------ */
@@ -654,7 +796,7 @@ static void ampvp_say_hello(AmpvpMachineState *m, int fd, uint32_t channel, ampv
         .minor = AMPVP_PROTO_VERSION_MINOR,
         .caps = AMPVP_CAP_POSTED_WRITES | AMPVP_CAP_CLOCK | AMPVP_CAP_EVENTS |
                 AMPVP_CAP_POWER | AMPVP_CAP_CLOCK_STOP | AMPVP_CAP_FAULTS | AMPVP_CAP_DEBUG |
-                AMPVP_CAP_RESET,
+                AMPVP_CAP_RESET | AMPVP_CAP_KICK | AMPVP_CAP_SYSRESETREQ | AMPVP_CAP_SYNC,
         .channel = channel,
     };
     ampvp_send(m, fd, AMPVP_MSG_HELLO, 0, &h, sizeof(h));
@@ -761,7 +903,15 @@ static void ampvp_init(MachineState *ms)
     armcpu->m_fault_hook = ampvp_fault_hook;
     armcpu->m_lockup_hook = ampvp_lockup_hook;
     armcpu->m_hook_opaque = m;
+    if (m->caps & AMPVP_CAP_SYNC) {
+        armcpu->m_exc_return_hook = ampvp_exc_return_hook;
+    }
     qemu_add_vm_change_state_handler(ampvp_vm_state, m);
+    if (cfg.sysresetreq_to_hub && (m->caps & AMPVP_CAP_SYSRESETREQ)) {
+        /* Connected, the NVIC no longer resets this QEMU by itself. */
+        qdev_connect_gpio_out_named(dev, "SYSRESETREQ", 0,
+                                    qemu_allocate_irq(ampvp_sysresetreq, m, 0));
+    }
 
     /* Registers the reset handler that loads SP and PC from the vector table. */
     armv7m_load_kernel(ARM_CPU(first_cpu), NULL, 0, 0);
@@ -782,6 +932,9 @@ static void ampvp_init(MachineState *ms)
         ampvp_lockstep_go(m); /* the core starts when the schedule reaches it */
     } else {
         qemu_set_fd_handler(m->async_fd, ampvp_async_readable, NULL, m);
+        if (m->caps & AMPVP_CAP_KICK) {
+            ampvp_kick_setup(m);
+        }
     }
 }
 
