@@ -12,7 +12,7 @@
 
 run_ampvp_bg "$TMP/out" "$TMP/err" run --board nucleo-h745zi-q --strict --trace power \
   --cm7 "$FW/sysreset_cm7.elf" --cm4 "$FW/wwdg_cm4.elf" --timeout 30 \
-  --expect '^\[cm7\] CM7 done$'
+  --expect '^\[cm7\] CM7 done$' --expect '^\[cm4\] CM4: boot 1, RSR=0x[0-9a-f]{8}$'
 wait $RUN_PID; rc=$?
 cat "$TMP/out"
 [ $rc = 0 ] || { cat "$TMP/err" >&2; fail "exit code $rc, expected 0"; }
