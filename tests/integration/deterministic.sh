@@ -5,6 +5,7 @@
 # and compares everything ampvp printed, trace lines with their virtual times
 # included.
 #   deterministic.sh sev_pingpong   SEV -> EXTI -> WFE between the cores, 1000 round trips
+#   deterministic.sh hsem_mutex     the shared counter with and without HSEM (increments lost: the same)
 #   deterministic.sh boot_sync      ST's HSEM boot handshake (CM4 in Stop until the release)
 #   deterministic.sh uart_it        --serial stdin input; then --replay of a --record
 #                                   equals the recorded run, with no input given
@@ -22,6 +23,11 @@ case $CASE in
 sev_pingpong|hog)
   ARGS=(--machine "$MACHINE" --cm7 "$FW/sev_pingpong_cm7.elf" --cm4 "$FW/sev_pingpong_cm4.elf"
         --trace exti,power,irq --expect 'round trips in') ;;
+hsem_mutex)
+  # Both cores hammer one counter in shared SRAM with and without HSEM: how many
+  # increments the unlocked phase loses depends on the exact interleaving.
+  ARGS=(--machine "$MACHINE" --cm7 "$FW/hsem_mutex_cm7.elf" --cm4 "$FW/hsem_mutex_cm4.elf"
+        --trace power --expect '^\[cm7\] CM7 done') ;;
 boot_sync)
   ARGS=(--machine "$MACHINE" --cm7 "$FW/boot_sync_cm7.elf" --cm4 "$FW/boot_sync_cm4.elf"
         --trace hsem,exti,power,irq --expect '^\[cm4\] CM4 done' --expect '^\[cm7\] CM7 done') ;;
