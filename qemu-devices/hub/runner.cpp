@@ -9,6 +9,7 @@
 #include "elf_loader.h"
 #include "event_loop.h"
 #include "fault_report.h"
+#include "ampvp_host.h"
 #include "ampvp_proto.h"
 #include "junit.h"
 #include "log.h"
@@ -697,8 +698,10 @@ int Runner::loop()
                 std::chrono::duration_cast<std::chrono::milliseconds>(start_deadline - now).count()) + 1;
             wait_ms = wait_ms < 0 ? ms : std::min(wait_ms, ms);
         }
-        if (started_ && now - last_traffic_ < spin_window) {
-            wait_ms = 0;
+        if (started_ && now - last_traffic_ < spin_window &&
+            !ampvp_host_overloaded(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                       now.time_since_epoch()).count())) {
+            wait_ms = 0; // poll: unless every CPU is taken, when polling delays the cores
         }
         if (started_ && opt_.deterministic && ls_active_ < 0) {
             wait_ms = 0; // the next quantum starts at once

@@ -64,6 +64,8 @@
 #include "ampvp_proto.c"
 #include "ampvp_config.h"
 #include "ampvp_config.c"
+#include "ampvp_host.h"
+#include "ampvp_host.c"
 
 #define TYPE_AMPVP_MACHINE MACHINE_TYPE_NAME("ampvp")
 OBJECT_DECLARE_SIMPLE_TYPE(AmpvpMachineState, AMPVP_MACHINE)
@@ -191,7 +193,7 @@ static ssize_t ampvp_recv_raw(AmpvpMachineState *m, int fd, bool spin)
 {
     uint8_t *buf = ampvp_rxbuf(m, fd);
     ssize_t r;
-    if (spin && m->spin_ns > 0) {
+    if (spin && m->spin_ns > 0 && !ampvp_host_overloaded(get_clock())) {
         int64_t deadline = get_clock() + m->spin_ns;
         do {
             r = recv(fd, buf, AMPVP_MSG_MAX, MSG_DONTWAIT);
