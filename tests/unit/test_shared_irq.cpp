@@ -39,16 +39,22 @@ struct Calls : IrqSink {
     }
 };
 
-// The line is high while either source is high and falls only when both are low.
-TEST(SharedLine, HighWhileEitherSourceIsHigh)
-{
+// Two sources (TIM6 and DAC1) on line 54 of core 0.
+struct TwoSources : ::testing::Test {
     Calls core;
-    SharedLine in("cm7.irq54");
-    in.out().connect(&core, 0, 54);
-    IrqLine a("TIM6.irq"), b("DAC1.irq");
-    a.connect_shared(&in, in.add_source());
-    b.connect_shared(&in, in.add_source());
+    SharedLine in{"cm7.irq54"};
+    IrqLine a{"TIM6.irq"}, b{"DAC1.irq"};
+    void SetUp() override
+    {
+        in.out().connect(&core, 0, 54);
+        a.connect_shared(&in, in.add_source());
+        b.connect_shared(&in, in.add_source());
+    }
+};
 
+// The line is high while either source is high and falls only when both are low.
+TEST_F(TwoSources, HighWhileEitherSourceIsHigh)
+{
     a.set(true);
     EXPECT_TRUE(core.level(0, 54));
     b.set(true);
@@ -62,14 +68,8 @@ TEST(SharedLine, HighWhileEitherSourceIsHigh)
 
 // A pulse of one source while the other holds the line high makes no new edge
 // (a level-sensitive line that is already high).
-TEST(SharedLine, PulseUnderAHighSourceIsAbsorbed)
+TEST_F(TwoSources, PulseUnderAHighSourceIsAbsorbed)
 {
-    Calls core;
-    SharedLine in("cm7.irq54");
-    in.out().connect(&core, 0, 54);
-    IrqLine a("a"), b("b");
-    a.connect_shared(&in, in.add_source());
-    b.connect_shared(&in, in.add_source());
     a.set(true);
     b.pulse();
     EXPECT_EQ(core.count(0, 54), 1u);
