@@ -3,6 +3,7 @@
 // receiver transmitter (LPUART)"; rules paraphrased in the comments).  What
 // the LPUART shares with the USART (FIFOs, flags, interrupt table) is tested
 // in test_usart.cpp; here is what differs.
+#include "bus.h"
 #include "log.h"
 #include "machine.h"
 #include "models/stm32_usart.h"
@@ -241,12 +242,80 @@ TEST(LpuartMachine, H745HasLpuart1AtItsBaseAndIrq142)
     EXPECT_EQ(p->base, 0x58000C00u);
     EXPECT_EQ(p->model, "stm32-lpuart");
     EXPECT_EQ(p->params.at("clock"), "lpuart1");
-    const auto &irq = p->irqs.at("irq");
-    ASSERT_EQ(irq.size(), 2u);
-    for (const auto &t : irq) {
-        EXPECT_TRUE(t.is_core);
-        EXPECT_EQ(t.n, 142u);
+    unsigned cores = 0;
+    for (const auto &t : p->irqs.at("irq")) {
+        if (t.is_core) {
+            cores++;
+            EXPECT_EQ(t.n, 142u);
+        }
     }
+    EXPECT_EQ(cores, 2u);
+}
+
+// RM0399 EXTI event input mapping: 64 "LPUART1 global interrupt" is a direct
+// input; unmasked in EXTI_C1IMR3 it wakes CPU1 (a core whose clock stopped in
+// CStop sees its NVIC line only once woken).
+TEST(LpuartMachine, GlobalInterruptReachesExtiLine64AndWakesTheCpu)
+{
+    struct Wakeups : IrqSink {
+        std::vector<std::pair<CoreId, bool>> seen;
+        void set_irq(CoreId, unsigned, bool) override {}
+        void send_event(CoreId) override {}
+        CoreId core = 0; // the one recorded
+        void set_wakeup(CoreId c, bool l) override
+        {
+            if (c == core) {
+                seen.emplace_back(c, l);
+            }
+        }
+    } sink;
+    MachineDesc m = MachineDesc::load_file(testutil::source_dir() + "/machine/stm32h745.json");
+    DeviceContext ctx;
+    sink.core = m.core_index("cm7");
+    Bus bus(m, ctx, &sink);
+    auto w = [&](uint64_t addr, uint32_t v) {
+        BusAccess a;
+        a.core = m.core_index("cm7");
+        a.core_name = "cm7";
+        a.addr = addr;
+        bus.write(a, v);
+    };
+    const CoreId cm7 = m.core_index("cm7");
+    w(0x580000A0, 0);                         // EXTI_C1IMR3: everything masked
+    sink.seen.clear();
+    w(0x58000C00, CR1_UE | CR1_TE | CR1_TXEIE); // LPUART1 interrupt (TXE)
+    EXPECT_TRUE(sink.seen.empty()) << "line 64 masked for CPU1";
+    w(0x580000A0, 1u << (64 - 64));           // EXTI_C1IMR3.MR64
+    ASSERT_FALSE(sink.seen.empty());
+    EXPECT_EQ(sink.seen.back(), std::make_pair(cm7, true));
+    w(0x58000C00, 0);                         // interrupt gone: the wake-up falls
+    EXPECT_EQ(sink.seen.back(), std::make_pair(cm7, false));
+}
+
+// The BDMA channel interrupts and DMAMUX2_OVR also enter EXTI as direct
+// inputs 66-73 and 74 (RM0399 EXTI event input mapping), besides their NVIC
+// lines: ST's PWR_Domain3SystemControl wakes the CM7 from Stop on line 73.
+TEST(LpuartMachine, BdmaChannelsAndDmamux2ReachTheirExtiLines)
+{
+    MachineDesc m = MachineDesc::load_file(testutil::source_dir() + "/machine/stm32h745.json");
+    auto exti_line = [&](const std::string &periph, const std::string &out) -> int {
+        for (const auto &p : m.peripherals) {
+            if (p.name != periph || !p.irqs.count(out)) {
+                continue;
+            }
+            for (const auto &t : p.irqs.at(out)) {
+                if (!t.is_core && t.target == "EXTI") {
+                    return static_cast<int>(t.n);
+                }
+            }
+        }
+        return -1;
+    };
+    for (unsigned c = 0; c < 8; c++) {
+        EXPECT_EQ(exti_line("BDMA", "c" + std::to_string(c)), static_cast<int>(66 + c)) << c;
+    }
+    EXPECT_EQ(exti_line("DMAMUX2", "ovr"), 74);
+    EXPECT_EQ(exti_line("LPUART1", "irq"), 64);
 }
 
 } // namespace
