@@ -4,6 +4,7 @@
 // the LPUART shares with the USART (FIFOs, flags, interrupt table) is tested
 // in test_usart.cpp; here is what differs.
 #include "bus.h"
+#include "dma_test_env.h"
 #include "log.h"
 #include "machine.h"
 #include "models/stm32_usart.h"
@@ -316,6 +317,68 @@ TEST(LpuartMachine, BdmaChannelsAndDmamux2ReachTheirExtiLines)
     }
     EXPECT_EQ(exti_line("DMAMUX2", "ovr"), 74);
     EXPECT_EQ(exti_line("LPUART1", "irq"), 64);
+}
+
+// ST's PWR_Domain3SystemControl data path on the H745 machine: LPUART1 with
+// its RXFIFO threshold (1/4: 4 bytes) as wake-up source (UESM, RXFTIE) drives
+// DMAMUX2 request generator 0 (trigger 7, rising, GNBREQ 3), which feeds BDMA
+// channel 7 reading LPUART1_RDR into SRAM4: each chunk of 4 received bytes is
+// moved without a CPU, and the transfer-complete interrupt comes after 8.
+TEST(LpuartMachine, RxWakeupFeedsBdmaThroughTheRequestGenerator)
+{
+    MachineDesc m = MachineDesc::load_file(testutil::source_dir() + "/machine/stm32h745.json");
+    dmatest::FakeTime time;
+    dmatest::FakeBus mem;
+    dmatest::Level nvic;
+    mem.regions.push_back({0x38000000, std::vector<uint8_t>(0x1000), -1});
+    DeviceContext ctx;
+    ctx.scheduler = &time;
+    ctx.master = &mem;
+    Bus bus(m, ctx, &nvic);
+    Device *lpuart = bus.device("LPUART1");
+    mem.dev = lpuart;
+    mem.dev_base = 0x58000C00;
+    mem.dev_size = 0x400;
+    auto w = [&](uint64_t addr, uint32_t v) {
+        BusAccess a;
+        a.core_name = "cm7";
+        a.addr = addr;
+        bus.write(a, v);
+    };
+    auto r = [&](uint64_t addr) {
+        BusAccess a;
+        a.core_name = "cm7";
+        a.addr = addr;
+        return bus.read(a);
+    };
+    // LPUART_Config: FIFO on, RXFTCFG = 001 (1/4), WUS = 10 (start bit), UESM,
+    // RXFTIE; BRR for 115200 at 64 MHz.
+    w(0x58000C0C, 142222);
+    w(0x58000C00, CR1_FIFOEN);
+    w(0x58000C08, (1u << 25) | (2u << 20) | (1u << 28));
+    w(0x58000C00, CR1_FIFOEN | CR1_UE | CR1_UESM | CR1_RE | CR1_TE);
+    // DMAMUX2: C7CR.DMAREQ_ID = 1 (generator 0); RG0CR SIG_ID 7, rising,
+    // GNBREQ 3, then GE.
+    w(0x5802581C, 1);
+    w(0x58025900, 7u | (1u << 17) | (3u << 19));
+    w(0x58025900, r(0x58025900) | (1u << 16));
+    // BDMA channel 7: LPUART1_RDR -> SRAM4, 8 bytes, MINC, TCIE, EN.
+    w(0x58025498, 8);
+    w(0x5802549C, 0x58000C24);
+    w(0x580254A0, 0x38000000);
+    w(0x58025494, (1u << 7) | (1u << 1) | 1u);
+    for (const char *chunk : {"ABCD", "EFGH"}) {
+        for (const char *c = chunk; *c; ++c) {
+            ASSERT_TRUE(lpuart->accepts_input());
+            lpuart->host_input(static_cast<uint8_t>(*c));
+        }
+        time.advance(100000);
+        EXPECT_EQ(r(0x58000C1C) & ISR_RXNE, 0u) << "the BDMA emptied the RXFIFO";
+    }
+    EXPECT_EQ(std::string(reinterpret_cast<char *>(mem.memory(0, 0x38000000, 8)), 8), "ABCDEFGH");
+    EXPECT_EQ(r(0x58025498), 0u);  // CNDTR7
+    EXPECT_TRUE(nvic[136]);        // BDMA_Channel7_IRQn
+    EXPECT_EQ(r(0x58025940), 0u);  // DMAMUX2_RGSR: no trigger overrun
 }
 
 } // namespace
