@@ -33,6 +33,14 @@
  * complete (ISR=0x..., CR1=0x...)".  Before "uart_it: bye", only if it happened:
  * "uart_it: receive errors (ICR bits 0x<e>), <n> bytes lost".
  *
+ * Built with UART_IT_LPUART (lpuart_it_cm7.elf): the same on LPUART1 (RM0399 "LPUART"),
+ * as HAL_UART_Init does it for an LPUART instance: kernel clock rcc_pclk4 = 64 MHz
+ * (RCC_D3CCIPR.LPUART1SEL = 000, RCC_APB4ENR.LPUART1EN), PB6 (TX) / PB7 (RX) in alternate
+ * function 8, NVIC LPUART1 (IRQ 142), and UART_DIV_LPUART's BRR = (256 * 64000000 +
+ * 115200/2) / 115200 = 142222 (no oversampling choice: HAL leaves OVER8 and ONEBIT,
+ * reserved on an LPUART, at 0).  Its lines come out on LPUART1, so the host sees them as
+ * "[cm7:LPUART1] uart_it: ...", and it reads what --serial LPUART1=stdin sends.
+ *
  * The receiver is on from HAL_UART_Init: a byte that arrives before HAL_UART_Receive_IT
  * waits in RDR (the emulator holds the rest back meanwhile), so nothing sent early is lost.
  *
@@ -61,15 +69,32 @@
 
 #define UART_IT_KERNEL_HZ 64000000u
 #define UART_IT_BAUD      115200u
+#ifdef UART_IT_LPUART
+#define UART_IT            LPUART1
+#define UART_IT_IRQn       LPUART1_IRQn
+#define UART_IT_IRQHandler LPUART1_IRQHandler
+/* UART_DIV_LPUART: 256 * fck / baud, rounded as HAL does, in 64 bits. */
+#define UART_IT_BRR \
+    ((uint32_t)(((uint64_t)UART_IT_KERNEL_HZ * 256u + UART_IT_BAUD / 2u) / UART_IT_BAUD))
+_Static_assert(UART_IT_BRR == 142222u, "LPUART BRR for 115200 at 64 MHz");
+#define GPIO_AF_UART       8u     /* PB6 = LPUART1_TX, PB7 = LPUART1_RX (DS12110 AF table) */
+#define UART_IT_PORT       1u     /* port B */
+#define UART_IT_PIN_TX     6u
+#else
+#define UART_IT            USART3
+#define UART_IT_IRQn       USART3_IRQn
+#define UART_IT_IRQHandler USART3_IRQHandler
 #define UART_IT_BRR       ((UART_IT_KERNEL_HZ + UART_IT_BAUD / 2u) / UART_IT_BAUD)
 _Static_assert(UART_IT_BRR == 556u, "BRR for 115200 at 64 MHz");
+#define GPIO_AF_UART       7u     /* PD8 = USART3_TX, PD9 = USART3_RX (DS12110 AF table) */
+#define UART_IT_PORT       3u     /* port D */
+#define UART_IT_PIN_TX     8u
+#endif
 
 #define UART_IT_LINE_MAX  64u
 #define UART_IT_RING      256u   /* received bytes not yet handled by main (power of 2) */
 #define UART_IT_WAIT_MS   1000u  /* bound of every wait on the hardware */
 #define UART_IT_POLLS     50000000u
-#define GPIO_AF7          7u     /* PD8 = USART3_TX, PD9 = USART3_RX (DS12110 AF table) */
-#define PORT_D            3u
 
 #define UART_IT_TX_THRESHOLD USART_FIFO_THRESHOLD_1_2 /* UART_IT_FIFO only */
 #define UART_IT_RX_THRESHOLD USART_FIFO_THRESHOLD_1_8
@@ -97,7 +122,7 @@ static volatile uint32_t s_ring_head; /* written by the interrupt */
 static uint32_t s_ring_tail;          /* written by main */
 static volatile uint32_t s_ring_lost;
 
-void USART3_IRQHandler(void);
+void UART_IT_IRQHandler(void);
 
 /* ---- register helpers ------------------------------------------------------------ */
 
@@ -112,7 +137,7 @@ static int wait_isr_set(uint32_t mask)
 {
     struct demo_deadline d;
     deadline_start(&d, UART_IT_WAIT_MS, UART_IT_POLLS);
-    while (!(USART3->ISR & mask)) {
+    while (!(UART_IT->ISR & mask)) {
         if (deadline_expired(&d)) {
             return 0;
         }
@@ -124,25 +149,32 @@ static int wait_isr_set(uint32_t mask)
 
 static void uart_msp_init(void)
 {
+#ifdef UART_IT_LPUART
+    RCC->D3CCIPR &= ~RCC_D3CCIPR_LPUART1SEL_Msk; /* rcc_pclk4 */
+    RCC->AHB4ENR |= RCC_AHB4ENR_GPIOBEN;
+    (void)RCC->AHB4ENR;
+    RCC->APB4ENR |= RCC_APB4ENR_LPUART1EN;
+    (void)RCC->APB4ENR;
+#else
     RCC->D2CCIP2R &= ~RCC_D2CCIP2R_USART234578SEL_Msk; /* rcc_pclk1 */
-
     RCC->AHB4ENR |= RCC_AHB4ENR_GPIODEN;
     (void)RCC->AHB4ENR;
     RCC->APB1LENR |= RCC_APB1LENR_USART3EN;
     (void)RCC->APB1LENR;
+#endif
 
-    struct h7_gpio *gpio = GPIO(PORT_D);
-    for (uint32_t pin = 8u; pin <= 9u; ++pin) {
+    struct h7_gpio *gpio = GPIO(UART_IT_PORT);
+    for (uint32_t pin = UART_IT_PIN_TX; pin <= UART_IT_PIN_TX + 1u; ++pin) {
+        volatile uint32_t *afr = &gpio->AFR[pin / 8u];
         gpio->OSPEEDR &= ~(3u << (2u * pin));                 /* low speed */
         gpio->OTYPER &= ~(1u << pin);                         /* push-pull */
         gpio->PUPDR &= ~(3u << (2u * pin));                   /* no pull */
-        gpio->AFR[1] = (gpio->AFR[1] & ~(0xFu << GPIO_AFR_AFSEL_Pos(pin))) |
-                       (GPIO_AF7 << GPIO_AFR_AFSEL_Pos(pin));
+        *afr = (*afr & ~(0xFu << GPIO_AFR_AFSEL_Pos(pin))) | (GPIO_AF_UART << GPIO_AFR_AFSEL_Pos(pin));
         gpio->MODER = (gpio->MODER & ~(3u << (2u * pin))) | (GPIO_MODER_AF << (2u * pin));
     }
 
-    NVIC->IPR[USART3_IRQn] = 0u; /* HAL_NVIC_SetPriority(USART3_IRQn, 0, 0) */
-    nvic_enable_irq(USART3_IRQn);
+    NVIC->IPR[UART_IT_IRQn] = 0u; /* HAL_NVIC_SetPriority(UART_IT_IRQn, 0, 0) */
+    nvic_enable_irq(UART_IT_IRQn);
 }
 
 /* ---- HAL_UART_Init and the FIFO configuration calls ------------------------------ */
@@ -158,7 +190,7 @@ static void uart_set_nb_data(struct uart_it *h)
         h->nb_rx = 1u;
         return;
     }
-    const uint32_t cr3 = USART3->CR3;
+    const uint32_t cr3 = UART_IT->CR3;
     const uint32_t tx = (cr3 & USART_CR3_TXFTCFG_Msk) >> USART_CR3_TXFTCFG_Pos;
     const uint32_t rx = (cr3 & USART_CR3_RXFTCFG_Msk) >> USART_CR3_RXFTCFG_Pos;
     h->nb_tx = (uint16_t)(USART_FIFO_DEPTH * num[tx] / den[tx]);
@@ -168,21 +200,21 @@ static void uart_set_nb_data(struct uart_it *h)
 /* HAL_UARTEx_SetTxFifoThreshold / SetRxFifoThreshold. */
 static void uart_set_fifo_threshold(struct uart_it *h, uint32_t mask, uint32_t value)
 {
-    const uint32_t cr1 = USART3->CR1;
-    USART3->CR1 = cr1 & ~USART_CR1_UE;
-    USART3->CR3 = (USART3->CR3 & ~mask) | value;
+    const uint32_t cr1 = UART_IT->CR1;
+    UART_IT->CR1 = cr1 & ~USART_CR1_UE;
+    UART_IT->CR3 = (UART_IT->CR3 & ~mask) | value;
     uart_set_nb_data(h);
-    USART3->CR1 = cr1;
+    UART_IT->CR1 = cr1;
 }
 
 /* HAL_UARTEx_EnableFifoMode / DisableFifoMode. */
 static void uart_set_fifo_mode(struct uart_it *h, int on)
 {
-    uint32_t cr1 = USART3->CR1;
-    USART3->CR1 = cr1 & ~USART_CR1_UE;
+    uint32_t cr1 = UART_IT->CR1;
+    UART_IT->CR1 = cr1 & ~USART_CR1_UE;
     cr1 = on ? (cr1 | USART_CR1_FIFOEN) : (cr1 & ~USART_CR1_FIFOEN);
     h->fifo = on;
-    USART3->CR1 = cr1;
+    UART_IT->CR1 = cr1;
     uart_set_nb_data(h);
 }
 #endif
@@ -191,24 +223,24 @@ static int uart_init_it(struct uart_it *h)
 {
     uart_msp_init();
 
-    USART3->CR1 &= ~USART_CR1_UE;
+    UART_IT->CR1 &= ~USART_CR1_UE;
 
     /* UART_SetConfig */
-    USART3->CR1 = (USART3->CR1 & ~(USART_CR1_M0 | USART_CR1_M1 | USART_CR1_PCE | USART_CR1_PS |
+    UART_IT->CR1 = (UART_IT->CR1 & ~(USART_CR1_M0 | USART_CR1_M1 | USART_CR1_PCE | USART_CR1_PS |
                                    USART_CR1_TE | USART_CR1_RE | USART_CR1_OVER8 |
                                    USART_CR1_FIFOEN)) |
                   USART_CR1_TE | USART_CR1_RE;
-    USART3->CR2 &= ~USART_CR2_STOP_Msk;
-    USART3->CR3 &= ~(USART_CR3_RTSE | USART_CR3_CTSE | USART_CR3_ONEBIT | USART_CR3_TXFTCFG_Msk |
+    UART_IT->CR2 &= ~USART_CR2_STOP_Msk;
+    UART_IT->CR3 &= ~(USART_CR3_RTSE | USART_CR3_CTSE | USART_CR3_ONEBIT | USART_CR3_TXFTCFG_Msk |
                      USART_CR3_RXFTCFG_Msk);
-    USART3->PRESC &= ~USART_PRESC_PRESCALER_Msk;
-    USART3->BRR = UART_IT_BRR;
+    UART_IT->PRESC &= ~USART_PRESC_PRESCALER_Msk;
+    UART_IT->BRR = UART_IT_BRR;
     h->fifo = 0;
     h->nb_tx = h->nb_rx = 1u;
 
-    USART3->CR2 &= ~(USART_CR2_LINEN | USART_CR2_CLKEN);
-    USART3->CR3 &= ~(USART_CR3_SCEN | USART_CR3_HDSEL | USART_CR3_IREN);
-    USART3->CR1 |= USART_CR1_UE;
+    UART_IT->CR2 &= ~(USART_CR2_LINEN | USART_CR2_CLKEN);
+    UART_IT->CR3 &= ~(USART_CR3_SCEN | USART_CR3_HDSEL | USART_CR3_IREN);
+    UART_IT->CR1 |= USART_CR1_UE;
 
     /* UART_CheckIdleState */
     if (!wait_isr_set(USART_ISR_TEACK) || !wait_isr_set(USART_ISR_REACK)) {
@@ -222,7 +254,7 @@ static int uart_init_it(struct uart_it *h)
                             UART_IT_RX_THRESHOLD << USART_CR3_RXFTCFG_Pos);
     uart_set_fifo_mode(h, 1);
 #endif
-    return (USART3->ISR & (USART_ISR_TEACK | USART_ISR_REACK)) ==
+    return (UART_IT->ISR & (USART_ISR_TEACK | USART_ISR_REACK)) ==
            (USART_ISR_TEACK | USART_ISR_REACK);
 }
 
@@ -235,9 +267,9 @@ static void uart_transmit_it(struct uart_it *h, const uint8_t *data, uint16_t si
     h->tx_count = size;
     h->tx_busy = 1;
     if (h->fifo) {
-        reg_set(&USART3->CR3, USART_CR3_TXFTIE);
+        reg_set(&UART_IT->CR3, USART_CR3_TXFTIE);
     } else {
-        reg_set(&USART3->CR1, USART_CR1_TXEIE);
+        reg_set(&UART_IT->CR1, USART_CR1_TXEIE);
     }
 }
 
@@ -249,22 +281,22 @@ static void uart_tx_isr(struct uart_it *h)
     }
     if (!h->fifo) {
         if (h->tx_count == 0u) {
-            USART3->CR1 &= ~USART_CR1_TXEIE;
-            USART3->CR1 |= USART_CR1_TCIE;
+            UART_IT->CR1 &= ~USART_CR1_TXEIE;
+            UART_IT->CR1 |= USART_CR1_TCIE;
         } else {
-            USART3->TDR = *h->tx_ptr++;
+            UART_IT->TDR = *h->tx_ptr++;
             h->tx_count--;
         }
         return;
     }
     for (uint16_t n = h->nb_tx; n > 0u; --n) {
         if (h->tx_count == 0u) {
-            USART3->CR3 &= ~USART_CR3_TXFTIE;
-            USART3->CR1 |= USART_CR1_TCIE;
+            UART_IT->CR3 &= ~USART_CR3_TXFTIE;
+            UART_IT->CR1 |= USART_CR1_TCIE;
             break;
         }
-        if (USART3->ISR & USART_ISR_TXFNF) {
-            USART3->TDR = *h->tx_ptr++;
+        if (UART_IT->ISR & USART_ISR_TXFNF) {
+            UART_IT->TDR = *h->tx_ptr++;
             h->tx_count--;
         }
     }
@@ -273,7 +305,7 @@ static void uart_tx_isr(struct uart_it *h)
 /* UART_EndTransmit_IT (the TX complete callback only marks the transfer done). */
 static void uart_end_transmit(struct uart_it *h)
 {
-    USART3->CR1 &= ~USART_CR1_TCIE;
+    UART_IT->CR1 &= ~USART_CR1_TCIE;
     h->tx_busy = 0;
 }
 
@@ -309,11 +341,11 @@ static void uart_receive_it(struct uart_it *h, uint8_t *buf, uint16_t size)
     h->rx_ptr = buf;
     h->rx_count = size;
     h->rx_busy = 1;
-    reg_set(&USART3->CR3, USART_CR3_EIE);
+    reg_set(&UART_IT->CR3, USART_CR3_EIE);
     if (h->fifo && size >= h->nb_rx) {
-        reg_set(&USART3->CR3, USART_CR3_RXFTIE); /* not reached with 1-byte receptions */
+        reg_set(&UART_IT->CR3, USART_CR3_RXFTIE); /* not reached with 1-byte receptions */
     } else {
-        reg_set(&USART3->CR1, USART_CR1_RXNEIE); /* RXFNEIE in FIFO mode */
+        reg_set(&UART_IT->CR1, USART_CR1_RXNEIE); /* RXFNEIE in FIFO mode */
     }
 }
 
@@ -333,8 +365,8 @@ static void uart_rx_complete(struct uart_it *h)
 /* UART_EndRxTransfer */
 static void uart_end_rx(struct uart_it *h)
 {
-    USART3->CR1 &= ~(USART_CR1_RXNEIE | USART_CR1_PEIE);
-    USART3->CR3 &= ~(USART_CR3_EIE | USART_CR3_RXFTIE);
+    UART_IT->CR1 &= ~(USART_CR1_RXNEIE | USART_CR1_PEIE);
+    UART_IT->CR3 &= ~(USART_CR3_EIE | USART_CR3_RXFTIE);
     h->rx_busy = 0;
 }
 
@@ -342,10 +374,10 @@ static void uart_end_rx(struct uart_it *h)
 static void uart_rx_isr(struct uart_it *h)
 {
     if (!h->rx_busy) {
-        USART3->RQR = USART_RQR_RXFRQ; /* nobody waits: discard, as HAL does */
+        UART_IT->RQR = USART_RQR_RXFRQ; /* nobody waits: discard, as HAL does */
         return;
     }
-    *h->rx_ptr++ = (uint8_t)(USART3->RDR & 0xFFu);
+    *h->rx_ptr++ = (uint8_t)(UART_IT->RDR & 0xFFu);
     if (--h->rx_count == 0u) {
         uart_end_rx(h);
         uart_rx_complete(h);
@@ -353,12 +385,12 @@ static void uart_rx_isr(struct uart_it *h)
 }
 
 /* HAL_UART_IRQHandler, the parts that apply to this configuration. */
-void USART3_IRQHandler(void)
+void UART_IT_IRQHandler(void)
 {
     struct uart_it *h = &s_uart;
-    const uint32_t isr = USART3->ISR;
-    const uint32_t cr1 = USART3->CR1;
-    const uint32_t cr3 = USART3->CR3;
+    const uint32_t isr = UART_IT->ISR;
+    const uint32_t cr1 = UART_IT->CR1;
+    const uint32_t cr3 = UART_IT->CR3;
     const int rx_enabled = (cr1 & USART_CR1_RXNEIE) || (cr3 & USART_CR3_RXFTIE);
 
     if ((isr & ST_UART_ISR_ERRORS) == 0u && (isr & USART_ISR_RXNE) && rx_enabled) {
@@ -366,7 +398,7 @@ void USART3_IRQHandler(void)
         return;
     }
     if (st_uart_error_branch(isr, cr1, cr3)) {
-        const uint32_t clear = st_uart_clear_errors(USART3, isr, cr1, cr3);
+        const uint32_t clear = st_uart_clear_errors(UART_IT, isr, cr1, cr3);
         h->errors |= clear;
         if ((isr & USART_ISR_RXNE) && rx_enabled) {
             uart_rx_isr(h);
@@ -390,10 +422,10 @@ void USART3_IRQHandler(void)
 
 static void fail(const char *what)
 {
-    nvic_disable_irq(USART3_IRQn);
-    USART3->CR1 &= ~(USART_CR1_TXEIE | USART_CR1_TCIE | USART_CR1_RXNEIE);
-    uart_printf("uart_it: %s (ISR=0x%08x, CR1=0x%08x)\n", what, (unsigned)USART3->ISR,
-                (unsigned)USART3->CR1);
+    nvic_disable_irq(UART_IT_IRQn);
+    UART_IT->CR1 &= ~(USART_CR1_TXEIE | USART_CR1_TCIE | USART_CR1_RXNEIE);
+    uart_printf("uart_it: %s (ISR=0x%08x, CR1=0x%08x)\n", what, (unsigned)UART_IT->ISR,
+                (unsigned)UART_IT->CR1);
     uart_puts("CM7 done\n");
     cm_idle_forever();
 }
@@ -468,10 +500,10 @@ int main(void)
         }
     }
     if (s_uart.errors != 0u || s_ring_lost != 0u) {
-        nvic_disable_irq(USART3_IRQn);
+        nvic_disable_irq(UART_IT_IRQn);
         uart_printf("uart_it: receive errors (ICR bits 0x%x), %u bytes lost\n",
                     (unsigned)s_uart.errors, (unsigned)s_ring_lost);
-        nvic_enable_irq(USART3_IRQn);
+        nvic_enable_irq(UART_IT_IRQn);
     }
     if (!uart_send(&s_uart, "uart_it: bye\r\n") || !uart_send(&s_uart, "CM7 done\r\n")) {
         fail("transmission did not complete");

@@ -26,6 +26,7 @@
 #define USART3_BASE       0x40004800u
 #define UART4_BASE        0x40004C00u
 #define USART1_BASE       0x40011000u
+#define LPUART1_BASE      0x58000C00u  /* D3 APB4 */
 #define ART_BASE          0x40024400u  /* CM4 ART accelerator                  */
 #define AXI_GPV_BASE      0x51000000u  /* AXI interconnect configuration       */
 #define FLASH_R_BASE      0x52002000u  /* embedded flash interface registers   */
@@ -261,6 +262,9 @@ H7_REG_AT(struct h7_rcc, C2_APB4LPENR, 0x1DC);
 #define RCC_APB2ENR_USART1EN  (1u << 4)
 /* RCC_APB4ENR */
 #define RCC_APB4ENR_SYSCFGEN  (1u << 1)
+#define RCC_APB4ENR_LPUART1EN (1u << 3)
+/* RCC_D3CCIPR: LPUART1SEL [2:0], 000 rcc_pclk4 */
+#define RCC_D3CCIPR_LPUART1SEL_Msk (7u << 0)
 
 /* Reset values (RM0399) used by the optional full SystemInit */
 #define RCC_PLLCKSELR_RESET   0x02020200u
@@ -322,6 +326,7 @@ H7_REG_AT(struct h7_pwr, WKUPEPR, 0x28);
 #define USART1 ((struct stm32_usart *)USART1_BASE)
 #define USART2 ((struct stm32_usart *)USART2_BASE)
 #define USART3 ((struct stm32_usart *)USART3_BASE)
+#define LPUART1 ((struct stm32_usart *)LPUART1_BASE) /* the LPUART's subset of the same map */
 
 /* ==== HSEM (hardware semaphores) ================================================ */
 struct h7_hsem {

@@ -111,21 +111,17 @@ void Bus::connect(IrqLine &line, const SignalTarget &t, IrqSink *irqs, const std
 {
     if (t.is_core) {
         CoreId c = machine_.core_index(t.target);
-        if (machine_.cores[c].host()) {
-            // A core played by a model: its NVIC line n is that model's input n;
-            // it has no event or wake-up input.
-            if (!t.event && !t.wakeup) {
-                line.connect_input(device(machine_.cores[c].played_by), t.n);
-            }
-            return;
+        if (machine_.cores[c].host() && (t.event || t.wakeup)) {
+            return; // a core played by a model has no event or wake-up input
         }
         if (t.event) {
-            line.connect_event(irqs, c);
-        } else if (t.wakeup) {
-            line.connect_wakeup(irqs, c);
-        } else {
-            line.connect(irqs, c, t.n);
+            line.connect_event(irqs, c); // edges: nothing to combine
+            return;
         }
+        // Levels: several sources on one line are ORed (RM0399 vector table:
+        // "TIM6 global interrupt, DAC1 underrun"; ECC_IRQn for RAMECC1-3).
+        SharedLine &in = core_input(c, t.wakeup, t.n, irqs);
+        line.connect_shared(&in, in.add_source());
         return;
     }
     Device *d = device(t.target);
@@ -134,6 +130,24 @@ void Bus::connect(IrqLine &line, const SignalTarget &t, IrqSink *irqs, const std
                           ", which has no model to receive it");
     }
     line.connect_input(d, t.n);
+}
+
+SharedLine &Bus::core_input(CoreId c, bool wakeup, unsigned n, IrqSink *irqs)
+{
+    auto &slot = core_inputs_[{c, wakeup, n}];
+    if (!slot) {
+        const auto &core = machine_.cores[c];
+        slot = std::make_unique<SharedLine>(core.name + (wakeup ? ".wakeup" : ".irq" + std::to_string(n)));
+        if (core.host()) {
+            // A core played by a model: its NVIC line n is that model's input n.
+            slot->out().connect_input(device(core.played_by), n);
+        } else if (wakeup) {
+            slot->out().connect_wakeup(irqs, c);
+        } else {
+            slot->out().connect(irqs, c, n);
+        }
+    }
+    return *slot;
 }
 
 void Bus::core_txev(CoreId core)

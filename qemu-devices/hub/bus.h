@@ -8,8 +8,10 @@
 #include "machine.h"
 #include "model_registry.h"
 
+#include <map>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace ampvp {
@@ -47,6 +49,9 @@ private:
     const Entry *find(uint64_t addr) const;
     void unmodelled(BusAccess &a, const Entry *e, bool is_write, uint32_t value);
     void connect(IrqLine &line, const SignalTarget &t, IrqSink *irqs, const std::string &what);
+    // The shared input behind a core's NVIC line (or wake-up input): made and
+    // connected to the core on first use.
+    SharedLine &core_input(CoreId c, bool wakeup, unsigned n, IrqSink *irqs);
 
     const MachineDesc &machine_;
     DeviceContext ctx_;
@@ -61,6 +66,9 @@ private:
     std::vector<Entry> map_; // sorted by base
     std::vector<std::unique_ptr<IrqLine>> txev_; // per core
     std::vector<std::unique_ptr<IrqLine>> sysresetreq_; // per core
+    // A core's level inputs (NVIC lines, wake-up) are wired-OR: every output
+    // the machine connects to one drives it through its SharedLine.
+    std::map<std::tuple<CoreId, bool, unsigned>, std::unique_ptr<SharedLine>> core_inputs_;
 };
 
 } // namespace ampvp

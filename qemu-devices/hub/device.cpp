@@ -72,7 +72,20 @@ void IrqLine::drive(const Target &t, bool level)
     case Kind::Input:
         t.dev->input(t.line, level);
         break;
+    case Kind::Shared:
+        t.shared->set(t.line, level);
+        break;
     }
+}
+
+void SharedLine::set(unsigned source, bool level)
+{
+    if (source >= high_.size() || high_[source] == level) {
+        return;
+    }
+    high_[source] = level;
+    n_high_ = level ? n_high_ + 1 : n_high_ - 1;
+    out_.set(n_high_ != 0);
 }
 
 void IrqLine::set(bool level)

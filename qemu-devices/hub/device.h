@@ -46,6 +46,7 @@ public:
 };
 
 class Device;
+class SharedLine;
 
 // A periodic rectangular signal, such as a timer's PWM output: high during
 // [start_ns + k * period_ns, start_ns + k * period_ns + high_ns) for every k,
@@ -105,6 +106,11 @@ public:
     {
         targets_.push_back({Kind::Input, nullptr, -1, input, dev});
     }
+    // One of the sources of a shared input (SharedLine::add_source).
+    void connect_shared(SharedLine *shared, unsigned source)
+    {
+        targets_.push_back({Kind::Shared, nullptr, -1, source, nullptr, shared});
+    }
     void set(bool level);
     void pulse();
     bool level() const { return level_; }
@@ -116,19 +122,44 @@ public:
     const Waveform &wave() const { return wave_; }
 
 private:
-    enum class Kind { Nvic, Event, Wakeup, Input };
+    enum class Kind { Nvic, Event, Wakeup, Input, Shared };
     struct Target {
         Kind kind;
         IrqSink *sink;
         CoreId core;
-        unsigned line;
+        unsigned line; // NVIC line, input number, or source number (Shared)
         Device *dev;
+        SharedLine *shared = nullptr;
     };
     void drive(const Target &t, bool level);
     std::string name_;
     std::vector<Target> targets_;
     bool level_ = false;
     Waveform wave_; // constant level_ unless periodic
+};
+
+// An input several outputs drive, such as an NVIC line that interrupt sources
+// share (STM32H7: TIM6 and the DAC's underrun on TIM6_DAC_IRQn; RAMECC1-3 on
+// ECC_IRQn): it sees the OR of their levels, so it stays high while any source
+// is high and falls when the last one does.  Each source is an IrqLine
+// connected with connect_shared(this, add_source()); out() goes to the input
+// itself.  Levels only: a source's waveform counts by its level at each change.
+class SharedLine {
+public:
+    explicit SharedLine(std::string name) : out_(std::move(name)) {}
+    IrqLine &out() { return out_; }
+    unsigned add_source()
+    {
+        high_.push_back(false);
+        return static_cast<unsigned>(high_.size() - 1);
+    }
+    unsigned sources() const { return static_cast<unsigned>(high_.size()); }
+    void set(unsigned source, bool level);
+
+private:
+    IrqLine out_;
+    std::vector<bool> high_; // per source
+    unsigned n_high_ = 0;
 };
 
 // Power states a core reports (protocol POWER): run, sleep, deep sleep.

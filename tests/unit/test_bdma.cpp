@@ -67,6 +67,7 @@ struct BdmaTest : ::testing::Test {
         for (unsigned c = 0; c < 8; c++) {
             bdma.irq("c" + std::to_string(c))->connect(&irqs, 1, 129 + c);
             mux.irq("req_out" + std::to_string(c))->connect_input(&bdma, c);
+            bdma.irq("ack" + std::to_string(c))->connect_input(&mux, 512 + c);
         }
     }
     uint32_t rd(uint32_t off) { return reg_read(bdma, off, 1); }
@@ -230,6 +231,35 @@ TEST_F(BdmaTest, Dmamux2RequestDrivesABdmaChannel)
     EXPECT_EQ(rd(CNDTR(1)), 0u);
     EXPECT_EQ(bus.at(SRAM4 + 3), 0x44);
     EXPECT_EQ(rd(ISR) & TCIF(1), TCIF(1));
+}
+
+// ST's PWR_Domain3SystemControl: DMAMUX2 request generator 0 on trigger 7
+// (LPUART1 RX wake-up, HAL_DMAMUX2_REQ_GEN_LPUART1_RX_WKUP), rising edge,
+// GNBREQ = 3, feeds BDMA channel 7 (DMAREQ_ID 1 = BDMA_REQUEST_GENERATOR0)
+// reading a D3 register: 4 items per trigger (RM0399 "DMAMUX request
+// generator"), the BDMA's acknowledges counting them down.
+TEST_F(BdmaTest, RequestGeneratorFeedsFourItemsPerTrigger)
+{
+    bus.rx = {'0', '1', '2', '3', '4', '5', '6', '7'};
+    reg_write(mux, 0x1C, 1, 1);                                      // C7CR.DMAREQ_ID
+    reg_write(mux, 0x100, 7u | (1u << 17) | (3u << 19), 1);          // RG0CR
+    reg_write(mux, 0x100, reg_read(mux, 0x100, 1) | (1u << 16), 1);  // GE
+    hal_start(7, MINC | PSIZE_BYTE | MSIZE_BYTE, D3_REG, SRAM4, 8);
+    time.advance(1000);
+    EXPECT_EQ(rd(CNDTR(7)), 8u);
+    mux.input(256 + 7, true); // the LPUART's RX wake-up rises
+    time.advance(1000);
+    EXPECT_EQ(rd(CNDTR(7)), 4u);
+    EXPECT_EQ(std::string(reinterpret_cast<char *>(bus.memory(0, SRAM4, 4)), 4), "0123");
+    time.advance(1000);
+    EXPECT_EQ(rd(CNDTR(7)), 4u) << "no more requests until the next trigger";
+    mux.input(256 + 7, false);
+    mux.input(256 + 7, true);
+    time.advance(1000);
+    EXPECT_EQ(rd(CNDTR(7)), 0u);
+    EXPECT_EQ(std::string(reinterpret_cast<char *>(bus.memory(0, SRAM4, 8)), 8), "01234567");
+    EXPECT_EQ(rd(ISR) & TCIF(7), TCIF(7));
+    EXPECT_EQ(reg_read(mux, 0x140, 1), 0u); // no trigger overrun
 }
 
 // RM0399 "DMAMUX2 implementation": 8 channels (C0CR-C7CR), CSR has SOF0-7.

@@ -598,15 +598,67 @@ TEST_F(DmamuxTest, TwoChannelsMaySelectTheSameLine)
     EXPECT_TRUE(out[12]);
 }
 
-// Synchronization (SE) and the request generators (GE) are not modelled: setting
-// them is logged once as unimplemented.
-TEST_F(DmamuxTest, SynchronizationAndGeneratorsAreReportedUnimplemented)
+// Synchronization (SE) is not modelled: setting it is logged once as
+// unimplemented.
+TEST_F(DmamuxTest, SynchronizationIsReportedUnimplemented)
 {
     reg_write(mux, 0, 46 | (1u << 16));
-    reg_write(mux, 0x100, 1u << 16);
     EXPECT_TRUE(cap.has("DMAMUX1.C0CR.SE"));
-    EXPECT_TRUE(cap.has("DMAMUX1.RG0CR.GE"));
     EXPECT_FALSE(out[102]);
+}
+
+// RGxCR fields (RM0399 DMAMUX_RGxCR): SIG_ID [4:0], OIE [8], GE [16], GPOL
+// [18:17], GNBREQ [23:19].
+constexpr uint32_t RGCR = 0x100, RGSR = 0x140, RGCFR = 0x144;
+constexpr uint32_t rg(uint32_t sig, uint32_t gpol, uint32_t gnbreq, bool ge)
+{
+    return sig | (gpol << 17) | (gnbreq << 19) | (ge ? 1u << 16 : 0u);
+}
+
+// RM0399 "DMAMUX request generator": with GE set, an edge of the selected
+// trigger (GPOL: 01 rising) makes the generator issue GNBREQ + 1 requests on
+// its request line (generator 0 is line 1); it stops once the DMA has served
+// them, counted by the DMA's acknowledges.
+TEST_F(DmamuxTest, GeneratorIssuesGnbreqPlusOneRequestsPerTrigger)
+{
+    reg_write(mux, 4 * 2, 1);                 // C2CR.DMAREQ_ID = 1: generator 0
+    reg_write(mux, RGCR, rg(5, 1, 2, false)); // HAL_DMAEx_ConfigMuxRequestGenerator
+    mux.input(256 + 5, true);
+    EXPECT_FALSE(out[2]) << "GE = 0: no request";
+    mux.input(256 + 5, false);
+    reg_write(mux, RGCR, rg(5, 1, 2, true));  // HAL_DMAEx_EnableMuxRequestGenerator
+    mux.input(256 + 5, true);                 // rising edge: 3 requests due
+    EXPECT_TRUE(out[2]);
+    mux.input(512 + 2, true);                 // served: one
+    mux.input(512 + 2, false);
+    mux.input(512 + 2, true);                 // two
+    mux.input(512 + 2, false);
+    EXPECT_TRUE(out[2]);
+    mux.input(512 + 2, true);                 // three: done
+    EXPECT_FALSE(out[2]);
+    mux.input(256 + 5, false);                // GPOL rising: a falling edge is no trigger
+    EXPECT_FALSE(out[2]);
+}
+
+// RM0399: a trigger while the generator still owes requests is a trigger
+// overrun: RGSR.OFx, and DMAMUX_OVR with RGxCR.OIE; RGCFR.COFx clears it.
+// Clearing GE stops the generator.
+TEST_F(DmamuxTest, TriggerBeforeTheRequestsAreServedIsAnOverrun)
+{
+    reg_write(mux, 0, 1);
+    reg_write(mux, RGCR, rg(7, 3, 0, true) | (1u << 8)); // both edges, 1 request, OIE
+    mux.input(256 + 7, true);
+    EXPECT_TRUE(out[0]);
+    EXPECT_EQ(reg_read(mux, RGSR), 0u);
+    mux.input(256 + 7, false);                // falling edge counts too: overrun
+    EXPECT_EQ(reg_read(mux, RGSR), 1u);
+    EXPECT_TRUE(out[102]);
+    reg_write(mux, RGCFR, 1u);
+    EXPECT_EQ(reg_read(mux, RGSR), 0u);
+    EXPECT_FALSE(out[102]);
+    EXPECT_TRUE(out[0]);
+    reg_write(mux, RGCR, rg(7, 3, 0, false)); // GE = 0
+    EXPECT_FALSE(out[0]);
 }
 
 // ---- USART3 through DMAMUX1 to DMA1, end to end ---------------------------------

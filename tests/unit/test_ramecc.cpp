@@ -145,16 +145,6 @@ TEST_F(RameccTest, GlobalEnablesCoverEveryMonitor)
     EXPECT_TRUE(irq.level);
 }
 
-// The three units share ECC_IRQn: another unit's interrupt (an input) is seen
-// on RAMECC1's output.
-TEST_F(RameccTest, OtherUnitsShareTheInterrupt)
-{
-    ecc.input(1, true);
-    EXPECT_TRUE(irq.level);
-    ecc.input(1, false);
-    EXPECT_FALSE(irq.level);
-}
-
 // A monitor that does not exist cannot take an injected error.
 TEST_F(RameccTest, InjectionNeedsAnExistingMonitor)
 {

@@ -86,6 +86,7 @@ void Stm32Dma::declare_stream(unsigned s)
     const uint32_t base = 0x10 + 0x18 * s;
     const std::string p = "S" + std::to_string(s);
     x.irq = &add_irq("s" + std::to_string(s));
+    x.ack = &add_irq("ack" + std::to_string(s));
     x.cr = &r.reg(p + "CR", base + 0x00, 0)
                 .field("EN", 0, 1, Acc::RW, &x.en)
                 .field("DMEIE", 1, 1, Acc::RW, &x.dmeie)
@@ -266,6 +267,7 @@ void Stm32Dma::declare_bdma()
         const uint32_t base = 0x08 + 0x14 * c;
         const std::string p = "C" + std::to_string(c);
         x.irq = &add_irq("c" + std::to_string(c));
+        x.ack = &add_irq("ack" + std::to_string(c));
         x.cr = &r.reg(p + "CR", base + 0x00, 0)
                     .field("EN", 0, 1, Acc::RW, &x.en)
                     .field("TCIE", 1, 1, Acc::RW, &x.tcie)
@@ -508,6 +510,7 @@ void Stm32Dma::schedule_service(unsigned s)
             if (!move_items(s, 1)) {
                 break;
             }
+            served(s);
             progress(s);
         }
         return;
@@ -770,6 +773,13 @@ void Stm32Dma::input(unsigned n, bool level)
     update_irq();
 }
 
+void Stm32Dma::served(unsigned s)
+{
+    // The request acknowledge back to the DMAMUX channel that drives this
+    // stream (RM0399 DMAMUX: a request generator counts the requests served).
+    str_[s].ack->pulse();
+}
+
 void Stm32Dma::timer_fired(unsigned tag)
 {
     if (tag >= STREAMS) {
@@ -783,6 +793,7 @@ void Stm32Dma::timer_fired(unsigned tag)
     } else {
         ss.service_pending = false;
         if (ss.running && ss.request && move_items(s, 1)) {
+            served(s);
             progress(s);
         }
         if (ss.running && ss.request) {

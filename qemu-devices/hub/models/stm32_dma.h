@@ -37,6 +37,8 @@
 //    request; numbered inputs 0-7 are the stream request lines dma_str0-7
 //    (levels from DMAMUX1's outputs); a stream serves one item per request
 //    cycle while its line is high (a USART holds TXE/RXNE high until served).
+//    Each item served for a request is a pulse on output "ack<n>" (the
+//    acknowledge the DMAMUX channel sees: a request generator counts them).
 //  - An access goes to the bytes of a memory (BusMaster::memory) in the view
 //    of param "view" (a core name; on the STM32H745 the CM4's, which has no
 //    ITCM/DTCM: RM0399's bus matrix gives DMA1/DMA2 no path to the CM7's
@@ -157,7 +159,9 @@ private:
         FieldRef mem2mem, gif;                            // BDMA only
         uint32_t flags = 0;  // the stream's five flags in its ISR
         IrqLine *irq = nullptr;
+        IrqLine *ack = nullptr; // a pulse per peripheral request served
     };
+    void served(unsigned s); // one item moved for a peripheral request
 
     void declare_stream(unsigned s);
     void declare_bdma();

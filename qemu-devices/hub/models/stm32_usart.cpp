@@ -3,15 +3,21 @@
 
 #include "../log.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
 namespace ampvp {
 
-Stm32Usart::Stm32Usart(const std::string &name)
-    : RegisterDevice(name), irq_(add_irq("irq")), wkup_(add_irq("wkup")),
-      dmareq_tx_(add_irq("dmareq_tx")), dmareq_rx_(add_irq("dmareq_rx"))
+Stm32Usart::Stm32Usart(const std::string &name, Kind kind)
+    : RegisterDevice(name), kind_(kind), irq_(add_irq("irq")), wkup_(add_irq("wkup")),
+      dmareq_tx_(add_irq("dmareq_tx")), dmareq_rx_(add_irq("dmareq_rx")),
+      wkup_tx_(kind == Kind::Lpuart ? &add_irq("wkup_tx") : nullptr)
 {
+    // Bits the USART has and the LPUART lacks (RM0399 "LPUART registers":
+    // reserved there) are declared for the USART only, so on an LPUART they
+    // read as reserved (0) and a write of 1 to them is a guest error.
+    const bool usart = kind == Kind::Usart;
     auto &r = regs_;
     cr1_ = &r.reg("CR1", 0x00, 0x00000000)
                 .field("UE", 0, 1, Acc::RW, &ue_)
@@ -28,107 +34,138 @@ Stm32Usart::Stm32Usart(const std::string &name)
                 .unimpl("WAKE", 11, 1)
                 .field("M0", 12, 1, Acc::RW, &m0_)
                 .unimpl("MME", 13, 1)
-                .unimpl("CMIE", 14, 1)
-                .field("OVER8", 15, 1, Acc::RW, &over8_)
-                .unimpl("DEDT", 16, 5)
-                .unimpl("DEAT", 21, 5)
-                .unimpl("RTOIE", 26, 1)
-                .unimpl("EOBIE", 27, 1)
-                .field("M1", 28, 1, Acc::RW, &m1_)
-                .field("FIFOEN", 29, 1, Acc::RW, &fifoen_)
-                .field("TXFEIE", 30, 1, Acc::RW, &txfeie_)
-                .field("RXFFIE", 31, 1, Acc::RW, &rxffie_)
-                .post_write([this](BusAccess &, uint32_t old, uint32_t now, uint32_t) {
-                    cr1_written(old, now);
-                });
+                .unimpl("CMIE", 14, 1);
+    if (usart) {
+        cr1_->field("OVER8", 15, 1, Acc::RW, &over8_); // LPUART: no oversampling by 8
+    }
+    cr1_->unimpl("DEDT", 16, 5).unimpl("DEAT", 21, 5);
+    if (usart) {
+        cr1_->unimpl("RTOIE", 26, 1).unimpl("EOBIE", 27, 1);
+    }
+    cr1_->field("M1", 28, 1, Acc::RW, &m1_)
+        .field("FIFOEN", 29, 1, Acc::RW, &fifoen_)
+        .field("TXFEIE", 30, 1, Acc::RW, &txfeie_)
+        .field("RXFFIE", 31, 1, Acc::RW, &rxffie_)
+        .post_write([this](BusAccess &, uint32_t old, uint32_t now, uint32_t) { cr1_written(old, now); });
     // Unmodelled enables (no overload of unimpl() keeps a handle): their
     // flags are never set, but update_irq() keeps the RM's whole table.
     cmie_ = cr1_->ref("CMIE");
-    rtoie_ = cr1_->ref("RTOIE");
-    eobie_ = cr1_->ref("EOBIE");
-    cr2_ = &r.reg("CR2", 0x04, 0x00000000)
-                        .unimpl("SLVEN", 0, 1)
-                        .unimpl("DIS_NSS", 3, 1)
-                        .unimpl("ADDM7", 4, 1)
-                        .unimpl("LBDL", 5, 1)
-                        .unimpl("LBDIE", 6, 1)
-                        .unimpl("LBCL", 8, 1)
-                        .unimpl("CPHA", 9, 1)
-                        .unimpl("CPOL", 10, 1)
-                        .unimpl("CLKEN", 11, 1)
-                        .field("STOP", 12, 2, Acc::RW, &stop_)
-                        .unimpl("LINEN", 14, 1)
-                        .unimpl("SWAP", 15, 1)
-                        .unimpl("RXINV", 16, 1)
-                        .unimpl("TXINV", 17, 1)
-                        .unimpl("DATAINV", 18, 1)
-                        .unimpl("MSBFIRST", 19, 1)
-                        .unimpl("ABREN", 20, 1)
-                        .unimpl("ABRMOD", 21, 2)
-                        .unimpl("RTOEN", 23, 1)
-                        .unimpl("ADD", 24, 8);
-    lbdie_ = cr2_->ref("LBDIE");
-    cr3_ = &r.reg("CR3", 0x08, 0x00000000)
-                .field("EIE", 0, 1, Acc::RW, &eie_)
-                .unimpl("IREN", 1, 1)
-                .unimpl("IRLP", 2, 1)
-                .unimpl("HDSEL", 3, 1)
-                .unimpl("NACK", 4, 1)
-                .unimpl("SCEN", 5, 1)
-                .field("DMAR", 6, 1, Acc::RW, &dmar_)
-                .field("DMAT", 7, 1, Acc::RW, &dmat_)
-                .unimpl("RTSE", 8, 1)
-                .unimpl("CTSE", 9, 1)
-                .unimpl("CTSIE", 10, 1)
-                .field("ONEBIT", 11, 1, Acc::RW)
-                .field("OVRDIS", 12, 1, Acc::RW, &ovrdis_)
-                .unimpl("DDRE", 13, 1)
-                .unimpl("DEM", 14, 1)
-                .unimpl("DEP", 15, 1)
-                .unimpl("SCARCNT", 17, 3)
-                .field("WUS", 20, 2, Acc::RW, &wus_)
-                .field("WUFIE", 22, 1, Acc::RW, &wufie_)
-                .field("TXFTIE", 23, 1, Acc::RW, &txftie_)
-                .unimpl("TCBGTIE", 24, 1)
-                .field("RXFTCFG", 25, 3, Acc::RW, &rxftcfg_)
-                .field("RXFTIE", 28, 1, Acc::RW, &rxftie_)
-                .field("TXFTCFG", 29, 3, Acc::RW, &txftcfg_)
-                .post_write([this](BusAccess &a, uint32_t old, uint32_t now, uint32_t) {
-                    // RM0399 WUS[1:0]: 01 is reserved.
-                    if (wus_.in(now) == WUS_RESERVED && wus_.in(old) != WUS_RESERVED) {
-                        log().guest_error(a.core_name,
-                                          this->name() + ": CR3.WUS = 01 is reserved; "
-                                                         "no wake-up event sets WUF");
-                    }
-                    // RXFTCFG/TXFTCFG move the thresholds RXFT/TXFT compare against.
-                    refresh_status();
-                });
+    if (usart) {
+        rtoie_ = cr1_->ref("RTOIE");
+        eobie_ = cr1_->ref("EOBIE");
+    }
+    cr2_ = &r.reg("CR2", 0x04, 0x00000000);
+    if (usart) {
+        cr2_->unimpl("SLVEN", 0, 1).unimpl("DIS_NSS", 3, 1);
+    }
+    cr2_->unimpl("ADDM7", 4, 1);
+    if (usart) {
+        cr2_->unimpl("LBDL", 5, 1)
+            .unimpl("LBDIE", 6, 1)
+            .unimpl("LBCL", 8, 1)
+            .unimpl("CPHA", 9, 1)
+            .unimpl("CPOL", 10, 1)
+            .unimpl("CLKEN", 11, 1);
+    }
+    cr2_->field("STOP", 12, 2, Acc::RW, &stop_);
+    if (usart) {
+        cr2_->unimpl("LINEN", 14, 1);
+    }
+    cr2_->unimpl("SWAP", 15, 1)
+        .unimpl("RXINV", 16, 1)
+        .unimpl("TXINV", 17, 1)
+        .unimpl("DATAINV", 18, 1)
+        .unimpl("MSBFIRST", 19, 1);
+    if (usart) {
+        cr2_->unimpl("ABREN", 20, 1).unimpl("ABRMOD", 21, 2).unimpl("RTOEN", 23, 1);
+    }
+    cr2_->unimpl("ADD", 24, 8);
+    if (usart) {
+        lbdie_ = cr2_->ref("LBDIE");
+    }
+    cr3_ = &r.reg("CR3", 0x08, 0x00000000).field("EIE", 0, 1, Acc::RW, &eie_);
+    if (usart) {
+        cr3_->unimpl("IREN", 1, 1).unimpl("IRLP", 2, 1);
+    }
+    cr3_->unimpl("HDSEL", 3, 1);
+    if (usart) {
+        cr3_->unimpl("NACK", 4, 1).unimpl("SCEN", 5, 1);
+    }
+    cr3_->field("DMAR", 6, 1, Acc::RW, &dmar_)
+        .field("DMAT", 7, 1, Acc::RW, &dmat_)
+        .unimpl("RTSE", 8, 1)
+        .unimpl("CTSE", 9, 1)
+        .unimpl("CTSIE", 10, 1);
+    if (usart) {
+        cr3_->field("ONEBIT", 11, 1, Acc::RW);
+    }
+    cr3_->field("OVRDIS", 12, 1, Acc::RW, &ovrdis_)
+        .unimpl("DDRE", 13, 1)
+        .unimpl("DEM", 14, 1)
+        .unimpl("DEP", 15, 1);
+    if (usart) {
+        cr3_->unimpl("SCARCNT", 17, 3);
+    }
+    cr3_->field("WUS", 20, 2, Acc::RW, &wus_)
+        .field("WUFIE", 22, 1, Acc::RW, &wufie_)
+        .field("TXFTIE", 23, 1, Acc::RW, &txftie_);
+    if (usart) {
+        cr3_->unimpl("TCBGTIE", 24, 1);
+    }
+    cr3_->field("RXFTCFG", 25, 3, Acc::RW, &rxftcfg_)
+        .field("RXFTIE", 28, 1, Acc::RW, &rxftie_)
+        .field("TXFTCFG", 29, 3, Acc::RW, &txftcfg_)
+        .post_write([this](BusAccess &a, uint32_t old, uint32_t now, uint32_t) {
+            // RM0399 WUS[1:0]: 01 is reserved.
+            if (wus_.in(now) == WUS_RESERVED && wus_.in(old) != WUS_RESERVED) {
+                log().guest_error(a.core_name, this->name() + ": CR3.WUS = 01 is reserved; "
+                                                              "no wake-up event sets WUF");
+            }
+            // RXFTCFG/TXFTCFG move the thresholds RXFT/TXFT compare against.
+            refresh_status();
+        });
     ctsie_ = cr3_->ref("CTSIE");
-    tcbgtie_ = cr3_->ref("TCBGTIE");
-    r.reg("BRR", 0x0C, 0x00000000).field("BRR", 0, 16, Acc::RW, &brr_);
-    r.reg("GTPR", 0x10, 0x00000000).unimpl("PSC", 0, 8).unimpl("GT", 8, 8);
-    r.reg("RTOR", 0x14, 0x00000000).unimpl("RTO", 0, 24).unimpl("BLEN", 24, 8);
-    rqr_ = &r.reg("RQR", 0x18, 0x00000000)
-                .unimpl("ABRRQ", 0, 1, Acc::WO)
-                .unimpl("SBKRQ", 1, 1, Acc::WO)
-                .unimpl("MMRQ", 2, 1, Acc::WO)
-                .field("RXFRQ", 3, 1, Acc::WO, &rxfrq_)
-                .field("TXFRQ", 4, 1, Acc::WO, &txfrq_)
-                .post_write([this](BusAccess &, uint32_t, uint32_t now, uint32_t) {
-                    // RXFRQ discards the received data (RDR and the whole RXFIFO),
-                    // clearing RXNE/RXFNE.  TXFRQ flushes the TXFIFO, which sets
-                    // TXFE (FIFO mode only); the model's TXFIFO is always empty
-                    // anyway.
-                    if (rxfrq_.in(now)) {
-                        s_.rx.clear();
-                    }
-                    if (txfrq_.in(now) && fifoen_.on()) {
-                        txfe_.set(1);
-                    }
-                    rqr_->value = 0; // request bits are self-clearing
-                    refresh_status();
-                });
-    // Reset value 0x000000C0: TXE and TC set (RM0399, USART_ISR reset value).
+    if (usart) {
+        tcbgtie_ = cr3_->ref("TCBGTIE");
+    }
+    // RM0399: USART_BRR holds a 16-bit USARTDIV; LPUART_BRR 20 bits, and
+    // values below 0x300 are forbidden.
+    r.reg("BRR", 0x0C, 0x00000000)
+        .field("BRR", 0, usart ? 16 : 20, Acc::RW, &brr_)
+        .post_write([this](BusAccess &a, uint32_t, uint32_t now, uint32_t) {
+            if (kind_ == Kind::Lpuart && brr_.in(now) < kLpuartBrrMin) {
+                log().guest_error(a.core_name, this->name() + ": LPUART_BRR = " + hex(brr_.in(now), 1) +
+                                                   " is below 0x300, which RM0399 forbids");
+            }
+        });
+    if (usart) { // LPUART: offsets 0x10 and 0x14 are reserved
+        r.reg("GTPR", 0x10, 0x00000000).unimpl("PSC", 0, 8).unimpl("GT", 8, 8);
+        r.reg("RTOR", 0x14, 0x00000000).unimpl("RTO", 0, 24).unimpl("BLEN", 24, 8);
+    }
+    rqr_ = &r.reg("RQR", 0x18, 0x00000000);
+    if (usart) {
+        rqr_->unimpl("ABRRQ", 0, 1, Acc::WO);
+    }
+    rqr_->unimpl("SBKRQ", 1, 1, Acc::WO)
+        .unimpl("MMRQ", 2, 1, Acc::WO)
+        .field("RXFRQ", 3, 1, Acc::WO, &rxfrq_)
+        .field("TXFRQ", 4, 1, Acc::WO, &txfrq_)
+        .post_write([this](BusAccess &, uint32_t, uint32_t now, uint32_t) {
+            // RXFRQ discards the received data (RDR and the whole RXFIFO),
+            // clearing RXNE/RXFNE.  TXFRQ flushes the TXFIFO, which sets
+            // TXFE (FIFO mode only); the model's TXFIFO is always empty
+            // anyway.
+            if (rxfrq_.in(now)) {
+                s_.rx.clear();
+            }
+            if (txfrq_.in(now) && fifoen_.on()) {
+                txfe_.set(1);
+            }
+            rqr_->value = 0; // request bits are self-clearing
+            refresh_status();
+        });
+    // Reset value 0x000000C0: TXE and TC set (RM0399, USART_ISR / LPUART_ISR
+    // reset value).
     isr_ = &r.reg("ISR", 0x1C, 0x000000C0)
                 .field("PE", 0, 1, Acc::RO, &pe_)
                 .field("FE", 1, 1, Acc::RO, &fe_)
@@ -137,27 +174,31 @@ Stm32Usart::Stm32Usart(const std::string &name)
                 .field("IDLE", 4, 1, Acc::RO, &idle_)
                 .field("RXNE", 5, 1, Acc::RO, &rxne_)
                 .field("TC", 6, 1, Acc::RO, &tc_)
-                .field("TXE", 7, 1, Acc::RO, &txe_)
-                .field("LBDF", 8, 1, Acc::RO, &lbdf_)
-                .field("CTSIF", 9, 1, Acc::RO, &ctsif_)
-                .field("CTS", 10, 1, Acc::RO)
-                .field("RTOF", 11, 1, Acc::RO, &rtof_)
-                .field("EOBF", 12, 1, Acc::RO, &eobf_)
-                .field("UDR", 13, 1, Acc::RO, &udr_)
-                .field("ABRE", 14, 1, Acc::RO)
-                .field("ABRF", 15, 1, Acc::RO)
-                .field("BUSY", 16, 1, Acc::RO)
-                .field("CMF", 17, 1, Acc::RO, &cmf_)
-                .field("SBKF", 18, 1, Acc::RO)
-                .field("RWU", 19, 1, Acc::RO)
-                .field("WUF", 20, 1, Acc::RO, &wuf_)
-                .field("TEACK", 21, 1, Acc::RO, &teack_)
-                .field("REACK", 22, 1, Acc::RO, &reack_)
-                .field("TXFE", 23, 1, Acc::RO, &txfe_)
-                .field("RXFF", 24, 1, Acc::RO, &rxff_)
-                .field("TCBGT", 25, 1, Acc::RO, &tcbgt_)
-                .field("RXFT", 26, 1, Acc::RO, &rxft_)
-                .field("TXFT", 27, 1, Acc::RO, &txft_);
+                .field("TXE", 7, 1, Acc::RO, &txe_);
+    if (usart) {
+        isr_->field("LBDF", 8, 1, Acc::RO, &lbdf_);
+    }
+    isr_->field("CTSIF", 9, 1, Acc::RO, &ctsif_).field("CTS", 10, 1, Acc::RO);
+    if (usart) {
+        isr_->field("RTOF", 11, 1, Acc::RO, &rtof_)
+            .field("EOBF", 12, 1, Acc::RO, &eobf_)
+            .field("UDR", 13, 1, Acc::RO, &udr_)
+            .field("ABRE", 14, 1, Acc::RO)
+            .field("ABRF", 15, 1, Acc::RO);
+    }
+    isr_->field("BUSY", 16, 1, Acc::RO)
+        .field("CMF", 17, 1, Acc::RO, &cmf_)
+        .field("SBKF", 18, 1, Acc::RO)
+        .field("RWU", 19, 1, Acc::RO)
+        .field("WUF", 20, 1, Acc::RO, &wuf_)
+        .field("TEACK", 21, 1, Acc::RO, &teack_)
+        .field("REACK", 22, 1, Acc::RO, &reack_)
+        .field("TXFE", 23, 1, Acc::RO, &txfe_)
+        .field("RXFF", 24, 1, Acc::RO, &rxff_);
+    if (usart) {
+        isr_->field("TCBGT", 25, 1, Acc::RO, &tcbgt_);
+    }
+    isr_->field("RXFT", 26, 1, Acc::RO, &rxft_).field("TXFT", 27, 1, Acc::RO, &txft_);
     // ICR: writing 1 clears the matching ISR flag.
     icr_ = &r.reg("ICR", 0x20, 0x00000000)
                 .field("PECF", 0, 1, Acc::WO, &pecf_)
@@ -166,24 +207,27 @@ Stm32Usart::Stm32Usart(const std::string &name)
                 .field("ORECF", 3, 1, Acc::WO, &orecf_)
                 .field("IDLECF", 4, 1, Acc::WO, &idlecf_)
                 .field("TXFECF", 5, 1, Acc::WO, &txfecf_)
-                .field("TCCF", 6, 1, Acc::WO, &tccf_)
-                .field("TCBGTCF", 7, 1, Acc::WO, &tcbgtcf_)
-                .field("LBDCF", 8, 1, Acc::WO, &lbdcf_)
-                .field("CTSCF", 9, 1, Acc::WO, &ctscf_)
-                .field("RTOCF", 11, 1, Acc::WO, &rtocf_)
-                .field("EOBCF", 12, 1, Acc::WO, &eobcf_)
-                .field("UDRCF", 13, 1, Acc::WO, &udrcf_)
-                .field("CMCF", 17, 1, Acc::WO, &cmcf_)
-                .field("WUCF", 20, 1, Acc::WO, &wucf_)
-                .post_write([this](BusAccess &, uint32_t, uint32_t now, uint32_t) {
-                    // Each ICR clear bit clears its ISR flag (RM0399, USART_ICR).
-                    for (const Clear &c : clears_) {
-                        if (c.cf.in(now)) {
-                            c.flag.set(0);
-                        }
-                    }
-                    icr_->value = 0;
-                });
+                .field("TCCF", 6, 1, Acc::WO, &tccf_);
+    if (usart) {
+        icr_->field("TCBGTCF", 7, 1, Acc::WO, &tcbgtcf_).field("LBDCF", 8, 1, Acc::WO, &lbdcf_);
+    }
+    icr_->field("CTSCF", 9, 1, Acc::WO, &ctscf_);
+    if (usart) {
+        icr_->field("RTOCF", 11, 1, Acc::WO, &rtocf_)
+            .field("EOBCF", 12, 1, Acc::WO, &eobcf_)
+            .field("UDRCF", 13, 1, Acc::WO, &udrcf_);
+    }
+    icr_->field("CMCF", 17, 1, Acc::WO, &cmcf_)
+        .field("WUCF", 20, 1, Acc::WO, &wucf_)
+        .post_write([this](BusAccess &, uint32_t, uint32_t now, uint32_t) {
+            // Each ICR clear bit clears its ISR flag (RM0399, USART_ICR).
+            for (const Clear &c : clears_) {
+                if (c.cf.in(now)) {
+                    c.flag.set(0);
+                }
+            }
+            icr_->value = 0;
+        });
     rdr_ = &r.reg("RDR", 0x24, 0x00000000)
                 .field("RDR", 0, 9, Acc::RO)
                 .on_read([this](BusAccess &, uint32_t) { return read_rdr(); });
@@ -223,6 +267,14 @@ Stm32Usart::Stm32Usart(const std::string &name)
         {eobf_, cr1_, eobie_},    // end of block
         {wuf_, cr3_, wufie_},     // wake-up from low-power mode
     };
+    // The LPUART lacks some of these (LIN break, receiver timeout, end of
+    // block, SPI underrun, guard time): their handles were never declared.
+    sources_.erase(std::remove_if(sources_.begin(), sources_.end(),
+                                  [](const Source &x) { return !x.flag.valid() || !x.enable.valid(); }),
+                   sources_.end());
+    clears_.erase(std::remove_if(clears_.begin(), clears_.end(),
+                                 [](const Clear &x) { return !x.cf.valid() || !x.flag.valid(); }),
+                  clears_.end());
 }
 
 void Stm32Usart::configure(const std::map<std::string, std::string> &params,
@@ -262,6 +314,16 @@ unsigned Stm32Usart::prescaler_divider(uint32_t prescaler)
     return prescaler < 12 ? div[prescaler] : 256;
 }
 
+double Stm32Usart::lpuart_baud_rate(uint64_t ker_hz, uint32_t brr, uint32_t prescaler)
+{
+    brr &= 0xFFFFFu;
+    if (ker_hz == 0 || brr < kLpuartBrrMin) {
+        return 0.0;
+    }
+    const double ker = static_cast<double>(ker_hz) / prescaler_divider(prescaler);
+    return 256.0 * ker / brr;
+}
+
 double Stm32Usart::baud_rate(uint64_t ker_hz, uint32_t brr, bool over8, uint32_t prescaler)
 {
     brr &= 0xFFFFu;
@@ -286,11 +348,12 @@ void Stm32Usart::log_enable() const
         return; // a verbose line: nothing to build otherwise
     }
     const uint32_t brr = brr_.get();
-    const bool over8 = over8_.on();
+    const bool lpuart = kind_ == Kind::Lpuart;
+    const bool over8 = !lpuart && over8_.on();
     const uint32_t presc = prescaler_.get();
     const uint64_t ker =
         ctx_.clock_source && !clock_.empty() ? ctx_.clock_source->clock_hz(clock_) : 0;
-    const double baud = baud_rate(ker, brr, over8, presc);
+    const double baud = lpuart ? lpuart_baud_rate(ker, brr, presc) : baud_rate(ker, brr, over8, presc);
 
     std::string line = name() + ": ";
     if (baud > 0) {
@@ -305,7 +368,7 @@ void Stm32Usart::log_enable() const
     if (presc) {
         line += "PRESC /" + std::to_string(prescaler_divider(presc)) + ", ";
     }
-    line += "BRR " + hex(brr, 1) + ", OVER8 " + (over8 ? "1" : "0") + ")";
+    line += "BRR " + hex(brr, 1) + (lpuart ? std::string(")") : std::string(", OVER8 ") + (over8 ? "1" : "0") + ")");
     log().verbose_info(line);
 }
 
@@ -472,7 +535,15 @@ void Stm32Usart::update_irq()
         }
     }
     irq_.set(level);
-    wkup_.set(wakeup_request());
+    const bool rx_wake = wakeup_request(false), tx_wake = wakeup_request(true);
+    if (wkup_tx_) {
+        // LPUART: two lines (RM0399 EXTI event inputs "LPUART1 RX wakeup"
+        // and "LPUART1 TX wakeup").
+        wkup_.set(rx_wake);
+        wkup_tx_->set(tx_wake);
+    } else {
+        wkup_.set(rx_wake || tx_wake);
+    }
     // RM0399 USART "Transmission / Reception using DMA": with DMAT the USART
     // requests a write of TDR while TXE (TXFNF) is set, with DMAR a read of
     // RDR while RXNE (RXFNE) is set.  The transmit request also needs the
@@ -483,7 +554,7 @@ void Stm32Usart::update_irq()
     dmareq_rx_.set(dmar_.in(cr3) && rxne_.in(isr));
 }
 
-bool Stm32Usart::wakeup_request() const
+bool Stm32Usart::wakeup_request(bool tx) const
 {
     // RM0399 USART "Wakeup from low-power mode" (RM0440 37.3.14, same IP): with
     // UESM = 1 the USART raises usart_wkup when an action needing the bus
@@ -491,10 +562,15 @@ bool Stm32Usart::wakeup_request() const
     // RXFIFO not empty (RXFNEIE), RXFIFO full (RXFFIE: "the number of received
     // data corresponds to the RXFIFO size, and the RXFF flag is not set"),
     // TXFIFO empty (TXFEIE), RXFIFO threshold (RXFTIE), TXFIFO threshold
-    // (TXFTIE).  Plus the wake-up event flag WUF with WUFIE.
+    // (TXFTIE).  Plus the wake-up event flag WUF with WUFIE.  `tx`: the
+    // transmit side's requests (the TXFIFO ones), else the receive side's.
     const uint32_t cr1 = cr1_->value, cr3 = cr3_->value, isr = isr_->value;
     if (!ue_.in(cr1) || !uesm_.in(cr1)) {
         return false;
+    }
+    if (tx) {
+        return fifoen_.in(cr1) && ((txfe_.in(isr) && txfeie_.in(cr1)) ||  // TXFIFO empty
+                                   (txft_.in(isr) && txftie_.in(cr3)));   // TXFIFO threshold
     }
     if (wuf_.in(isr) && wufie_.in(cr3)) {
         return true;
@@ -504,11 +580,10 @@ bool Stm32Usart::wakeup_request() const
     }
     return (rxne_.in(isr) && rxneie_.in(cr1)) ||                 // RXFNE, RXFNEIE
            (s_.rx.size() >= kFifoDepth && rxffie_.in(cr1)) ||    // RXFIFO full
-           (rxft_.in(isr) && rxftie_.in(cr3)) ||                 // RXFIFO threshold
-           (txfe_.in(isr) && txfeie_.in(cr1)) ||                 // TXFIFO empty
-           (txft_.in(isr) && txftie_.in(cr3));                   // TXFIFO threshold
+           (rxft_.in(isr) && rxftie_.in(cr3));                   // RXFIFO threshold
 }
 
 } // namespace ampvp
 
 AMPVP_MODEL("stm32-usart", ampvp::Stm32Usart)
+AMPVP_MODEL("stm32-lpuart", ampvp::Stm32Lpuart)

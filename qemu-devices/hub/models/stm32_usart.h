@@ -39,6 +39,21 @@
 // stays unmodelled (no reception error is ever detected).
 // Offsets without a register (0x30-0x3FF) read as zero / ignore writes with
 // one "unimplemented" warning per offset and core (a bus error with --strict).
+// LPUART (model "stm32-lpuart"; RM0399 Rev 4, "Low-power universal
+// asynchronous receiver transmitter (LPUART)"): the same IP with less.  Its
+// register table leaves out what RM0399's LPUART register map has as
+// reserved, so those bits read 0 and a write of 1 is a guest error: CR1
+// OVER8 (no oversampling by 8), RTOIE, EOBIE; CR2 SLVEN, DIS_NSS, LBDL,
+// LBDIE, LBCL, CPHA, CPOL, CLKEN (no synchronous mode), LINEN, ABREN, ABRMOD,
+// RTOEN; CR3 IREN, IRLP (no IrDA), NACK, SCEN, SCARCNT (no smartcard),
+// ONEBIT, TCBGTIE; RQR ABRRQ; ISR LBDF, RTOF, EOBF, UDR, ABRE, ABRF, TCBGT;
+// ICR TCBGTCF, LBDCF, RTOCF, EOBCF, UDRCF; no GTPR (0x10) or RTOR (0x14).
+// BRR is 20 bits, baud = 256 * fck / (presc * BRR) (RM0399 "LPUART baud
+// rate generation"), BRR below 0x300 is forbidden (a guest error when
+// written).  Its wake-up requests are two outputs: "wkup" (receive side and
+// WUF: EXTI "LPUART1 RX wakeup") and "wkup_tx" (TXFIFO empty / threshold:
+// "LPUART1 TX wakeup").  Kernel clock: params "clock": "lpuart1" (RCC
+// D3CCIPR.LPUART1SEL).
 // Not modelled (stored, logged once when set): baud-rate timing (IDLE, BUSY,
 // RTOF never set), receive errors (PE/FE/NE never set), LIN, smartcard,
 // IrDA, synchronous/SPI mode, auto-baud, mute mode, character match,
@@ -54,7 +69,8 @@ namespace ampvp {
 
 class Stm32Usart : public RegisterDevice {
 public:
-    explicit Stm32Usart(const std::string &name);
+    enum class Kind { Usart, Lpuart };
+    explicit Stm32Usart(const std::string &name, Kind kind = Kind::Usart);
     void configure(const std::map<std::string, std::string> &params,
                    const std::vector<std::string> &core_names) override;
     void reset() override;
@@ -75,6 +91,10 @@ public:
     // 2*ker/presc/USARTDIV with OVER8=1 (BRR[2:0] = USARTDIV[3:1], BRR[3]
     // unused).  0 if the clock is unknown or USARTDIV < 16 (not allowed).
     static double baud_rate(uint64_t ker_hz, uint32_t brr, bool over8, uint32_t prescaler);
+    // RM0399 "LPUART baud rate generation": 256 * ker / presc / BRR; 0 if the
+    // clock is unknown or BRR < 0x300 (forbidden).
+    static double lpuart_baud_rate(uint64_t ker_hz, uint32_t brr, uint32_t prescaler);
+    static constexpr uint32_t kLpuartBrrMin = 0x300;
 
 protected:
     void update_irq() override;
@@ -103,7 +123,7 @@ private:
 
     void cr1_written(uint32_t old, uint32_t now);
     void wakeup_event(uint32_t wus);
-    bool wakeup_request() const;
+    bool wakeup_request(bool tx) const;
     void transmit(BusAccess &a, uint32_t tdr);
     uint32_t read_rdr();
     void refresh_status();
@@ -116,12 +136,14 @@ private:
     void log_enable() const;
 
     State s_;
+    Kind kind_;
     std::string clock_;
     bool said_address_wakeup_ = false; // the WUS = 00 "unimplemented" line went out
     IrqLine &irq_;  // usart_it: the global interrupt (NVIC)
     IrqLine &wkup_; // usart_wkup: the wake-up request (an EXTI direct line)
     IrqLine &dmareq_tx_; // usart_tx_dma: DMA request for TDR (DMAMUX1 input)
     IrqLine &dmareq_rx_; // usart_rx_dma: DMA request for RDR (DMAMUX1 input)
+    IrqLine *wkup_tx_;   // LPUART only: lpuart_tx_wkup (the TX side's wake-up request)
 
     // Registers the behaviour touches, and the fields it uses (RM0399 names;
     // FIFO-mode names in comments).  Declared once, in the constructor's table.
@@ -143,6 +165,12 @@ private:
     FieldRef prescaler_;                                                 // PRESC
     std::vector<Source> sources_; // the interrupt requests, built once
     std::vector<Clear> clears_;   // ICR bit -> ISR flag, built once
+};
+
+// The LPUART: the same model with the LPUART's register table.
+class Stm32Lpuart : public Stm32Usart {
+public:
+    explicit Stm32Lpuart(const std::string &name) : Stm32Usart(name, Kind::Lpuart) {}
 };
 
 } // namespace ampvp

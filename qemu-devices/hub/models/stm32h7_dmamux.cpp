@@ -34,11 +34,16 @@ Stm32h7Dmamux::Stm32h7Dmamux(const std::string &name, unsigned channels)
     for (unsigned g = 0; g < GENERATORS; g++) {
         Generator &x = gen_[g];
         x.cr = &r.reg("RG" + std::to_string(g) + "CR", 0x100 + 4 * g, 0)
-                    .field("SIG_ID", 0, 5, Acc::RW)
+                    .field("SIG_ID", 0, 5, Acc::RW, &x.sig_id)
                     .field("OIE", 8, 1, Acc::RW, &x.oie)
-                    .unimpl("GE", 16, 1)
-                    .field("GPOL", 17, 2, Acc::RW)
-                    .field("GNBREQ", 19, 5, Acc::RW);
+                    .field("GE", 16, 1, Acc::RW, &x.ge)
+                    .field("GPOL", 17, 2, Acc::RW, &x.gpol)
+                    .field("GNBREQ", 19, 5, Acc::RW, &x.gnbreq)
+                    .post_write([this, g](BusAccess &, uint32_t, uint32_t now, uint32_t) {
+                        if (!gen_[g].ge.in(now)) {
+                            st_.due[g] = 0; // a disabled generator makes no request
+                        }
+                    });
     }
     rgsr_ = &r.reg("RGSR", 0x140, 0);
     Register &rgcfr = r.reg("RGCFR", 0x144, 0);
@@ -61,20 +66,62 @@ void Stm32h7Dmamux::reset()
 
 void Stm32h7Dmamux::input(unsigned n, bool level)
 {
-    if (n >= REQUEST_LINES) {
+    if (n < REQUEST_LINES) {
+        st_.request[n] = level;
+    } else if (n >= TRIGGER_BASE && n < TRIGGER_BASE + TRIGGERS) {
+        const unsigned k = n - TRIGGER_BASE;
+        if (st_.trigger[k] == level) {
+            return;
+        }
+        st_.trigger[k] = level;
+        trigger_edge(k, level);
+    } else if (n >= ACK_BASE && n < ACK_BASE + ch_.size()) {
+        if (!level) {
+            return;
+        }
+        acknowledged(n - ACK_BASE);
+    } else {
         return;
     }
-    st_.request[n] = level;
     update_irq();
+}
+
+void Stm32h7Dmamux::trigger_edge(unsigned k, bool rising)
+{
+    for (unsigned g = 0; g < GENERATORS; g++) {
+        const Generator &x = gen_[g];
+        // RM0399 GPOL: 00 no event, 01 rising edge, 10 falling edge, 11 both.
+        const uint32_t pol = x.gpol.get();
+        if (!x.ge.on() || x.sig_id.get() != k || !(pol & (rising ? 1u : 2u))) {
+            continue;
+        }
+        if (st_.due[g] != 0) {
+            x.of.set(1); // RM0399: a trigger before the requests are all served
+            continue;
+        }
+        st_.due[g] = x.gnbreq.get() + 1;
+    }
+}
+
+void Stm32h7Dmamux::acknowledged(unsigned c)
+{
+    // The DMA served a request of the line channel c selects: if that is a
+    // generator's line (1-8), it owes one request less.
+    const uint32_t id = ch_[c].dmareq_id.get();
+    if (id >= 1 && id <= GENERATORS && st_.due[id - 1] != 0) {
+        st_.due[id - 1]--;
+    }
 }
 
 void Stm32h7Dmamux::update_irq()
 {
     // RM0399 "DMAMUX request line multiplexer": channel c forwards the request
     // line its DMAREQ_ID selects (synchronization off).  0 selects nothing.
+    // Lines 1-8 are the request generators' (RM0399 DMAMUX1/DMAMUX2 tables).
     for (const Channel &c : ch_) {
         const uint32_t id = c.dmareq_id.get();
-        c.out->set(id != 0 && st_.request[id]);
+        const bool gen = id >= 1 && id <= GENERATORS && st_.due[id - 1] != 0;
+        c.out->set(id != 0 && (st_.request[id] || gen));
     }
     bool ovr = false;
     for (const Channel &c : ch_) {

@@ -19,10 +19,21 @@
 //    0-7 (the machine description wires them).
 //  - Output "ovr" (DMAMUX1_OVR): OR of CSR.SOFx & CxCR.SOIE and RGSR.OFx &
 //    RGxCR.OIE.
+//  - The request generators (RM0399 "DMAMUX request generator"): generator
+//    g drives request line g + 1 (dmamux_req_gen g).  Numbered input 256 + k
+//    is trigger input k (dmamux_trg k; DMAMUX2: 7 LPUART1 RX wake-up, 8
+//    LPUART1 TX wake-up, as ST's HAL_DMAMUX2_REQ_GEN_* numbers them).  With
+//    RGxCR.GE = 1, an edge GPOL selects (01 rising, 10 falling, 11 both) on
+//    trigger SIG_ID starts GNBREQ + 1 requests: the line stays high until the
+//    DMA has served that many, counted on input 512 + c (a pulse: the
+//    acknowledge of the DMA stream/channel channel c drives, its "ack"
+//    output) for the channel whose DMAREQ_ID selects the line.  A trigger
+//    edge while requests are still due sets RGSR.OFx (trigger overrun; the
+//    edge is otherwise ignored) and, with OIE, raises "ovr".  Clearing GE
+//    stops the generator (its line falls).
 // Not modelled: synchronization (SE, logged; SPOL, NBREQ, SYNC_ID stored),
-// event generation (EGE, logged), the request generators (GE, logged; SIG_ID,
-// GPOL, GNBREQ stored): no request is generated and SOFx/OFx are never set,
-// so "ovr" stays low.  Clock gating is not checked.
+// event generation (EGE, logged): SOFx is never set.  Clock gating is not
+// checked.
 #pragma once
 
 #include "../regs.h"
@@ -41,7 +52,9 @@ public:
     // `channels`: 16 for DMAMUX1, 8 for DMAMUX2 (RM0399 "DMAMUX2 implementation").
     explicit Stm32h7Dmamux(const std::string &name, unsigned channels = CHANNELS);
     void reset() override;
-    // Input n: request line n (a level).
+    // Input n < 256: request line n (a level); 256 + k: request generator
+    // trigger input k; 512 + c: the DMA's acknowledge for channel c (pulse).
+    static constexpr unsigned TRIGGER_BASE = 256, TRIGGERS = 32, ACK_BASE = 512;
     void input(unsigned n, bool level) override;
 
 protected:
@@ -50,7 +63,11 @@ protected:
 private:
     struct State {
         std::array<bool, REQUEST_LINES> request{}; // input levels
+        std::array<bool, TRIGGERS> trigger{};      // trigger input levels
+        std::array<unsigned, GENERATORS> due{};    // requests a generator still owes
     };
+    void trigger_edge(unsigned k, bool rising);
+    void acknowledged(unsigned c);
     struct Channel {
         Register *cr = nullptr;
         FieldRef dmareq_id, soie;
@@ -59,7 +76,7 @@ private:
     };
     struct Generator {
         Register *cr = nullptr;
-        FieldRef oie;
+        FieldRef sig_id, oie, ge, gpol, gnbreq;
         FieldRef of; // in RGSR
     };
 

@@ -77,18 +77,10 @@ bool Stm32h7Ramecc::inject(unsigned x, Error e, uint32_t addr, uint64_t data, ui
     return true;
 }
 
-void Stm32h7Ramecc::input(unsigned n, bool level)
-{
-    if (n < 32) {
-        others_ = level ? others_ | (1u << n) : others_ & ~(1u << n);
-        update_irq();
-    }
-}
-
 void Stm32h7Ramecc::update_irq()
 {
     const bool all = gie_.on();
-    bool level = others_ != 0;
+    bool level = false;
     for (const auto &m : mon_) {
         level |= m.sedcf.on() && (m.seie.on() || all || gseie_.on());
         level |= m.dedf.on() && (m.deie.on() || all || gdeie_.on());

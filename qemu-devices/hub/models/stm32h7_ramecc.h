@@ -21,10 +21,9 @@
 //  - Output "irq" (ECC_IRQn 145 on both cores): high while a monitor has a
 //    flag whose interrupt is enabled at monitor level (MxCR.ECCxxIE) or at
 //    unit level (IER.GECCxxIE, or every kind when IER.GIE is set) -- the
-//    enables HAL_RAMECC_IRQHandler combines to find which flags to clear --
-//    or while one of its numbered inputs is high: the three units share
-//    ECC_IRQn, so the machine routes RAMECC2/3's "irq" into RAMECC1's inputs
-//    0 and 1 (an OR; the hub's NVIC lines have one driver each).
+//    enables HAL_RAMECC_IRQHandler combines to find which flags to clear.
+//    The three units share ECC_IRQn: the machine connects each unit's "irq"
+//    to it and the hub ORs them.
 // Not modelled: the memories' real ECC (no error ever happens by itself), the
 // error injection path of the RM (through the FLASH/SRAM test registers).
 #pragma once
@@ -44,7 +43,6 @@ public:
     // check a firmware's ECC handling).  False if there is no such monitor.
     bool inject(unsigned m, Error e, uint32_t addr, uint64_t data = 0, uint32_t ecc = 0);
     unsigned monitors() const { return static_cast<unsigned>(mon_.size()); }
-    void input(unsigned n, bool level) override; // another unit's ECC interrupt
 
 protected:
     void update_irq() override;
@@ -58,7 +56,6 @@ private:
     };
     std::vector<Monitor> mon_;
     FieldRef gie_, gseie_, gdeie_, gdebwie_; // IER
-    uint32_t others_ = 0; // inputs high (other units' interrupts), a bit each
     IrqLine &irq_;
 };
 

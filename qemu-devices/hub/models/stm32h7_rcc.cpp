@@ -122,8 +122,9 @@ Stm32h7Rcc::Stm32h7Rcc(const std::string &name) : RegisterDevice(name)
     usart234578sel_ = part(ccip2, 0, 3);
     usart16sel_ = part(ccip2, 3, 3);
     lptim1sel_ = part(ccip2, 28, 3); // LPTIM1SEL [30:28]
-    // RCC_D3CCIPR: LPTIM2SEL [12:10], LPTIM345SEL [15:13].
+    // RCC_D3CCIPR: LPUART1SEL [2:0], LPTIM2SEL [12:10], LPTIM345SEL [15:13].
     Register &ccip3 = stored("D3CCIPR", 0x058, 0);
+    lpuart1sel_ = part(ccip3, 0, 3);
     lptim2sel_ = part(ccip3, 10, 3);
     lptim345sel_ = part(ccip3, 13, 3);
     for (const auto &rst : {std::make_pair("AHB3RSTR", 0x07Cu), std::make_pair("AHB1RSTR", 0x080u),
@@ -453,9 +454,9 @@ const char *const kClockNames[] = {"sysclk",  "hclk",    "pclk1",   "pclk2",    
                                    "pll1_p",  "pll1_q",  "pll1_r",  "pll2_p",     "pll2_q",
                                    "pll2_r",  "pll3_p",  "pll3_q",  "pll3_r",
                                    "lsi",     "lse",     "rtcclk",  "lptim1",     "lptim2",
-                                   "lptim345"};
+                                   "lptim345", "lpuart1"};
 enum : ClockId { SYSCLK, HCLK, PCLK1, PCLK2, PCLK3, PCLK4, TIM_APB1, TIM_APB2, USART234578, USART16,
-                 PLL_FIRST, LSI = PLL_FIRST + 9, LSE, RTCCLK, LPTIM1, LPTIM2, LPTIM345 };
+                 PLL_FIRST, LSI = PLL_FIRST + 9, LSE, RTCCLK, LPTIM1, LPTIM2, LPTIM345, LPUART1 };
 constexpr uint64_t kLsiHz = 32000, kLseHz = 32768; // RM0399: LSI RC 32 kHz, LSE crystal 32.768 kHz
 } // namespace
 
@@ -511,7 +512,7 @@ uint64_t Stm32h7Rcc::hz(ClockId id) const
     }
     default: break;
     }
-    if (id < 0 || id >= PLL_FIRST) {
+    if (id < 0 || (id >= PLL_FIRST && id != LPUART1)) {
         return 0;
     }
     const Clocks c = clocks();
@@ -526,12 +527,13 @@ uint64_t Stm32h7Rcc::hz(ClockId id) const
     case TIM_APB2: return apb_div(d2ppre2_.get()) == 1 ? c.pclk2 : 2 * c.pclk2;
     default: break;
     }
-    // RM0399 RCC_D2CCIP2R kernel clock selection: USART234578SEL [2:0] and
-    // USART16SEL [5:3]: 0 PCLK (PCLK1 / PCLK2), 1 pll2_q, 2 pll3_q, 3 hsi_ker,
-    // 4 csi_ker, 5 lse.
-    const bool u16 = id == USART16;
-    switch (u16 ? usart16sel_.get() : usart234578sel_.get()) {
-    case 0: return u16 ? c.pclk2 : c.pclk1;
+    // RM0399 kernel clock selection of the U(S)ARTs: RCC_D2CCIP2R
+    // USART234578SEL [2:0] and USART16SEL [5:3], RCC_D3CCIPR LPUART1SEL
+    // [2:0]: 0 the bus clock (PCLK1 / PCLK2 / PCLK4), 1 pll2_q, 2 pll3_q,
+    // 3 hsi_ker, 4 csi_ker, 5 lse.
+    const uint32_t sel = id == USART16 ? usart16sel_.get() : id == LPUART1 ? lpuart1sel_.get() : usart234578sel_.get();
+    switch (sel) {
+    case 0: return id == USART16 ? c.pclk2 : id == LPUART1 ? c.pclk4 : c.pclk1;
     case 1: return pll_hz(2, 'q');
     case 2: return pll_hz(3, 'q');
     case 3: return hsi_hz();

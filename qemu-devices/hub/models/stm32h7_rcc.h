@@ -15,7 +15,8 @@
 // that / HPRE is the CM4's clock; PCLKs from D1PPRE/D2PPRE1/D2PPRE2/D3PPRE.
 // Whenever a core's clock changes the core is told (DeviceContext::clocks),
 // so its SysTick follows; "--trace clock" and -v show the tree.
-// PLL1-3 P/Q/R outputs and the USART kernel clocks are computed; LSE/LSI
+// PLL1-3 P/Q/R outputs and the U(S)ART kernel clocks ("usart234578", "usart16",
+// "lpuart1": D2CCIP2R / D3CCIPR selections) are computed; LSE/LSI
 // ready follow their enables.
 // Reset (RegisterDevice::reset / Bus::reset): the registers return to their
 // RM0399 reset values (HSI 64 MHz) and the cores are told; the board's HSE
@@ -145,6 +146,7 @@ private:
     FieldRef d2ppre1_, d2ppre2_;          // RCC_D2CFGR
     FieldRef d3ppre_;                     // RCC_D3CFGR
     FieldRef usart234578sel_, usart16sel_; // RCC_D2CCIP2R
+    FieldRef lpuart1sel_;                  // RCC_D3CCIPR
 };
 
 } // namespace ampvp
