@@ -47,6 +47,7 @@ public:
 
 class Device;
 class SharedLine;
+class HostSerial;
 
 // A periodic rectangular signal, such as a timer's PWM output: high during
 // [start_ns + k * period_ns, start_ns + k * period_ns + high_ns) for every k,
@@ -259,6 +260,18 @@ public:
     virtual void console_line(const std::string &source, const std::string &text) = 0;
     // End the run with an error (one line naming what and where) and `exit_code`.
     virtual void fail(const std::string &message, int exit_code) = 0;
+    // A host input a model owns (a remoteproc master's endpoint pty), named
+    // `name` in recordings.  Free-running, the model pumps it as bytes come;
+    // with --deterministic the hub defers it and pumps it at quantum
+    // boundaries, records what it gave, replays it, and calls `delivered`
+    // after each pump that gave bytes.  forget_host_input before it goes away.
+    virtual void host_input(HostSerial *port, const std::string &name, std::function<void()> delivered)
+    {
+        (void)port;
+        (void)name;
+        (void)delivered;
+    }
+    virtual void forget_host_input(HostSerial *port) { (void)port; }
 };
 
 // Analog voltages on the package's pins ("PA4"): what an ADC channel samples.

@@ -208,6 +208,19 @@ public:
     {
         console_->line(source, text);
     }
+    void host_input(HostSerial *port, const std::string &name, std::function<void()> delivered) override
+    {
+        if (opt_.deterministic) {
+            port->set_deferred(true);
+        }
+        model_inputs_.push_back({port, name, std::move(delivered)});
+    }
+    void forget_host_input(HostSerial *port) override
+    {
+        model_inputs_.erase(std::remove_if(model_inputs_.begin(), model_inputs_.end(),
+                                           [port](const ModelInput &m) { return m.port == port; }),
+                            model_inputs_.end());
+    }
     void fail(const std::string &message, int exit_code) override
     {
         if (!stop_rc_) {
@@ -260,6 +273,23 @@ private:
         uint64_t round;
         std::string uart, bytes;
     };
+    // Host inputs models own (HostPort::host_input): pumped at boundaries
+    // with --deterministic, recorded and replayed under their names.
+    struct ModelInput {
+        HostSerial *port;
+        std::string name;
+        std::function<void()> delivered;
+    };
+    std::vector<ModelInput> model_inputs_;
+    const ModelInput *model_input(const std::string &name) const
+    {
+        for (const auto &m : model_inputs_) {
+            if (m.name == name) {
+                return &m;
+            }
+        }
+        return nullptr;
+    }
     std::vector<HostInput> recorded_;  // --record
     std::vector<HostInput> replay_;    // --replay, in order
     size_t replay_next_ = 0;
@@ -873,9 +903,20 @@ void Runner::lockstep_host_input()
     if (!opt_.replay.empty()) {
         while (replay_next_ < replay_.size() && replay_[replay_next_].round <= round_) {
             const HostInput &in = replay_[replay_next_++];
-            Device *uart = bus_->device(in.uart);
+            const ModelInput *mi = model_input(in.uart);
+            Device *dev = mi ? mi->port->device() : bus_->device(in.uart);
+            if (!dev) {
+                // A model's input not opened at this round: the run differs from
+                // the recording (other images or options).
+                fail("--replay: input '" + in.uart + "' at round " + std::to_string(in.round) +
+                         " does not exist in this run", EXIT_FAILURE);
+                continue;
+            }
             for (char c : in.bytes) {
-                uart->host_input(static_cast<uint8_t>(c)); // accepted as when recorded
+                dev->host_input(static_cast<uint8_t>(c)); // accepted as when recorded
+            }
+            if (mi && mi->delivered) {
+                mi->delivered();
             }
         }
         return;
@@ -884,6 +925,20 @@ void Runner::lockstep_host_input()
         const std::string given = sr->pump();
         if (!given.empty() && !opt_.record.empty()) {
             recorded_.push_back({round_, sr->uart(), given});
+        }
+    }
+    // The models' inputs (a copy: `delivered` may open or close endpoints).
+    const std::vector<ModelInput> inputs = model_inputs_;
+    for (const auto &mi : inputs) {
+        const std::string given = mi.port->pump();
+        if (given.empty()) {
+            continue;
+        }
+        if (!opt_.record.empty()) {
+            recorded_.push_back({round_, mi.name, given});
+        }
+        if (mi.delivered) {
+            mi.delivered();
         }
     }
 }
@@ -936,8 +991,10 @@ void Runner::load_replay()
     for (int lineno = 2; std::fgets(line, sizeof(line), f); lineno++) {
         unsigned long long round = 0;
         char uart[64], hexs[65536];
+        // A UART on the bus, or a model's input ("rpmsg:NAME.ADDR": opened
+        // during the run, checked when its round comes).
         if (std::sscanf(line, "%llu %63s %65535s", &round, uart, hexs) != 3 || std::strlen(hexs) % 2 ||
-            !bus_->device(uart)) {
+            (!bus_->device(uart) && std::strchr(uart, ':') == nullptr)) {
             std::fclose(f);
             throw ConfigError("--replay " + opt_.replay + ":" + std::to_string(lineno) +
                               ": expected '<round> <UART> <hex bytes>' naming a modelled UART");

@@ -51,6 +51,9 @@ public:
     // Deterministic mode: bytes read from the host wait for the runner's pump()
     // at a quantum boundary instead of going to the UART at once.
     void set_deferred(bool d) { deferred_ = d; }
+    bool deferred() const { return deferred_; }
+    // The device the bytes go to (the UART, or a model's proxy).
+    Device *device() const { return uart_; }
     bool pending() const { return !rx_.empty(); }
     // A byte the UART transmitted: out to the pty or the socket client.
     void transmit(uint8_t byte) { transmit(&byte, 1); }

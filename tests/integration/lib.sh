@@ -52,5 +52,5 @@ assert_one_error_line() {
   local n
   n=$(grep -c "ampvp: error:" "$err" || true)
   [ "$n" = 1 ] || { cat "$err" >&2; fail "expected one error line, got $n"; }
-  grep -qE "$re" "$err" || { cat "$err" >&2; fail "error line does not match /$re/"; }
+  grep -qE -e "$re" "$err" || { cat "$err" >&2; fail "error line does not match /$re/"; }
 }

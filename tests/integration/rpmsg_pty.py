@@ -3,7 +3,7 @@
 
 rpmsg_pty.py OUT ADDR=TEXT...   for each argument in order: write TEXT (backslash
                                 escapes decoded: \\n) into the pty that OUT's line
-                                "[rpmsg] rpmsg-tty ADDR <-> host 0x..: /dev/pts/N"
+                                "[rpmsg] [time] rpmsg-tty ADDR <-> host 0x..: /dev/pts/N"
                                 names, and wait (20 s at most) until exactly the same
                                 bytes come back.  Exit 1 with the reason otherwise.
 """
@@ -14,7 +14,7 @@ import sys
 import tty
 
 out, specs = sys.argv[1], sys.argv[2:]
-paths = dict(re.findall(r"^\[rpmsg\] rpmsg-tty (0x[0-9a-f]+) <-> host 0x[0-9a-f]+: (/dev/pts/\d+)$",
+paths = dict(re.findall(r"^\[rpmsg\] (?:\[[0-9.]+\] )?rpmsg-tty (0x[0-9a-f]+) <-> host 0x[0-9a-f]+: (/dev/pts/\d+)$",
                         open(out).read(), re.M))
 fds = {}
 for spec in specs:

@@ -59,6 +59,11 @@ Stm32mp1Remoteproc::Stm32mp1Remoteproc(const std::string &name) : Device(name) {
 
 Stm32mp1Remoteproc::~Stm32mp1Remoteproc()
 {
+    for (auto &ep : endpoints_) {
+        if (ctx_.host && ep->port) {
+            ctx_.host->forget_host_input(ep->port.get());
+        }
+    }
     endpoints_.clear(); // closes ptys and removes socket files
     if (!socket_dir_.empty()) {
         rmdir(socket_dir_.c_str());
@@ -437,6 +442,7 @@ void Stm32mp1Remoteproc::name_service(const uint8_t *payload, uint32_t len)
         ctx_.host->console_line("rpmsg", "name service: '" + ns.name + "' at " + hex(ns.addr, 1) + " destroyed");
         for (auto it = endpoints_.begin(); it != endpoints_.end(); ++it) {
             if ((*it)->remote_addr == ns.addr) {
+                ctx_.host->forget_host_input((*it)->port.get());
                 endpoints_.erase(it);
                 break;
             }
@@ -477,7 +483,9 @@ void Stm32mp1Remoteproc::open_endpoint(const std::string &ns_name, uint32_t remo
             if (on) {
                 ctx_.host->watch(fd, [this, raw](int rfd) {
                     raw->port->on_readable(rfd);
-                    send_from(*raw);
+                    if (!raw->port->deferred()) {
+                        send_from(*raw); // else at the next quantum boundary (--deterministic)
+                    }
                 });
             } else {
                 ctx_.host->unwatch(fd);
@@ -487,6 +495,14 @@ void Stm32mp1Remoteproc::open_endpoint(const std::string &ns_name, uint32_t remo
         log().warn(name() + ": endpoint '" + ns_name + "': " + e.what());
         return;
     }
+    // Deterministic mode: what the host writes enters at quantum boundaries
+    // and is recorded as "rpmsg:<name>.<remote address>".
+    std::string tag = ns_name;
+    for (char &c : tag) {
+        c = std::isgraph(static_cast<unsigned char>(c)) ? c : '_';
+    }
+    ctx_.host->host_input(raw->port.get(), "rpmsg:" + tag + "." + hex(remote_addr, 1),
+                          [this, raw] { send_from(*raw); });
     ctx_.host->console_line("rpmsg", ns_name + " " + hex(remote_addr, 1) + " <-> host " +
                                          hex(raw->local_addr, 1) + ": " + raw->port->where());
     endpoints_.push_back(std::move(ep));
