@@ -130,10 +130,11 @@ protected:
         a.time_ns = time.now;
         return u.read(a);
     }
-    void wr(uint32_t off, uint32_t v)
+    void wr(uint32_t off, uint32_t v, CoreId core = 0)
     {
         BusAccess a;
-        a.core_name = "cm7";
+        a.core = core;
+        a.core_name = core == 0 ? "cm7" : "cm4";
         a.offset = off;
         a.time_ns = time.now;
         u.write(a, v);
@@ -377,6 +378,39 @@ TEST_F(UsartTiming, ClearingUeDiscardsTheFrameOnTheLine)
     EXPECT_TRUE(isr(ISR_TC)); // ISR back to its reset value
     time.run_for(5 * kFrame8N1);
     EXPECT_EQ(host.out, "");
+}
+
+// A TDR write with TXE = 0 replaces the character waiting in TDR (a guest
+// error: the firmware did not wait for TXE).
+TEST_F(UsartTiming, WritingTdrWithTxeClearOverwritesTheWaitingCharacter)
+{
+    enable();
+    wr(TDR, 'a');
+    wr(TDR, 'b');
+    wr(TDR, 'c'); // 'b' still waits in TDR
+    time.run_for(3 * kFrame8N1);
+    EXPECT_EQ(host.out, "ac");
+}
+
+// Two cores printing on one USART (ampvp's console keeps their output apart):
+// both saw TXE = 1 and wrote; the second character waits behind the first
+// instead of replacing it, and the line carries them one frame after the
+// other.
+TEST_F(UsartTiming, CharactersOfTwoCoresShareTheLineWithoutLoss)
+{
+    enable();
+    const uint64_t t0 = time.now;
+    wr(TDR, 'a', 0);
+    wr(TDR, 'b', 0); // TDR full: TXE = 0 for both cores now
+    wr(TDR, 'x', 1); // the CM4 saw TXE = 1 just before
+    EXPECT_FALSE(isr(ISR_TXE));
+    time.run_to(t0 + 2 * kFrame8N1 - 1);
+    EXPECT_FALSE(isr(ISR_TXE)); // 'b' shifts out, 'x' waits in TDR
+    time.run_to(t0 + 2 * kFrame8N1);
+    EXPECT_TRUE(isr(ISR_TXE)); // 'x' in the shift register
+    time.run_to(t0 + 3 * kFrame8N1);
+    EXPECT_TRUE(isr(ISR_TC));
+    EXPECT_EQ(host.out, "abx");
 }
 
 // No baud rate (BRR below 16: RM0399 forbids it), no timing: the frame

@@ -444,7 +444,7 @@ void Stm32Usart::refresh_status()
         txe_.set(tx_level == 0);
     }
     const unsigned tx_t = fifo_threshold(txftcfg_.get());
-    txft_.set(fifo && ue && tx_t && kFifoDepth - tx_level >= tx_t);
+    txft_.set(fifo && ue && tx_t && tx_level <= kFifoDepth && kFifoDepth - tx_level >= tx_t);
 }
 
 bool Stm32Usart::accepts_input() const
@@ -665,7 +665,20 @@ void Stm32Usart::transmit(BusAccess &a, uint32_t tdr)
     d.by.time_ns = a.time_ns;
     const bool fifo = fifoen_.on();
     const size_t room = fifo ? kFifoDepth : 1;
-    if (s_.tx.size() >= room) {
+    if (s_.tx.size() >= room && !s_.tx.empty() && s_.tx.back().by.core != a.core) {
+        // Two cores sharing the USART both saw TXE (TXFNF) = 1 and wrote: on
+        // the chip one character would replace the other (and the line would
+        // mix both cores' text anyway).  ampvp's console keeps each core's
+        // output apart, so the character waits behind the other core's: the
+        // line is shared in time, no character is lost.
+        if (!said_shared_tdr_) {
+            said_shared_tdr_ = true;
+            log().verbose_info(name() + ": " + a.core_name + " and " + s_.tx.back().by.core_name +
+                               " write TDR concurrently; each core's characters are kept "
+                               "(on the chip one would overwrite the other)");
+        }
+        s_.tx.push_back(std::move(d));
+    } else if (s_.tx.size() >= room) {
         if (fifo) {
             log().guest_error(a.core_name, name() + ": write of " + hex(tdr, 2) +
                                                " to TDR with the TXFIFO full (TXFNF=0): "

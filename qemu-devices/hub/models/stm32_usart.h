@@ -20,7 +20,10 @@
 // frame's stop bits end.  The state catches up with the hub's clock on
 // every access and a scheduler timer at each frame's end moves the flags,
 // the interrupt line and the DMA request on.  A TDR write with TXE (TXFNF) =
-// 0 is a guest error: FIFOEN=0 it overwrites TDR, FIFOEN=1 it is lost.  With
+// 0 is a guest error: FIFOEN=0 it overwrites TDR, FIFOEN=1 it is lost;
+// except when the datum waiting there came from the other core (two cores
+// printing on one USART, which ampvp's console keeps apart per core): then
+// it waits behind it, so the cores share the line's time and lose nothing.  With
 // no baud rate (no scheduler, kernel clock 0, BRR below its minimum) a frame
 // leaves at once, as if the line were infinitely fast.  UE=0 discards TDR,
 // the TXFIFO and the frame being sent.
@@ -192,6 +195,7 @@ private:
     mutable ClockId clock_id_ = -1;
     mutable bool clock_resolved_ = false;
     bool said_address_wakeup_ = false; // the WUS = 00 "unimplemented" line went out
+    bool said_shared_tdr_ = false;     // the "cores write TDR concurrently" line went out
     IrqLine &irq_;  // usart_it: the global interrupt (NVIC)
     IrqLine &wkup_; // usart_wkup: the wake-up request (an EXTI direct line)
     IrqLine &dmareq_tx_; // usart_tx_dma: DMA request for TDR (DMAMUX1 input)
