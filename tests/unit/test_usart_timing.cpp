@@ -3,6 +3,7 @@
 // "USART baud rate generation", "USART FIFOs and thresholds"; LPUART chapter:
 // "LPUART baud rate generation").  What the bus shows: ISR flags read at the
 // virtual times of a fake scheduler, the interrupt line, bytes at the host.
+#include "dma_test_env.h"
 #include "log.h"
 #include "models/stm32_usart.h"
 
@@ -16,44 +17,17 @@ using namespace ampvp;
 
 namespace {
 
-// The hub's clock and one-shot timers, under the test's control, and the
-// kernel clock every UART of the test runs from.
-struct FakeTime : Scheduler, ClockSource {
-    uint64_t now = 1000000;
-    std::map<std::pair<Device *, unsigned>, uint64_t> due;
-    uint64_t ker_hz = 11520000; // 115200 x 100: BRR = 100 gives exactly 115200 baud
-    uint64_t now_ns() const override { return now; }
-    void schedule(Device *d, unsigned tag, uint64_t at) override
+// The hub's clock and one-shot timers (the DMA tests' fake), with the kernel
+// clock every UART of the test runs from, whatever its name.
+struct FakeTime : dmatest::FakeTime {
+    FakeTime()
     {
-        if (at) {
-            due[{d, tag}] = at;
-        } else {
-            due.erase({d, tag});
-        }
+        now = 1000000;
+        rate = 11520000; // 115200 x 100: BRR = 100 gives exactly 115200 baud
     }
     ClockId clock_id(const std::string &) const override { return 0; }
-    uint64_t hz(ClockId) const override { return ker_hz; }
-    // Move the clock to `t`, firing the deadlines due by then in order.
-    void run_to(uint64_t t)
-    {
-        for (;;) {
-            auto it = due.end();
-            for (auto i = due.begin(); i != due.end(); ++i) {
-                if (i->second <= t && (it == due.end() || i->second < it->second)) {
-                    it = i;
-                }
-            }
-            if (it == due.end()) {
-                break;
-            }
-            now = it->second;
-            auto key = it->first;
-            due.erase(it);
-            key.first->timer_fired(key.second);
-        }
-        now = t;
-    }
-    void run_for(uint64_t ns) { run_to(now + ns); }
+    void run_to(uint64_t t) { advance(t - now); }
+    void run_for(uint64_t ns) { advance(ns); }
     bool has_deadline_at(uint64_t t) const
     {
         for (const auto &d : due) {
@@ -108,18 +82,25 @@ protected:
     Host host;
     Line irq;
     Stm32Usart u{"USART3"};
+    Stm32Lpuart lpuart{"LPUART1"};
+    Stm32Usart *dev = &u; // what rd/wr and enable() access
     void SetUp() override
     {
         log().clear_once();
         log().set_sink([](const std::string &, bool) {});
         host.time = &time;
+        attach(u, "usart234578");
+        attach(lpuart, "lpuart1");
+        u.irq("irq")->connect(&irq, 0, 39);
+    }
+    void attach(Stm32Usart &m, const char *clock)
+    {
         DeviceContext ctx;
         ctx.chars = &host;
         ctx.scheduler = &time;
         ctx.clock_source = &time;
-        u.set_context(ctx);
-        u.configure({{"clock", "usart234578"}}, {"cm7", "cm4"});
-        u.irq("irq")->connect(&irq, 0, 39);
+        m.set_context(ctx);
+        m.configure({{"clock", clock}}, {"cm7", "cm4"});
     }
     void TearDown() override { log().reset_sink(); }
     uint32_t rd(uint32_t off)
@@ -128,7 +109,7 @@ protected:
         a.core_name = "cm7";
         a.offset = off;
         a.time_ns = time.now;
-        return u.read(a);
+        return dev->read(a);
     }
     void wr(uint32_t off, uint32_t v, CoreId core = 0)
     {
@@ -137,7 +118,7 @@ protected:
         a.core_name = core == 0 ? "cm7" : "cm4";
         a.offset = off;
         a.time_ns = time.now;
-        u.write(a, v);
+        dev->write(a, v);
     }
     bool isr(uint32_t flag) { return (rd(ISR) & flag) != 0; }
     // HAL_UART_Init's order: BRR, then CR1 with UE last.
@@ -458,41 +439,15 @@ TEST_F(UsartTiming, HostByteWaitsForBothTheLineAndRdr)
 
 // RM0399 "LPUART baud rate generation": baud = 256 x fck / LPUART_BRR
 // (here 256 x 11.52 MHz / 25600 = 115200).
-TEST(LpuartTiming, FrameTimeFollowsTheLpuartBaudRateFormula)
+TEST_F(UsartTiming, LpuartFrameTimeFollowsTheLpuartBaudRateFormula)
 {
-    log().set_sink([](const std::string &, bool) {});
-    FakeTime time;
-    Host host;
-    host.time = &time;
-    Stm32Lpuart lp{"LPUART1"};
-    DeviceContext ctx;
-    ctx.chars = &host;
-    ctx.scheduler = &time;
-    ctx.clock_source = &time;
-    lp.set_context(ctx);
-    lp.configure({{"clock", "lpuart1"}}, {"cm7", "cm4"});
-    auto acc = [&](uint32_t off) {
-        BusAccess a;
-        a.core_name = "cm7";
-        a.offset = off;
-        return a;
-    };
-    auto w = [&](uint32_t off, uint32_t v) {
-        BusAccess a = acc(off);
-        lp.write(a, v);
-    };
-    auto r = [&](uint32_t off) {
-        BusAccess a = acc(off);
-        return lp.read(a);
-    };
-    w(BRR, 25600);
-    w(CR1, CR1_UE | CR1_TE);
+    dev = &lpuart;
+    enable(0, 25600);
     const uint64_t t0 = time.now;
-    w(TDR, 'x');
+    wr(TDR, 'x');
     time.run_to(t0 + kFrame8N1 - 1);
-    EXPECT_FALSE(r(ISR) & ISR_TC);
+    EXPECT_FALSE(isr(ISR_TC));
     time.run_to(t0 + kFrame8N1);
-    EXPECT_TRUE(r(ISR) & ISR_TC);
+    EXPECT_TRUE(isr(ISR_TC));
     EXPECT_EQ(host.out, "x");
-    log().reset_sink();
 }
