@@ -23,10 +23,12 @@
 // 0 is a guest error: FIFOEN=0 it overwrites TDR, FIFOEN=1 it is lost;
 // except when the datum waiting there came from the other core (two cores
 // printing on one USART, which ampvp's console keeps apart per core): then
-// it waits behind it, so the cores share the line's time and lose nothing.  With
-// no baud rate (no scheduler, kernel clock 0, BRR below its minimum) a frame
-// leaves at once, as if the line were infinitely fast.  UE=0 discards TDR,
-// the TXFIFO and the frame being sent.
+// it waits behind it, so the cores share the line's time and lose nothing.
+// With no baud rate (no scheduler, kernel clock 0, BRR below its minimum) a
+// frame leaves at once, as if the line were infinitely fast.  UE=0 discards
+// TDR, the TXFIFO and the frame being sent.  Flags read by polling are exact
+// in time; an interrupt raised at a frame's end waits for the timer
+// (deterministic mode: the next quantum boundary).
 // Receive (host_input): the byte, masked to the data bits (parity bit read
 // as 0), goes to RDR (RXNE) or, with FIFOEN=1, to the 16-entry RXFIFO
 // behind RDR (RXFNE, RXFT per RXFTCFG counting RDR, RXFF at 16+1 data).
@@ -35,8 +37,8 @@
 // says when there is room, so the hub never overruns, and, with a known baud
 // rate, not before one frame time after the previous host byte (the byte
 // enters RDR as its frame ends; the next frame needs the line that long): a
-// timer at that moment wakes the hub to offer the next one.  RQR.RXFRQ discards
-// received data.  ICR clears flags.  The interrupt line is the OR of every
+// timer at that moment wakes the hub to offer the next one.  RQR.RXFRQ
+// discards received data.  ICR clears flags.  The interrupt line is the OR of every
 // flag of RM0399's "USART interrupt requests" table with its enable bit.
 // On each UE 0->1 with TE or RE a verbose line gives the frame format and the
 // baud rate from the kernel clock (params "clock": "usart16"/"usart234578").
@@ -74,9 +76,10 @@
 // "LPUART1 TX wakeup").  Kernel clock: params "clock": "lpuart1" (RCC
 // D3CCIPR.LPUART1SEL).
 // Not modelled (stored, logged once when set): IDLE, BUSY (receive side: a
-// host byte arrives as a whole frame) and RTOF are never set, receive errors (PE/FE/NE never set), LIN, smartcard,
-// IrDA, synchronous/SPI mode, auto-baud, mute mode, character match,
-// hardware flow control, RS-485 driver enable, the address-match wake-up
+// host byte arrives as a whole frame) and RTOF are never set, receive
+// errors (PE/FE/NE never set), LIN, smartcard, IrDA, synchronous/SPI mode,
+// auto-baud, mute mode, character match, hardware flow control, RS-485
+// driver enable, the address-match wake-up
 // event (WUS = 00: logged once when a character arrives with UESM = 1).
 #pragma once
 
