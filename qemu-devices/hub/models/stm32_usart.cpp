@@ -152,13 +152,14 @@ Stm32Usart::Stm32Usart(const std::string &name, Kind kind)
         .field("TXFRQ", 4, 1, Acc::WO, &txfrq_)
         .post_write([this](BusAccess &, uint32_t, uint32_t now, uint32_t) {
             // RXFRQ discards the received data (RDR and the whole RXFIFO),
-            // clearing RXNE/RXFNE.  TXFRQ flushes the TXFIFO, which sets
-            // TXFE (FIFO mode only); the model's TXFIFO is always empty
-            // anyway.
+            // clearing RXNE/RXFNE.  TXFRQ (FIFO mode only) discards the
+            // TXFIFO's data and sets TXFE; the frame in the shift register
+            // goes on.
             if (rxfrq_.in(now)) {
                 s_.rx.clear();
             }
             if (txfrq_.in(now) && fifoen_.on()) {
+                s_.tx.clear();
                 txfe_.set(1);
             }
             rqr_->value = 0; // request bits are self-clearing
@@ -289,6 +290,10 @@ void Stm32Usart::configure(const std::map<std::string, std::string> &params,
 void Stm32Usart::reset()
 {
     s_ = State{};
+    if (ctx_.scheduler) {
+        ctx_.scheduler->schedule(this, TAG_TX_FRAME, 0);
+        ctx_.scheduler->schedule(this, TAG_RX_FRAME, 0);
+    }
     RegisterDevice::reset();
 }
 
@@ -351,9 +356,8 @@ void Stm32Usart::log_enable() const
     const bool lpuart = kind_ == Kind::Lpuart;
     const bool over8 = !lpuart && over8_.on();
     const uint32_t presc = prescaler_.get();
-    const uint64_t ker =
-        ctx_.clock_source && !clock_.empty() ? ctx_.clock_source->clock_hz(clock_) : 0;
-    const double baud = lpuart ? lpuart_baud_rate(ker, brr, presc) : baud_rate(ker, brr, over8, presc);
+    const uint64_t ker = kernel_hz();
+    const double baud = this->baud();
 
     std::string line = name() + ": ";
     if (baud > 0) {
@@ -379,6 +383,11 @@ void Stm32Usart::cr1_written(uint32_t old, uint32_t now)
         // the status flags in USART_ISR are set to their default values.
         isr_->value = isr_->reset_value();
         s_.rx.clear();
+        s_.tx.clear();
+        s_.shifting = false;
+        s_.shift_end_ns = 0;
+        s_.rx_free_ns = 0;
+        schedule_tx();
     }
     if (uesm_.in(old) && !uesm_.in(now)) {
         wuf_.set(0); // RM0399 WUF: "When UESM is cleared, WUF flag is also cleared."
@@ -421,14 +430,27 @@ void Stm32Usart::refresh_status()
     // RXFT: RXFTCFG reached, counting the datum in RDR.
     const unsigned rx_t = fifo_threshold(rxftcfg_.get());
     rxft_.set(fifo && rx_t && level >= rx_t);
-    // TXFT: the TXFIFO holds at least TXFTCFG empty locations; it is always
-    // empty here.
-    txft_.set(fifo && ue && fifo_threshold(txftcfg_.get()));
+    // Transmit side: TXE while TDR is empty, or TXFNF while the TXFIFO has
+    // room; TXFE drops while the TXFIFO holds data (it is set when it
+    // empties, see load_shifter); TXFT while the TXFIFO has at least TXFTCFG
+    // empty locations.
+    const size_t tx_level = s_.tx.size();
+    if (fifo) {
+        txe_.set(tx_level < kFifoDepth);
+        if (tx_level) {
+            txfe_.set(0);
+        }
+    } else {
+        txe_.set(tx_level == 0);
+    }
+    const unsigned tx_t = fifo_threshold(txftcfg_.get());
+    txft_.set(fifo && ue && tx_t && tx_level <= kFifoDepth && kFifoDepth - tx_level >= tx_t);
 }
 
 bool Stm32Usart::accepts_input() const
 {
-    return ue_.on() && re_.on() && s_.rx.size() < rx_capacity();
+    // Room for the datum, and the host's previous frame has left the line.
+    return ue_.on() && re_.on() && s_.rx.size() < rx_capacity() && now() >= s_.rx_free_ns;
 }
 
 void Stm32Usart::host_input(uint8_t byte)
@@ -438,6 +460,13 @@ void Stm32Usart::host_input(uint8_t byte)
         AMPVP_TRACE("uart", "host", name() + ": byte " + hex(byte, 2) +
                                         " dropped, receiver disabled (UE=0 or RE=0)");
         return;
+    }
+    // The frame occupies the RX line for one frame time: the next host byte
+    // waits for its end (accepts_input), when a timer wakes the hub.
+    const uint64_t fns = frame_ns();
+    if (fns && ctx_.scheduler) {
+        s_.rx_free_ns = now() + fns;
+        ctx_.scheduler->schedule(this, TAG_RX_FRAME, s_.rx_free_ns);
     }
     // A start bit: the wake-up event of WUS = 10.
     wakeup_event(WUS_START_BIT);
@@ -498,6 +527,125 @@ uint32_t Stm32Usart::read_rdr()
     return v;
 }
 
+uint64_t Stm32Usart::now() const { return ctx_.scheduler ? ctx_.scheduler->now_ns() : 0; }
+
+uint64_t Stm32Usart::kernel_hz() const
+{
+    if (!ctx_.clock_source || clock_.empty()) {
+        return 0;
+    }
+    if (!clock_resolved_) { // once: no name lookup per frame
+        clock_id_ = ctx_.clock_source->clock_id(clock_);
+        clock_resolved_ = true;
+    }
+    return ctx_.clock_source->hz(clock_id_);
+}
+
+double Stm32Usart::baud() const
+{
+    const uint64_t ker = kernel_hz();
+    if (kind_ == Kind::Lpuart) {
+        return lpuart_baud_rate(ker, brr_.get(), prescaler_.get());
+    }
+    return baud_rate(ker, brr_.get(), over8_.on(), prescaler_.get());
+}
+
+uint64_t Stm32Usart::frame_ns() const
+{
+    if (!ctx_.scheduler) {
+        return 0;
+    }
+    const double rate = baud();
+    if (rate <= 0) {
+        return 0;
+    }
+    // RM0399 "USART character description": a start bit, 7, 8 or 9 frame
+    // bits (M[1:0]; the parity bit is one of them) and 0.5, 1, 1.5 or 2 stop
+    // bits (CR2.STOP 01, 00, 11, 10).
+    static const double stop_bits[] = {1.0, 0.5, 2.0, 1.5};
+    const unsigned frame = m1_.on() ? 7 : m0_.on() ? 9 : 8;
+    const double bits = 1.0 + frame + stop_bits[stop_.get()];
+    return static_cast<uint64_t>(std::llround(bits * 1e9 / rate));
+}
+
+uint32_t Stm32Usart::read(BusAccess &a)
+{
+    advance_tx(now()); // flags as they are at this moment
+    return RegisterDevice::read(a);
+}
+
+void Stm32Usart::write(BusAccess &a, uint32_t value)
+{
+    advance_tx(now());
+    RegisterDevice::write(a, value);
+}
+
+void Stm32Usart::timer_fired(unsigned tag)
+{
+    if (tag == TAG_TX_FRAME) {
+        advance_tx(now());
+    }
+    // TAG_RX_FRAME: the RX line is free; the hub offers the next host byte
+    // after this callback (accepts_input).
+    update_irq();
+}
+
+void Stm32Usart::send_to_host(const TxDatum &d)
+{
+    if (ctx_.chars) {
+        ctx_.chars->put_char(name(), d.by, static_cast<uint8_t>(d.data & 0xff));
+    }
+}
+
+void Stm32Usart::load_shifter(uint64_t at)
+{
+    // RM0399 "USART transmitter": the data go from TDR (the TXFIFO) to the
+    // shift register when it is free; TXE (TXFNF) is set again then.
+    while (!s_.shifting && !s_.tx.empty()) {
+        s_.shift = std::move(s_.tx.front());
+        s_.tx.pop_front();
+        if (fifoen_.on() && s_.tx.empty()) {
+            txfe_.set(1); // RM0399 TXFE: set when the TXFIFO is empty
+        }
+        const uint64_t fns = frame_ns();
+        if (fns == 0) {
+            send_to_host(s_.shift); // no baud rate: the frame leaves at once
+            continue;
+        }
+        s_.shifting = true;
+        s_.shift_end_ns = at + fns;
+    }
+    if (!s_.shifting) {
+        // RM0399 TC: set when the transmission of a frame is complete and TXE
+        // (TXFE) is set: nothing left to send.
+        tc_.set(1);
+    }
+    refresh_status();
+}
+
+void Stm32Usart::advance_tx(uint64_t t)
+{
+    bool moved = false;
+    while (s_.shifting && s_.shift_end_ns <= t) {
+        // The frame's stop bits have ended: the host has the byte, and the
+        // next datum (if any) starts right behind it.
+        s_.shifting = false;
+        send_to_host(s_.shift);
+        load_shifter(s_.shift_end_ns);
+        moved = true;
+    }
+    if (moved) {
+        schedule_tx();
+    }
+}
+
+void Stm32Usart::schedule_tx()
+{
+    if (ctx_.scheduler) {
+        ctx_.scheduler->schedule(this, TAG_TX_FRAME, s_.shifting ? s_.shift_end_ns : 0);
+    }
+}
+
 void Stm32Usart::transmit(BusAccess &a, uint32_t tdr)
 {
     if (!ue_.on() || !te_.on()) {
@@ -508,16 +656,50 @@ void Stm32Usart::transmit(BusAccess &a, uint32_t tdr)
     }
     // The data bits go to the host; with 9 data bits (M=01, PCE=0) only the
     // low 8 fit a host byte and the 9th is dropped.
-    const uint32_t data = tdr & ((1u << data_bits()) - 1u);
-    if (ctx_.chars) {
-        ctx_.chars->put_char(name(), a, static_cast<uint8_t>(data & 0xff));
+    TxDatum d;
+    d.data = static_cast<uint16_t>(tdr & ((1u << data_bits()) - 1u));
+    d.by.core = a.core;
+    d.by.core_name = a.core_name;
+    d.by.addr = a.addr;
+    d.by.offset = a.offset;
+    d.by.time_ns = a.time_ns;
+    const bool fifo = fifoen_.on();
+    const size_t room = fifo ? kFifoDepth : 1;
+    if (s_.tx.size() >= room && !s_.tx.empty() && s_.tx.back().by.core != a.core) {
+        // Two cores sharing the USART both saw TXE (TXFNF) = 1 and wrote: on
+        // the chip one character would replace the other (and the line would
+        // mix both cores' text anyway).  ampvp's console keeps each core's
+        // output apart, so the character waits behind the other core's: the
+        // line is shared in time, no character is lost.
+        if (!said_shared_tdr_) {
+            said_shared_tdr_ = true;
+            log().verbose_info(name() + ": " + a.core_name + " and " + s_.tx.back().by.core_name +
+                               " write TDR concurrently; each core's characters are kept "
+                               "(on the chip one would overwrite the other)");
+        }
+        s_.tx.push_back(std::move(d));
+    } else if (s_.tx.size() >= room) {
+        if (fifo) {
+            log().guest_error(a.core_name, name() + ": write of " + hex(tdr, 2) +
+                                               " to TDR with the TXFIFO full (TXFNF=0): "
+                                               "character lost");
+            return;
+        }
+        log().guest_error(a.core_name, name() + ": write of " + hex(tdr, 2) +
+                                           " to TDR while TXE=0: it overwrites the "
+                                           "character waiting in TDR");
+        s_.tx.back() = std::move(d);
+    } else {
+        s_.tx.push_back(std::move(d));
     }
-    // Transmission completes at once: data register (TXFIFO) empty, transfer complete.
-    txe_.set(1);
-    tc_.set(1);
-    if (fifoen_.on()) {
-        txfe_.set(1);
+    tc_.set(0); // RM0399 TC: cleared by a write to TDR
+    if (!s_.shifting) {
+        // The line is free from now on, but not before the previous frame's end.
+        const uint64_t t = now();
+        load_shifter(std::max(t, s_.shift_end_ns));
+        schedule_tx();
     }
+    refresh_status();
 }
 
 void Stm32Usart::update_irq()

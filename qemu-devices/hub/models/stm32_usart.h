@@ -5,19 +5,40 @@
 // Modelled: the whole register table with reset values and access types;
 // UE/TE/RE with TEACK/REACK following them; UE=0 returns every ISR flag to
 // its reset value and discards received data.
-// Transmit: a TDR write sends the data bits (7/8/9 frame bits per M1:M0, the
-// parity bit stripped when PCE=1; with 9 data bits the host gets the low 8,
-// the 9th is dropped) and completes at once (no baud timing), so TXE/TXFNF
-// and TC are set again immediately; in FIFO mode (FIFOEN=1) the TXFIFO is
-// therefore always empty: TXFE is set after every write and by RQR.TXFRQ
-// (ICR.TXFECF clears it), TXFT is set whatever TXFTCFG threshold is chosen.
+// Transmit (RM0399 "USART transmitter"): a TDR write goes to TDR (FIFOEN=0)
+// or the 16-entry TXFIFO (FIFOEN=1), and from there to the shift register as
+// soon as it is free; a frame takes (1 start + 7/8/9 frame bits, parity
+// included, + 0.5/1/1.5/2 stop bits per CR2.STOP) / baud to shift out, the
+// baud rate from the kernel clock and BRR/OVER8/PRESC (baud_rate /
+// lpuart_baud_rate).  TXE (TXFNF) follows TDR (TXFIFO) having room; TC is set
+// when a frame ends with TDR (TXFIFO) empty and cleared by a TDR write or
+// ICR.TCCF; TXFE is set when the TXFIFO empties (its last datum moves to the
+// shift register) or by RQR.TXFRQ (which also discards the TXFIFO), cleared
+// while it holds data or by ICR.TXFECF; TXFT is set while the TXFIFO has at
+// least TXFTCFG free entries.  The host (console) gets the data bits (the
+// parity bit stripped when PCE=1; with 9 data bits the low 8) when the
+// frame's stop bits end.  The state catches up with the hub's clock on
+// every access and a scheduler timer at each frame's end moves the flags,
+// the interrupt line and the DMA request on.  A TDR write with TXE (TXFNF) =
+// 0 is a guest error: FIFOEN=0 it overwrites TDR, FIFOEN=1 it is lost;
+// except when the datum waiting there came from the other core (two cores
+// printing on one USART, which ampvp's console keeps apart per core): then
+// it waits behind it, so the cores share the line's time and lose nothing.
+// With no baud rate (no scheduler, kernel clock 0, BRR below its minimum) a
+// frame leaves at once, as if the line were infinitely fast.  UE=0 discards
+// TDR, the TXFIFO and the frame being sent.  Flags read by polling are exact
+// in time; an interrupt raised at a frame's end waits for the timer
+// (deterministic mode: the next quantum boundary).
 // Receive (host_input): the byte, masked to the data bits (parity bit read
 // as 0), goes to RDR (RXNE) or, with FIFOEN=1, to the 16-entry RXFIFO
 // behind RDR (RXFNE, RXFT per RXFTCFG counting RDR, RXFF at 16+1 data).
 // Reading RDR pops.  A byte arriving with no room sets ORE and is lost, or
 // with OVRDIS=1 (RXFIFO bypassed) overwrites RDR without ORE.  accepts_input()
-// says when there is room, so the hub never overruns.  RQR.RXFRQ discards
-// received data.  ICR clears flags.  The interrupt line is the OR of every
+// says when there is room, so the hub never overruns, and, with a known baud
+// rate, not before one frame time after the previous host byte (the byte
+// enters RDR as its frame ends; the next frame needs the line that long): a
+// timer at that moment wakes the hub to offer the next one.  RQR.RXFRQ
+// discards received data.  ICR clears flags.  The interrupt line is the OR of every
 // flag of RM0399's "USART interrupt requests" table with its enable bit.
 // On each UE 0->1 with TE or RE a verbose line gives the frame format and the
 // baud rate from the kernel clock (params "clock": "usart16"/"usart234578").
@@ -54,10 +75,11 @@
 // WUF: EXTI "LPUART1 RX wakeup") and "wkup_tx" (TXFIFO empty / threshold:
 // "LPUART1 TX wakeup").  Kernel clock: params "clock": "lpuart1" (RCC
 // D3CCIPR.LPUART1SEL).
-// Not modelled (stored, logged once when set): baud-rate timing (IDLE, BUSY,
-// RTOF never set), receive errors (PE/FE/NE never set), LIN, smartcard,
-// IrDA, synchronous/SPI mode, auto-baud, mute mode, character match,
-// hardware flow control, RS-485 driver enable, the address-match wake-up
+// Not modelled (stored, logged once when set): IDLE, BUSY (receive side: a
+// host byte arrives as a whole frame) and RTOF are never set, receive
+// errors (PE/FE/NE never set), LIN, smartcard, IrDA, synchronous/SPI mode,
+// auto-baud, mute mode, character match, hardware flow control, RS-485
+// driver enable, the address-match wake-up
 // event (WUS = 00: logged once when a character arrives with UESM = 1).
 #pragma once
 
@@ -76,6 +98,9 @@ public:
     void reset() override;
     bool accepts_input() const override;
     void host_input(uint8_t byte) override;
+    uint32_t read(BusAccess &a) override;
+    void write(BusAccess &a, uint32_t value) override;
+    void timer_fired(unsigned tag) override;
 
     // RM0399: the RXFIFO and TXFIFO are 16 data deep.
     static constexpr unsigned kFifoDepth = 16;
@@ -103,10 +128,28 @@ private:
     // CR3.WUS[1:0]: the event that sets WUF (01 is reserved).
     enum : uint32_t { WUS_ADDRESS = 0, WUS_RESERVED = 1, WUS_START_BIT = 2, WUS_RXNE = 3 };
 
+    // Scheduler tags: the end of the frame in the shift register, the end of
+    // the host byte's frame on the RX line.
+    enum : unsigned { TAG_TX_FRAME = 1, TAG_RX_FRAME = 2 };
+
+    // A datum on its way out, with the access that wrote it (the console
+    // names the core).
+    struct TxDatum {
+        uint16_t data = 0;
+        BusAccess by;
+    };
+
     // Mutable state beyond the register bank.
     struct State {
         // Received frames not yet read: front() is in RDR, the rest in the RXFIFO.
         std::deque<uint16_t> rx;
+        // Written, not yet in the shift register: TDR (FIFOEN=0, at most
+        // one) or the TXFIFO.
+        std::deque<TxDatum> tx;
+        bool shifting = false;     // a frame is in the shift register
+        TxDatum shift;             // ... this one
+        uint64_t shift_end_ns = 0; // ... until then (its stop bits end)
+        uint64_t rx_free_ns = 0;   // the RX line carries the host's last frame until then
     };
 
     // An interrupt request of RM0399's "USART interrupt requests" table: an
@@ -125,6 +168,20 @@ private:
     void wakeup_event(uint32_t wus);
     bool wakeup_request(bool tx) const;
     void transmit(BusAccess &a, uint32_t tdr);
+    // Transmitter: frames that have ended by `now` leave (host gets their
+    // data), TDR/TXFIFO data move into the free shift register.
+    void advance_tx(uint64_t now);
+    void load_shifter(uint64_t at);
+    void send_to_host(const TxDatum &d);
+    void schedule_tx();
+    uint64_t now() const;
+    // Kernel clock (params "clock") in Hz, 0 if unknown.
+    uint64_t kernel_hz() const;
+    // Baud rate of the current configuration, 0 if unknown.
+    double baud() const;
+    // Duration of one frame of the current configuration in ns; 0 when the
+    // baud rate is unknown (frames then take no time).
+    uint64_t frame_ns() const;
     uint32_t read_rdr();
     void refresh_status();
     size_t rx_capacity() const;
@@ -138,7 +195,10 @@ private:
     State s_;
     Kind kind_;
     std::string clock_;
+    mutable ClockId clock_id_ = -1;
+    mutable bool clock_resolved_ = false;
     bool said_address_wakeup_ = false; // the WUS = 00 "unimplemented" line went out
+    bool said_shared_tdr_ = false;     // the "cores write TDR concurrently" line went out
     IrqLine &irq_;  // usart_it: the global interrupt (NVIC)
     IrqLine &wkup_; // usart_wkup: the wake-up request (an EXTI direct line)
     IrqLine &dmareq_tx_; // usart_tx_dma: DMA request for TDR (DMAMUX1 input)
