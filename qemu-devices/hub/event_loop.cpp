@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 #include <stdexcept>
 #include <string>
 #include <sys/epoll.h>
@@ -137,18 +138,30 @@ int EventLoop::fire_due()
 int EventLoop::run_once(std::chrono::milliseconds max_wait)
 {
     int ran = fire_due();
-    long wait_ms = max_wait.count();
+    // Microseconds: a model's deadline (a UART frame of 87 us at 115200 baud)
+    // must not be rounded up to a whole millisecond of sleep.
+    long long wait_us = max_wait.count() < 0 ? -1 : static_cast<long long>(max_wait.count()) * 1000;
     if (!heap_.empty()) {
-        const auto left = std::chrono::duration_cast<std::chrono::microseconds>(heap_.top().when -
-                                                                                Clock::now());
-        const long ms = left.count() <= 0 ? 0 : static_cast<long>((left.count() + 999) / 1000);
-        wait_ms = wait_ms < 0 ? ms : std::min(wait_ms, ms);
+        const auto left = std::chrono::duration_cast<std::chrono::nanoseconds>(heap_.top().when -
+                                                                               Clock::now());
+        const long long us = left.count() <= 0 ? 0 : (left.count() + 999) / 1000;
+        wait_us = wait_us < 0 ? us : std::min(wait_us, us);
     }
     if (ran > 0) {
-        wait_ms = 0; // a handler may have made an fd readable: look, but do not sleep
+        wait_us = 0; // a handler may have made an fd readable: look, but do not sleep
     }
+    wait_us = std::min<long long>(wait_us, 1000000000LL);
     epoll_event evs[32];
-    const int n = epoll_wait(epfd_, evs, 32, static_cast<int>(std::min<long>(wait_ms, 1000000)));
+    int n;
+    if (wait_us < 0) {
+        n = epoll_wait(epfd_, evs, 32, -1);
+    } else {
+        const timespec ts{static_cast<time_t>(wait_us / 1000000), static_cast<long>(wait_us % 1000000) * 1000};
+        n = epoll_pwait2(epfd_, evs, 32, &ts, nullptr);
+        if (n < 0 && errno == ENOSYS) { // kernel before 5.11: whole milliseconds
+            n = epoll_wait(epfd_, evs, 32, static_cast<int>((wait_us + 999) / 1000));
+        }
+    }
     if (n < 0 && errno != EINTR) {
         throw std::runtime_error(std::string("epoll_wait: ") + std::strerror(errno));
     }
