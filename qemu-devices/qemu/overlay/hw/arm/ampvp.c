@@ -53,8 +53,10 @@
 #include "sysemu/cpus.h"
 #include "qom/object.h"
 
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
@@ -100,6 +102,8 @@ struct AmpvpMachineState {
     bool accessed;       /* a bridge access since the last exception return */
     bool posted;         /* ... and a posted write among them */
     bool thread_reported;/* THREAD sent: the hub signals the vCPU after async sends */
+    int wake_fd;         /* eventfd: qemu_cpu_kick ends an idle vCPU's wait (free-running) */
+    bool slow_waiting;   /* a message only the main loop applies waits on the async channel */
     QEMUTimer *quantum_timer;
     char core[AMPVP_CORE_NAME_LEN];
 
@@ -443,7 +447,7 @@ static void ampvp_handle_async(AmpvpMachineState *m, const ampvp_msg *mp)
  * that stops or resets the vCPU (RESET, HALT, RESUME); the main loop, which
  * sees the channel still readable, applies it.
  */
-static void ampvp_drain_async(AmpvpMachineState *m, bool fast_only)
+static bool ampvp_drain_async(AmpvpMachineState *m, bool fast_only)
 {
     ampvp_msg msg;
 
@@ -454,7 +458,7 @@ static void ampvp_drain_async(AmpvpMachineState *m, bool fast_only)
             continue;
         }
         if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            return;
+            return false;
         }
         if (r <= 0) {
             ampvp_fatal(m, "lost the connection to the hub");
@@ -468,7 +472,7 @@ static void ampvp_drain_async(AmpvpMachineState *m, bool fast_only)
             const uint16_t t = msg.hdr.type;
             if (t != AMPVP_MSG_IRQ && t != AMPVP_MSG_EVENT && t != AMPVP_MSG_CLOCK &&
                 t != AMPVP_MSG_WAKE) {
-                return;
+                return true;
             }
             /* Take the message just looked at (the BQL keeps it the first). */
             while (recv(m->async_fd, m->arxbuf, sizeof(m->arxbuf), MSG_DONTWAIT) < 0 &&
@@ -489,7 +493,9 @@ static void ampvp_drain_async(AmpvpMachineState *m, bool fast_only)
 
 static void ampvp_async_readable(void *opaque)
 {
-    ampvp_drain_async(opaque, false);
+    AmpvpMachineState *m = opaque;
+    ampvp_drain_async(m, false);
+    m->slow_waiting = false;
 }
 
 /* ---- the vCPU thread takes async messages itself (free-running) -------- */
@@ -543,7 +549,7 @@ static void ampvp_exec_hook(void *opaque)
         if (!locked) {
             qemu_mutex_lock_iothread();
         }
-        ampvp_drain_async(m, true);
+        m->slow_waiting |= ampvp_drain_async(m, true);
         if (!locked) {
             qemu_mutex_unlock_iothread();
         }
@@ -577,7 +583,52 @@ static void ampvp_exc_return_hook(void *opaque)
         ampvp_send(m, m->bus_fd, AMPVP_MSG_SYNC, 0, NULL, 0);
         ampvp_expect(m, m->bus_fd, AMPVP_MSG_SYNC_RESP, &msg);
     }
-    ampvp_drain_async(m, true);
+    m->slow_waiting |= ampvp_drain_async(m, true);
+}
+
+/*
+ * An idle (halted) vCPU waits here instead of on QEMU's condition variable
+ * (patch 0008; vCPU thread, BQL held on entry and return): on the async
+ * channel itself, so an IRQ from the hub wakes this thread directly (one
+ * wake-up instead of the main loop's and then the vCPU's), and on an eventfd
+ * every qemu_cpu_kick writes (pause, reset, QEMU's own timers).  A message
+ * only the main loop applies (RESET, HALT) is left to it: the vCPU then waits
+ * on the condition variable as QEMU does, until the main loop kicks it.
+ */
+static void ampvp_idle_wait(CPUState *cs)
+{
+    AmpvpMachineState *m = ampvp_kick_machine;
+
+    if (m->slow_waiting) {
+        qemu_cond_wait_iothread(cs->halt_cond);
+        return;
+    }
+    struct pollfd p[2] = { { .fd = m->async_fd, .events = POLLIN },
+                           { .fd = m->wake_fd, .events = POLLIN } };
+    qemu_mutex_unlock_iothread();
+    int r;
+    do {
+        r = poll(p, 2, -1);
+    } while (r < 0 && errno == EINTR);
+    qemu_mutex_lock_iothread();
+    if (p[1].revents & POLLIN) {
+        uint64_t v;
+        if (read(m->wake_fd, &v, sizeof(v)) < 0) {
+            /* EAGAIN: another reader took it; nothing to do */
+        }
+    }
+    if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+        m->slow_waiting = ampvp_drain_async(m, true);
+    }
+}
+
+static void ampvp_kick_hook(CPUState *cs)
+{
+    AmpvpMachineState *m = ampvp_kick_machine;
+    const uint64_t one = 1;
+    if (m && m->wake_fd >= 0 && write(m->wake_fd, &one, sizeof(one)) < 0) {
+        /* EAGAIN: the counter is already non-zero; the waiter wakes anyway */
+    }
 }
 
 static void ampvp_kick_setup(AmpvpMachineState *m)
@@ -589,6 +640,11 @@ static void ampvp_kick_setup(AmpvpMachineState *m)
         ampvp_fatal(m, "cannot install the kick signal handler");
     }
     ARM_CPU(first_cpu)->m_exec_hook = ampvp_exec_hook;
+    m->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (m->wake_fd >= 0) {
+        qemu_cpu_kick_hook = ampvp_kick_hook;
+        qemu_cpu_idle_wait_hook = ampvp_idle_wait;
+    }
 }
 
 /* ---- deterministic lockstep: the core stops at each quantum's end ------ */
