@@ -444,4 +444,40 @@ TEST_F(Rcc, RtcAndLptimKernelClocks)
     EXPECT_EQ(rcc.clock_hz("lptim345"), 32768u);
 }
 
+// RM0399 RCC_D3CCIPR.ADCSEL: "00: pll2_p_ck (default after reset), 01: pll3_r_ck,
+// 10: per_ck"; RCC_D1CCIPR.CKPERSEL: "00: hsi_ker_ck (default), 01: csi_ker_ck,
+// 10: hse_ck, 11: disabled".  After reset PLL2 is off: the ADC has no clock until
+// the firmware selects one that runs.
+TEST_F(Rcc, AdcKernelClockFollowsAdcselAndPerCk)
+{
+    EXPECT_EQ(rcc.clock_hz("adc"), 0u) << "pll2_p_ck, PLL2 off";
+    wr(0x058, 2u << 16); // ADCSEL = per_ck
+    EXPECT_EQ(rcc.clock_hz("per_ck"), 64000000u);
+    EXPECT_EQ(rcc.clock_hz("adc"), 64000000u) << "per_ck = hsi_ker_ck";
+    wr(0x04C, 1u << 28); // CKPERSEL = csi_ker_ck
+    EXPECT_EQ(rcc.clock_hz("adc"), 4000000u);
+    wr(0x04C, 2u << 28); // CKPERSEL = hse_ck, HSE still off
+    EXPECT_EQ(rcc.clock_hz("adc"), 0u);
+    wr(0x000, rd(0x000) | (1u << 16)); // HSEON
+    EXPECT_EQ(rcc.clock_hz("adc"), 25000000u);
+    wr(0x04C, 3u << 28); // CKPERSEL = disabled
+    EXPECT_EQ(rcc.clock_hz("adc"), 0u);
+}
+
+// RM0399 RCC_D2CCIP2R.RNGSEL: "00: hsi48_ck (default after reset), 01: pll1_q_ck,
+// 10: lse_ck, 11: lsi_ck".
+TEST_F(Rcc, RngKernelClockFollowsRngsel)
+{
+    EXPECT_EQ(rcc.clock_hz("rng"), 0u) << "HSI48 off after reset";
+    wr(0x000, rd(0x000) | (1u << 12)); // HSI48ON
+    EXPECT_EQ(rcc.clock_hz("rng"), 48000000u);
+    wr(0x054, 2u << 8); // LSE, off
+    EXPECT_EQ(rcc.clock_hz("rng"), 0u);
+    wr(0x074, 1u);      // LSION
+    wr(0x054, 3u << 8); // LSI
+    EXPECT_EQ(rcc.clock_hz("rng"), 32000u);
+    wr(0x054, 1u << 8); // pll1_q_ck: PLL1 off
+    EXPECT_EQ(rcc.clock_hz("rng"), rcc.clock_hz("pll1_q"));
+}
+
 } // namespace

@@ -115,18 +115,21 @@ Stm32h7Rcc::Stm32h7Rcc(const std::string &name) : RegisterDevice(name)
         pll_[i].div[2] = part(divr, 24, 7);
         pll_[i].fracn = part(stored(kPll[i].fracr, kPll[i].off + 4, 0), 3, 13);
     }
-    stored("D1CCIPR", 0x04C, 0);
+    // RCC_D1CCIPR: CKPERSEL [29:28] (per_ck).
+    ckpersel_ = part(stored("D1CCIPR", 0x04C, 0), 28, 2);
     stored("D2CCIP1R", 0x050, 0);
-    // RCC_D2CCIP2R: USART234578SEL [2:0], USART16SEL [5:3].
+    // RCC_D2CCIP2R: USART234578SEL [2:0], USART16SEL [5:3], RNGSEL [9:8].
     Register &ccip2 = stored("D2CCIP2R", 0x054, 0);
     usart234578sel_ = part(ccip2, 0, 3);
     usart16sel_ = part(ccip2, 3, 3);
+    rngsel_ = part(ccip2, 8, 2);
     lptim1sel_ = part(ccip2, 28, 3); // LPTIM1SEL [30:28]
     // RCC_D3CCIPR: LPUART1SEL [2:0], LPTIM2SEL [12:10], LPTIM345SEL [15:13].
     Register &ccip3 = stored("D3CCIPR", 0x058, 0);
     lpuart1sel_ = part(ccip3, 0, 3);
     lptim2sel_ = part(ccip3, 10, 3);
     lptim345sel_ = part(ccip3, 13, 3);
+    adcsel_ = part(ccip3, 16, 2); // ADCSEL [17:16]
     for (const auto &rst : {std::make_pair("AHB3RSTR", 0x07Cu), std::make_pair("AHB1RSTR", 0x080u),
                             std::make_pair("AHB2RSTR", 0x084u), std::make_pair("AHB4RSTR", 0x088u),
                             std::make_pair("APB3RSTR", 0x08Cu), std::make_pair("APB1LRSTR", 0x090u),
@@ -454,9 +457,10 @@ const char *const kClockNames[] = {"sysclk",  "hclk",    "pclk1",   "pclk2",    
                                    "pll1_p",  "pll1_q",  "pll1_r",  "pll2_p",     "pll2_q",
                                    "pll2_r",  "pll3_p",  "pll3_q",  "pll3_r",
                                    "lsi",     "lse",     "rtcclk",  "lptim1",     "lptim2",
-                                   "lptim345", "lpuart1"};
+                                   "lptim345", "lpuart1", "per_ck",  "adc",        "rng"};
 enum : ClockId { SYSCLK, HCLK, PCLK1, PCLK2, PCLK3, PCLK4, TIM_APB1, TIM_APB2, USART234578, USART16,
-                 PLL_FIRST, LSI = PLL_FIRST + 9, LSE, RTCCLK, LPTIM1, LPTIM2, LPTIM345, LPUART1 };
+                 PLL_FIRST, LSI = PLL_FIRST + 9, LSE, RTCCLK, LPTIM1, LPTIM2, LPTIM345, LPUART1,
+                 PER_CK, ADC, RNG };
 constexpr uint64_t kLsiHz = 32000, kLseHz = 32768; // RM0399: LSI RC 32 kHz, LSE crystal 32.768 kHz
 } // namespace
 
@@ -478,6 +482,30 @@ uint64_t Stm32h7Rcc::hz(ClockId id) const
     }
     const uint64_t lsi = lsion_.on() ? kLsiHz : 0, lse = lseon_.on() ? kLseHz : 0;
     switch (id) {
+    case PER_CK:
+        // RM0399 RCC_D1CCIPR.CKPERSEL: 0 hsi_ker_ck, 1 csi_ker_ck, 2 hse_ck, 3 none.
+        switch (ckpersel_.get()) {
+        case 0: return hsi_hz();
+        case 1: return 4000000ull;
+        case 2: return cr_ready_[3].on.on() ? hse_hz_ : 0;
+        default: return 0;
+        }
+    case ADC:
+        // RM0399 RCC_D3CCIPR.ADCSEL: 0 pll2_p_ck, 1 pll3_r_ck, 2 per_ck, 3 none.
+        switch (adcsel_.get()) {
+        case 0: return pll_hz(2, 'p');
+        case 1: return pll_hz(3, 'r');
+        case 2: return hz(PER_CK);
+        default: return 0;
+        }
+    case RNG:
+        // RM0399 RCC_D2CCIP2R.RNGSEL: 0 hsi48_ck, 1 pll1_q_ck, 2 lse_ck, 3 lsi_ck.
+        switch (rngsel_.get()) {
+        case 0: return cr_ready_[2].on.on() ? 48000000ull : 0;
+        case 1: return pll_hz(1, 'q');
+        case 2: return lse;
+        default: return lsi;
+        }
     case LSI: return lsi;
     case LSE: return lse;
     case RTCCLK: {

@@ -45,6 +45,10 @@
 // (32.768 kHz while LSEON), "rtcclk" (BDCR.RTCSEL with RTCEN: LSE, LSI or
 // HSE / CFGR.RTCPRE), "lptim1" (D2CCIP2R.LPTIM1SEL), "lptim2", "lptim345"
 // (D3CCIPR.LPTIM2SEL / LPTIM345SEL): PCLK, PLL2 P, PLL3 R, LSE, LSI (per_ck: 0).
+// "per_ck" (D1CCIPR.CKPERSEL: HSI, CSI, HSE), "adc" (D3CCIPR.ADCSEL: PLL2 P,
+// PLL3 R, per_ck) and "rng" (D2CCIP2R.RNGSEL: HSI48, PLL1 Q, LSE, LSI); a
+// source that is off gives 0 (the ADC and RNG models then fall back to the
+// clock ST's examples select: HSI 64 MHz and HSI48).
 // Not modelled yet (stored, reported once): other kernel clocks, clock security, interrupts (CIER/CIFR/CICR), resets triggered
 // through the *RSTR registers, the low-power resets (LPWRxRSTF), the WWDG reset
 // notification to the other CPU (EXTI lines 82/84).
@@ -147,6 +151,7 @@ private:
     FieldRef d3ppre_;                     // RCC_D3CFGR
     FieldRef usart234578sel_, usart16sel_; // RCC_D2CCIP2R
     FieldRef lpuart1sel_;                  // RCC_D3CCIPR
+    FieldRef ckpersel_, rngsel_, adcsel_;  // per_ck, RNG and ADC kernel clocks
 };
 
 } // namespace ampvp
