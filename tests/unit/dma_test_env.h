@@ -4,6 +4,7 @@
 // routed to a device model, and IRQ line levels.
 #pragma once
 
+#include "fake_time.h"
 #include "device.h"
 
 #include <algorithm>
@@ -17,41 +18,10 @@ namespace dmatest {
 using namespace ampvp;
 
 // Deadlines fire in time order (several streams may be pending at once).
-struct FakeTime : Scheduler, ClockSource {
-    uint64_t now = 1000;
+struct FakeTime : testutil::FakeScheduler, ClockSource {
     uint64_t rate = 64000000;
-    std::map<std::pair<Device *, unsigned>, uint64_t> due;
-    uint64_t now_ns() const override { return now; }
-    void schedule(Device *d, unsigned tag, uint64_t at) override
-    {
-        if (at) {
-            due[{d, tag}] = at;
-        } else {
-            due.erase({d, tag});
-        }
-    }
     ClockId clock_id(const std::string &n) const override { return n == "hclk" ? 0 : -1; }
     uint64_t hz(ClockId id) const override { return id == 0 ? rate : 0; }
-    void advance(uint64_t ns)
-    {
-        const uint64_t end = now + ns;
-        for (;;) {
-            auto first = due.end();
-            for (auto it = due.begin(); it != due.end(); ++it) {
-                if (first == due.end() || it->second < first->second) {
-                    first = it;
-                }
-            }
-            if (first == due.end() || first->second > end) {
-                break;
-            }
-            now = std::max(now, first->second);
-            const auto key = first->first;
-            due.erase(first);
-            key.first->timer_fired(key.second);
-        }
-        now = end;
-    }
 };
 
 // Memories as byte vectors (optionally seen by one core only), and a

@@ -4,6 +4,7 @@
 // (stm32h7xx_hal_adc.c / _adc_ex.c).  Time is a fake scheduler; the ADC kernel
 // clock is 64 MHz, so with PRESC = 1 the ADC clock is 32 MHz (revision V
 // divides by 2); pin voltages come from a fake AnalogPins, VREF+ = 3.3 V.
+#include "fake_time.h"
 #include "models/stm32h7_adc.h"
 #include "test_helpers.h"
 
@@ -18,40 +19,9 @@ using testutil::reg_write;
 
 namespace {
 
-struct FakeTime : Scheduler, ClockSource {
-    uint64_t now = 1000;
-    std::map<std::pair<Device *, unsigned>, uint64_t> due;
-    uint64_t now_ns() const override { return now; }
-    void schedule(Device *d, unsigned tag, uint64_t at) override
-    {
-        if (at) {
-            due[{d, tag}] = at;
-        } else {
-            due.erase({d, tag});
-        }
-    }
+struct FakeTime : testutil::FakeScheduler, ClockSource {
     ClockId clock_id(const std::string &n) const override { return n == "adc" ? 0 : n == "hclk" ? 1 : -1; }
     uint64_t hz(ClockId id) const override { return id == 0 ? 64000000 : id == 1 ? 200000000 : 0; }
-    void advance(uint64_t ns)
-    {
-        const uint64_t end = now + ns;
-        for (;;) {
-            auto first = due.end();
-            for (auto it = due.begin(); it != due.end(); ++it) {
-                if (first == due.end() || it->second < first->second) {
-                    first = it;
-                }
-            }
-            if (first == due.end() || first->second > end) {
-                break;
-            }
-            now = std::max(now, first->second);
-            const auto key = first->first;
-            due.erase(first);
-            key.first->timer_fired(key.second);
-        }
-        now = end;
-    }
 };
 
 struct FakeAnalog : AnalogPins {

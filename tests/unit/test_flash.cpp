@@ -4,6 +4,7 @@
 // (stm32h7xx_hal_flash.c / _flash_ex.c).  The flash arrays are byte vectors
 // behind a fake BusMaster; time is a fake scheduler.  (Boot option bytes read
 // at reset: test_sys.cpp.)
+#include "fake_time.h"
 #include "bus.h"
 #include "machine.h"
 #include "models/stm32h7_flash.h"
@@ -19,39 +20,7 @@ using testutil::reg_write;
 
 namespace {
 
-struct FakeTime : Scheduler {
-    uint64_t now = 1000;
-    std::map<std::pair<Device *, unsigned>, uint64_t> due;
-    uint64_t now_ns() const override { return now; }
-    void schedule(Device *d, unsigned tag, uint64_t at) override
-    {
-        if (at) {
-            due[{d, tag}] = at;
-        } else {
-            due.erase({d, tag});
-        }
-    }
-    void advance(uint64_t ns)
-    {
-        const uint64_t end = now + ns;
-        for (;;) {
-            auto first = due.end();
-            for (auto it = due.begin(); it != due.end(); ++it) {
-                if (first == due.end() || it->second < first->second) {
-                    first = it;
-                }
-            }
-            if (first == due.end() || first->second > end) {
-                break;
-            }
-            now = first->second;
-            auto key = first->first;
-            due.erase(first);
-            key.first->timer_fired(key.second);
-        }
-        now = end;
-    }
-};
+using FakeTime = testutil::FakeScheduler;
 
 // Two 1 MiB banks, erased.
 struct FakeFlash : BusMaster {

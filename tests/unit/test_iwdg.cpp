@@ -1,6 +1,7 @@
 // STM32H7 independent watchdog, one RM0399 rule per test (RM0399 Rev 4,
 // "Independent watchdog (IWDG)"; rules paraphrased).  LSI = 32 kHz; time
 // comes from a fake scheduler.
+#include "fake_time.h"
 #include "models/stm32_iwdg.h"
 #include "test_helpers.h"
 
@@ -10,35 +11,7 @@ using namespace ampvp;
 
 namespace {
 
-struct FakeTime : Scheduler {
-    uint64_t now = 1000;
-    std::map<std::pair<Device *, unsigned>, uint64_t> due;
-    uint64_t now_ns() const override { return now; }
-    void schedule(Device *d, unsigned tag, uint64_t at) override
-    {
-        if (at) {
-            due[{d, tag}] = at;
-        } else {
-            due.erase({d, tag});
-        }
-    }
-    void advance(uint64_t ns)
-    {
-        const uint64_t end = now + ns;
-        for (;;) {
-            auto it = std::min_element(due.begin(), due.end(),
-                                       [](const auto &a, const auto &b) { return a.second < b.second; });
-            if (it == due.end() || it->second > end) {
-                break;
-            }
-            now = it->second;
-            auto key = it->first;
-            due.erase(it);
-            key.first->timer_fired(key.second);
-        }
-        now = end;
-    }
-};
+using FakeTime = testutil::FakeScheduler;
 
 // Counts the pulses of the reset output (what the RCC receives).
 struct Resets : Device {

@@ -1,5 +1,6 @@
 // STM32H7 low-power timer, one RM0399 rule per test (RM0399 Rev 4, "Low-power
 // timer (LPTIM)"; rules paraphrased).  Kernel clock 32.768 kHz (the LSE).
+#include "fake_time.h"
 #include "models/stm32_lptim.h"
 #include "test_helpers.h"
 
@@ -9,36 +10,9 @@ using namespace ampvp;
 
 namespace {
 
-struct FakeTime : Scheduler, ClockSource {
-    uint64_t now = 1000;
-    std::map<std::pair<Device *, unsigned>, uint64_t> due;
-    uint64_t now_ns() const override { return now; }
-    void schedule(Device *d, unsigned tag, uint64_t at) override
-    {
-        if (at) {
-            due[{d, tag}] = at;
-        } else {
-            due.erase({d, tag});
-        }
-    }
+struct FakeTime : testutil::FakeScheduler, ClockSource {
     ClockId clock_id(const std::string &) const override { return 0; }
     uint64_t hz(ClockId) const override { return 32768; }
-    void advance(uint64_t ns)
-    {
-        const uint64_t end = now + ns;
-        for (;;) {
-            auto it = std::min_element(due.begin(), due.end(),
-                                       [](const auto &a, const auto &b) { return a.second < b.second; });
-            if (it == due.end() || it->second > end) {
-                break;
-            }
-            now = it->second;
-            auto key = it->first;
-            due.erase(it);
-            key.first->timer_fired(key.second);
-        }
-        now = end;
-    }
 };
 
 struct Level : IrqSink {

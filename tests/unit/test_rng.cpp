@@ -2,6 +2,7 @@
 // generator (RNG)"; rules paraphrased).  Register sequences as ST's HAL uses
 // them (stm32h7xx_hal_rng.c).  The RNG clock is 48 MHz: a number every 216
 // cycles is 4.5 us.
+#include "fake_time.h"
 #include "models/stm32_rng.h"
 #include "test_helpers.h"
 
@@ -16,31 +17,7 @@ using testutil::reg_write;
 
 namespace {
 
-struct FakeTime : Scheduler {
-    uint64_t now = 1000;
-    std::map<std::pair<Device *, unsigned>, uint64_t> due;
-    uint64_t now_ns() const override { return now; }
-    void schedule(Device *d, unsigned tag, uint64_t at) override
-    {
-        if (at) {
-            due[{d, tag}] = at;
-        } else {
-            due.erase({d, tag});
-        }
-    }
-    void advance(uint64_t ns)
-    {
-        const uint64_t end = now + ns;
-        while (!due.empty() && due.begin()->second <= end) {
-            auto it = due.begin();
-            now = it->second;
-            auto key = it->first;
-            due.erase(it);
-            key.first->timer_fired(key.second);
-        }
-        now = end;
-    }
-};
+using FakeTime = testutil::FakeScheduler;
 
 struct Level : IrqSink {
     bool level = false;

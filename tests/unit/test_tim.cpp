@@ -1,6 +1,7 @@
 // STM32H7 timer time base, one RM0399 rule per test (RM0399 Rev 4, basic and
 // general-purpose timers; rules paraphrased).  Time comes from a fake
 // scheduler; the kernel clock is 64 MHz unless a test says otherwise.
+#include "fake_time.h"
 #include "models/stm32_tim.h"
 #include "test_helpers.h"
 
@@ -12,37 +13,10 @@ using testutil::reg_write;
 
 namespace {
 
-struct FakeTime : Scheduler, ClockSource {
-    uint64_t now = 1000;
-    std::map<std::pair<Device *, unsigned>, uint64_t> due;
+struct FakeTime : testutil::FakeScheduler, ClockSource {
     uint64_t rate = 64000000;
-    uint64_t now_ns() const override { return now; }
-    void schedule(Device *d, unsigned tag, uint64_t at) override
-    {
-        if (at) {
-            due[{d, tag}] = at;
-        } else {
-            due.erase({d, tag});
-        }
-    }
     ClockId clock_id(const std::string &) const override { return 0; }
     uint64_t hz(ClockId) const override { return rate; }
-    // Advance time, firing deadlines in order.
-    void advance(uint64_t ns)
-    {
-        const uint64_t end = now + ns;
-        for (;;) {
-            auto it = due.begin();
-            if (it == due.end() || it->second > end) {
-                break;
-            }
-            now = it->second;
-            auto key = it->first;
-            due.erase(it);
-            key.first->timer_fired(key.second);
-        }
-        now = end;
-    }
 };
 
 struct Level : IrqSink {

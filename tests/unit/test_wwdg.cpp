@@ -1,6 +1,7 @@
 // STM32H7 system window watchdog, one RM0399 rule per test (RM0399 Rev 4,
 // "System window watchdog (WWDG)"; rules paraphrased).  PCLK = 100 MHz, so
 // one counter step is 4096 x 2^WDGTB / 100 MHz (40.96 us at WDGTB = 0).
+#include "fake_time.h"
 #include "models/stm32_wwdg.h"
 #include "test_helpers.h"
 
@@ -10,36 +11,9 @@ using namespace ampvp;
 
 namespace {
 
-struct FakeTime : Scheduler, ClockSource {
-    uint64_t now = 1000;
-    std::map<std::pair<Device *, unsigned>, uint64_t> due;
-    uint64_t now_ns() const override { return now; }
-    void schedule(Device *d, unsigned tag, uint64_t at) override
-    {
-        if (at) {
-            due[{d, tag}] = at;
-        } else {
-            due.erase({d, tag});
-        }
-    }
+struct FakeTime : testutil::FakeScheduler, ClockSource {
     ClockId clock_id(const std::string &) const override { return 0; }
     uint64_t hz(ClockId) const override { return 100000000; }
-    void advance(uint64_t ns)
-    {
-        const uint64_t end = now + ns;
-        for (;;) {
-            auto it = std::min_element(due.begin(), due.end(),
-                                       [](const auto &a, const auto &b) { return a.second < b.second; });
-            if (it == due.end() || it->second > end) {
-                break;
-            }
-            now = it->second;
-            auto key = it->first;
-            due.erase(it);
-            key.first->timer_fired(key.second);
-        }
-        now = end;
-    }
 };
 
 struct Resets : Device {
