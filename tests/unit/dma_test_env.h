@@ -50,6 +50,18 @@ struct FakeBus : BusMaster {
         }
         return nullptr;
     }
+    // An access to the routed device, noted in `by`.
+    BusAccess dev_access(CoreId as, uint64_t addr, unsigned size)
+    {
+        BusAccess a;
+        a.core = as;
+        a.core_name = as == 0 ? "cm7" : "cm4";
+        a.addr = addr;
+        a.offset = addr - dev_base;
+        a.size = size;
+        by.push_back(a.core_name);
+        return a;
+    }
     bool read(CoreId as, uint64_t addr, unsigned size, uint32_t &v) override
     {
         if (fake_reg && addr == fake_reg) {
@@ -60,13 +72,7 @@ struct FakeBus : BusMaster {
             return true;
         }
         if (dev && addr >= dev_base && addr < dev_base + dev_size) {
-            BusAccess a;
-            a.core = as;
-            a.core_name = as == 0 ? "cm7" : "cm4";
-            a.addr = addr;
-            a.offset = addr - dev_base;
-            a.size = size;
-            by.push_back(a.core_name);
+            BusAccess a = dev_access(as, addr, size);
             v = dev->read(a);
             return !a.fault;
         }
@@ -79,13 +85,7 @@ struct FakeBus : BusMaster {
             return true;
         }
         if (dev && addr >= dev_base && addr < dev_base + dev_size) {
-            BusAccess a;
-            a.core = as;
-            a.core_name = as == 0 ? "cm7" : "cm4";
-            a.addr = addr;
-            a.offset = addr - dev_base;
-            a.size = size;
-            by.push_back(a.core_name);
+            BusAccess a = dev_access(as, addr, size);
             dev->write(a, v);
             return !a.fault;
         }
