@@ -1,7 +1,9 @@
 // STM32H7 low-power timer, one RM0399 rule per test (RM0399 Rev 4, "Low-power
 // timer (LPTIM)"; rules paraphrased, quoted where short).  Kernel clock
 // 32.768 kHz (the LSE) unless a test turns it off.
+#include "bus.h"
 #include "fake_time.h"
+#include "machine.h"
 #include "models/stm32_lptim.h"
 #include "test_helpers.h"
 
@@ -29,6 +31,7 @@ struct Level : IrqSink {
 };
 
 constexpr uint64_t TICK = 1000000000ull / 32768; // ~30.5 us (rounded down)
+constexpr uint64_t TICK_PS = 1000000000000ull / 32768; // the model's tick, in ps
 enum : uint32_t {
     ISR = 0x00, ICR = 0x04, IER = 0x08, CFGR = 0x0C, CR = 0x10, CMP = 0x14, ARR = 0x18, CNT = 0x1C,
     CFGR2 = 0x24,
@@ -495,8 +498,8 @@ TEST_F(LptimTest, PwmOutputIsOnePeriodicWaveform)
     ASSERT_TRUE(pins.last.count(0));
     const Waveform w = pins.last.at(0);
     ASSERT_TRUE(w.periodic());
-    EXPECT_EQ(w.period_ns, 100 * TICK);
-    EXPECT_EQ(w.high_ns, 50 * TICK);
+    EXPECT_EQ(w.period_ns, (100 * TICK_PS + 500) / 1000);
+    EXPECT_EQ(w.high_ns, (50 * TICK_PS + 500) / 1000);
     EXPECT_FALSE(w.level_at(t0 + 49 * TICK + TICK / 2)); // CNT = 49 = CMP
     EXPECT_TRUE(w.level_at(t0 + 50 * TICK + TICK / 2));  // CNT = 50 > CMP
     EXPECT_TRUE(w.level_at(t0 + 99 * TICK + TICK / 2));  // CNT = ARR
@@ -630,6 +633,59 @@ TEST_F(LptimTest, StPulseCounterSequence)
     pulses(IN1, 1);
     EXPECT_TRUE(irq.level) << "then every 1001 edges";
     EXPECT_EQ(irq.raises, 2);
+}
+
+
+// The STM32H745's wiring (datasheet alternate functions, as ST's
+// LPTIM_PulseCounter's HAL_LPTIM_MspInit uses them): LPTIM1_IN1 is AF1 of PD12,
+// LPTIM1_OUT AF1 of PD13.  Through the bus of the machine description: pulses
+// on PD12 count, and the PWM reaches PD13 (its IDR reads the waveform).
+TEST(LptimMachine, Pd12IsInput1AndPd13CarriesTheOutput)
+{
+    MachineDesc m = MachineDesc::load_file(testutil::source_dir() + "/machine/stm32h745.json");
+    FakeTime time; // no RCC as clock source: the model's 32.768 kHz
+    DeviceContext ctx;
+    ctx.scheduler = &time;
+    Level sink;
+    Bus bus(m, ctx, &sink);
+    auto wr = [&](uint64_t addr, uint32_t v) {
+        BusAccess a{0, "cm7", addr, 0, 4};
+        bus.write(a, v);
+    };
+    auto rd = [&](uint64_t addr) {
+        BusAccess a{0, "cm7", addr, 0, 4};
+        return bus.read(a);
+    };
+    constexpr uint64_t GPIOD = 0x58020C00, LPTIM1 = 0x40002400;
+    wr(GPIOD + 0x24, (1u << 16) | (1u << 20));       // AFRH: PD12, PD13 AF1
+    wr(GPIOD + 0x00, 0xFFFFFFFFu & ~(1u << 24) & ~(1u << 26)); // MODER: PD12, PD13 AF (10)
+    wr(LPTIM1 + CFGR, COUNTMODE);
+    wr(LPTIM1 + CR, ENABLE);
+    wr(LPTIM1 + ARR, 100);
+    wr(LPTIM1 + CR, ENABLE | CNTSTRT);
+    Device *portd = bus.device("GPIOD");
+    for (int i = 0; i < 7; i++) {
+        portd->input(12, true);
+        portd->input(12, false);
+    }
+    EXPECT_EQ(rd(LPTIM1 + CNT), 7u);
+    // PWM on the internal clock, high while 49 < CNT <= 99.  The RCC's reset
+    // LPTIM1SEL = 000: rcc_pclk1, 64 MHz (HSI): a count every 15.625 ns.
+    wr(LPTIM1 + CR, 0);
+    wr(LPTIM1 + CFGR, 0);
+    wr(LPTIM1 + CR, ENABLE);
+    wr(LPTIM1 + ARR, 99);
+    wr(LPTIM1 + CMP, 49);
+    wr(LPTIM1 + CR, ENABLE | CNTSTRT);
+    time.advance(164); // 10.5 counts
+    EXPECT_EQ(rd(LPTIM1 + CNT), 10u);
+    EXPECT_FALSE(rd(GPIOD + 0x10) & (1u << 13));
+    time.advance(781); // 60.5 counts
+    EXPECT_EQ(rd(LPTIM1 + CNT), 60u);
+    EXPECT_TRUE(rd(GPIOD + 0x10) & (1u << 13));
+    time.advance(15625); // 10 periods (1562.5 ns each) on: the same phase
+    EXPECT_EQ(rd(LPTIM1 + CNT), 60u);
+    EXPECT_TRUE(rd(GPIOD + 0x10) & (1u << 13));
 }
 
 } // namespace

@@ -230,13 +230,19 @@ uint64_t Stm32Lptim::kernel_hz() const
     return ctx_.clock_source->hz(clock_id_);
 }
 
-uint64_t Stm32Lptim::tick_ns() const
+// In picoseconds: 15.625 ns at 64 MHz, 30517.578 ns at 32.768 kHz.
+uint64_t Stm32Lptim::tick_ps() const
 {
     const uint64_t hz = kernel_hz();
     if (!hz || external()) {
         return 0;
     }
-    return (1000000000ull << presc_.get()) / hz;
+    return (1000000000000ull << presc_.get()) / hz;
+}
+
+uint64_t Stm32Lptim::count_time_ns(uint64_t k) const
+{
+    return (st_.anchor_ps + k * st_.tick_ps + 999) / 1000; // the first ns at which k counts are done
 }
 
 uint64_t Stm32Lptim::counts() const
@@ -247,8 +253,8 @@ uint64_t Stm32Lptim::counts() const
     if (external()) {
         return st_.ext_counts;
     }
-    const uint64_t t = now();
-    return st_.tick_ns && t > st_.anchor_ns ? (t - st_.anchor_ns) / st_.tick_ns : 0;
+    const uint64_t t = now() * 1000;
+    return st_.tick_ps && t > st_.anchor_ps ? (t - st_.anchor_ps) / st_.tick_ps : 0;
 }
 
 uint32_t Stm32Lptim::counter() const
@@ -259,13 +265,13 @@ uint32_t Stm32Lptim::counter() const
     return static_cast<uint32_t>((st_.anchor_cnt + counts()) % (uint64_t(st_.arr_active) + 1));
 }
 
-void Stm32Lptim::start(bool single, uint64_t delay_ns)
+void Stm32Lptim::start(bool single, uint64_t delay_ps)
 {
     st_.single = single;
     st_.running = true;
     st_.arr_active = arr_.get();
     st_.cmp_active = cmp_.get();
-    restart_at(0, delay_ns);
+    restart_at(0, delay_ps);
 }
 
 void Stm32Lptim::stop()
@@ -280,14 +286,14 @@ void Stm32Lptim::stop()
     }
 }
 
-void Stm32Lptim::restart_at(uint32_t cnt, uint64_t delay_ns)
+void Stm32Lptim::restart_at(uint32_t cnt, uint64_t delay_ps)
 {
-    st_.anchor_ns = now() + delay_ns;
+    st_.anchor_ps = now() * 1000 + delay_ps;
     st_.anchor_cnt = cnt;
     st_.ext_counts = 0;
     st_.seen = 0;
     st_.period_end = 0;
-    st_.tick_ns = tick_ns();
+    st_.tick_ps = tick_ps();
 }
 
 void Stm32Lptim::rebase(uint64_t k)
@@ -296,7 +302,7 @@ void Stm32Lptim::rebase(uint64_t k)
     if (external()) {
         st_.ext_counts -= k;
     } else {
-        st_.anchor_ns += k * st_.tick_ns;
+        st_.anchor_ps += k * st_.tick_ps;
     }
     st_.anchor_cnt = static_cast<uint32_t>((st_.anchor_cnt + k) % per);
     st_.seen = st_.seen > k ? st_.seen - k : 0;
@@ -366,13 +372,12 @@ void Stm32Lptim::schedule_next()
     if (!ctx_.scheduler) {
         return;
     }
-    if (!st_.running || external() || !st_.tick_ns) {
+    if (!st_.running || external() || !st_.tick_ps) {
         ctx_.scheduler->schedule(this, 0, 0);
         return;
     }
-    const uint64_t t = now();
-    if (t < st_.anchor_ns) {
-        ctx_.scheduler->schedule(this, 0, st_.anchor_ns); // the trigger's latency ends
+    if (now() * 1000 < st_.anchor_ps) {
+        ctx_.scheduler->schedule(this, 0, count_time_ns(0)); // the trigger's latency ends
         return;
     }
     const uint64_t per = uint64_t(st_.arr_active) + 1;
@@ -389,7 +394,7 @@ void Stm32Lptim::schedule_next()
         // the counter exceeds CMP.
         k = std::min(k, next_hit(st_.anchor_cnt, per, st_.cmp_active + 1, done));
     }
-    ctx_.scheduler->schedule(this, 0, st_.anchor_ns + k * st_.tick_ns);
+    ctx_.scheduler->schedule(this, 0, count_time_ns(k));
 }
 
 void Stm32Lptim::timer_fired(unsigned)
@@ -507,7 +512,7 @@ void Stm32Lptim::on_trigger(bool rising)
     if (!st_.armed) {
         return; // no CNTSTRT / SNGSTRT yet: nothing to start
     }
-    const uint64_t latency = external() ? 0 : kTriggerLatency * tick_ns();
+    const uint64_t latency = external() ? 0 : kTriggerLatency * tick_ps();
     if (st_.running) {
         if (!timout_.on()) {
             return; // RM0399: ignored once started, and EXTTRIG is not set
@@ -544,15 +549,15 @@ void Stm32Lptim::update_output()
 {
     const uint64_t t = now();
     Waveform w;
-    if (enable_.on() && st_.running && !external() && st_.tick_ns && !wave_.on() && !st_.single &&
-        t >= st_.anchor_ns && st_.cmp_active < st_.arr_active) {
+    if (enable_.on() && st_.running && !external() && st_.tick_ps && !wave_.on() && !st_.single &&
+        t * 1000 >= st_.anchor_ps && st_.cmp_active < st_.arr_active) {
         // Continuous PWM on the internal clock: one periodic signal, high
         // while CMP < CNT <= ARR.
         const uint64_t per = uint64_t(st_.arr_active) + 1;
-        const uint64_t zero = st_.anchor_ns + ((per - st_.anchor_cnt % per) % per) * st_.tick_ns;
-        w.period_ns = per * st_.tick_ns;
-        w.high_ns = (st_.arr_active - st_.cmp_active) * st_.tick_ns;
-        w.start_ns = zero + (st_.cmp_active + 1ull) * st_.tick_ns;
+        const uint64_t zero = (per - st_.anchor_cnt % per) % per; // a count at which CNT = 0
+        w.period_ns = (per * st_.tick_ps + 500) / 1000;
+        w.high_ns = ((st_.arr_active - st_.cmp_active) * st_.tick_ps + 500) / 1000;
+        w.start_ns = count_time_ns(zero + st_.cmp_active + 1);
     } else {
         w = Waveform::constant(ref_level(counter()));
     }

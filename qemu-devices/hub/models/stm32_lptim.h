@@ -65,7 +65,10 @@
 // once; a software start at once; a trigger with Input1 clocking the counter
 // at once), a periodic signal (another timer's PWM) on Input1 or ETR (only its
 // level at each change is seen: reported), counting while a kernel clock from
-// PCLK is stopped in Stop mode.
+// PCLK is stopped in Stop mode.  The PWM waveform on the pin has whole-ns
+// timing: when a period is not a whole number of ns (15.625 ns kernel clock
+// at 64 MHz) the pin drifts against CNT by up to 0.5 ns a period (CNT and the
+// flags are exact).
 #pragma once
 
 #include "../regs.h"
@@ -96,12 +99,13 @@ private:
     bool external() const { return cksel_.on() || countmode_.on(); } // Input1 clocks the counter
     uint64_t now() const;
     uint64_t kernel_hz() const;
-    uint64_t tick_ns() const; // one internal counter clock (0: none, or counting Input1)
+    uint64_t tick_ps() const; // one internal counter clock (0: none, or counting Input1)
+    uint64_t count_time_ns(uint64_t k) const; // when the counter has counted k from the anchor
     uint64_t counts() const;  // counter clocks since the anchor
     uint32_t counter() const;
-    void start(bool single, uint64_t delay_ns);
+    void start(bool single, uint64_t delay_ps);
     void stop();
-    void restart_at(uint32_t cnt, uint64_t delay_ns = 0); // re-anchor at CNT = cnt
+    void restart_at(uint32_t cnt, uint64_t delay_ps = 0); // re-anchor at CNT = cnt
     void rebase(uint64_t k);            // move the anchor k counts on (same counter)
     void catch_up();                    // internal clock: matches up to now
     void process(uint64_t n);           // flags and period ends up to count n
@@ -123,14 +127,14 @@ private:
         bool armed = false;     // CNTSTRT/SNGSTRT given: a trigger may start it
         bool triggered = false; // set-once: the first trigger came
         bool set_once = false;  // the set-once output is latched high
-        uint64_t anchor_ns = 0; // internal clock: when the counter was anchor_cnt
+        uint64_t anchor_ps = 0; // internal clock: when the counter was anchor_cnt (ps)
         uint32_t anchor_cnt = 0;
         uint64_t ext_counts = 0;   // Input1 clocking: counts since the anchor
         uint32_t presc_edges = 0;  // active edges towards the prescaler
         unsigned lost_edges = 0;   // CKSEL = 1: active edges since ENABLE (5 lost)
         uint64_t seen = 0;         // counts since the anchor already looked at
         uint64_t period_end = 0;   // count at which a period ends with an action (0: none)
-        uint64_t tick_ns = 0;
+        uint64_t tick_ps = 0;
         uint32_t arr_active = 1, cmp_active = 0;
         std::array<bool, INPUTS> in{};
     } st_;
