@@ -55,6 +55,7 @@
 #include "platform.h"
 #include "stm32h745_lowpower.h"
 #include "stm32h745_regs.h"
+#include "st_lowpower.h"
 
 #define PERIOD 1000u
 #define IN1_PIN 12u /* PD12: LPTIM1_IN1, alternate function 1, on the three boards */
@@ -232,13 +233,7 @@ int main(void)
     uart_printf("lptim_pulse: LPTIM1 counts rising edges on PD12, ARR %u\n", PERIOD);
     /* 7: HAL_PWR_EnterSTOPMode(PWR_LOWPOWERREGULATOR_ON, PWR_STOPENTRY_WFI) */
     uart_puts("lptim_pulse: CM7 in Stop\n");
-    PWR->CR1 = (PWR->CR1 & ~PWR_CR1_LPDS) | PWR_CR1_LPDS;
-    PWR->CPUCR &= ~(PWR_CPUCR_PDDS_D1 | PWR_CPUCR_PDDS_D3);
-    SCB->SCR |= SCB_SCR_SLEEPDEEP;
-    cm_dsb();
-    cm_isb();
-    cm_wfi();
-    SCB->SCR &= ~SCB_SCR_SLEEPDEEP;
+    hal_pwr_enter_stop_mode(1, 0);
     uart_puts("lptim_pulse: CM7 left Stop\n");
     /* The example's while (1): the later matches come as interrupts. */
     while (s_matches < 2u) {

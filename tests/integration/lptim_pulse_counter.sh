@@ -20,16 +20,23 @@ square() {
 }
 edge_us() { awk -v j="$1" 'BEGIN { printf "%.1f", 20000 + 200 * j }'; }
 
-# shellcheck disable=SC2046 # the stimuli are separate words
-run_ampvp_bg "$TMP/out" "$TMP/err" run --strict --board nucleo-h745zi-q --deterministic -v \
-  --trace tim,power --timeout 120 \
-  --cm7 "$FW/lptim_pulse_counter_cm7.elf" --cm4 "$FW/lptim_pulse_counter_cm4.elf" \
-  --expect '^\[cm7\] CM7 done$' $(square 2005)
-wait $RUN_PID; rc=$?
-grep -v '^\[board\] PD12 = ' "$TMP/out"
-[ $rc = 0 ] || { cat "$TMP/err" >&2; fail "exit code $rc, expected 0"; }
-grep -qE 'unimplemented|not modelled|reserved bits|guest error' "$TMP/err" &&
-  { cat "$TMP/err" >&2; fail "unmodelled or erroneous accesses on the example's path"; }
+# example BOARD CM7_IMAGE EXPECT RISING_EDGES: one deterministic, strict run, which must
+# end well and touch nothing unmodelled.
+example() {
+  local board=$1 image=$2 expect=$3 edges=$4
+  # shellcheck disable=SC2046 # the stimuli are separate words
+  run_ampvp_bg "$TMP/out" "$TMP/err" run --strict --board "$board" --deterministic -v \
+    --trace tim,power --timeout 120 \
+    --cm7 "$FW/$image" --cm4 "$FW/lptim_pulse_counter_cm4.elf" --expect "$expect" $(square "$edges")
+  wait $RUN_PID; rc=$?
+  grep -v '^\[board\] PD12 = ' "$TMP/out"
+  [ $rc = 0 ] || { cat "$TMP/err" >&2; fail "$board: exit code $rc, expected 0"; }
+  grep -qE 'unimplemented|not modelled|reserved bits|guest error' "$TMP/err" &&
+    { cat "$TMP/err" >&2; fail "$board: unmodelled or erroneous accesses on the example's path"; }
+  assert_clean $RUN_PID
+}
+
+example nucleo-h745zi-q lptim_pulse_counter_cm7.elf '^\[cm7\] CM7 done$' 2005
 [ "$(grep -c '^\[board\] PD12 = 1$' "$TMP/out")" = 2005 ] || fail "not every rising edge was driven"
 
 # The count: rising edges driven before each ARR match.
@@ -55,21 +62,10 @@ t_wake=$(awk '/ cm7 power clock restarted/ { print $2; exit }' "$TMP/out")
 mapfile -t said < <(grep -oE 'lptim_pulse: (ARR match [0-9]+|CM7 (in|left) Stop)$|CM7 done$' "$TMP/out")
 want=('lptim_pulse: CM7 in Stop' 'lptim_pulse: ARR match 1' 'lptim_pulse: CM7 left Stop' 'lptim_pulse: ARR match 2' 'CM7 done')
 [ "${said[*]}" = "${want[*]}" ] || fail "console: ${said[*]} (expected: ${want[*]})"
-assert_clean $RUN_PID
 
 # STM32H747I-DISCO: the same counting on the H747, LED1 on PI12 (active low).
-# shellcheck disable=SC2046
-run_ampvp_bg "$TMP/out" "$TMP/err" run --strict --board stm32h747i-disco --deterministic -v \
-  --trace tim --timeout 120 \
-  --cm7 "$FW/lptim_pulse_counter_h747disco_cm7.elf" --cm4 "$FW/lptim_pulse_counter_cm4.elf" \
-  --expect '^\[cm7:USART3\] lptim_pulse: CM7 left Stop$' $(square 1001)
-wait $RUN_PID; rc=$?
-grep -v '^\[board\] PD12 = ' "$TMP/out"
-[ $rc = 0 ] || { cat "$TMP/err" >&2; fail "H747I-DISCO: exit code $rc, expected 0"; }
-grep -qE 'unimplemented|not modelled|reserved bits|guest error' "$TMP/err" &&
-  { cat "$TMP/err" >&2; fail "H747I-DISCO: unmodelled or erroneous accesses"; }
+example stm32h747i-disco lptim_pulse_counter_h747disco_cm7.elf '^\[cm7:USART3\] lptim_pulse: CM7 left Stop$' 1001
 n=$(awk '/^\[board\] PD12 = 1$/ { n++ } / LPTIM1 tim ARR match$/ { print n; exit }' "$TMP/out")
 [ "$n" = 1000 ] || fail "H747I-DISCO: ARR match after ${n:-no} rising edges, expected 1000"
 grep -qE '^\[board\] LED1 on \(at 220\.[0-9]+ ms\)$' "$TMP/out" || fail "H747I-DISCO: LED1 (PI12) not on after the match"
-assert_clean $RUN_PID
 pass "LPTIM1 counted PD12's rising edges: ARR match at edges 1000 and 2001 at their virtual time, CM7 woken from Stop, LED1 toggled within 200 us; H747I-DISCO too"
