@@ -13,6 +13,7 @@
  *   HAL_RTCEx_SetWakeUpTimer_IT         rtc_set_wakeup_timer_it
  *   HAL_RTCEx_DeactivateWakeUpTimer     rtc_deactivate_wakeup_timer
  *   HAL_RTC_GetTime + GetDate           rtc_now_ms (time of day in ms, with SSR)
+ *   HAL_PWR_EnterSTOPMode               hal_pwr_enter_stop_mode
  *   HAL_PWREx_EnterSTOPMode             pwr_enter_stop
  *   HAL_PWREx_EnterSTANDBYMode          pwr_enter_standby
  *   HAL_PWREx_HoldCore / ReleaseCore    pwr_hold_core / pwr_release_core
@@ -114,6 +115,16 @@ static inline void lp_deep_sleep(int wfe)
         cm_wfi();
     }
     SCB->SCR &= ~SCB_SCR_SLEEPDEEP;
+}
+
+/* HAL_PWR_EnterSTOPMode(Regulator, STOPEntry) on a DUAL_CORE part: PWR_CR1.LPDS as the
+ * regulator says (PWR_LOWPOWERREGULATOR_ON: 1), the calling CPU's domain and D3 kept in
+ * DStop (its PDDS_Dn and PDDS_D3 cleared in PWR_CPUCR), then deep sleep by WFI or WFE. */
+static inline void hal_pwr_enter_stop_mode(int lowpower_regulator, int wfe)
+{
+    PWR->CR1 = (PWR->CR1 & ~PWR_CR1_LPDS) | (lowpower_regulator ? PWR_CR1_LPDS : 0u);
+    PWR->CPUCR &= ~((lp_cpu_is_cm7() ? PWR_CPUCR_PDDS_D1 : PWR_CPUCR_PDDS_D2) | PWR_CPUCR_PDDS_D3);
+    lp_deep_sleep(wfe);
 }
 
 /* HAL_PWREx_EnterSTOPMode(PWR_MAINREGULATOR_ON, entry, domain): LPDS = 0; the domain's

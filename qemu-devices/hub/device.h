@@ -72,6 +72,11 @@ struct Waveform {
     // The same signal in canonical form: constant if not periodic, else the
     // start reduced modulo the period (so equal signals compare equal).
     Waveform normalized() const;
+    // The normalized signal with `level` set to its level at t_ns (what a
+    // receiver that only takes levels sees).
+    Waveform at(uint64_t t_ns) const;
+    // The complement: high where this one is low (a timer output's polarity bit).
+    Waveform inverted() const;
     bool level_at(uint64_t t_ns) const;
     // "pwm 50% 1 kHz" / "1" / "0": what board lines and traces print.
     std::string describe() const;
