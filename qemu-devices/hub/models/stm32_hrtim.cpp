@@ -40,15 +40,21 @@ Stm32Hrtim::Stm32Hrtim(const std::string &name) : RegisterDevice(name)
 // ---- register table (RM0399 HRTIM register map: master timer 0x000, timer x at
 // 0x080 + 0x80 * x, common registers 0x380) ------------------------------------
 
+// Bits 5:0 of MCR and TIMxCR, the same in both (RM0399): clock prescaler,
+// continuous / single-shot, retriggerable, half mode.
+Register &Stm32Hrtim::mode_fields(Register &r, UnitRegs &x)
+{
+    return r.field("CKPSC", 0, 3, Acc::RW, &x.ckpsc)
+        .field("CONT", 3, 1, Acc::RW, &x.cont)
+        .field("RETRIG", 4, 1, Acc::RW, &x.retrig)
+        .unimpl("HALF", 5, 1);
+}
+
 void Stm32Hrtim::declare_master()
 {
     auto &r = regs_;
     UnitRegs &m = u_[MASTER];
-    Register &mcr = r.reg("MCR", 0x000, 0)
-                        .field("CKPSC", 0, 3, Acc::RW, &m.ckpsc)
-                        .field("CONT", 3, 1, Acc::RW, &m.cont)
-                        .field("RETRIG", 4, 1, Acc::RW, &m.retrig)
-                        .unimpl("HALF", 5, 1)
+    Register &mcr = mode_fields(r.reg("MCR", 0x000, 0), m)
                         .unimpl("SYNCIN", 8, 2)
                         .unimpl("SYNCRSTM", 10, 1)
                         .unimpl("SYNCSTRTM", 11, 1)
@@ -103,11 +109,7 @@ void Stm32Hrtim::declare_timer(unsigned t)
     UnitRegs &x = u_[t];
     const uint32_t b = 0x080 + 0x80 * t;
     const std::string X(1, kLetter[t]);
-    Register &cr = r.reg("TIM" + X + "CR", b + 0x00, 0)
-                       .field("CKPSC", 0, 3, Acc::RW, &x.ckpsc)
-                       .field("CONT", 3, 1, Acc::RW, &x.cont)
-                       .field("RETRIG", 4, 1, Acc::RW, &x.retrig)
-                       .unimpl("HALF", 5, 1)
+    Register &cr = mode_fields(r.reg("TIM" + X + "CR", b + 0x00, 0), x)
                        .unimpl("PSHPLL", 6, 1)
                        .unimpl("SYNCRST", 10, 1)
                        .unimpl("SYNCSTRT", 11, 1)
@@ -167,14 +169,13 @@ void Stm32Hrtim::declare_timer(unsigned t)
         .on_read([this, t](BusAccess &, uint32_t) {
             return (u_[t].cmp[0]->value & 0xFFFFu) | ((u_[t].rep->value & 0xFFu) << 16);
         })
-        .post_write([this, t](BusAccess &a, uint32_t, uint32_t v, uint32_t) {
+        .post_write([this, t](BusAccess &, uint32_t, uint32_t v, uint32_t) {
             u_[t].cmp[0]->value = v & 0xFFFFu;
             u_[t].rep->value = (v >> 16) & 0xFFu;
             if (!u_[t].preen.on()) {
                 st_.unit[t].cmp[0] = v & 0xFFFFu;
                 st_.unit[t].rep = (v >> 16) & 0xFFu;
             }
-            (void)a;
         });
     for (unsigned k = 1; k < 4; k++) {
         const std::string n = "CMP" + std::to_string(k + 1);

@@ -129,6 +129,7 @@ private:
     void declare_timer(unsigned t);
     void declare_common();
     void declare_counter_hooks(unsigned u); // CNT, PER, REP, CMPx of a counter
+    static Register &mode_fields(Register &r, UnitRegs &x); // MCR / TIMxCR bits 5:0
     static std::string unit_name(unsigned u);
     void on_counter_write(unsigned u);      // xCR: rate, mode
     void on_enable_change(uint32_t old_mcr, uint32_t new_mcr, const std::string &core);
