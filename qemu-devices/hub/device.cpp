@@ -123,12 +123,27 @@ void IrqLine::set(bool level)
     }
 }
 
-void IrqLine::set_wave(const Waveform &w)
+bool IrqLine::changes(const Waveform &w) const
 {
     const Waveform n = w.normalized();
-    if (n == wave_ && (n.periodic() || n.level == level_)) {
+    return !(n == wave_ && (n.periodic() || n.level == level_));
+}
+
+void IrqLine::resend()
+{
+    for (const auto &t : targets_) {
+        if (t.kind == Kind::Input) {
+            t.dev->input_wave(t.line, wave_);
+        }
+    }
+}
+
+void IrqLine::set_wave(const Waveform &w)
+{
+    if (!changes(w)) {
         return;
     }
+    const Waveform n = w.normalized();
     const bool changed = n.level != level_;
     wave_ = n;
     level_ = n.level;

@@ -126,6 +126,13 @@ public:
     // change of the (normalized) waveform.
     void set_wave(const Waveform &w);
     const Waveform &wave() const { return wave_; }
+    // Whether set_wave(w) would change what the line carries (for a model
+    // that traces its outputs once per change).
+    bool changes(const Waveform &w) const;
+    // Send what the line carries to the device inputs again: an output that
+    // drives its targets from reset on, before any change (a timer output
+    // stage at its idle level), says so once.
+    void resend();
 
 private:
     enum class Kind { Nvic, Event, Wakeup, Input, Shared };

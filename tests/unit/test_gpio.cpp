@@ -189,6 +189,31 @@ TEST(Waveform, IrqLineSendsAWaveformOnce)
     EXPECT_EQ(c.n, 2);
 }
 
+// changes() tells whether set_wave() would send anything; resend() sends what
+// the line carries again (an output driving its pins from reset, no change yet);
+// at() fills in the level at a moment.
+TEST(Waveform, ChangesResendAndLevelAtAMoment)
+{
+    testutil::WaveSink c;
+    IrqLine l("x");
+    l.connect_input(&c, 0);
+    EXPECT_FALSE(l.changes(Waveform::constant(false)));
+    l.resend();
+    EXPECT_EQ(c.messages[0], 1);
+    EXPECT_FALSE(c.last[0].level);
+    Waveform w;
+    w.period_ns = 100;
+    w.high_ns = 30;
+    w.start_ns = 1000;
+    EXPECT_TRUE(l.changes(w));
+    l.set_wave(w);
+    w.start_ns = 1100;
+    EXPECT_FALSE(l.changes(w)); // the same signal a period later
+    EXPECT_TRUE(w.at(1010).level);
+    EXPECT_FALSE(w.at(1040).level);
+    EXPECT_EQ(w.at(1040).start_ns, 0u); // normalized
+}
+
 struct FakeClock : Scheduler {
     uint64_t now = 0;
     uint64_t now_ns() const override { return now; }

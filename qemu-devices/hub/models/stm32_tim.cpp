@@ -592,7 +592,7 @@ void Stm32Tim::update_outputs()
             }
         }
         out = out.at(t);
-        if (out != ch_out_[c]->wave() || (!out.periodic() && out.level != ch_out_[c]->level())) {
+        if (ch_out_[c]->changes(out)) {
             AMPVP_TRACE("tim", name(), "CH" + std::to_string(c + 1) + " = " + out.describe());
         }
         ch_out_[c]->set_wave(out);
@@ -603,7 +603,7 @@ void Stm32Tim::update_outputs()
                 n = ccnp_[c].on() ? nref.inverted() : nref;
             }
             n = n.at(t);
-            if (n != chn_out_[c]->wave() || (!n.periodic() && n.level != chn_out_[c]->level())) {
+            if (chn_out_[c]->changes(n)) {
                 AMPVP_TRACE("tim", name(), "CH" + std::to_string(c + 1) + "N = " + n.describe());
             }
             chn_out_[c]->set_wave(n);
