@@ -28,6 +28,38 @@ bool Waveform::level_at(uint64_t t) const
     return phase < high_ns;
 }
 
+uint64_t Waveform::next_edge(uint64_t after, bool rising) const
+{
+    if (!periodic()) {
+        return 0;
+    }
+    // Rising edges at start + k * period, falling ones high_ns later.
+    const uint64_t s = (start_ns + (rising ? 0 : high_ns)) % period_ns;
+    if (after < s) {
+        return s;
+    }
+    return s + ((after - s) / period_ns + 1) * period_ns;
+}
+
+Waveform Waveform::at(uint64_t t) const
+{
+    Waveform w = normalized();
+    w.level = w.level_at(t);
+    return w;
+}
+
+Waveform Waveform::inverted() const
+{
+    if (!periodic()) {
+        return constant(!level_at(0));
+    }
+    Waveform i = *this;
+    i.start_ns = start_ns + high_ns; // the falling edge is the new rising one
+    i.high_ns = period_ns - high_ns;
+    i.level = !level;
+    return i;
+}
+
 std::string Waveform::describe() const
 {
     if (!periodic()) {

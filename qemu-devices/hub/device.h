@@ -73,6 +73,13 @@ struct Waveform {
     // start reduced modulo the period (so equal signals compare equal).
     Waveform normalized() const;
     bool level_at(uint64_t t_ns) const;
+    // The first rising (`rising`) or falling edge strictly after `after_ns`;
+    // 0 for a constant signal, which has none.
+    uint64_t next_edge(uint64_t after_ns, bool rising) const;
+    // The same signal, normalized, with `level` its level at t_ns.
+    Waveform at(uint64_t t_ns) const;
+    // The complement (high where this one is low), with `level` inverted.
+    Waveform inverted() const;
     // "pwm 50% 1 kHz" / "1" / "0": what board lines and traces print.
     std::string describe() const;
     bool operator==(const Waveform &o) const

@@ -5,28 +5,6 @@
 
 namespace ampvp {
 
-namespace {
-// A waveform with its current level filled in (what level-only receivers see).
-Waveform at_now(Waveform w, uint64_t now)
-{
-    w = w.normalized();
-    w.level = w.level_at(now);
-    return w;
-}
-
-Waveform invert(const Waveform &w)
-{
-    if (!w.periodic()) {
-        return Waveform::constant(!w.level);
-    }
-    Waveform i = w;
-    i.start_ns = w.start_ns + w.high_ns; // the falling edge is the new rising one
-    i.high_ns = w.period_ns - w.high_ns;
-    i.level = !w.level;
-    return i;
-}
-} // namespace
-
 Stm32Tim::Stm32Tim(const std::string &name)
     : RegisterDevice(name), irq_(add_irq("irq")), up_(add_irq("up")), cc_(add_irq("cc")),
       trgo_(add_irq("trgo"))
@@ -567,7 +545,7 @@ Waveform Stm32Tim::ref_wave(unsigned c) const
         const uint64_t zero = st_.anchor_ns + ticks_ns(arr + 1ull - st_.anchor_cnt);
         w.high_ns = ticks_ns(v);
         w.start_ns = zero;
-        return at_now(pwm1 ? w : invert(w), t);
+        return (pwm1 ? w : w.inverted()).at(t);
     }
     case OCM_TOGGLE: {
         if (!cen_.on() || !ctx_.scheduler || v > arr) {
@@ -584,7 +562,7 @@ Waveform Stm32Tim::ref_wave(unsigned c) const
         w.period_ns = 2 * p;
         w.high_ns = p;
         w.start_ns = st_.ref[c] ? first + p : first;
-        return at_now(w, t);
+        return w.at(t);
     }
     default: // frozen, active / inactive on match: a level that changes at matches
         if (m > OCM_PWM2) {
@@ -608,12 +586,12 @@ void Stm32Tim::update_outputs()
         Waveform out = Waveform::constant(false);
         if (ccs(c) == CCS_OUTPUT && cce_[c].on()) {
             if (gate) {
-                out = ccp_[c].on() ? invert(ref) : ref;
+                out = ccp_[c].on() ? ref.inverted() : ref;
             } else if (ossi_.on()) {
                 out = Waveform::constant(ois_[c].on());
             }
         }
-        out = at_now(out, t);
+        out = out.at(t);
         if (out != ch_out_[c]->wave() || (!out.periodic() && out.level != ch_out_[c]->level())) {
             AMPVP_TRACE("tim", name(), "CH" + std::to_string(c + 1) + " = " + out.describe());
         }
@@ -621,10 +599,10 @@ void Stm32Tim::update_outputs()
         if (c < 3 && advanced_) {
             Waveform n = Waveform::constant(false);
             if (ccs(c) == CCS_OUTPUT && ccne_[c].on() && moe_.on()) {
-                const Waveform nref = invert(ref);
-                n = ccnp_[c].on() ? invert(nref) : nref;
+                const Waveform nref = ref.inverted();
+                n = ccnp_[c].on() ? nref.inverted() : nref;
             }
-            n = at_now(n, t);
+            n = n.at(t);
             if (n != chn_out_[c]->wave() || (!n.periodic() && n.level != chn_out_[c]->level())) {
                 AMPVP_TRACE("tim", name(), "CH" + std::to_string(c + 1) + "N = " + n.describe());
             }
