@@ -161,4 +161,146 @@ TEST_F(LptimTest, ResetValues)
     EXPECT_EQ(rd(ISR), 0u);
 }
 
+// ---- the output waveform ------------------------------------------------------------
+
+enum : uint32_t { WAVE = 1u << 20, WAVPOL = 1u << 21, PRELOAD = 1u << 22 };
+
+// Receives the output as a DMAMUX trigger input would: whole waveforms.
+struct OutSink : Device {
+    Waveform last;
+    int messages = 0;
+    OutSink() : Device("sink") {}
+    uint32_t read(BusAccess &) override { return 0; }
+    void write(BusAccess &, uint32_t) override {}
+    void input(unsigned n, bool level) override { input_wave(n, Waveform::constant(level)); }
+    void input_wave(unsigned, const Waveform &w) override
+    {
+        last = w;
+        messages++;
+    }
+};
+
+struct LptimOutTest : LptimTest {
+    OutSink out;
+    // One tick of the 32.768 kHz clock, in ps (RM0399: f_LPTIM / 2^PRESC).
+    static constexpr uint64_t TICK_PS = (1000000000000ull + 16384) / 32768;
+    static uint64_t ticks_ns(uint64_t n) { return (n * TICK_PS + 500) / 1000; }
+    // The first nanosecond at which n ticks have passed since the start.
+    static uint64_t tick_at(uint64_t n) { return (n * TICK_PS + 999) / 1000; }
+    void SetUp() override
+    {
+        LptimTest::SetUp();
+        t.irq("out")->connect_input(&out, 0);
+    }
+    // HAL_LPTIM_Init (CFGR while disabled), then HAL_LPTIM_PWM_Start: WAVE
+    // cleared, ENABLE, ARR (wait ARROK), CMP (wait CMPOK), CNTSTRT.
+    void pwm(uint32_t cfgr, uint32_t arr, uint32_t cmp, uint32_t start = CNTSTRT)
+    {
+        wr(CFGR, cfgr);
+        wr(CR, ENABLE);
+        wr(ICR, ARROK);
+        wr(ARR, arr);
+        wr(ICR, CMPOK);
+        wr(CMP, cmp);
+        wr(CR, ENABLE | start);
+    }
+    bool level() { return out.last.level_at(time.now); }
+};
+
+// RM0399 "Waveform generation", PWM mode: the output is set when the counter
+// exceeds CMP and reset at the end of the period (high for CMP + 1 .. ARR:
+// duty (ARR - CMP) / (ARR + 1), as ST's LPTIM_PWM_LSE example computes it).
+// Continuous counting makes it one periodic signal.
+TEST_F(LptimOutTest, PwmIsHighWhileTheCounterExceedsCmp)
+{
+    const uint64_t t0 = time.now;
+    pwm(0, 99, 49);
+    ASSERT_TRUE(out.last.periodic());
+    EXPECT_EQ(out.last.period_ns, ticks_ns(100));
+    EXPECT_EQ(out.last.high_ns, ticks_ns(50));
+    EXPECT_EQ(out.last.describe(), "pwm 50% 327.7 Hz");
+    EXPECT_EQ(out.last.next_edge(t0, true), t0 + tick_at(50)) << "rises as CNT becomes 50";
+    EXPECT_FALSE(level());
+    const int before = out.messages;
+    time.advance(10 * ticks_ns(100));
+    EXPECT_EQ(out.messages, before) << "one message, not one per edge";
+}
+
+// RM0399 CFGR.WAVPOL: the output is the inverse; the change takes effect at
+// once, so the output's default level changes even before the timer is
+// enabled.
+TEST_F(LptimOutTest, WavpolInvertsAtOnceEvenWhileDisabled)
+{
+    EXPECT_FALSE(level());
+    wr(CFGR, WAVPOL);
+    EXPECT_TRUE(level()) << "disabled: the default level follows WAVPOL";
+    wr(CR, ENABLE);
+    wr(ARR, 99);
+    wr(CMP, 24);
+    wr(CR, ENABLE | CNTSTRT);
+    EXPECT_NEAR(static_cast<double>(out.last.high_ns), static_cast<double>(ticks_ns(25)), 1.0)
+        << "inverted: high for CNT 0 .. CMP";
+    wr(CR, 0);
+    EXPECT_FALSE(out.last.periodic());
+    EXPECT_TRUE(level());
+}
+
+// RM0399 one-pulse mode (WAVE = 0, SNGSTRT): the first pulse of the PWM, then
+// the output stays reset.
+TEST_F(LptimOutTest, SingleModeGivesOnePulse)
+{
+    pwm(0, 100, 60, SNGSTRT);
+    time.advance(tick_at(61) - 1);
+    EXPECT_FALSE(level());
+    time.advance(1);
+    EXPECT_TRUE(level()) << "CNT = 61 > CMP";
+    time.advance(tick_at(101) - tick_at(61) - 1);
+    EXPECT_TRUE(level()) << "through CNT = ARR";
+    time.advance(1);
+    EXPECT_FALSE(level()) << "the period is over: reset";
+    time.advance(ticks_ns(500));
+    EXPECT_FALSE(level());
+    EXPECT_EQ(rd(CNT), 0u);
+}
+
+// RM0399 set-once mode (WAVE = 1): like one pulse, but the output keeps its
+// last level; disabling the LPTIM returns it to the default.
+TEST_F(LptimOutTest, SetOnceKeepsTheOutputHigh)
+{
+    pwm(WAVE, 100, 60, SNGSTRT);
+    time.advance(tick_at(61));
+    EXPECT_TRUE(level());
+    time.advance(ticks_ns(300));
+    EXPECT_TRUE(level()) << "kept after the period";
+    wr(CR, 0);
+    EXPECT_FALSE(level());
+}
+
+// RM0399: the waveforms need ARR > CMP; with CMP >= ARR the counter never
+// exceeds CMP and the output stays reset.
+TEST_F(LptimOutTest, CmpNotBelowArrKeepsTheOutputLow)
+{
+    pwm(0, 50, 50);
+    EXPECT_FALSE(out.last.periodic());
+    time.advance(ticks_ns(200));
+    EXPECT_FALSE(level());
+}
+
+// ST's DMAMUX_RequestGen: LSE / 4 (PRESC = 010), ARR = 16384, CMP = 8192,
+// WAVPOL, PRELOAD: a 2 s period, the inverted output rising at each period's
+// start.  The tick is kept to the picosecond, so the period is 16385 ticks of
+// 122.07 us (2.000122 s), not a rounded nanosecond tick times 16385.
+TEST_F(LptimOutTest, TwoSecondPeriodOnTheLseDividedByFour)
+{
+    const uint64_t t0 = time.now;
+    pwm((2u << 9) | WAVPOL | PRELOAD, 16384, 8192);
+    ASSERT_TRUE(out.last.periodic());
+    const uint64_t tick4 = (4000000000000ull + 16384) / 32768;
+    EXPECT_EQ(out.last.period_ns, (16385 * tick4 + 500) / 1000);
+    EXPECT_NEAR(static_cast<double>(out.last.period_ns), 2000122070.3, 10.0);
+    EXPECT_TRUE(level()) << "WAVPOL: high while CNT <= CMP";
+    const uint64_t rise = out.last.next_edge(t0, true);
+    EXPECT_NEAR(static_cast<double>(rise - t0), 2000122070.3, 10.0);
+}
+
 } // namespace

@@ -3,12 +3,31 @@
 
 #include "../log.h"
 
+#include <algorithm>
+
 namespace ampvp {
+
+namespace {
+// The tick (counted from the anchor) of the next time the counter equals v
+// after tick `after`.
+uint64_t next_hit(uint64_t anchor_cnt, uint64_t per, uint64_t v, uint64_t after)
+{
+    uint64_t k0 = (v + per - anchor_cnt % per) % per;
+    if (k0 == 0) {
+        k0 = per;
+    }
+    if (after < k0) {
+        return k0;
+    }
+    return k0 + ((after - k0) / per + 1) * per;
+}
+} // namespace
 
 Stm32Lptim::Stm32Lptim(const std::string &name) : RegisterDevice(name)
 {
     irq_ = &add_irq("irq");
     wkup_ = &add_irq("wkup");
+    out_ = &add_irq("out");
     auto &r = regs_;
     isr_ = &r.reg("ISR", 0x00, 0)
                 .field("CMPM", 0, 1, Acc::RO, &cmpm_)
@@ -19,8 +38,8 @@ Stm32Lptim::Stm32Lptim(const std::string &name) : RegisterDevice(name)
                 .field("UP", 5, 1, Acc::RO)
                 .field("DOWN", 6, 1, Acc::RO)
                 .on_read([this](BusAccess &, uint32_t v) {
-                    if (counting_) {
-                        timer_fired(0); // flags up to now
+                    if (st_.counting) {
+                        timer_fired(TAG_COUNT); // flags up to now
                         return isr_->value;
                     }
                     return v;
@@ -28,8 +47,8 @@ Stm32Lptim::Stm32Lptim(const std::string &name) : RegisterDevice(name)
     r.reg("ICR", 0x04, 0)
         .field("CF", 0, 7, Acc::WO)
         .post_write([this](BusAccess &, uint32_t, uint32_t now, uint32_t) {
-            if (counting_) {
-                timer_fired(0); // flags up to now, then clear the ones asked
+            if (st_.counting) {
+                timer_fired(TAG_COUNT); // flags up to now, then clear the ones asked
             }
             isr_->value &= ~(now & 0x7Fu);
             regs_.at(0x04)->value = 0;
@@ -62,8 +81,8 @@ Stm32Lptim::Stm32Lptim(const std::string &name) : RegisterDevice(name)
         .unimpl("TRIGSEL", 13, 3)
         .unimpl("TRIGEN", 17, 2)
         .unimpl("TIMOUT", 19, 1)
-        .unimpl("WAVE", 20, 1)
-        .unimpl("WAVPOL", 21, 1)
+        .field("WAVE", 20, 1, Acc::RW, &wave_)
+        .field("WAVPOL", 21, 1, Acc::RW, &wavpol_)
         .field("PRELOAD", 22, 1, Acc::RW, &preload_)
         .unimpl("COUNTMODE", 23, 1, Acc::RW, &countmode_)
         .unimpl("ENC", 24, 1)
@@ -88,7 +107,7 @@ Stm32Lptim::Stm32Lptim(const std::string &name) : RegisterDevice(name)
             }
             if (countrst_.in(now)) {
                 countrst_.set(0); // self-clearing: the counter restarts from 0
-                if (counting_) {
+                if (st_.counting) {
                     restart_at(0);
                 }
             }
@@ -116,12 +135,11 @@ Stm32Lptim::Stm32Lptim(const std::string &name) : RegisterDevice(name)
         .post_write([this](BusAccess &, uint32_t, uint32_t, uint32_t) {
             if (!preload_.on()) {
                 const uint32_t c = counter();
-                cmp_active_ = cmp_.get();
-                if (counting_) {
+                st_.cmp_active = cmp_.get();
+                if (st_.counting) {
                     restart_at(c);
                 }
             }
-            update_irq();
         });
     // RM0399 LPTIM_ARR reset value 0x0000 0001.
     r.reg("ARR", 0x18, 0x00000001)
@@ -130,18 +148,17 @@ Stm32Lptim::Stm32Lptim(const std::string &name) : RegisterDevice(name)
         .post_write([this](BusAccess &, uint32_t, uint32_t, uint32_t) {
             if (!preload_.on()) {
                 const uint32_t c = counter();
-                arr_active_ = arr_.get();
-                if (counting_) {
-                    restart_at(c > arr_active_ ? 0 : c);
+                st_.arr_active = arr_.get();
+                if (st_.counting) {
+                    restart_at(c > st_.arr_active ? 0 : c);
                 }
             }
-            update_irq();
         });
     cnt_ = &r.reg("CNT", 0x1C, 0)
                 .field("CNT", 0, 16, Acc::RO)
                 .on_read([this](BusAccess &, uint32_t) {
                     const uint32_t c = counter();
-                    if (rstare_.on() && counting_) {
+                    if (rstare_.on() && st_.counting) {
                         restart_at(0); // RSTARE: a read resets the counter
                     }
                     return c;
@@ -160,7 +177,7 @@ void Stm32Lptim::configure(const std::map<std::string, std::string> &params, con
 
 uint64_t Stm32Lptim::now() const { return ctx_.scheduler ? ctx_.scheduler->now_ns() : 0; }
 
-uint64_t Stm32Lptim::tick_ns() const
+uint64_t Stm32Lptim::tick_ps() const
 {
     uint64_t hz = 32768;
     if (ctx_.clock_source) {
@@ -172,92 +189,126 @@ uint64_t Stm32Lptim::tick_ns() const
     if (!hz || cksel_.on() || countmode_.on()) {
         return 0; // no internal clock (or counting external pulses: not modelled)
     }
-    return (1000000000ull << presc_.get()) / hz;
+    return ((1000000000000ull << presc_.get()) + hz / 2) / hz;
+}
+
+// Tick k is the first instant the counter has advanced k times: rounded up.
+uint64_t Stm32Lptim::at_tick(uint64_t k) const { return st_.anchor_ns + (k * st_.tick_ps + 999) / 1000; }
+
+uint64_t Stm32Lptim::elapsed() const
+{
+    const uint64_t t = now();
+    return t > st_.anchor_ns && st_.tick_ps ? (t - st_.anchor_ns) * 1000 / st_.tick_ps : 0;
 }
 
 uint32_t Stm32Lptim::counter() const
 {
-    if (!counting_ || !tick_ns_) {
-        return counting_ ? anchor_cnt_ : 0;
+    if (!st_.counting || !st_.tick_ps) {
+        return st_.counting ? st_.anchor_cnt : 0;
     }
-    const uint64_t n = (now() - anchor_ns_) / tick_ns_;
-    const uint64_t per = uint64_t(arr_active_) + 1;
-    return static_cast<uint32_t>((anchor_cnt_ + n) % per);
+    const uint64_t per = uint64_t(st_.arr_active) + 1;
+    return static_cast<uint32_t>((st_.anchor_cnt + elapsed()) % per);
 }
 
 void Stm32Lptim::start(bool single)
 {
-    single_ = single;
-    arr_active_ = arr_.get();
-    cmp_active_ = cmp_.get();
-    const uint32_t c = counting_ ? counter() : 0;
-    counting_ = true;
+    st_.single = single;
+    st_.arr_active = arr_.get();
+    st_.cmp_active = cmp_.get();
+    const uint32_t c = st_.counting ? counter() : 0;
+    st_.counting = true;
     restart_at(c);
 }
 
 void Stm32Lptim::stop()
 {
-    counting_ = false;
-    anchor_cnt_ = 0;
-    if (ctx_.scheduler) {
-        ctx_.scheduler->schedule(this, 0, 0);
-    }
+    // Disabled: the counter stops at 0 and the output returns to its default.
+    st_.counting = false;
+    st_.single = false;
+    st_.latched = false;
+    st_.anchor_cnt = 0;
+    st_.stop_tick = 0;
+    schedule_next();
+}
+
+void Stm32Lptim::stop_single()
+{
+    // The one period is over: the counter stops (and reads 0); a set-once
+    // output stays where it is.
+    st_.counting = false;
+    st_.anchor_cnt = 0;
+    st_.stop_tick = 0;
+    sngstrt_.set(0);
+    schedule_next();
 }
 
 void Stm32Lptim::restart_at(uint32_t cnt)
 {
-    anchor_ns_ = now();
-    anchor_cnt_ = cnt;
-    tick_ns_ = tick_ns();
-    period_ = 0;
+    st_.anchor_ns = now();
+    st_.anchor_cnt = cnt;
+    st_.tick_ps = tick_ps();
+    st_.seen = 0;
+    st_.stop_tick = 0;
     schedule_next();
 }
-
-// The tick (counted from the anchor) of the next time the counter equals v
-// after tick `after`.
-namespace {
-uint64_t next_hit(uint64_t anchor_cnt, uint64_t per, uint64_t v, uint64_t after)
-{
-    uint64_t k0 = (v + per - anchor_cnt % per) % per;
-    if (k0 == 0) {
-        k0 = per;
-    }
-    if (after < k0) {
-        return k0;
-    }
-    return k0 + ((after - k0) / per + 1) * per;
-}
-} // namespace
 
 void Stm32Lptim::schedule_next()
 {
     if (!ctx_.scheduler) {
         return;
     }
-    if (!counting_ || !tick_ns_) {
-        ctx_.scheduler->schedule(this, 0, 0);
+    if (!st_.counting || !st_.tick_ps) {
+        ctx_.scheduler->schedule(this, TAG_COUNT, 0);
+        ctx_.scheduler->schedule(this, TAG_OUT, 0);
         return;
     }
-    const uint64_t per = uint64_t(arr_active_) + 1;
-    const uint64_t done = (now() - anchor_ns_) / tick_ns_;
-    uint64_t k = next_hit(anchor_cnt_, per, arr_active_, done);
-    if (cmp_active_ <= arr_active_) {
-        k = std::min(k, next_hit(anchor_cnt_, per, cmp_active_, done));
+    const uint64_t per = uint64_t(st_.arr_active) + 1;
+    const uint64_t done = elapsed();
+    const uint64_t k_arr = next_hit(st_.anchor_cnt, per, st_.arr_active, done);
+    uint64_t k = st_.stop_tick ? st_.stop_tick : k_arr;
+    if (!st_.stop_tick && st_.cmp_active <= st_.arr_active) {
+        k = std::min(k, next_hit(st_.anchor_cnt, per, st_.cmp_active, done));
     }
-    ctx_.scheduler->schedule(this, 0, anchor_ns_ + k * tick_ns_);
+    ctx_.scheduler->schedule(this, TAG_COUNT, at_tick(k));
+    // The output rises when the counter first exceeds CMP; a deadline there in
+    // the modes whose output is not one periodic signal (single pulse,
+    // set-once).
+    uint64_t o = 0;
+    const bool pwm = !wave_.on() && !st_.single;
+    if (!pwm && !st_.latched && st_.cmp_active < st_.arr_active) {
+        const uint64_t kr = next_hit(st_.anchor_cnt, per, st_.cmp_active + 1, done);
+        if (!st_.single || (!st_.stop_tick && kr <= k_arr)) {
+            o = at_tick(kr);
+        }
+    }
+    ctx_.scheduler->schedule(this, TAG_OUT, o);
 }
 
 // Set the flags of every match between the last look and now.
-void Stm32Lptim::timer_fired(unsigned)
+void Stm32Lptim::timer_fired(unsigned tag)
 {
-    if (!counting_ || !tick_ns_) {
+    if (!st_.counting || !st_.tick_ps) {
         return;
     }
-    const uint64_t per = uint64_t(arr_active_) + 1;
-    const uint64_t n = (now() - anchor_ns_) / tick_ns_;
-    uint64_t seen = period_; // ticks already looked at (since the anchor)
-    const uint64_t k_cmp = cmp_active_ <= arr_active_ ? next_hit(anchor_cnt_, per, cmp_active_, seen) : ~0ull;
-    const uint64_t k_arr = next_hit(anchor_cnt_, per, arr_active_, seen);
+    if (tag == TAG_OUT) {
+        if (wave_.on() && raw_high()) {
+            st_.latched = true; // RM0399 set-once: the output stays high
+        }
+        schedule_next();
+        update_irq();
+        return;
+    }
+    const uint64_t n = elapsed();
+    if (st_.stop_tick && n >= st_.stop_tick) {
+        stop_single();
+        update_irq();
+        return;
+    }
+    const uint64_t per = uint64_t(st_.arr_active) + 1;
+    const uint64_t seen = st_.seen; // ticks already looked at (since the anchor)
+    const uint64_t k_cmp = st_.cmp_active <= st_.arr_active ? next_hit(st_.anchor_cnt, per, st_.cmp_active, seen)
+                                                            : ~0ull;
+    const uint64_t k_arr = next_hit(st_.anchor_cnt, per, st_.arr_active, seen);
     if (k_cmp <= n) {
         cmpm_.set(1);
         AMPVP_TRACE("tim", name(), "CMP match");
@@ -265,31 +316,63 @@ void Stm32Lptim::timer_fired(unsigned)
     if (k_arr <= n) {
         arrm_.set(1);
         AMPVP_TRACE("tim", name(), "ARR match");
-        if (single_) {
-            // One period: the counter stops (and reads 0).
-            counting_ = false;
-            anchor_cnt_ = 0;
-            sngstrt_.set(0);
+        if (st_.single) {
+            // One period: the counter stops once its ARR count is over.
+            st_.stop_tick = k_arr + 1;
+            if (n >= st_.stop_tick) {
+                stop_single();
+            } else {
+                st_.seen = n;
+                schedule_next();
+            }
             update_irq();
             return;
         }
-        if (preload_.on() && (arr_.get() != arr_active_ || cmp_.get() != cmp_active_)) {
+        if (preload_.on() && (arr_.get() != st_.arr_active || cmp_.get() != st_.cmp_active)) {
             // Preloaded values take effect at the end of the period: the
             // counter restarts from 0 one tick after the ARR match.
             const uint64_t k_last = k_arr + ((n - k_arr) / per) * per;
-            arr_active_ = arr_.get();
-            cmp_active_ = cmp_.get();
-            anchor_ns_ += (k_last + 1) * tick_ns_;
-            anchor_cnt_ = 0;
-            period_ = 0;
+            st_.arr_active = arr_.get();
+            st_.cmp_active = cmp_.get();
+            st_.anchor_ns = at_tick(k_last + 1);
+            st_.anchor_cnt = 0;
+            st_.seen = 0;
             schedule_next();
             update_irq();
             return;
         }
     }
-    period_ = n;
+    st_.seen = n;
     schedule_next();
     update_irq();
+}
+
+bool Stm32Lptim::raw_high() const
+{
+    if (st_.latched) {
+        return true;
+    }
+    return st_.counting && st_.cmp_active < st_.arr_active && counter() > st_.cmp_active;
+}
+
+// RM0399 "Waveform generation": the raw output is high while the counter
+// exceeds CMP; WAVPOL inverts it, at once (also while the LPTIM is off).
+Waveform Stm32Lptim::out_wave() const
+{
+    const bool pol = wavpol_.on();
+    const bool pwm = st_.counting && st_.tick_ps && ctx_.scheduler && !wave_.on() && !st_.single &&
+                     st_.cmp_active < st_.arr_active;
+    if (!pwm) {
+        return Waveform::constant(raw_high() != pol);
+    }
+    const uint64_t per = uint64_t(st_.arr_active) + 1;
+    Waveform w;
+    w.period_ns = (per * st_.tick_ps + 500) / 1000;
+    w.high_ns = ((st_.arr_active - st_.cmp_active) * st_.tick_ps + 500) / 1000;
+    // A tick at which the counter becomes CMP + 1: a rising edge.
+    w.start_ns = at_tick((st_.cmp_active + 1 + per - st_.anchor_cnt % per) % per);
+    w = w.at(now());
+    return pol ? w.inverted() : w;
 }
 
 void Stm32Lptim::update_irq()
@@ -297,20 +380,18 @@ void Stm32Lptim::update_irq()
     const bool level = (isr_->value & ier_->value & 0x7Fu) != 0;
     irq_->set(level);
     wkup_->set(level);
+    const Waveform w = out_wave();
+    if (w != out_->wave() || (!w.periodic() && w.level != out_->level())) {
+        AMPVP_TRACE("tim", name(), "OUT = " + w.describe());
+    }
+    out_->set_wave(w);
 }
 
 void Stm32Lptim::reset()
 {
     RegisterDevice::reset();
-    counting_ = false;
-    single_ = false;
-    anchor_cnt_ = 0;
-    arr_active_ = 1;
-    cmp_active_ = 0;
-    period_ = 0;
-    if (ctx_.scheduler) {
-        ctx_.scheduler->schedule(this, 0, 0);
-    }
+    st_ = State{};
+    schedule_next();
     update_irq();
 }
 
