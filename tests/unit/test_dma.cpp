@@ -538,16 +538,40 @@ TEST_F(DmaTest, DoubleBufferWriteToCurrentTargetIsATransferError)
 
 // ---- DMAMUX1 --------------------------------------------------------------------
 
+// Counts the rising edges of pulse outputs (acknowledges, events).
+struct Edges : IrqSink {
+    std::map<unsigned, int> rises;
+    std::map<unsigned, bool> level;
+    void set_irq(CoreId, unsigned line, bool l) override
+    {
+        rises[line] += l && !level[line];
+        level[line] = l;
+    }
+    void send_event(CoreId) override {}
+};
+
 struct DmamuxTest : ::testing::Test {
     Stm32h7Dmamux mux{"DMAMUX1"};
+    FakeTime time;
     Level out;
+    Edges pulses;
     testutil::LogCapture cap;
     void SetUp() override
     {
+        DeviceContext ctx;
+        ctx.scheduler = &time;
+        mux.set_context(ctx);
         for (unsigned c = 0; c < Stm32h7Dmamux::CHANNELS; c++) {
             mux.irq("req_out" + std::to_string(c))->connect(&out, 0, c);
+            mux.irq("evt" + std::to_string(c))->connect(&pulses, 0, 1000 + c);
         }
         mux.irq("ovr")->connect(&out, 0, 102);
+    }
+    // The DMA serves one request of channel c: its acknowledge pulse.
+    void ack(unsigned c)
+    {
+        mux.input(512 + c, true);
+        mux.input(512 + c, false);
     }
 };
 
@@ -598,13 +622,108 @@ TEST_F(DmamuxTest, TwoChannelsMaySelectTheSameLine)
     EXPECT_TRUE(out[12]);
 }
 
-// Synchronization (SE) is not modelled: setting it is logged once as
-// unimplemented.
-TEST_F(DmamuxTest, SynchronizationIsReportedUnimplemented)
+// RM0399 "DMAMUX request line multiplexer": the request and its acknowledge
+// are routed both ways: the DMA's acknowledge of channel x goes back to the
+// peripheral whose line the channel selects (TIM3_CH1 is line 23).
+TEST_F(DmamuxTest, AcknowledgeGoesBackToTheSelectedLine)
 {
-    reg_write(mux, 0, 46 | (1u << 16));
-    EXPECT_TRUE(cap.has("DMAMUX1.C0CR.SE"));
+    mux.irq("req_ack23")->connect(&pulses, 0, 23);
+    mux.irq("req_ack46")->connect(&pulses, 0, 46);
+    reg_write(mux, 4 * 7, 23); // C7CR.DMAREQ_ID = TIM3_CH1 (HAL_DMA_Init)
+    mux.input(23, true);
+    ack(7);
+    EXPECT_EQ(pulses.rises[23], 1);
+    EXPECT_EQ(pulses.rises[46], 0) << "only the selected line's peripheral";
+    ack(6); // a channel selecting nothing: no acknowledge
+    EXPECT_EQ(pulses.rises[23], 1);
+}
+
+// CxCR fields (RM0399 DMAMUX_CxCR): DMAREQ_ID [7:0], SOIE [8], EGE [9], SE
+// [16], SPOL [18:17], NBREQ [23:19], SYNC_ID [28:24].
+constexpr uint32_t cxcr(uint32_t req, bool se, uint32_t spol, uint32_t nbreq, uint32_t sync_id,
+                        bool ege = false)
+{
+    return req | (se ? 1u << 16 : 0u) | (spol << 17) | (nbreq << 19) | (sync_id << 24) |
+           (ege ? 1u << 9 : 0u);
+}
+
+// RM0399 "Synchronization mode": a synchronized channel forwards its pending
+// request only after an edge SPOL selects on input SYNC_ID, then NBREQ + 1
+// requests; at the request counter's underrun it waits for the next event.
+TEST_F(DmamuxTest, SynchronizedChannelForwardsNbreqPlusOneRequestsPerEvent)
+{
+    reg_write(mux, 0, cxcr(46, true, 1, 2, 6)); // HAL_DMAEx_ConfigMuxSync: EXTI0, rising, 3 requests
+    mux.input(46, true);                        // USART3_TX requests
+    EXPECT_FALSE(out[0]) << "no synchronization event yet";
+    mux.input(768 + 6, true);                   // the event
+    EXPECT_TRUE(out[0]);
+    ack(0);
+    ack(0);
+    EXPECT_TRUE(out[0]);
+    ack(0);                                     // the third: counter underrun
+    EXPECT_FALSE(out[0]);
+    mux.input(768 + 6, false);                  // SPOL rising: no event
+    EXPECT_FALSE(out[0]);
+    mux.input(768 + 6, true);
+    EXPECT_TRUE(out[0]);
+}
+
+// RM0399: a synchronization event while no request is pending is discarded;
+// the request asserted later waits for the next event.
+TEST_F(DmamuxTest, SynchronizationEventWithoutAPendingRequestIsDiscarded)
+{
+    reg_write(mux, 0, cxcr(46, true, 3, 0, 4)); // both edges, 1 request, LPTIM2_OUT
+    mux.input(768 + 4, true);
+    mux.input(46, true);
+    EXPECT_FALSE(out[0]);
+    mux.input(768 + 4, false);
+    EXPECT_TRUE(out[0]);
+}
+
+// RM0399 "Synchronization overrun": an event before the request counter
+// underrun sets CSR.SOFx, an interrupt with SOIE; CFR.CSOFx clears it.
+TEST_F(DmamuxTest, SynchronizationEventBeforeTheUnderrunIsAnOverrun)
+{
+    constexpr uint32_t CSR = 0x80, CFR = 0x84, SOIE = 1u << 8;
+    reg_write(mux, 4 * 2, cxcr(45, true, 1, 1, 3));
+    reg_write(mux, 4 * 2, reg_read(mux, 4 * 2) | SOIE); // HAL_DMA_Start_IT
+    mux.input(45, true);
+    mux.input(768 + 3, true);
+    ack(2);                                     // one of two served
+    mux.input(768 + 3, false);
+    mux.input(768 + 3, true);                   // too early
+    EXPECT_EQ(reg_read(mux, CSR), 1u << 2);
+    EXPECT_TRUE(out[102]);
+    reg_write(mux, CFR, 1u << 2);
+    EXPECT_EQ(reg_read(mux, CSR), 0u);
     EXPECT_FALSE(out[102]);
+}
+
+// RM0399 "Channel event generation": with EGE the request counter counts the
+// served requests and dmamux_evtx pulses at each underrun, every NBREQ + 1
+// requests, with or without synchronization.
+TEST_F(DmamuxTest, EventEveryNbreqPlusOneServedRequests)
+{
+    reg_write(mux, 4 * 1, cxcr(46, false, 0, 1, 0, true));
+    mux.input(46, true);
+    EXPECT_TRUE(out[1]) << "not synchronized: forwarded at once";
+    ack(1);
+    EXPECT_EQ(pulses.rises[1001], 0);
+    ack(1);
+    EXPECT_EQ(pulses.rises[1001], 1);
+    ack(1);
+    ack(1);
+    EXPECT_EQ(pulses.rises[1001], 2);
+}
+
+// RM0399 DMAMUX_CxCR.NBREQ "must only be written when both SE and EGE bits
+// are low".
+TEST_F(DmamuxTest, NbreqChangeWhileSynchronizedIsAGuestError)
+{
+    reg_write(mux, 0, cxcr(46, true, 1, 2, 6));
+    EXPECT_FALSE(cap.has("NBREQ"));
+    reg_write(mux, 0, cxcr(46, true, 1, 5, 6));
+    EXPECT_TRUE(cap.has("C0CR.NBREQ changed while SE or EGE is set"));
 }
 
 // RGxCR fields (RM0399 DMAMUX_RGxCR): SIG_ID [4:0], OIE [8], GE [16], GPOL
@@ -659,6 +778,35 @@ TEST_F(DmamuxTest, TriggerBeforeTheRequestsAreServedIsAnOverrun)
     EXPECT_TRUE(out[0]);
     reg_write(mux, RGCR, rg(7, 3, 0, false)); // GE = 0
     EXPECT_FALSE(out[0]);
+}
+
+// A trigger input may be a waveform (an LPTIM's PWM output is one periodic
+// signal): each of its edges GPOL selects is a trigger event at its own time
+// (RM0399 "DMAMUX request generator": requests on each trigger edge).
+TEST_F(DmamuxTest, PeriodicTriggerTriggersAtEachEdge)
+{
+    reg_write(mux, 0, 1);                     // channel 0: generator 0
+    reg_write(mux, RGCR, rg(4, 1, 0, true));  // LPTIM2_OUT, rising, 1 request
+    Waveform w;                               // 1 kHz, 25 %, rising at 10 us
+    w.period_ns = 1000000;
+    w.high_ns = 250000;
+    w.start_ns = 10000;
+    mux.input_wave(256 + 4, w);
+    EXPECT_FALSE(out[0]) << "low at t = 1 us: no edge yet";
+    time.advance(8999);                       // just before the rising edge
+    EXPECT_FALSE(out[0]);
+    time.advance(1);
+    EXPECT_TRUE(out[0]) << "rising edge at 10 us";
+    ack(0);
+    EXPECT_FALSE(out[0]);
+    time.advance(500000);                     // past the falling edge: not selected
+    EXPECT_FALSE(out[0]);
+    time.advance(500000);                     // the next rising edge at 1.01 ms
+    EXPECT_TRUE(out[0]);
+    time.advance(1000000);                    // another edge before the DMA served
+    EXPECT_EQ(reg_read(mux, RGSR), 1u) << "trigger overrun";
+    reg_write(mux, RGCR, rg(4, 1, 0, false)); // generator off: no deadline left
+    EXPECT_TRUE(time.due.empty());
 }
 
 // ---- USART3 through DMAMUX1 to DMA1, end to end ---------------------------------
