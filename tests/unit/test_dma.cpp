@@ -5,6 +5,7 @@
 // byte vectors; time is a fake Scheduler; the DMA's clock is 64 MHz unless a
 // test says otherwise, so one beat takes 15.625 ns.
 #include "models/stm32_dma.h"
+#include "models/stm32_tim.h"
 #include "models/stm32_usart.h"
 #include "models/stm32h7_dmamux.h"
 #include "dma_test_env.h"
@@ -807,6 +808,89 @@ TEST_F(DmamuxTest, PeriodicTriggerTriggersAtEachEdge)
     EXPECT_EQ(reg_read(mux, RGSR), 1u) << "trigger overrun";
     reg_write(mux, RGCR, rg(4, 1, 0, false)); // generator off: no deadline left
     EXPECT_TRUE(time.due.empty());
+}
+
+// ---- TIM3 CC1 through DMAMUX1 to DMA1 stream 7 (ST's TIM_DMA), end to end --------
+
+// Records each waveform a pin receives, with the time it came.
+struct PinLog : Device {
+    std::vector<std::pair<uint64_t, Waveform>> changes;
+    const Scheduler *clock = nullptr;
+    PinLog() : Device("pin") {}
+    uint32_t read(BusAccess &) override { return 0; }
+    void write(BusAccess &, uint32_t) override {}
+    void input_wave(unsigned, const Waveform &w) override { changes.push_back({clock->now_ns(), w}); }
+};
+
+constexpr uint64_t TIM3 = 0x40000400;
+enum : uint32_t { T_CR1 = 0x00, T_DIER = 0x0C, T_SR = 0x10, T_EGR = 0x14, T_CCMR1 = 0x18, T_CCER = 0x20,
+                  T_PSC = 0x28, T_ARR = 0x2C, T_CCR1 = 0x34 };
+
+struct Tim3DmaTest : DmaTest {
+    Stm32Tim tim{"TIM3"};
+    Stm32h7Dmamux mux{"DMAMUX1"};
+    PinLog pin;
+    void SetUp() override
+    {
+        DmaTest::SetUp();
+        DeviceContext ctx;
+        ctx.scheduler = &time;
+        ctx.clock_source = &time; // no "tim_apb1": the timer's 64 MHz reset clock
+        tim.set_context(ctx);
+        mux.set_context(ctx);
+        pin.clock = &time;
+        bus.dev = &tim;
+        bus.dev_base = TIM3;
+        bus.dev_size = 0x400;
+        // The machine description's wiring: TIM3_CH1 is DMAMUX1 line 23, channel 7
+        // drives DMA1 stream 7, the acknowledges go back the same way.
+        tim.irq("dma_cc1")->connect_input(&mux, 23);
+        mux.irq("req_out7")->connect_input(&dma, 7);
+        dma.irq("ack7")->connect_input(&mux, 512 + 7);
+        mux.irq("req_ack23")->connect_input(&tim, Stm32Tim::ACK_CC);
+        tim.irq("ch1")->connect_input(&pin, 0);
+    }
+    // Counter ticks at 64 MHz, in ns as the timer rounds them.
+    static uint64_t tick_ns(uint64_t n) { return (n * 15625 + 500) / 1000; }
+};
+
+// ST's TIM_DMA (HAL_TIM_PWM_Init, HAL_TIM_PWM_ConfigChannel PWM1 with preload,
+// HAL_TIM_PWM_Start_DMA on channel 1): DMA1 stream 7, circular memory-to-
+// peripheral, three CCR1 values; RM0399 CCDS = 0: each CC1 match requests the
+// DMA, which writes the next value into CCR1's preload register; the update
+// event makes it active, so the duty cycle changes period by period.
+TEST_F(Tim3DmaTest, DmaRewritesCcr1EveryPeriod)
+{
+    const uint32_t values[3] = {750, 500, 250};
+    std::memcpy(bus.memory(0, SRAM4, sizeof(values)), values, sizeof(values));
+    reg_write(tim, T_PSC, 0);
+    reg_write(tim, T_ARR, 999); // 1000 ticks: 15.625 us
+    reg_write(tim, T_EGR, 1);
+    reg_write(tim, T_SR, 0);
+    reg_write(tim, T_CCER, 0);
+    reg_write(tim, T_CCMR1, 6u << 4);               // PWM mode 1
+    reg_write(tim, T_CCR1, values[0]);
+    reg_write(tim, T_CCMR1, (6u << 4) | (1u << 3)); // OC1PE
+    reg_write(mux, 4 * 7, 23);                      // HAL_DMA_Init: DMA_REQUEST_TIM3_CH1
+    hal_init(7, DIR_M2P | MINC | PSIZE_WORD | MSIZE_WORD | CIRC | PL_HIGH);
+    hal_start_it(7, SRAM4, TIM3 + T_CCR1, 3, true);
+    reg_write(tim, T_DIER, 1u << 9);                // CC1DE
+    reg_write(tim, T_CCER, 1);                      // CC1E
+    reg_write(tim, T_CR1, 1);                       // CEN
+    const uint64_t t0 = time.now, period = tick_ns(1000);
+    pin.changes.clear();
+    time.advance(7 * period + 10);
+    // Period 0 and 1: 750 (the DMA's first write is 750 again); then 500, 250,
+    // 750, 500, 250, 750 from periods 2-7, each from its update event on.
+    const uint32_t duty[] = {500, 250, 750, 500, 250, 750};
+    ASSERT_EQ(pin.changes.size(), 6u);
+    for (unsigned k = 0; k < 6; k++) {
+        EXPECT_EQ(pin.changes[k].first, t0 + (k + 2) * period) << "change " << k;
+        EXPECT_EQ(pin.changes[k].second.high_ns, tick_ns(duty[k])) << "change " << k;
+        EXPECT_EQ(pin.changes[k].second.period_ns, period);
+    }
+    EXPECT_EQ(rd(NDTR(7)), 3u - 7u % 3u) << "one item per period, circular";
+    EXPECT_EQ(rd(HISR) & TCIF(7), TCIF(7));
 }
 
 // ---- USART3 through DMAMUX1 to DMA1, end to end ---------------------------------
