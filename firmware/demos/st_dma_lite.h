@@ -1,8 +1,10 @@
 /*
  * st_dma_lite.h - DMA1/DMA2 streams and DMAMUX1 the way ST's HAL drives them
- * (stm32h7xx_hal_dma.c: HAL_DMA_Init, HAL_DMA_Start_IT, HAL_DMA_IRQHandler), written
- * for this project (the same sequences as dma_m2m_cm7.c, for the peripheral-request
- * demos).  One definition per image (static functions).
+ * (stm32h7xx_hal_dma.c: HAL_DMA_Init, HAL_DMA_Start_IT, HAL_DMA_IRQHandler;
+ * stm32h7xx_hal_dma_ex.c: HAL_DMAEx_ConfigMuxRequestGenerator,
+ * HAL_DMAEx_EnableMuxRequestGenerator, HAL_DMAEx_MUX_IRQHandler), written for this
+ * project (the same sequences as dma_m2m_cm7.c, for the peripheral-request demos).
+ * One definition per image (static functions).
  */
 #ifndef AMPVP_ST_DMA_LITE_H
 #define AMPVP_ST_DMA_LITE_H
@@ -17,8 +19,19 @@ struct dma {
     struct dma_stream S[8];
 };
 #define DMA1 ((struct dma *)0x40020000u)
+#define DMA2 ((struct dma *)0x40020400u)
 #define DMAMUX1_CCR(c) (*(volatile uint32_t *)(0x40020800u + 4u * (c)))
+#define DMAMUX1_CSR    (*(volatile uint32_t *)(0x40020880u))
 #define DMAMUX1_CFR    (*(volatile uint32_t *)(0x40020884u))
+#define DMAMUX1_RGCR(g) (*(volatile uint32_t *)(0x40020900u + 4u * (g)))
+#define DMAMUX1_RGSR   (*(volatile uint32_t *)(0x40020940u))
+#define DMAMUX1_RGCFR  (*(volatile uint32_t *)(0x40020944u))
+#define DMAMUX1_CxCR_SOIE (1u << 8)
+#define DMAMUX1_CxCR_SE   (1u << 16)
+#define DMAMUX1_RGxCR_OIE (1u << 8)
+#define DMAMUX1_RGxCR_GE  (1u << 16)
+#define DMAMUX1_RGxCR_GNBREQ_Pos 19u
+#define DMA_REQUEST_GENERATOR0 1u /* DMAMUX1 lines 1-8: request generators 0-7 */
 
 #define DMA_SxCR_EN      (1u << 0)
 #define DMA_SxCR_DMEIE   (1u << 1)
@@ -46,23 +59,33 @@ struct dma {
 #define DMA_FLAG_HTIF    (1u << 4)
 #define DMA_FLAG_TCIF    (1u << 5)
 #define RCC_AHB1ENR_DMA1EN (1u << 0)
+#define RCC_AHB1ENR_DMA2EN (1u << 1)
 
 struct dma_handle {
     struct dma_stream *instance;
     volatile uint32_t *isr, *ifcr;
     unsigned index, mux_channel;
-    volatile uint32_t halves, completes, errors;
+    unsigned request;                /* DMAMUX1 line; 1-8: a request generator */
+    volatile uint32_t halves, completes, errors, reqgen_errors;
     void (*xfer_half)(struct dma_handle *);
     void (*xfer_cplt)(struct dma_handle *);
 };
 
-/* HAL_DMA_Init for a DMA1 stream: `config` = Direction | PeriphInc | MemInc | sizes |
- * Mode | Priority; direct mode (no FIFO), single bursts; DMAMUX1 request. */
+static inline int dma_uses_generator(const struct dma_handle *h)
+{
+    return h->request >= DMA_REQUEST_GENERATOR0 && h->request <= DMA_REQUEST_GENERATOR0 + 7u;
+}
+
+/* HAL_DMA_Init for a DMA1/DMA2 stream: `config` = Direction | PeriphInc | MemInc | sizes |
+ * Mode | Priority; direct mode (no FIFO), single bursts; DMAMUX1 request (channel =
+ * stream, + 8 for DMA2); a generator request also clears the generator (RGxCR = 0,
+ * RGCFR). */
 static void dma_init(struct dma_handle *h, uint32_t config, uint32_t request)
 {
     static const uint8_t shift[4] = {0u, 6u, 16u, 22u};
     struct dma_stream *s = h->instance;
-    const unsigned n = (unsigned)(s - &DMA1->S[0]);
+    struct dma *d = (struct dma *)((uintptr_t)s & ~(uintptr_t)0x3FFu);
+    const unsigned n = (unsigned)(s - &d->S[0]);
     s->CR &= ~DMA_SxCR_EN;
     while (s->CR & DMA_SxCR_EN) {
     }
@@ -72,20 +95,38 @@ static void dma_init(struct dma_handle *h, uint32_t config, uint32_t request)
     s->CR = reg | config;
     s->FCR &= ~(DMA_SxFCR_DMDIS | DMA_SxFCR_FTH);
     h->index = shift[n & 3u];
-    h->isr = n > 3u ? &DMA1->HISR : &DMA1->LISR;
-    h->ifcr = n > 3u ? &DMA1->HIFCR : &DMA1->LIFCR;
-    h->mux_channel = n;
+    h->isr = n > 3u ? &d->HISR : &d->LISR;
+    h->ifcr = n > 3u ? &d->HIFCR : &d->LIFCR;
+    h->mux_channel = d == DMA2 ? n + 8u : n;
+    h->request = request & 0xFFu;
     *h->ifcr = 0x3Fu << h->index;
-    DMAMUX1_CCR(n) = request & 0xFFu;
-    DMAMUX1_CFR = 1u << n;
+    DMAMUX1_CCR(h->mux_channel) = h->request;
+    DMAMUX1_CFR = 1u << h->mux_channel;
+    if (dma_uses_generator(h)) {
+        DMAMUX1_RGCR(h->request - 1u) = 0u;
+        DMAMUX1_RGCFR = 1u << (h->request - 1u);
+    }
 }
 
-/* HAL_DMA_Start_IT (with HT and TC callbacks). */
+/* HAL_DMAEx_ConfigMuxRequestGenerator + HAL_DMAEx_EnableMuxRequestGenerator. */
+static void dma_mux_request_generator(struct dma_handle *h, uint32_t signal_id, uint32_t polarity,
+                                      uint32_t requests)
+{
+    volatile uint32_t *rgcr = &DMAMUX1_RGCR(h->request - 1u);
+    *rgcr = signal_id | ((requests - 1u) << DMAMUX1_RGxCR_GNBREQ_Pos) | polarity;
+    *rgcr |= DMAMUX1_RGxCR_GE;
+}
+
+/* HAL_DMA_Start_IT (with HT and TC callbacks): DMA_SetConfig, the interrupt enables,
+ * DMAMUX1 CxCR.SOIE when synchronized and RGxCR.OIE with a generator, EN. */
 static void dma_start_it(struct dma_handle *h, uint32_t src, uint32_t dst, uint32_t n)
 {
     struct dma_stream *s = h->instance;
     s->CR &= ~DMA_SxCR_EN;
     DMAMUX1_CFR = 1u << h->mux_channel;
+    if (dma_uses_generator(h)) {
+        DMAMUX1_RGCFR = 1u << (h->request - 1u);
+    }
     *h->ifcr = 0x3Fu << h->index;
     s->CR &= ~DMA_SxCR_DBM;
     s->NDTR = n;
@@ -98,7 +139,29 @@ static void dma_start_it(struct dma_handle *h, uint32_t src, uint32_t dst, uint3
     }
     s->CR = (s->CR & ~(DMA_SxCR_TCIE | DMA_SxCR_TEIE | DMA_SxCR_DMEIE | DMA_SxCR_HTIE)) | DMA_SxCR_TCIE |
             DMA_SxCR_TEIE | DMA_SxCR_DMEIE | DMA_SxCR_HTIE;
+    if (DMAMUX1_CCR(h->mux_channel) & DMAMUX1_CxCR_SE) {
+        DMAMUX1_CCR(h->mux_channel) |= DMAMUX1_CxCR_SOIE;
+    }
+    if (dma_uses_generator(h)) {
+        DMAMUX1_RGCR(h->request - 1u) |= DMAMUX1_RGxCR_OIE;
+    }
     s->CR |= DMA_SxCR_EN;
+}
+
+/* HAL_DMAEx_MUX_IRQHandler: a synchronization overrun of the channel (SOIE off, CFR) or
+ * a trigger overrun of its generator (OIE off, RGCFR: HAL_DMA_ERROR_REQGEN). */
+static void dma_mux_irq_handler(struct dma_handle *h)
+{
+    if (DMAMUX1_CSR & (1u << h->mux_channel)) {
+        DMAMUX1_CCR(h->mux_channel) &= ~DMAMUX1_CxCR_SOIE;
+        DMAMUX1_CFR = 1u << h->mux_channel;
+        h->errors++;
+    }
+    if (dma_uses_generator(h) && (DMAMUX1_RGSR & (1u << (h->request - 1u)))) {
+        DMAMUX1_RGCR(h->request - 1u) &= ~DMAMUX1_RGxCR_OIE;
+        DMAMUX1_RGCFR = 1u << (h->request - 1u);
+        h->reqgen_errors++;
+    }
 }
 
 /* HAL_DMA_IRQHandler: TE, HT, TC (circular streams keep their enables). */
