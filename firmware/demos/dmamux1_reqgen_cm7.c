@@ -31,6 +31,7 @@
 #include "demo_time.h"
 #include "platform.h"
 #include "st_dma_lite.h"
+#include "st_lowpower.h"
 #include "st_tim_lite.h"
 #include "stm32h745_irq.h"
 #include "stm32h745_lowpower.h"
@@ -40,13 +41,10 @@ DEMO_TIME_DEFINE()
 
 #define HAL_DMAMUX1_REQ_GEN_LPTIM1_OUT 3u
 #define HAL_DMAMUX1_REQ_GEN_EXTI0      6u
-#define HAL_DMAMUX_REQ_GEN_RISING      (1u << 17)
 #define GPIO_MODE_INPUT 0u
 #define WORDS 8u
 #define WAIT_MS 5000u
 #define WAIT_POLLS 200000000u
-#define LPTIM_CFGR2 (*(volatile uint32_t *)(LPTIM1_BASE + 0x24u))
-#define LPTIM_CFGR_WAVE (1u << 20)
 
 static uint32_t s_src[WORDS] __attribute__((section(".axisram"), aligned(32)));
 static uint32_t s_dst[WORDS + 1u] __attribute__((section(".shared"), aligned(32)));
@@ -68,10 +66,10 @@ void DMA1_Stream1_IRQHandler(void)
 void DMAMUX1_OVR_IRQHandler(void);
 void DMAMUX1_OVR_IRQHandler(void)
 {
-    s_rgsr = DMAMUX1_RGSR;
+    s_rgsr = DMAMUX1->RGSR;
     dma_mux_irq_handler(&s_exti);
     dma_mux_irq_handler(&s_lptim);
-    if (s_lptim.reqgen_errors && !s_ovr_us) {
+    if ((s_lptim.mux_errors & HAL_DMA_ERROR_REQGEN) && !s_ovr_us) {
         s_ovr_us = demo_us();
     }
 }
@@ -83,16 +81,6 @@ static void finish(const char *failure)
     }
     uart_puts("CM7 done\n");
     cm_idle_forever();
-}
-
-static int wait_set(volatile uint32_t *reg, uint32_t bit)
-{
-    for (uint32_t i = 0; i < 1000000u; i++) {
-        if (*reg & bit) {
-            return 1;
-        }
-    }
-    return 0;
 }
 
 static void part_exti0(void)
@@ -112,7 +100,7 @@ static void part_exti0(void)
     dma_init(&s_exti, DMA_SxCR_DIR_M2P | DMA_SxCR_PINC | DMA_SxCR_MINC | DMA_SxCR_PSIZE_W | DMA_SxCR_MSIZE_W |
                           DMA_SxCR_PL_HIGH,
              DMA_REQUEST_GENERATOR0);
-    dma_mux_request_generator(&s_exti, HAL_DMAMUX1_REQ_GEN_EXTI0, HAL_DMAMUX_REQ_GEN_RISING, 2u);
+    dmamux_request_generator(DMAMUX1, s_exti.request, HAL_DMAMUX1_REQ_GEN_EXTI0, HAL_DMAMUX_REQ_GEN_RISING, 2u);
     NVIC->IPR[DMA2_Stream0_IRQn] = 0x00u;
     nvic_enable_irq(DMA2_Stream0_IRQn);
     dma_start_it(&s_exti, (uint32_t)(uintptr_t)s_src, (uint32_t)(uintptr_t)s_dst, WORDS);
@@ -145,7 +133,7 @@ static void part_lptim1(void)
 {
     s_word = 0x5A5A5A5Au;
     RCC->CSR |= RCC_CSR_LSION;
-    if (!wait_set(&RCC->CSR, RCC_CSR_LSIRDY)) {
+    if (!lp_wait_set(&RCC->CSR, RCC_CSR_LSIRDY)) {
         finish("LSI not ready");
     }
     RCC->D2CCIP2R = (RCC->D2CCIP2R & ~RCC_D2CCIP2R_LPTIM1SEL_Msk) | (RCC_LPTIMSEL_LSI << RCC_D2CCIP2R_LPTIM1SEL_Pos);
@@ -155,39 +143,28 @@ static void part_lptim1(void)
     RCC->AHB1ENR |= RCC_AHB1ENR_DMA1EN;
     (void)RCC->AHB1ENR;
     dma_init(&s_lptim, DMA_SxCR_DIR_M2P | DMA_SxCR_PSIZE_W | DMA_SxCR_MSIZE_W, DMA_REQUEST_GENERATOR0 + 1u);
-    dma_mux_request_generator(&s_lptim, HAL_DMAMUX1_REQ_GEN_LPTIM1_OUT, HAL_DMAMUX_REQ_GEN_RISING, 1u);
+    dmamux_request_generator(DMAMUX1, s_lptim.request, HAL_DMAMUX1_REQ_GEN_LPTIM1_OUT, HAL_DMAMUX_REQ_GEN_RISING, 1u);
     NVIC->IPR[DMA1_Stream1_IRQn] = 0x00u;
     nvic_enable_irq(DMA1_Stream1_IRQn);
     NVIC->IPR[DMAMUX1_OVR_IRQn] = 0x00u;
     nvic_enable_irq(DMAMUX1_OVR_IRQn);
     dma_start_it(&s_lptim, (uint32_t)(uintptr_t)&s_word, (uint32_t)(uintptr_t)&s_dst[WORDS], 1u);
 
-    LPTIM1->CFGR = LPTIM1->CFGR & ~((7u << LPTIM_CFGR_PRESC_Pos) | (1u << 21) | (1u << 22)); /* HAL_LPTIM_Init */
-    LPTIM_CFGR2 = 0u;
-    LPTIM1->CFGR &= ~LPTIM_CFGR_WAVE; /* HAL_LPTIM_PWM_Start(31, 15) */
-    LPTIM1->CR |= LPTIM_CR_ENABLE;
-    LPTIM1->ICR = LPTIM_ISR_ARROK;
-    LPTIM1->ARR = 31u;
-    if (!wait_set(&LPTIM1->ISR, LPTIM_ISR_ARROK)) {
-        finish("LPTIM1 ARROK not set");
+    lptim_init(LPTIM1, 0u); /* prescaler /1, output polarity high, immediate update */
+    if (!lptim_pwm_start(LPTIM1, 31u, 15u)) {
+        finish("HAL_LPTIM_PWM_Start timed out");
     }
-    LPTIM1->ICR = LPTIM_ISR_CMPOK;
-    LPTIM1->CMP = 15u;
-    if (!wait_set(&LPTIM1->ISR, LPTIM_ISR_CMPOK)) {
-        finish("LPTIM1 CMPOK not set");
-    }
-    LPTIM1->CR |= LPTIM_CR_CNTSTRT;
     uart_puts("dmamux1: DMA1 stream 1 <- DMAMUX1 generator 1 <- LPTIM1_OUT (LSI, ARR 31, CMP 15)\n");
 
     struct demo_deadline d;
     deadline_start(&d, WAIT_MS, WAIT_POLLS);
-    while (!s_lptim.reqgen_errors) {
+    while (!(s_lptim.mux_errors & HAL_DMA_ERROR_REQGEN)) {
         if (deadline_expired(&d)) {
             finish("no trigger overrun on LPTIM1_OUT");
         }
         cm_wfi();
     }
-    DMAMUX1_RGCR(1u) &= ~DMAMUX1_RGxCR_GE; /* HAL_DMAEx_DisableMuxRequestGenerator */
+    dmamux_request_generator_off(DMAMUX1, s_lptim.request);
     LPTIM1->CR = 0u;
     uart_printf("dmamux1: LPTIM1_OUT: %u transfer, trigger overrun %u us after it (RGSR was 0x%x), word %s\n",
                 (unsigned)s_lptim.completes, (unsigned)(s_ovr_us - s_tc_us), (unsigned)s_rgsr,

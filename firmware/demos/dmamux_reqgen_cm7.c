@@ -16,8 +16,8 @@
  *  4. HAL_DMAEx_ConfigMuxRequestGenerator(HAL_DMAMUX2_REQ_GEN_LPTIM2_OUT = 10, rising, 1
  *     request): RG0CR = 10 | GPOL 01 | GNBREQ 0; NVIC DMAMUX2_OVR (128);
  *     HAL_DMAEx_EnableMuxRequestGenerator: RG0CR |= GE.
- *  5. LPTIM_Config: HAL_RCC_OscConfig(LSE on): PWR_CR1.DBP, wait it; RCC_BDCR.LSEON, wait
- *     LSERDY.  HAL_RCCEx_PeriphCLKConfig: RCC_D3CCIPR.LPTIM2SEL = 011 (LSE).
+ *  5. LPTIM_Config (st_lowpower.h): HAL_RCC_OscConfig(LSE on): PWR_CR1.DBP, wait it;
+ *     RCC_BDCR.LSEON, wait LSERDY.  HAL_RCCEx_PeriphCLKConfig: RCC_D3CCIPR.LPTIM2SEL = 011 (LSE).
  *     __HAL_RCC_LPTIM2_CLK_ENABLE: RCC_APB4ENR.LPTIM2EN.  HAL_LPTIM_Init: CFGR read-
  *     modify-write: PRESC /4, WAVPOL (LPTIM_OUTPUTPOLARITY_LOW), PRELOAD
  *     (LPTIM_UPDATE_ENDOFPERIOD), internal clock, software trigger; CFGR2 = 0.
@@ -47,6 +47,7 @@
 #include "platform.h"
 #include "st_bdma_lite.h"
 #include "st_clock_lite.h"
+#include "st_lowpower.h"
 #include "st_tim_lite.h"
 #include "stm32h745_irq.h"
 #include "stm32h745_lowpower.h"
@@ -71,22 +72,9 @@ DEMO_TIME_DEFINE()
 #define TOGGLE_ROUNDS 2u
 #endif
 
-#define LPTIM2 ((struct h7_lptim *)LPTIM2_BASE)
-#define LPTIM_CFGR2 (*(volatile uint32_t *)(LPTIM2_BASE + 0x24u))
-#define LPTIM_CFGR_CKSEL     (1u << 0)
-#define LPTIM_CFGR_PRESC_Msk (7u << 9)
-#define LPTIM_CFGR_TRIGEN    (3u << 17)
-#define LPTIM_CFGR_WAVE      (1u << 20)
-#define LPTIM_CFGR_WAVPOL    (1u << 21)
-#define LPTIM_CFGR_PRELOAD   (1u << 22)
-#define LPTIM_CFGR_COUNTMODE (1u << 23)
 #define LPTIM_PRESCALER_DIV4 (2u << 9)
-#define RCC_D3CCIPR_LPTIM2SEL_Pos 10u
-#define RCC_D3CCIPR_LPTIM2SEL_Msk (7u << 10)
-#define RCC_APB4ENR_LPTIM2EN (1u << 9)
 #define HAL_DMAMUX2_REQ_GEN_LPTIM2_OUT 10u
 #define LSE_VALUE 32768u
-#define POLLS 1000000u
 
 /* The BDMA reaches D3 only: the buffer is in SRAM4 (the example's .RAM_D3; a NOLOAD
  * section here, so it is filled at run time). */
@@ -97,16 +85,6 @@ void BDMA_Channel0_IRQHandler(void);
 void BDMA_Channel0_IRQHandler(void) { hal_bdma_irq_handler(&s_h); }
 void DMAMUX2_OVR_IRQHandler(void);
 void DMAMUX2_OVR_IRQHandler(void) { hal_bdma_mux_irq_handler(&s_h); }
-
-static int wait_set(volatile uint32_t *reg, uint32_t bit)
-{
-    for (uint32_t i = 0; i < POLLS; i++) {
-        if (*reg & bit) {
-            return 1;
-        }
-    }
-    return 0;
-}
 
 static void error_handler(const char *what)
 {
@@ -125,39 +103,18 @@ static void bsp_led_init(unsigned port, unsigned pin)
 
 static void lptim_config(void)
 {
-    PWR->CR1 |= PWR_CR1_DBP; /* HAL_RCC_OscConfig(LSE on) */
-    if (!wait_set(&PWR->CR1, PWR_CR1_DBP)) {
-        error_handler("PWR_CR1.DBP did not read back");
-    }
-    RCC->BDCR |= RCC_BDCR_LSEON;
-    if (!wait_set(&RCC->BDCR, RCC_BDCR_LSERDY)) {
+    if (!rcc_lse_on()) {
         error_handler("LSE not ready");
     }
     RCC->D3CCIPR = (RCC->D3CCIPR & ~RCC_D3CCIPR_LPTIM2SEL_Msk) | (RCC_LPTIMSEL_LSE << RCC_D3CCIPR_LPTIM2SEL_Pos);
-    RCC->APB4ENR |= RCC_APB4ENR_LPTIM2EN;
+    RCC->APB4ENR |= RCC_APB4ENR_LPTIM2EN; /* __HAL_RCC_LPTIM2_CLK_ENABLE */
     (void)RCC->APB4ENR;
-
-    uint32_t cfgr = LPTIM2->CFGR; /* HAL_LPTIM_Init */
-    cfgr &= ~(LPTIM_CFGR_CKSEL | LPTIM_CFGR_TRIGEN | LPTIM_CFGR_PRELOAD | LPTIM_CFGR_WAVPOL |
-              LPTIM_CFGR_PRESC_Msk | LPTIM_CFGR_COUNTMODE);
-    cfgr |= LPTIM_PRESCALER_DIV4 | LPTIM_CFGR_WAVPOL | LPTIM_CFGR_PRELOAD;
-    LPTIM2->CFGR = cfgr;
-    LPTIM_CFGR2 = 0u;
-
+    /* LPTIM_OUTPUTPOLARITY_LOW = WAVPOL, LPTIM_UPDATE_ENDOFPERIOD = PRELOAD. */
+    lptim_init(LPTIM2, LPTIM_PRESCALER_DIV4 | LPTIM_CFGR_WAVPOL | LPTIM_CFGR_PRELOAD);
     const uint32_t period = (2u * LSE_VALUE) / 4u, pulse = period / 2u;
-    LPTIM2->CFGR &= ~LPTIM_CFGR_WAVE; /* HAL_LPTIM_PWM_Start */
-    LPTIM2->CR |= LPTIM_CR_ENABLE;
-    LPTIM2->ICR = LPTIM_ISR_ARROK;
-    LPTIM2->ARR = period;
-    if (!wait_set(&LPTIM2->ISR, LPTIM_ISR_ARROK)) {
-        error_handler("LPTIM2 ARROK not set");
+    if (!lptim_pwm_start(LPTIM2, period, pulse)) {
+        error_handler("HAL_LPTIM_PWM_Start timed out");
     }
-    LPTIM2->ICR = LPTIM_ISR_CMPOK;
-    LPTIM2->CMP = pulse;
-    if (!wait_set(&LPTIM2->ISR, LPTIM_ISR_CMPOK)) {
-        error_handler("LPTIM2 CMPOK not set");
-    }
-    LPTIM2->CR |= LPTIM_CR_CNTSTRT;
 }
 
 int main(void)
@@ -177,7 +134,7 @@ int main(void)
     hal_bdma_init(&s_h, BDMA_CCR_DIR | BDMA_CCR_MINC | BDMA_CCR_PSIZE_W | BDMA_CCR_MSIZE_W | BDMA_CCR_CIRC);
     NVIC->IPR[BDMA_Channel0_IRQn] = 0x00u;
     nvic_enable_irq(BDMA_Channel0_IRQn);
-    hal_bdma_mux_request_generator(&s_h, HAL_DMAMUX2_REQ_GEN_LPTIM2_OUT, DMAMUX_RGxCR_GPOL_RISING, 1u);
+    dmamux_request_generator(DMAMUX2, s_h.request, HAL_DMAMUX2_REQ_GEN_LPTIM2_OUT, HAL_DMAMUX_REQ_GEN_RISING, 1u);
     NVIC->IPR[DMAMUX2_OVR_IRQn] = 0x00u;
     nvic_enable_irq(DMAMUX2_OVR_IRQn);
 

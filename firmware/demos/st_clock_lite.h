@@ -26,20 +26,10 @@
 
 #include "demo_time.h"
 #include "platform.h"
+#include "st_lowpower.h"
 #include "stm32h745_regs.h"
 
 #define DISCO_SYSCLK_HZ 400000000u
-#define DISCO_WAIT_POLLS 1000000u
-
-static inline int disco_wait(volatile uint32_t *reg, uint32_t mask, uint32_t want)
-{
-    for (uint32_t i = 0; i < DISCO_WAIT_POLLS; i++) {
-        if ((*reg & mask) == want) {
-            return 1;
-        }
-    }
-    return 0;
-}
 
 /* 1 when the system runs at 400 MHz from the PLL. */
 static inline int disco_system_clock_config(void)
@@ -48,11 +38,11 @@ static inline int disco_system_clock_config(void)
     while (!(PWR->D3CR & PWR_D3CR_VOSRDY)) {
     }
     RCC->CR |= RCC_CR_HSEON;
-    if (!disco_wait(&RCC->CR, RCC_CR_HSERDY, RCC_CR_HSERDY)) {
+    if (!lp_wait_set(&RCC->CR, RCC_CR_HSERDY)) {
         return 0;
     }
     RCC->CR &= ~RCC_CR_PLL1ON;
-    if (!disco_wait(&RCC->CR, RCC_CR_PLL1RDY, 0u)) {
+    if (!lp_wait_clear(&RCC->CR, RCC_CR_PLL1RDY)) {
         return 0;
     }
     RCC->PLLCKSELR = (RCC->PLLCKSELR & ~(RCC_PLLCKSELR_PLLSRC_Msk | RCC_PLLCKSELR_DIVM1_Msk)) |
@@ -68,7 +58,7 @@ static inline int disco_system_clock_config(void)
     RCC->PLLCFGR |= RCC_PLLCFGR_DIVR1EN;
     RCC->PLLCFGR |= RCC_PLLCFGR_PLL1FRACEN;
     RCC->CR |= RCC_CR_PLL1ON;
-    if (!disco_wait(&RCC->CR, RCC_CR_PLL1RDY, RCC_CR_PLL1RDY)) {
+    if (!lp_wait_set(&RCC->CR, RCC_CR_PLL1RDY)) {
         return 0;
     }
 
@@ -83,8 +73,10 @@ static inline int disco_system_clock_config(void)
     RCC->D1CFGR = (RCC->D1CFGR & ~RCC_D1CFGR_HPRE_Msk) | (RCC_HPRE_DIV2 << RCC_D1CFGR_HPRE_Pos);
     RCC->D1CFGR = (RCC->D1CFGR & ~RCC_D1CFGR_D1CPRE_Msk) | (RCC_HPRE_DIV1 << RCC_D1CFGR_D1CPRE_Pos);
     RCC->CFGR = (RCC->CFGR & ~RCC_CFGR_SW_Msk) | RCC_CFGR_SW_PLL1;
-    if (!disco_wait(&RCC->CFGR, RCC_CFGR_SWS_Msk, RCC_CFGR_SW_PLL1 << RCC_CFGR_SWS_Pos)) {
-        return 0;
+    for (uint32_t i = 0; (RCC->CFGR & RCC_CFGR_SWS_Msk) != (RCC_CFGR_SW_PLL1 << RCC_CFGR_SWS_Pos); i++) {
+        if (i > LP_WAIT_POLLS) {
+            return 0;
+        }
     }
     SystemCoreClock = DISCO_SYSCLK_HZ;
     demo_time_start(); /* HAL_InitTick at the new clock */

@@ -1,15 +1,16 @@
 /*
  * st_dma_lite.h - DMA1/DMA2 streams and DMAMUX1 the way ST's HAL drives them
- * (stm32h7xx_hal_dma.c: HAL_DMA_Init, HAL_DMA_Start_IT, HAL_DMA_IRQHandler;
- * stm32h7xx_hal_dma_ex.c: HAL_DMAEx_ConfigMuxRequestGenerator,
- * HAL_DMAEx_EnableMuxRequestGenerator, HAL_DMAEx_MUX_IRQHandler), written for this
- * project (the same sequences as dma_m2m_cm7.c, for the peripheral-request demos).
+ * (stm32h7xx_hal_dma.c: HAL_DMA_Init, HAL_DMA_Start_IT, HAL_DMA_IRQHandler; the DMAMUX1
+ * part in st_dmamux_lite.h), written for this project (the same sequences as
+ * dma_m2m_cm7.c, for the peripheral-request demos).
  * One definition per image (static functions).
  */
 #ifndef AMPVP_ST_DMA_LITE_H
 #define AMPVP_ST_DMA_LITE_H
 
 #include <stdint.h>
+
+#include "st_dmamux_lite.h"
 
 struct dma_stream {
     volatile uint32_t CR, NDTR, PAR, M0AR, M1AR, FCR;
@@ -20,17 +21,6 @@ struct dma {
 };
 #define DMA1 ((struct dma *)0x40020000u)
 #define DMA2 ((struct dma *)0x40020400u)
-#define DMAMUX1_CCR(c) (*(volatile uint32_t *)(0x40020800u + 4u * (c)))
-#define DMAMUX1_CSR    (*(volatile uint32_t *)(0x40020880u))
-#define DMAMUX1_CFR    (*(volatile uint32_t *)(0x40020884u))
-#define DMAMUX1_RGCR(g) (*(volatile uint32_t *)(0x40020900u + 4u * (g)))
-#define DMAMUX1_RGSR   (*(volatile uint32_t *)(0x40020940u))
-#define DMAMUX1_RGCFR  (*(volatile uint32_t *)(0x40020944u))
-#define DMAMUX1_CxCR_SOIE (1u << 8)
-#define DMAMUX1_CxCR_SE   (1u << 16)
-#define DMAMUX1_RGxCR_OIE (1u << 8)
-#define DMAMUX1_RGxCR_GE  (1u << 16)
-#define DMAMUX1_RGxCR_GNBREQ_Pos 19u
 #define DMA_REQUEST_GENERATOR0 1u /* DMAMUX1 lines 1-8: request generators 0-7 */
 
 #define DMA_SxCR_EN      (1u << 0)
@@ -66,15 +56,10 @@ struct dma_handle {
     volatile uint32_t *isr, *ifcr;
     unsigned index, mux_channel;
     unsigned request;                /* DMAMUX1 line; 1-8: a request generator */
-    volatile uint32_t halves, completes, errors, reqgen_errors;
+    volatile uint32_t halves, completes, errors, mux_errors; /* mux: HAL_DMA_ERROR_SYNC / _REQGEN */
     void (*xfer_half)(struct dma_handle *);
     void (*xfer_cplt)(struct dma_handle *);
 };
-
-static inline int dma_uses_generator(const struct dma_handle *h)
-{
-    return h->request >= DMA_REQUEST_GENERATOR0 && h->request <= DMA_REQUEST_GENERATOR0 + 7u;
-}
 
 /* HAL_DMA_Init for a DMA1/DMA2 stream: `config` = Direction | PeriphInc | MemInc | sizes |
  * Mode | Priority; direct mode (no FIFO), single bursts; DMAMUX1 request (channel =
@@ -100,21 +85,7 @@ static void dma_init(struct dma_handle *h, uint32_t config, uint32_t request)
     h->mux_channel = d == DMA2 ? n + 8u : n;
     h->request = request & 0xFFu;
     *h->ifcr = 0x3Fu << h->index;
-    DMAMUX1_CCR(h->mux_channel) = h->request;
-    DMAMUX1_CFR = 1u << h->mux_channel;
-    if (dma_uses_generator(h)) {
-        DMAMUX1_RGCR(h->request - 1u) = 0u;
-        DMAMUX1_RGCFR = 1u << (h->request - 1u);
-    }
-}
-
-/* HAL_DMAEx_ConfigMuxRequestGenerator + HAL_DMAEx_EnableMuxRequestGenerator. */
-static void dma_mux_request_generator(struct dma_handle *h, uint32_t signal_id, uint32_t polarity,
-                                      uint32_t requests)
-{
-    volatile uint32_t *rgcr = &DMAMUX1_RGCR(h->request - 1u);
-    *rgcr = signal_id | ((requests - 1u) << DMAMUX1_RGxCR_GNBREQ_Pos) | polarity;
-    *rgcr |= DMAMUX1_RGxCR_GE;
+    dmamux_init(DMAMUX1, h->mux_channel, h->request);
 }
 
 /* HAL_DMA_Start_IT (with HT and TC callbacks): DMA_SetConfig, the interrupt enables,
@@ -123,10 +94,7 @@ static void dma_start_it(struct dma_handle *h, uint32_t src, uint32_t dst, uint3
 {
     struct dma_stream *s = h->instance;
     s->CR &= ~DMA_SxCR_EN;
-    DMAMUX1_CFR = 1u << h->mux_channel;
-    if (dma_uses_generator(h)) {
-        DMAMUX1_RGCFR = 1u << (h->request - 1u);
-    }
+    dmamux_clear_flags(DMAMUX1, h->mux_channel, h->request);
     *h->ifcr = 0x3Fu << h->index;
     s->CR &= ~DMA_SxCR_DBM;
     s->NDTR = n;
@@ -139,29 +107,14 @@ static void dma_start_it(struct dma_handle *h, uint32_t src, uint32_t dst, uint3
     }
     s->CR = (s->CR & ~(DMA_SxCR_TCIE | DMA_SxCR_TEIE | DMA_SxCR_DMEIE | DMA_SxCR_HTIE)) | DMA_SxCR_TCIE |
             DMA_SxCR_TEIE | DMA_SxCR_DMEIE | DMA_SxCR_HTIE;
-    if (DMAMUX1_CCR(h->mux_channel) & DMAMUX1_CxCR_SE) {
-        DMAMUX1_CCR(h->mux_channel) |= DMAMUX1_CxCR_SOIE;
-    }
-    if (dma_uses_generator(h)) {
-        DMAMUX1_RGCR(h->request - 1u) |= DMAMUX1_RGxCR_OIE;
-    }
+    dmamux_enable_it(DMAMUX1, h->mux_channel, h->request);
     s->CR |= DMA_SxCR_EN;
 }
 
-/* HAL_DMAEx_MUX_IRQHandler: a synchronization overrun of the channel (SOIE off, CFR) or
- * a trigger overrun of its generator (OIE off, RGCFR: HAL_DMA_ERROR_REQGEN). */
-static void dma_mux_irq_handler(struct dma_handle *h)
+/* HAL_DMAEx_MUX_IRQHandler (DMAMUX1_OVR_IRQHandler). */
+static inline void dma_mux_irq_handler(struct dma_handle *h)
 {
-    if (DMAMUX1_CSR & (1u << h->mux_channel)) {
-        DMAMUX1_CCR(h->mux_channel) &= ~DMAMUX1_CxCR_SOIE;
-        DMAMUX1_CFR = 1u << h->mux_channel;
-        h->errors++;
-    }
-    if (dma_uses_generator(h) && (DMAMUX1_RGSR & (1u << (h->request - 1u)))) {
-        DMAMUX1_RGCR(h->request - 1u) &= ~DMAMUX1_RGxCR_OIE;
-        DMAMUX1_RGCFR = 1u << (h->request - 1u);
-        h->reqgen_errors++;
-    }
+    h->mux_errors |= dmamux_irq_handler(DMAMUX1, h->mux_channel, h->request);
 }
 
 /* HAL_DMA_IRQHandler: TE, HT, TC (circular streams keep their enables). */
