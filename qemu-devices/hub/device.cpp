@@ -18,6 +18,25 @@ Waveform Waveform::normalized() const
     return w;
 }
 
+Waveform Waveform::at(uint64_t t) const
+{
+    Waveform w = normalized();
+    w.level = w.level_at(t);
+    return w;
+}
+
+Waveform Waveform::inverted() const
+{
+    if (!periodic()) {
+        return constant(!level_at(0));
+    }
+    Waveform i = *this;
+    i.start_ns = start_ns + high_ns; // the falling edge is the new rising one
+    i.high_ns = period_ns - high_ns;
+    i.level = !level;
+    return i;
+}
+
 bool Waveform::level_at(uint64_t t) const
 {
     if (!periodic()) {
@@ -39,25 +58,6 @@ uint64_t Waveform::next_edge(uint64_t after, bool rising) const
         return s;
     }
     return s + ((after - s) / period_ns + 1) * period_ns;
-}
-
-Waveform Waveform::at(uint64_t t) const
-{
-    Waveform w = normalized();
-    w.level = w.level_at(t);
-    return w;
-}
-
-Waveform Waveform::inverted() const
-{
-    if (!periodic()) {
-        return constant(!level_at(0));
-    }
-    Waveform i = *this;
-    i.start_ns = start_ns + high_ns; // the falling edge is the new rising one
-    i.high_ns = period_ns - high_ns;
-    i.level = !level;
-    return i;
 }
 
 std::string Waveform::describe() const

@@ -72,14 +72,15 @@ struct Waveform {
     // The same signal in canonical form: constant if not periodic, else the
     // start reduced modulo the period (so equal signals compare equal).
     Waveform normalized() const;
+    // The normalized signal with `level` set to its level at t_ns (what a
+    // receiver that only takes levels sees).
+    Waveform at(uint64_t t_ns) const;
+    // The complement: high where this one is low (a timer output's polarity bit).
+    Waveform inverted() const;
     bool level_at(uint64_t t_ns) const;
     // The first rising (`rising`) or falling edge strictly after `after_ns`;
     // 0 for a constant signal, which has none.
     uint64_t next_edge(uint64_t after_ns, bool rising) const;
-    // The same signal, normalized, with `level` its level at t_ns.
-    Waveform at(uint64_t t_ns) const;
-    // The complement (high where this one is low), with `level` inverted.
-    Waveform inverted() const;
     // "pwm 50% 1 kHz" / "1" / "0": what board lines and traces print.
     std::string describe() const;
     bool operator==(const Waveform &o) const

@@ -261,24 +261,7 @@ enum : uint32_t {
     CR2_MMS_UPDATE = 2u << 4, CR2_MMS_OC1REF = 4u << 4,
 };
 
-// Receives waveforms on numbered inputs, as a GPIO pin or an ADC would.
-struct WaveSink : Device {
-    std::map<unsigned, Waveform> last;
-    std::map<unsigned, int> messages, rises;
-    WaveSink() : Device("sink") {}
-    uint32_t read(BusAccess &) override { return 0; }
-    void write(BusAccess &, uint32_t) override {}
-    void input(unsigned n, bool level) override
-    {
-        rises[n] += level && !last[n].level;
-        input_wave(n, Waveform::constant(level));
-    }
-    void input_wave(unsigned n, const Waveform &w) override
-    {
-        last[n] = w;
-        messages[n]++;
-    }
-};
+using testutil::WaveSink;
 
 struct TimChannelTest : TimTest {
     WaveSink pins;
