@@ -27,8 +27,8 @@
  *  5. HAL_LPTIM_Init -> HAL_LPTIM_MspInit: RCC_APB1LENR.LPTIM1EN; APB1LRSTR.LPTIM1RST
  *     set then cleared; GPIOD clock; PD12 alternate function 1 (LPTIM1_IN1), push-pull,
  *     pull-up, medium speed; NVIC LPTIM1_IRQn (93) priority 0, enabled.  Then CFGR
- *     read-modify-write: CKFLT, TRGFLT, CKSEL, CKPOL, TRIGEN, PRELOAD, WAVPOL, PRESC,
- *     COUNTMODE cleared, COUNTMODE set (LPTIM_COUNTERSOURCE_EXTERNAL, clock source
+ *     read-modify-write: CKPOL, CKFLT (external counter source), CKSEL, TRIGEN, PRELOAD,
+ *     WAVPOL, PRESC, COUNTMODE cleared, COUNTMODE set (LPTIM_COUNTERSOURCE_EXTERNAL, clock source
  *     APBCLOCK_LPOSC, prescaler /1, software trigger, output polarity high, immediate
  *     update); CFGR2 = 0 (Input1 and Input2 from the pins).
  *  6. HAL_LPTIM_Counter_Start_IT(1000): CFGR.PRESC cleared; CR.ENABLE; ICR.ARROKCF;
@@ -210,14 +210,8 @@ int main(void)
     gpio_init(GPIOD, IN1_PIN, GPIO_MODER_AF, GPIO_OSPEEDR_MEDIUM, GPIO_PUPDR_PULLUP, 1u);
     NVIC->IPR[LPTIM1_IRQ] = 0x00u;
     nvic_enable_irq(LPTIM1_IRQ);
-    /*    HAL_LPTIM_Init proper */
-    uint32_t cfgr = LPTIM1->CFGR;
-    cfgr &= ~(LPTIM_CFGR_TRGFLT_Msk | LPTIM_CFGR_CKFLT_Msk);
-    cfgr &= ~(LPTIM_CFGR_CKSEL | LPTIM_CFGR_CKPOL_Msk | LPTIM_CFGR_TRIGEN_Msk | LPTIM_CFGR_PRELOAD |
-              LPTIM_CFGR_WAVPOL | LPTIM_CFGR_PRESC_Msk | LPTIM_CFGR_COUNTMODE);
-    cfgr |= LPTIM_CFGR_COUNTMODE;
-    LPTIM1->CFGR = cfgr;
-    LPTIM1->CFGR2 = 0u;
+    /*    HAL_LPTIM_Init proper (st_lowpower.h) */
+    lptim_init(LPTIM1, LPTIM_CFGR_COUNTMODE);
     /* 6: HAL_LPTIM_Counter_Start_IT(&LptimHandle, 1000) */
     LPTIM1->CFGR &= ~LPTIM_CFGR_PRESC_Msk;
     LPTIM1->CR |= LPTIM_CR_ENABLE;

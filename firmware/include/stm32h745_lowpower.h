@@ -60,6 +60,9 @@
 #define RCC_LPTIMSEL_LSI      4u
 #define RCC_APB3ENR_WWDG1EN   (1u << 6)
 #define RCC_APB1LENR_LPTIM1EN (1u << 9)
+#define RCC_D3CCIPR_LPTIM2SEL_Pos 10u
+#define RCC_D3CCIPR_LPTIM2SEL_Msk (7u << 10)
+#define RCC_APB4ENR_LPTIM2EN  (1u << 9)
 #define RCC_APB1LENR_WWDG2EN  (1u << 11)
 #define RCC_APB4ENR_RTCAPBEN  (1u << 16)
 
@@ -183,6 +186,8 @@ struct h7_lptim {
 H7_REG_AT(struct h7_lptim, CNT, 0x1C);
 H7_REG_AT(struct h7_lptim, CFGR2, 0x24);
 #define LPTIM1 ((struct h7_lptim *)LPTIM1_BASE)
+#define LPTIM2 ((struct h7_lptim *)LPTIM2_BASE)
+#define LPTIM3 ((struct h7_lptim *)LPTIM3_BASE)
 #define LPTIM_ISR_CMPM        (1u << 0)
 #define LPTIM_ISR_ARRM        (1u << 1)
 #define LPTIM_ISR_CMPOK       (1u << 3)

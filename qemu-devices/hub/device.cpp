@@ -47,6 +47,19 @@ bool Waveform::level_at(uint64_t t) const
     return phase < high_ns;
 }
 
+uint64_t Waveform::next_edge(uint64_t after, bool rising) const
+{
+    if (!periodic()) {
+        return 0;
+    }
+    // Rising edges at start + k * period, falling ones high_ns later.
+    const uint64_t s = (start_ns + (rising ? 0 : high_ns)) % period_ns;
+    if (after < s) {
+        return s;
+    }
+    return s + ((after - s) / period_ns + 1) * period_ns;
+}
+
 std::string Waveform::describe() const
 {
     if (!periodic()) {

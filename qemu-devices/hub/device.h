@@ -78,6 +78,9 @@ struct Waveform {
     // The complement: high where this one is low (a timer output's polarity bit).
     Waveform inverted() const;
     bool level_at(uint64_t t_ns) const;
+    // The first rising (`rising`) or falling edge strictly after `after_ns`;
+    // 0 for a constant signal, which has none.
+    uint64_t next_edge(uint64_t after_ns, bool rising) const;
     // "pwm 50% 1 kHz" / "1" / "0": what board lines and traces print.
     std::string describe() const;
     bool operator==(const Waveform &o) const

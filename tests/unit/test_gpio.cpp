@@ -164,6 +164,38 @@ TEST(Waveform, LevelAtFollowsThePhase)
     EXPECT_EQ(w.normalized().start_ns, 10u);
 }
 
+// The edges of a periodic signal: rising at start + k * period, falling
+// high_ns later; the first one strictly after the time asked.  A constant
+// signal has none.
+TEST(Waveform, NextEdgeIsTheFirstOneAfter)
+{
+    Waveform w;
+    w.period_ns = 100;
+    w.high_ns = 30;
+    w.start_ns = 1010;
+    EXPECT_EQ(w.next_edge(0, true), 10u);
+    EXPECT_EQ(w.next_edge(10, true), 110u) << "strictly after";
+    EXPECT_EQ(w.next_edge(1005, false), 1040u);
+    EXPECT_EQ(w.next_edge(1040, false), 1140u);
+    EXPECT_EQ(Waveform::constant(true).next_edge(0, true), 0u);
+}
+
+// The complement of a periodic signal rises where it falls; at() fills in the
+// level a level-only receiver sees at a time.
+TEST(Waveform, InvertedAndAt)
+{
+    Waveform w;
+    w.period_ns = 100;
+    w.high_ns = 30;
+    w.start_ns = 10;
+    const Waveform i = w.inverted();
+    EXPECT_EQ(i.high_ns, 70u);
+    EXPECT_EQ(i.next_edge(0, true), 40u);
+    EXPECT_TRUE(w.at(15).level);
+    EXPECT_FALSE(i.at(15).level);
+    EXPECT_EQ(Waveform::constant(true).inverted(), Waveform::constant(false));
+}
+
 // An output carries a waveform to device inputs whole and only on a change;
 // a core's NVIC line sees its level.
 TEST(Waveform, IrqLineSendsAWaveformOnce)

@@ -526,6 +526,9 @@ TEST_F(LptimTest, WavpolInvertsTheOutputEvenBeforeEnable)
     const Waveform w = pins.last.at(0);
     EXPECT_TRUE(w.level_at(t0 + 10 * TICK + TICK / 2));
     EXPECT_FALSE(w.level_at(t0 + 60 * TICK + TICK / 2));
+    wr(CR, 0);
+    EXPECT_FALSE(pins.last.at(0).periodic());
+    EXPECT_TRUE(out()) << "disabled again: the default level WAVPOL gives";
 }
 
 // RM0399 "Waveform generation", one-pulse mode (WAVE = 0, SNGSTRT): "the
@@ -560,6 +563,38 @@ TEST_F(LptimTest, SetOnceOutputStaysSet)
     EXPECT_TRUE(out()) << "kept after the counter stopped";
     wr(CR, 0);
     EXPECT_FALSE(out()) << "until the LPTIM is disabled";
+}
+
+// RM0399 "Waveform generation": the waveforms need ARR > CMP; with CMP >= ARR
+// the counter never exceeds CMP and the output stays reset.
+TEST_F(LptimTest, CmpNotBelowArrKeepsTheOutputLow)
+{
+    start_wave(0, 50, 50, CNTSTRT);
+    EXPECT_FALSE(pins.last.count(0) && pins.last.at(0).periodic());
+    for (int i = 0; i < 4; i++) {
+        time.advance(30 * TICK);
+        EXPECT_FALSE(out()) << "CNT " << rd(CNT);
+    }
+}
+
+// ST's DMAMUX_RequestGen (H745I/H747I-DISCO) triggers DMAMUX2's request
+// generator on LPTIM2's output: LSE / 4 (PRESC = 010), ARR = 16384, CMP =
+// 8192, WAVPOL, PRELOAD: RM0399 "LPTIM prescaler" f / 2^PRESC, a period of
+// ARR + 1 counts = 16385 * 4 / 32768 s = 2.000122 s, and the inverted output
+// (high while CNT <= CMP) rises at each period's start, the first time one
+// period after CNTSTRT: none at CNTSTRT itself, where it was high already
+// (each rising edge is a DMAMUX trigger).  The count is kept in ps, so the
+// period is not a rounded-ns tick times 16385.
+TEST_F(LptimTest, TwoSecondPeriodOnTheLseDividedByFour)
+{
+    const uint64_t t0 = time.now;
+    start_wave(presc(2) | WAVPOL | PRELOAD, 16384, 8192, CNTSTRT);
+    const Waveform w = pins.last.at(0);
+    ASSERT_TRUE(w.periodic());
+    EXPECT_EQ(w.period_ns, (16385 * (TICK_PS << 2) + 500) / 1000);
+    EXPECT_NEAR(static_cast<double>(w.period_ns), 2000122070.3, 10.0);
+    EXPECT_TRUE(out()) << "WAVPOL: high while CNT <= CMP";
+    EXPECT_NEAR(static_cast<double>(w.next_edge(t0, true) - t0), 2000122070.3, 10.0);
 }
 
 // RM0399 "Waveform generation" with the counter clocked by Input1: the output

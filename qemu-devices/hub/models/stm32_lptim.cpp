@@ -557,7 +557,12 @@ void Stm32Lptim::update_output()
         const uint64_t zero = (per - st_.anchor_cnt % per) % per; // a count at which CNT = 0
         w.period_ns = (per * st_.tick_ps + 500) / 1000;
         w.high_ns = ((st_.arr_active - st_.cmp_active) * st_.tick_ps + 500) / 1000;
-        w.start_ns = count_time_ns(zero + st_.cmp_active + 1);
+        // Phased on the period start (CNT = 0, the falling edge): at CNTSTRT
+        // that is now, and the level there must be the counter's.  Phased on
+        // the rising edge instead, the rounded high time put the falling edge
+        // 1 ns after a period start, and WAVPOL's inverse rose 1 ns after
+        // CNTSTRT (a DMAMUX trigger the chip does not make).
+        w.start_ns = count_time_ns(zero) + w.period_ns - w.high_ns;
     } else {
         w = Waveform::constant(ref_level(counter()));
     }

@@ -50,7 +50,9 @@
 //    single pulse of the same shape (SNGSTRT); WAVE = 1: set-once, high from the
 //    first time CNT exceeds CMP until ENABLE is cleared.  CMP >= ARR: no pulse.
 //    WAVPOL = 1 inverts it, including the level while the timer is off, at once
-//    (RM0399: even before the timer is enabled).  "--trace tim" shows it.
+//    (RM0399: even before the timer is enabled).  "--trace tim" shows it.  The
+//    machine description also routes "out" of LPTIM1/2/3 to the DMAMUX trigger
+//    and synchronization inputs (RM0399 DMAMUX1/DMAMUX2 tables: LPTIMx_OUT).
 //  - ICR clears ISR flags (write 1); the output "irq" (ISR & IER) goes to the
 //    NVIC and "wkup" (the same level) to the EXTI direct line that wakes a CPU
 //    from Stop (RM0399 EXTI lines 47, 48, 50, 52, 53).

@@ -15,6 +15,10 @@ Stm32Tim::Stm32Tim(const std::string &name)
     for (unsigned c = 0; c < 3; c++) {
         chn_out_[c] = &add_irq("ch" + std::to_string(c + 1) + "n");
     }
+    dma_up_ = &add_irq("dma_up");
+    for (unsigned c = 0; c < CHANNELS; c++) {
+        dma_cc_[c] = &add_irq("dma_cc" + std::to_string(c + 1));
+    }
     auto &r = regs_;
     r.reg("CR1", 0x00, 0)
         .field("CEN", 0, 1, Acc::RW, &cen_)
@@ -45,7 +49,7 @@ Stm32Tim::Stm32Tim(const std::string &name)
     cr2_ = &r.reg("CR2", 0x04, 0)
                 .unimpl("CCPC", 0, 1)
                 .unimpl("CCUS", 2, 1)
-                .unimpl("CCDS", 3, 1)
+                .field("CCDS", 3, 1, Acc::RW, &ccds_)
                 .field("MMS", 4, 3, Acc::RW, &mms_)
                 .unimpl("TI1S", 7, 1)
                 .field("OIS1", 8, 1, Acc::RW, &ois_[0])
@@ -77,13 +81,16 @@ Stm32Tim::Stm32Tim(const std::string &name)
         .unimpl("COMIE", 5, 1)
         .unimpl("TIE", 6, 1)
         .unimpl("BIE", 7, 1)
-        .unimpl("UDE", 8, 1)
-        .unimpl("CC1DE", 9, 1)
-        .unimpl("CC2DE", 10, 1)
-        .unimpl("CC3DE", 11, 1)
-        .unimpl("CC4DE", 12, 1)
+        .field("UDE", 8, 1, Acc::RW, &ude_)
+        .field("CC1DE", 9, 1, Acc::RW, &ccde_[0])
+        .field("CC2DE", 10, 1, Acc::RW, &ccde_[1])
+        .field("CC3DE", 11, 1, Acc::RW, &ccde_[2])
+        .field("CC4DE", 12, 1, Acc::RW, &ccde_[3])
         .unimpl("COMDE", 13, 1)
-        .unimpl("TDE", 14, 1);
+        .unimpl("TDE", 14, 1)
+        .post_write([this](BusAccess &, uint32_t, uint32_t, uint32_t) {
+            st_.dreq &= dma_enabled(); // a disabled request is withdrawn
+        });
     // SR flags are rc_w0: writing 0 clears, 1 leaves them.  The flags of
     // unmodelled features are never set.
     sr_ = &r.reg("SR", 0x10, 0)
@@ -124,7 +131,7 @@ Stm32Tim::Stm32Tim(const std::string &name)
                             // RM0399 CCxG: a capture on an input channel, the
                             // flag alone on an output channel.
                             if (ccs(c) == CCS_OUTPUT) {
-                                ccif_[c].set(1);
+                                cc_event(c);
                             } else {
                                 capture(c);
                             }
@@ -341,7 +348,7 @@ void Stm32Tim::check_matches(uint64_t from, uint64_t to)
         }
         const uint64_t m = next_match_ns(c, from);
         if (m && m <= to) {
-            ccif_[c].set(1);
+            cc_event(c);
             if (ocm(c) == OCM_ACTIVE) {
                 st_.ref[c] = true;
             } else if (ocm(c) == OCM_INACTIVE) {
@@ -420,7 +427,14 @@ void Stm32Tim::update_event(bool software)
             }
         }
         if (!(software && urs_.on())) {
+            // RM0399 URS = 0: overflow and UG raise UIF and the update DMA
+            // request; URS = 1: only the overflow.  CCDS = 1: the CCx DMA
+            // requests come with the update event.
             uif_.set(1);
+            st_.dreq |= dma_enabled() & 1u;
+            if (ccds_.on()) {
+                st_.dreq |= dma_enabled() & ~1u;
+            }
         }
         const uint32_t mms = mms_.get();
         if (mms == MMS_UPDATE || (software && mms == MMS_RESET)) {
@@ -440,6 +454,9 @@ bool Stm32Tim::needs_update_events() const
 {
     if (uie_.on() || opm_.on() || mms_.get() == MMS_UPDATE) {
         return true;
+    }
+    if (ude_.on() || (ccds_.on() && (dma_enabled() & ~1u))) {
+        return true; // DMA requests at each update event
     }
     // A shadow waiting for the update changes the outputs then.
     if (psc_.get() != st_.psc_active || arr_->value != st_.arr_active) {
@@ -465,7 +482,7 @@ void Stm32Tim::schedule()
         uint64_t at = 0;
         if (run && ccs(c) == CCS_OUTPUT) {
             const uint32_t m = ocm(c);
-            const bool wanted = (ccie_[c].on() && !ccif_[c].on()) ||
+            const bool wanted = (ccie_[c].on() && !ccif_[c].on()) || (ccde_[c].on() && !ccds_.on()) ||
                                 (m == OCM_ACTIVE && !st_.ref[c]) || (m == OCM_INACTIVE && st_.ref[c]);
             at = wanted ? next_match_ns(c, t) : 0;
         }
@@ -627,8 +644,25 @@ void Stm32Tim::capture(unsigned c)
         ccof_[c].set(1); // RM0399: a capture while CCxIF is set is an overcapture
     }
     ccr_[c]->value = cen_.on() ? counter() : cnt_->value;
-    ccif_[c].set(1);
+    cc_event(c);
     AMPVP_TRACE("tim", name(), "IC" + std::to_string(c + 1) + " capture CNT = " + std::to_string(ccr_[c]->value));
+}
+
+void Stm32Tim::cc_event(unsigned c)
+{
+    ccif_[c].set(1);
+    if (!ccds_.on()) {
+        st_.dreq |= dma_enabled() & (2u << c); // RM0399 CCDS = 0: CCx DMA request at the CCx event
+    }
+}
+
+uint32_t Stm32Tim::dma_enabled() const
+{
+    uint32_t e = ude_.on() ? 1u : 0u;
+    for (unsigned c = 0; c < CHANNELS; c++) {
+        e |= ccde_[c].on() ? 2u << c : 0u;
+    }
+    return e;
 }
 
 void Stm32Tim::on_edge(unsigned ti, bool rising)
@@ -655,6 +689,14 @@ void Stm32Tim::on_edge(unsigned ti, bool rising)
 
 void Stm32Tim::input(unsigned n, bool level)
 {
+    if (n == ACK_UP || (n >= ACK_CC && n < ACK_CC + CHANNELS)) {
+        if (level) {
+            // The DMA served the request: it is released.
+            st_.dreq &= ~(n == ACK_UP ? 1u : 2u << (n - ACK_CC));
+            update_irq();
+        }
+        return;
+    }
     if (n >= CHANNELS || st_.ti[n] == level) {
         return;
     }
@@ -675,6 +717,10 @@ void Stm32Tim::update_irq()
     up_.set(up);
     cc_.set(cc);
     irq_.set(up || cc);
+    dma_up_->set(st_.dreq & 1u);
+    for (unsigned c = 0; c < CHANNELS; c++) {
+        dma_cc_[c]->set(st_.dreq & (2u << c));
+    }
 }
 
 } // namespace ampvp
