@@ -1,6 +1,8 @@
 #include "stm32h7_dmamux.h"
 #include "../model_registry.h"
 
+#include "../log.h"
+
 namespace ampvp {
 
 Stm32h7Dmamux::Stm32h7Dmamux(const std::string &name, unsigned channels)
@@ -10,14 +12,26 @@ Stm32h7Dmamux::Stm32h7Dmamux(const std::string &name, unsigned channels)
     for (unsigned c = 0; c < ch_.size(); c++) {
         Channel &x = ch_[c];
         x.out = &add_irq("req_out" + std::to_string(c));
+        x.evt = &add_irq("evt" + std::to_string(c));
         x.cr = &r.reg("C" + std::to_string(c) + "CR", 4 * c, 0)
                     .field("DMAREQ_ID", 0, 8, Acc::RW, &x.dmareq_id)
                     .field("SOIE", 8, 1, Acc::RW, &x.soie)
-                    .unimpl("EGE", 9, 1)
-                    .unimpl("SE", 16, 1)
+                    .field("EGE", 9, 1, Acc::RW, &x.ege)
+                    .unimpl("SE", 16, 1, Acc::RW, &x.se)
                     .field("SPOL", 17, 2, Acc::RW)
-                    .field("NBREQ", 19, 5, Acc::RW)
-                    .field("SYNC_ID", 24, 5, Acc::RW);
+                    .field("NBREQ", 19, 5, Acc::RW, &x.nbreq)
+                    .field("SYNC_ID", 24, 5, Acc::RW)
+                    .post_write([this, c](BusAccess &a, uint32_t old, uint32_t now, uint32_t) {
+                        const Channel &ch = ch_[c];
+                        if (ch.nbreq.in(old) != ch.nbreq.in(now) && (ch.ege.in(old) || ch.se.in(old))) {
+                            log().guest_error(a.core_name, this->name() + ".C" + std::to_string(c) +
+                                                               "CR.NBREQ written while SE or EGE is set "
+                                                               "(RM0399: only when both are low)");
+                        }
+                        if (ch.ege.in(now) && !ch.ege.in(old)) {
+                            st_.to_event[c] = ch.nbreq.in(now) + 1; // a new count of NBREQ + 1 requests
+                        }
+                    });
     }
     ovr_ = &add_irq("ovr");
     csr_ = &r.reg("CSR", 0x80, 0);
@@ -107,9 +121,17 @@ void Stm32h7Dmamux::acknowledged(unsigned c)
 {
     // The DMA served a request of the line channel c selects: if that is a
     // generator's line (1-8), it owes one request less.
-    const uint32_t id = ch_[c].dmareq_id.get();
+    Channel &ch = ch_[c];
+    const uint32_t id = ch.dmareq_id.get();
     if (id >= 1 && id <= GENERATORS && st_.due[id - 1] != 0) {
         st_.due[id - 1]--;
+    }
+    // RM0399 CxCR.EGE: an event each NBREQ + 1 requests forwarded.
+    if (ch.ege.on() && (st_.to_event[c] <= 1 || --st_.to_event[c] == 0)) {
+        st_.to_event[c] = ch.nbreq.get() + 1;
+        AMPVP_TRACE("bus", name(), "channel " + std::to_string(c) + " event (dmamux_evt" + std::to_string(c) +
+                                       ") after " + std::to_string(ch.nbreq.get() + 1) + " requests");
+        ch.evt->pulse();
     }
 }
 

@@ -31,9 +31,18 @@
 //    edge while requests are still due sets RGSR.OFx (trigger overrun; the
 //    edge is otherwise ignored) and, with OIE, raises "ovr".  Clearing GE
 //    stops the generator (its line falls).
-// Not modelled: synchronization (SE, logged; SPOL, NBREQ, SYNC_ID stored),
-// event generation (EGE, logged): SOFx is never set.  Clock gating is not
-// checked.
+//  - Event generation (RM0399 "DMAMUX request line multiplexer", CxCR.EGE
+//    and NBREQ: "the number of DMA requests ... before an output event is
+//    generated"): with EGE = 1, channel c counts the requests the DMA serves
+//    on it (its acknowledges) and pulses output "evt<c>" (dmamux_evtc) at
+//    every NBREQ + 1st, then counts again; setting EGE starts the count.
+//    NBREQ "shall only be written when both SE and EGE are low": a write
+//    changing it while either is set is a guest error (the new value is
+//    kept).  DMAMUX2's evt6 / evt7 are EXTI D3 pendclear sources.
+// Not modelled: synchronization (SE, logged; SPOL, SYNC_ID stored): SOFx is
+// never set.  Clock gating is not checked (DMAMUX2 runs with the BDMA's
+// clock; its request generators see their triggers at once, and the BDMA
+// serves their requests only while its own clock runs).
 #pragma once
 
 #include "../regs.h"
@@ -65,14 +74,16 @@ private:
         std::array<bool, REQUEST_LINES> request{}; // input levels
         std::array<bool, TRIGGERS> trigger{};      // trigger input levels
         std::array<unsigned, GENERATORS> due{};    // requests a generator still owes
+        std::array<unsigned, CHANNELS> to_event{}; // EGE: requests left before the next event
     };
     void trigger_edge(unsigned k, bool rising);
     void acknowledged(unsigned c);
     struct Channel {
         Register *cr = nullptr;
-        FieldRef dmareq_id, soie;
+        FieldRef dmareq_id, soie, ege, se, nbreq;
         FieldRef sof; // in CSR
         IrqLine *out = nullptr;
+        IrqLine *evt = nullptr; // dmamux_evt<c>
     };
     struct Generator {
         Register *cr = nullptr;
