@@ -161,4 +161,93 @@ TEST_F(LptimTest, ResetValues)
     EXPECT_EQ(rd(ISR), 0u);
 }
 
+// Records the waveforms an output gives another device's input.
+struct WaveIn : Device {
+    std::vector<Waveform> got;
+    WaveIn() : Device("EXTI") {}
+    uint32_t read(BusAccess &) override { return 0; }
+    void write(BusAccess &, uint32_t) override {}
+    void input_wave(unsigned, const Waveform &w) override { got.push_back(w.normalized()); }
+    // What the input sees now (a line starts low; only changes are sent).
+    Waveform last() const { return got.empty() ? Waveform::constant(false) : got.back(); }
+};
+
+// RM0399 LPTIM "Waveform generation", PWM mode (WAVE = 0), WAVPOL = 0: the
+// output is active while the counter is above CMP, up to ARR (ST's LPTIM_PWM
+// examples: duty = 1 - (CMP + 1) / (ARR + 1)); continuous counting makes it
+// periodic: ARR + 1 ticks, high ARR - CMP of them, rising when CNT = CMP + 1.
+// Inactive (low) before the start and after ENABLE = 0.
+TEST_F(LptimTest, PwmOutputIsActiveAboveCmp)
+{
+    WaveIn exti;
+    t.irq("out")->connect_input(&exti, 99);
+    wr(CR, ENABLE);
+    wr(ARR, 99);
+    wr(CMP, 49);
+    const uint64_t t0 = time.now;
+    wr(CR, ENABLE | CNTSTRT);
+    ASSERT_FALSE(exti.got.empty());
+    const Waveform w = exti.last();
+    EXPECT_EQ(w.period_ns, 100 * TICK);
+    EXPECT_EQ(w.high_ns, 50 * TICK) << "50% duty";
+    EXPECT_EQ(w.start_ns, (t0 + 50 * TICK) % w.period_ns) << "rises at CNT = CMP + 1";
+    EXPECT_FALSE(w.level_at(t0 + 49 * TICK));
+    EXPECT_TRUE(w.level_at(t0 + 99 * TICK));
+    wr(CR, 0);
+    EXPECT_EQ(exti.last(), Waveform::constant(false));
+}
+
+// RM0399 LPTIM_CFGR.WAVPOL = 1 inverts the output: high from 0 to CMP.
+TEST_F(LptimTest, WavpolInvertsTheOutput)
+{
+    WaveIn exti;
+    t.irq("out")->connect_input(&exti, 99);
+    wr(CFGR, 1u << 21);
+    EXPECT_EQ(exti.last(), Waveform::constant(true)) << "inactive = high";
+    wr(CR, ENABLE);
+    wr(ARR, 9);
+    wr(CMP, 2);
+    const uint64_t t0 = time.now;
+    wr(CR, ENABLE | CNTSTRT);
+    const Waveform w = exti.last();
+    EXPECT_EQ(w.high_ns, 3 * TICK);
+    EXPECT_TRUE(w.level_at(t0 + 1 * TICK));
+    EXPECT_FALSE(w.level_at(t0 + 5 * TICK));
+}
+
+// RM0399 LPTIM one-pulse (SNGSTRT): the output is active once, from
+// CNT = CMP + 1 to the ARR match, then inactive as the counter stops.
+TEST_F(LptimTest, SingleStartGivesOnePulse)
+{
+    WaveIn exti;
+    t.irq("out")->connect_input(&exti, 99);
+    wr(CR, ENABLE);
+    wr(ARR, 20);
+    wr(CMP, 10);
+    wr(CR, ENABLE | SNGSTRT);
+    EXPECT_EQ(exti.last(), Waveform::constant(false));
+    time.advance(11 * TICK + TICK / 2);
+    EXPECT_EQ(exti.last(), Waveform::constant(true));
+    time.advance(10 * TICK);
+    EXPECT_EQ(exti.last(), Waveform::constant(false));
+    EXPECT_EQ(exti.got.size(), 2u) << "one rise, one fall";
+}
+
+// RM0399 RCC_D3AMR: an LPTIM in D3 whose kernel clock the RCC stops (input
+// CLOCK_OFF: its CPU in CStop without LPTIMxAMEN) stands still: the counter
+// keeps its value and no match happens; it counts on when the clock returns.
+TEST_F(LptimTest, NoKernelClockHoldsTheCounter)
+{
+    start(99);
+    time.advance(40 * TICK + TICK / 2);
+    EXPECT_EQ(rd(CNT), 40u);
+    t.input(Stm32Lptim::CLOCK_OFF, true);
+    time.advance(200 * TICK);
+    EXPECT_EQ(rd(CNT), 40u);
+    EXPECT_EQ(rd(ISR) & ARRM, 0u) << "no ARR match while stopped";
+    t.input(Stm32Lptim::CLOCK_OFF, false);
+    time.advance(60 * TICK);
+    EXPECT_EQ(rd(ISR) & ARRM, ARRM);
+}
+
 } // namespace

@@ -9,6 +9,7 @@ Stm32Lptim::Stm32Lptim(const std::string &name) : RegisterDevice(name)
 {
     irq_ = &add_irq("irq");
     wkup_ = &add_irq("wkup");
+    out_ = &add_irq("out");
     auto &r = regs_;
     isr_ = &r.reg("ISR", 0x00, 0)
                 .field("CMPM", 0, 1, Acc::RO, &cmpm_)
@@ -63,7 +64,7 @@ Stm32Lptim::Stm32Lptim(const std::string &name) : RegisterDevice(name)
         .unimpl("TRIGEN", 17, 2)
         .unimpl("TIMOUT", 19, 1)
         .unimpl("WAVE", 20, 1)
-        .unimpl("WAVPOL", 21, 1)
+        .field("WAVPOL", 21, 1, Acc::RW, &wavpol_)
         .field("PRELOAD", 22, 1, Acc::RW, &preload_)
         .unimpl("COUNTMODE", 23, 1, Acc::RW, &countmode_)
         .unimpl("ENC", 24, 1)
@@ -169,7 +170,7 @@ uint64_t Stm32Lptim::tick_ns() const
         }
         hz = ctx_.clock_source->hz(clock_id_);
     }
-    if (!hz || cksel_.on() || countmode_.on()) {
+    if (!hz || clock_off_ || cksel_.on() || countmode_.on()) {
         return 0; // no internal clock (or counting external pulses: not modelled)
     }
     return (1000000000ull << presc_.get()) / hz;
@@ -244,6 +245,9 @@ void Stm32Lptim::schedule_next()
     if (cmp_active_ <= arr_active_) {
         k = std::min(k, next_hit(anchor_cnt_, per, cmp_active_, done));
     }
+    if (single_ && cmp_active_ < arr_active_) {
+        k = std::min(k, next_hit(anchor_cnt_, per, cmp_active_ + 1, done)); // the pulse starts
+    }
     ctx_.scheduler->schedule(this, 0, anchor_ns_ + k * tick_ns_);
 }
 
@@ -292,11 +296,59 @@ void Stm32Lptim::timer_fired(unsigned)
     update_irq();
 }
 
+void Stm32Lptim::input(unsigned n, bool level)
+{
+    if (n != CLOCK_OFF || level == clock_off_) {
+        return;
+    }
+    if (counting_) {
+        timer_fired(0); // flags up to the moment the clock stops or returns
+    }
+    const uint32_t c = counter();
+    clock_off_ = level;
+    AMPVP_TRACE("clock", name(), level ? "kernel clock stopped (RCC): counter held at " + std::to_string(c)
+                                       : "kernel clock runs again");
+    if (counting_) {
+        restart_at(c); // tick_ns() is 0 while stopped: the counter holds
+    }
+    update_irq();
+}
+
+// RM0399 LPTIM PWM output: active for CNT in (CMP, ARR], inverted by WAVPOL.
+Waveform Stm32Lptim::output() const
+{
+    const bool inactive = wavpol_.on();
+    if (!counting_ || cmp_active_ >= arr_active_) {
+        return Waveform::constant(inactive);
+    }
+    const uint32_t cnt = counter();
+    const bool active_now = cnt > cmp_active_ && cnt <= arr_active_;
+    if (single_ || !tick_ns_) {
+        return Waveform::constant(active_now != inactive); // one pulse, or held
+    }
+    const uint64_t per = uint64_t(arr_active_) + 1;
+    // The time the counter reaches CMP + 1 (the active edge) and 0 (the end).
+    const uint64_t k_active = (uint64_t(cmp_active_) + 1 + per - anchor_cnt_ % per) % per;
+    const uint64_t k_zero = (per - anchor_cnt_ % per) % per;
+    Waveform w;
+    w.period_ns = per * tick_ns_;
+    if (!inactive) {
+        w.start_ns = anchor_ns_ + k_active * tick_ns_;
+        w.high_ns = (uint64_t(arr_active_) - cmp_active_) * tick_ns_;
+    } else {
+        w.start_ns = anchor_ns_ + k_zero * tick_ns_;
+        w.high_ns = (uint64_t(cmp_active_) + 1) * tick_ns_;
+    }
+    w.level = active_now != inactive;
+    return w;
+}
+
 void Stm32Lptim::update_irq()
 {
     const bool level = (isr_->value & ier_->value & 0x7Fu) != 0;
     irq_->set(level);
     wkup_->set(level);
+    out_->set_wave(output());
 }
 
 void Stm32Lptim::reset()

@@ -16,11 +16,21 @@
 //  - ICR clears ISR flags (write 1); the output "irq" (ISR & IER) goes to the
 //    NVIC and "wkup" (the same level) to the EXTI direct line that wakes a CPU
 //    from Stop (RM0399 EXTI lines 47, 48, 50, 52, 53).
+//  - Output "out" (lptimx_out, RM0399 LPTIM "Waveform generation", PWM mode
+//    WAVE = 0): active while the counter is above CMP and up to ARR, i.e.
+//    ARR - CMP ticks of every ARR + 1 (ST's LPTIM_PWM examples: duty = 1 -
+//    (CMP + 1) / (ARR + 1)); WAVPOL = 1 inverts it; inactive (WAVPOL) while
+//    the counter is stopped and when CMP >= ARR.  Continuous counting gives a
+//    periodic waveform (one message), SNGSTRT one pulse.  LPTIM4/5's outputs
+//    are EXTI D3 pendclear sources.
+//  - Clock gating (input CLOCK_OFF, the RCC's "ck_off.lptimx": RCC_D3AMR):
+//    while high the counter and the output stand still; counting goes on
+//    from the same value when it falls.
 // Not modelled (stored, logged once when set): the external clock and input
 // counting (CKSEL = 1, COUNTMODE = 1), the encoder mode, triggers and the
-// timeout mode (TRIGEN, TIMOUT), the output waveform (WAVE, WAVPOL, the
-// LPTIM2/3 outputs to EXTI 49/51), glitch filters, input selection (CFGR2),
-// counting while a kernel clock from PCLK is stopped in Stop mode.
+// timeout mode (TRIGEN, TIMOUT), the set-once output mode (WAVE = 1),
+// glitch filters, input selection (CFGR2), the LPTIM2/3 outputs to EXTI
+// 49/51 and DMAMUX2 (not wired).
 #pragma once
 
 #include "../regs.h"
@@ -34,6 +44,9 @@ public:
                    const std::vector<std::string> &core_names) override;
     void reset() override;
     void timer_fired(unsigned tag) override;
+    // Input CLOCK_OFF: high while the RCC has stopped the kernel clock.
+    static constexpr unsigned CLOCK_OFF = 0;
+    void input(unsigned n, bool level) override;
 
 protected:
     void update_irq() override;
@@ -46,6 +59,7 @@ private:
     void stop();
     void restart_at(uint32_t cnt); // re-anchor counting at CNT = cnt, now
     void schedule_next();
+    Waveform output() const;
 
     std::string clock_ = "lptim1";
     mutable ClockId clock_id_ = -2;
@@ -55,10 +69,11 @@ private:
     uint64_t tick_ns_ = 0;
     uint32_t arr_active_ = 1, cmp_active_ = 0;
     uint64_t period_ = 0; // ticks since the anchor already looked at for matches
-    IrqLine *irq_, *wkup_;
+    bool clock_off_ = false; // input CLOCK_OFF
+    IrqLine *irq_, *wkup_, *out_;
     Register *isr_ = nullptr, *ier_ = nullptr, *cnt_ = nullptr;
     FieldRef cmpm_, arrm_, cmpok_, arrok_;     // ISR
-    FieldRef cksel_, presc_, preload_, countmode_; // CFGR
+    FieldRef cksel_, presc_, wavpol_, preload_, countmode_; // CFGR
     FieldRef enable_, sngstrt_, cntstrt_, countrst_, rstare_; // CR
     FieldRef cmp_, arr_;
 };
