@@ -382,4 +382,21 @@ TEST_F(ExtiD3, PeriodicPendclearSourceClearsAtItsNextRisingEdge)
     EXPECT_FALSE(pwr.high());
 }
 
+// RM0399 EXTI_RTSR2 / FTSR2: only TR49 and TR51 exist (the other lines of the
+// register are direct and their bits reserved).  ST's HAL_EXTI_EdgeConfig(34,
+// rising) writes bit 2 anyway (PWR_Domain3SystemControl): it reads back 0 and
+// nothing is reported; TR49 is stored and reported as not modelled.
+TEST_F(ExtiD3, EdgeConfigOfADirectLineIsIgnoredSilently)
+{
+    enum : uint32_t { RTSR2 = 0x20, FTSR2 = 0x24 };
+    wr(FTSR2, rd(FTSR2) & ~(1u << 2));
+    wr(RTSR2, rd(RTSR2) & ~(1u << 2));
+    wr(RTSR2, rd(RTSR2) | (1u << 2));
+    EXPECT_EQ(rd(RTSR2), 0u);
+    EXPECT_TRUE(cap.lines.empty()) << (cap.lines.empty() ? "" : cap.lines[0]);
+    wr(RTSR2, 1u << 17);
+    EXPECT_EQ(rd(RTSR2), 1u << 17);
+    EXPECT_TRUE(cap.has("RTSR2.TR49"));
+}
+
 } // namespace

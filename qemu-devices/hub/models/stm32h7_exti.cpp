@@ -60,6 +60,22 @@ Stm32h7Exti::Stm32h7Exti(const std::string &name) : RegisterDevice(name)
                         }
                     }
                 });
+        } else if (k == 1) {
+            // RM0399 RTSR2/FTSR2/SWIER2: only lines 49 and 51 (LPTIM2/3 outputs)
+            // are configurable (not modelled); the other bits belong to direct
+            // lines and are reserved.  ST's HAL_EXTI_EdgeConfig sets them anyway
+            // (PWR_Domain3SystemControl: line 34): they read 0 and the write
+            // does nothing, without a warning.
+            for (const char *n : {"RTSR2", "FTSR2", "SWIER2"}) {
+                const bool sw = n[0] == 'S';
+                const std::string f = sw ? "SWI" : "TR";
+                r.reg(n, base + (sw ? 0x08 : n[0] == 'F' ? 0x04 : 0x00), 0)
+                    .field("RES0", 0, 17, Acc::RO)
+                    .unimpl(f + "49", 17, 1, sw ? Acc::WO : Acc::RW)
+                    .field("RES18", 18, 1, Acc::RO)
+                    .unimpl(f + "51", 19, 1, sw ? Acc::WO : Acc::RW)
+                    .field("RES20", 20, 12, Acc::RO);
+            }
         } else {
             r.reg("RTSR" + x, base + 0x00, 0).unimpl("TR", 0, 32);
             r.reg("FTSR" + x, base + 0x04, 0).unimpl("TR", 0, 32);

@@ -53,9 +53,12 @@
 //  PCS for line L sits at bits 2 (L mod 16) of D3PCRxL (L mod 32 < 16) or
 //  D3PCRxH, as ST's HAL_EXTI_D3_EventInputConfig computes it (its SVD puts
 //  PCS88 two bits higher; the HAL's layout is used).
+// RTSR2/FTSR2/SWIER2: TR49/TR51 (SWI49/51) only; the direct lines' bits
+// there are reserved, and ST's HAL_EXTI_EdgeConfig writes them (line 34 in
+// PWR_Domain3SystemControl): read 0, ignored without a warning.
 // Not modelled (stored, logged once when set): configurable lines above 21
-// (their RTSR2/3, FTSR2/3, SWIER2/3; lines 49/51 are taken as direct: a
-// rising edge).
+// (TR49/TR51 of RTSR2/FTSR2/SWIER2, RTSR3/FTSR3/SWIER3; lines 49/51 are taken
+// as direct: a rising edge).
 // Register access goes through handles kept at declaration (FieldRef
 // members): no access path looks a register or field up by name.
 #pragma once
