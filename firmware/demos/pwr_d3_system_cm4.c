@@ -38,6 +38,7 @@
 #define HSI_VALUE 64000000u
 #define CSI_VALUE 4000000u
 #include "st_hal_lite.h" /* needs the three oscillator values above */
+#include "st_lowpower.h"
 
 #define HSEM_ID_0     0u
 #define LED2_PORT     4u /* GPIOE */
@@ -51,20 +52,13 @@ void HSEM2_IRQHandler(void)
     HSEM->C2ICR = status;
 }
 
-/* HAL_PWREx_EnterSTOPMode(PWR_MAINREGULATOR_ON, entry, PWR_D2_DOMAIN) on the CM4. */
+/* HAL_PWREx_EnterSTOPMode(PWR_MAINREGULATOR_ON, entry, PWR_D2_DOMAIN) on the CM4 (the
+ * HAL's current dual-core version clears PDDS_D2 in PWR_CPU2CR). */
 static void enter_stop_d2(int wfe)
 {
     PWR->CR1 &= ~PWR_CR1_LPDS;
     PWR->CPU2CR &= ~PWR_CPU2CR_PDDS_D2;
-    SCB->SCR |= SCB_SCR_SLEEPDEEP;
-    cm_dsb();
-    cm_isb();
-    if (wfe) {
-        cm_wfe();
-    } else {
-        cm_wfi();
-    }
-    SCB->SCR &= ~SCB_SCR_SLEEPDEEP;
+    lp_deep_sleep(wfe);
 }
 
 /* HAL_Init on the CM4: grouping 4, SysTick at 1 kHz of the D2 clock. */
