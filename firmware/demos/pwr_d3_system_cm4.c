@@ -23,7 +23,8 @@
  *     WFI.  Every wake-up source of the CM4 is off (the CM7 disables the LPUART1 and
  *     BDMA lines for CPU2): it stays in Stop for good.
  * Console (added for the test): "pwr_d3_system: CM4 running, LED2 on" after step 4 and
- * "pwr_d3_system: CM4 enters Stop" before its Stop (the CM7 owns USART3).
+ * "pwr_d3_system: CM4 enters Stop (LED2 was on for <n> ticks)" before its Stop, n the
+ * HAL_GetTick difference over HAL_Delay(3000) (the CM7 owns USART3).
  */
 #include <stdint.h>
 
@@ -104,12 +105,14 @@ int main(void)
     uart_puts("pwr_d3_system: CM4 running, LED2 on\n");
     for (;;) {
         led2(1);
+        const uint32_t t0 = hal_get_tick();
         hal_delay(3000u);
+        const uint32_t lit = hal_get_tick() - t0;
         PWR->CPUCR |= PWR_CPUCR_CSSF; /* __HAL_PWR_CLEAR_FLAG(PWR_CPU_FLAGS), dual core */
         PWR->CPU2CR |= PWR_CPU2CR_CSSF;
         if (!(PWR->CPUCR & PWR_CPUCR_STOPF)) {
             led2(0);
-            uart_puts("pwr_d3_system: CM4 enters Stop\n");
+            uart_printf("pwr_d3_system: CM4 enters Stop (LED2 was on for %u ticks)\n", (unsigned)lit);
             PWR->CR1 &= ~PWR_CR1_LPDS; /* HAL_PWREx_EnterSTOPMode(..., PWR_D3_DOMAIN) */
             PWR->CPU2CR &= ~PWR_CPU2CR_PDDS_D3;
             enter_stop_d2(0);

@@ -53,7 +53,8 @@
  * Error_Handler (ST's: while (1)) prints the reason and lights LED3 (the readme's error
  * signal).  Console (USART3 on the HSI kernel clock, so the same baud rate before and
  * after Stop; added for the test): "pwr_d3_system: CM7 ready at 400 MHz, LED1 on, Stop in
- * 5 s"; per round "pwr_d3_system: round <n>: CM7 enters Stop" and, after the wake-up,
+ * 5 s", "pwr_d3_system: CM7 HAL_Delay(5000) took <n> ticks" (HAL_GetTick); per round
+ * "pwr_d3_system: round <n>: CM7 enters Stop" and, after the wake-up,
  * "pwr_d3_system: round <n>: BDMA moved <k> bytes '<data>' while the CM7 was stopped
  * (SYSCLK=<HSI|PLL1|...>, STOPF=<0|1>), sent back on LPUART1".
  */
@@ -372,7 +373,9 @@ int main(void)
     exti_cpu_config(&EXTI->C2IMR1, BDMA_CH7_LINE, 0);
 
     uart_puts("pwr_d3_system: CM7 ready at 400 MHz, LED1 on, Stop in 5 s\n");
+    const uint32_t t0 = hal_get_tick();
     hal_delay(5000u); /* -9- */
+    uart_printf("pwr_d3_system: CM7 HAL_Delay(5000) took %u ticks\n", (unsigned)(hal_get_tick() - t0));
     for (unsigned round = 1;; round++) {
         s_xfer_complete = 0u;
         s_xfer_error = 0u;
