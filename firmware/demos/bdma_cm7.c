@@ -1,13 +1,17 @@
 /*
  * bdma_cm7.c (CM7) - the BDMA and DMAMUX2 of the D3 domain, register for register as
  * ST's HAL drives them (stm32h7xx_hal_dma.c, its BDMA branch: HAL_DMA_Init,
- * DMA_SetConfig, HAL_DMA_Start_IT, HAL_DMA_IRQHandler).
+ * DMA_SetConfig, HAL_DMA_Start_IT, HAL_DMA_IRQHandler; in st_bdma_lite.h).
  *
  *   __HAL_RCC_BDMA_CLK_ENABLE: RCC_AHB4ENR.BDMAEN, read back.
  *   HAL_DMA_Init (BDMA channel 0, DMA_MEMORY_TO_MEMORY -> CCR.MEM2MEM, both increments,
- *     word sizes, normal mode, priority high), NVIC BDMA_Channel0 (IRQ 129) priority 0,
- *     HAL_DMA_Start_IT with a half-transfer callback, HAL_DMA_IRQHandler: the sequences
- *     of st_bdma_lite.h (DMAMUX2 channel 0 request 0: memory-to-memory).
+ *     word sizes, normal mode, priority high): CCR.EN = 0; CCR = configuration; DMAMUX2
+ *     channel 0: C0CR = request 0 (none, memory-to-memory), CFR = 1 << 0; IFCR = CGIF0.
+ *   NVIC: BDMA_Channel0 (IRQ 129) priority 0, enabled.
+ *   HAL_DMA_Start_IT: CCR.EN = 0; DMAMUX2 CFR; IFCR = CGIF0; CNDTR; CPAR = source, CM0AR
+ *     = destination; CCR |= TCIE | TEIE (| HTIE with a half-transfer callback); EN = 1.
+ *   HAL_DMA_IRQHandler (BDMA): HT (IFCR.CHTIF, HTIE off in normal mode), TC (IFCR.CTCIF,
+ *     TE/TC off in normal mode), TE (all off, CGIF, HAL_DMA_ERROR_TE).
  * Part 1: DMA_WORDS words from SRAM4 to the backup SRAM, both in D3.  Printed: "bdma:
  * channel 0 copied <bytes> bytes SRAM4 -> backup SRAM: half-transfer <h>,
  * transfer-complete <t>, errors 0x<e>, mismatches <m>, checksum 0x<c>" with
@@ -23,9 +27,9 @@
 #include "cortex_m.h"
 #include "demo_time.h"
 #include "platform.h"
+#include "st_bdma_lite.h"
 #include "stm32h745_irq.h"
 #include "stm32h745_regs.h"
-#include "st_bdma_lite.h"
 
 DEMO_TIME_DEFINE()
 
@@ -35,7 +39,7 @@ DEMO_TIME_DEFINE()
 #define WAIT_MS    1000u
 #define WAIT_POLLS 50000000u
 
-static struct bdma_handle s_h = {.ch = 0u, .half_cb = 1};
+static struct bdma_handle s_h = {.ch = 0u, .request = BDMA_REQUEST_MEM2MEM, .has_half_cb = 1};
 
 void BDMA_Channel0_IRQHandler(void);
 void BDMA_Channel0_IRQHandler(void) { hal_bdma_irq_handler(&s_h); }

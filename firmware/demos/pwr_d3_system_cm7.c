@@ -73,6 +73,7 @@
 #define CSI_VALUE 4000000u
 #include "st_hal_lite.h" /* needs the three oscillator values above */
 #include "st_lowpower.h"
+#include "st_clock_lite.h" /* HAL_Init, the example's SystemClock_Config */
 
 #define HSEM_ID_0            0u
 #define BUFFER_SIZE          20u
@@ -91,14 +92,12 @@ _Static_assert(LPUART_BRR == 142222u, "UART_DIV_LPUART(64 MHz, 115200)");
 #define LED3_PIN             14u
 #define GPIO_AF8             8u
 #define RCC_AHB3ENR_FLASHEN  (1u << 8)
-#define PWR_D3CR_VOS_SCALE1  (3u << 14)
-#define PWR_D3CR_VOSRDY      (1u << 13)
 /* RCC_D3AMR (ST's CMSIS positions) */
 #define RCC_D3AMR_BDMAAMEN    (1u << 0)
 #define RCC_D3AMR_LPUART1AMEN (1u << 3)
 #define RCC_D3AMR_SRAM4AMEN   (1u << 29)
 
-static struct bdma_handle s_bdma7 = {.ch = 7u, .request = BDMA_REQUEST_GENERATOR(0)};
+static struct bdma_handle s_bdma7 = {.ch = 7u, .request = BDMA_REQUEST_GENERATOR0};
 static volatile uint32_t s_xfer_complete, s_xfer_error;
 
 void BDMA_Channel7_IRQHandler(void);
@@ -117,7 +116,7 @@ void BDMA_Channel7_IRQHandler(void)
 
 void DMAMUX2_OVR_IRQHandler(void)
 {
-    hal_dmamux_irq_handler(&s_bdma7);
+    hal_bdma_mux_irq_handler(&s_bdma7);
     if (s_bdma7.error) {
         s_xfer_error++;
     }
@@ -161,64 +160,6 @@ static void wait_set(volatile uint32_t *reg, uint32_t mask, const char *what)
     if (!lp_wait_set(reg, mask)) {
         error_handler(what);
     }
-}
-
-/* ---- HAL_Init, SystemClock_Config ------------------------------------------------- */
-static void hal_init_tick(void)
-{
-    const uint32_t d1cfgr = RCC->D1CFGR;
-    SystemCoreClock = hal_rcc_get_sys_clock_freq() >>
-                      (D1CorePrescTable[(d1cfgr & RCC_D1CFGR_D1CPRE_Msk) >> RCC_D1CFGR_D1CPRE_Pos] & 0x1Fu);
-    systick_config(SystemCoreClock / 1000u);
-}
-
-static void system_clock_config(void)
-{
-    SYSCFG->PWRCR &= ~SYSCFG_PWRCR_ODEN; /* __HAL_PWR_VOLTAGESCALING_CONFIG(SCALE1) */
-    (void)SYSCFG->PWRCR;
-    PWR->D3CR = (PWR->D3CR & ~PWR_D3CR_VOS_SCALE1) | PWR_D3CR_VOS_SCALE1;
-    (void)PWR->D3CR;
-    wait_set(&PWR->D3CR, PWR_D3CR_VOSRDY, "VOSRDY");
-    /* HAL_RCC_OscConfig: HSE bypass, PLL1 from HSE (8 MHz / 4 * 400 / 2 = 400 MHz). */
-    RCC->CR |= RCC_CR_HSEBYP;
-    RCC->CR |= RCC_CR_HSEON;
-    wait_set(&RCC->CR, RCC_CR_HSERDY, "HSERDY");
-    RCC->CR &= ~RCC_CR_PLL1ON;
-    if (!lp_wait_clear(&RCC->CR, RCC_CR_PLL1RDY)) {
-        error_handler("PLL1RDY did not clear");
-    }
-    RCC->PLLCKSELR = (RCC->PLLCKSELR & ~(RCC_PLLCKSELR_PLLSRC_Msk | RCC_PLLCKSELR_DIVM1_Msk)) |
-                     RCC_PLLCKSELR_PLLSRC_HSE | (4u << RCC_PLLCKSELR_DIVM1_Pos);
-    RCC->PLL1DIVR = (400u - 1u) | ((2u - 1u) << RCC_PLL1DIVR_DIVP1_Pos) | ((4u - 1u) << RCC_PLL1DIVR_DIVQ1_Pos) |
-                    ((2u - 1u) << RCC_PLL1DIVR_DIVR1_Pos);
-    RCC->PLLCFGR &= ~RCC_PLLCFGR_PLL1FRACEN;
-    RCC->PLL1FRACR &= ~RCC_PLL1FRACR_FRACN1_Msk;
-    RCC->PLLCFGR = (RCC->PLLCFGR & ~RCC_PLLCFGR_PLL1RGE_Msk) | (1u << RCC_PLLCFGR_PLL1RGE_Pos);
-    RCC->PLLCFGR &= ~RCC_PLLCFGR_PLL1VCOSEL;
-    RCC->PLLCFGR |= RCC_PLLCFGR_DIVP1EN;
-    RCC->PLLCFGR |= RCC_PLLCFGR_DIVQ1EN;
-    RCC->PLLCFGR |= RCC_PLLCFGR_DIVR1EN;
-    RCC->PLLCFGR |= RCC_PLLCFGR_PLL1FRACEN;
-    RCC->CR |= RCC_CR_PLL1ON;
-    wait_set(&RCC->CR, RCC_CR_PLL1RDY, "PLL1RDY");
-    /* HAL_RCC_ClockConfig: dividers up before the switch, SW = PLL1, latency 4 after. */
-    RCC->D1CFGR = (RCC->D1CFGR & ~RCC_D1CFGR_D1PPRE_Msk) | (RCC_PPRE_DIV2 << RCC_D1CFGR_D1PPRE_Pos);
-    RCC->D2CFGR = (RCC->D2CFGR & ~RCC_D2CFGR_D2PPRE1_Msk) | (RCC_PPRE_DIV2 << RCC_D2CFGR_D2PPRE1_Pos);
-    RCC->D2CFGR = (RCC->D2CFGR & ~RCC_D2CFGR_D2PPRE2_Msk) | (RCC_PPRE_DIV2 << RCC_D2CFGR_D2PPRE2_Pos);
-    RCC->D3CFGR = (RCC->D3CFGR & ~RCC_D3CFGR_D3PPRE_Msk) | (RCC_PPRE_DIV2 << RCC_D3CFGR_D3PPRE_Pos);
-    RCC->D1CFGR = (RCC->D1CFGR & ~RCC_D1CFGR_HPRE_Msk) | (RCC_HPRE_DIV2 << RCC_D1CFGR_HPRE_Pos);
-    RCC->D1CFGR = (RCC->D1CFGR & ~RCC_D1CFGR_D1CPRE_Msk) | (RCC_HPRE_DIV1 << RCC_D1CFGR_D1CPRE_Pos);
-    RCC->CFGR = (RCC->CFGR & ~RCC_CFGR_SW_Msk) | RCC_CFGR_SW_PLL1;
-    for (uint32_t i = 0; ((RCC->CFGR & RCC_CFGR_SWS_Msk) >> RCC_CFGR_SWS_Pos) != RCC_CFGR_SW_PLL1; i++) {
-        if (i > LP_WAIT_POLLS) {
-            error_handler("SWS did not show PLL1");
-        }
-    }
-    FLASH_ACR = (FLASH_ACR & ~FLASH_ACR_LATENCY_Msk) | 4u;
-    if ((FLASH_ACR & FLASH_ACR_LATENCY_Msk) != 4u) {
-        error_handler("FLASH latency did not read back");
-    }
-    hal_init_tick();
 }
 
 /* ---- LPUART_Config ---------------------------------------------------------------- */
@@ -320,15 +261,16 @@ int main(void)
     cm_dsb();
     cm_isb();
     const int parked = lp_wait_cm4_parked();
-    nvic_set_priority_grouping(3u); /* HAL_Init */
-    hal_init_tick();
+    if (hal_init() != ST_OK) {
+        error_handler(s_failed);
+    }
     /* The console (not in ST's example) on the HSI kernel clock: the same BRR at any SYSCLK. */
     RCC->D2CCIP2R = (RCC->D2CCIP2R & ~RCC_D2CCIP2R_USART234578SEL_Msk) | RCC_D2CCIP2R_USART234578SEL_HSI;
     uart_init();
     if (!parked) {
         error_handler("the CM4 did not park D2 in Stop");
     }
-    system_clock_config();
+    system_clock_config_pll1_400mhz(); /* the example's SystemClock_Config: no ConfigSupply */
 
     hsem_clock_enable();
     (void)hsem_fast_take(HSEM_ID_0, hsem_core_id()); /* HAL_HSEM_FastTake(0) */
@@ -344,15 +286,13 @@ int main(void)
     RCC->AHB4ENR |= RCC_AHB4ENR_BDMAEN;
     (void)RCC->AHB4ENR;
     hal_bdma_init(&s_bdma7, BDMA_CCR_MINC | BDMA_CCR_PL_HIGH);
-    hal_dmamux_config_sync(&s_bdma7, DMAMUX_REQUEST_NUMBER, 1);
+    /* HAL_DMAEx_ConfigMuxSync: no synchronization, event generation every 4 requests. */
+    dmamux_config_sync(DMAMUX2, s_bdma7.ch, 0u, 0u, 0, 1, DMAMUX_REQUEST_NUMBER);
     NVIC->IPR[BDMA_Channel7_IRQn] = 0u;
     nvic_enable_irq(BDMA_Channel7_IRQn);
     /* -6- DMAMUX request generator 0 on LPUART1's RX wake-up. */
-    if (!hal_dmamux_config_req_gen(&s_bdma7, DMAMUX2_REQ_GEN_LPUART1_RX_WKUP, DMAMUX_RGxCR_GPOL_RISING,
-                                   DMAMUX_REQUEST_NUMBER)) {
-        error_handler("HAL_DMAEx_ConfigMuxRequestGenerator");
-    }
-    hal_dmamux_enable_req_gen(&s_bdma7);
+    dmamux_request_generator(DMAMUX2, s_bdma7.request, DMAMUX2_REQ_GEN_LPUART1_RX_WKUP, HAL_DMAMUX_REQ_GEN_RISING,
+                             DMAMUX_REQUEST_NUMBER);
     NVIC->IPR[DMAMUX2_OVR_IRQn] = 0u;
     nvic_enable_irq(DMAMUX2_OVR_IRQn);
     /* -7- Autonomous mode for LPUART1, the BDMA and SRAM4; the flash for the CM4 too. */

@@ -1,13 +1,16 @@
 /*
  * st_dma_lite.h - DMA1/DMA2 streams and DMAMUX1 the way ST's HAL drives them
- * (stm32h7xx_hal_dma.c: HAL_DMA_Init, HAL_DMA_Start_IT, HAL_DMA_IRQHandler), written
- * for this project (the same sequences as dma_m2m_cm7.c, for the peripheral-request
- * demos).  One definition per image (static functions).
+ * (stm32h7xx_hal_dma.c: HAL_DMA_Init, HAL_DMA_Start_IT, HAL_DMA_IRQHandler; the DMAMUX1
+ * part in st_dmamux_lite.h), written for this project (the same sequences as
+ * dma_m2m_cm7.c, for the peripheral-request demos).
+ * One definition per image (static functions).
  */
 #ifndef AMPVP_ST_DMA_LITE_H
 #define AMPVP_ST_DMA_LITE_H
 
 #include <stdint.h>
+
+#include "st_dmamux_lite.h"
 
 struct dma_stream {
     volatile uint32_t CR, NDTR, PAR, M0AR, M1AR, FCR;
@@ -17,8 +20,8 @@ struct dma {
     struct dma_stream S[8];
 };
 #define DMA1 ((struct dma *)0x40020000u)
-#define DMAMUX1_CCR(c) (*(volatile uint32_t *)(0x40020800u + 4u * (c)))
-#define DMAMUX1_CFR    (*(volatile uint32_t *)(0x40020884u))
+#define DMA2 ((struct dma *)0x40020400u)
+#define DMA_REQUEST_GENERATOR0 1u /* DMAMUX1 lines 1-8: request generators 0-7 */
 
 #define DMA_SxCR_EN      (1u << 0)
 #define DMA_SxCR_DMEIE   (1u << 1)
@@ -46,23 +49,28 @@ struct dma {
 #define DMA_FLAG_HTIF    (1u << 4)
 #define DMA_FLAG_TCIF    (1u << 5)
 #define RCC_AHB1ENR_DMA1EN (1u << 0)
+#define RCC_AHB1ENR_DMA2EN (1u << 1)
 
 struct dma_handle {
     struct dma_stream *instance;
     volatile uint32_t *isr, *ifcr;
     unsigned index, mux_channel;
-    volatile uint32_t halves, completes, errors;
+    unsigned request;                /* DMAMUX1 line; 1-8: a request generator */
+    volatile uint32_t halves, completes, errors, mux_errors; /* mux: HAL_DMA_ERROR_SYNC / _REQGEN */
     void (*xfer_half)(struct dma_handle *);
     void (*xfer_cplt)(struct dma_handle *);
 };
 
-/* HAL_DMA_Init for a DMA1 stream: `config` = Direction | PeriphInc | MemInc | sizes |
- * Mode | Priority; direct mode (no FIFO), single bursts; DMAMUX1 request. */
+/* HAL_DMA_Init for a DMA1/DMA2 stream: `config` = Direction | PeriphInc | MemInc | sizes |
+ * Mode | Priority; direct mode (no FIFO), single bursts; DMAMUX1 request (channel =
+ * stream, + 8 for DMA2); a generator request also clears the generator (RGxCR = 0,
+ * RGCFR). */
 static void dma_init(struct dma_handle *h, uint32_t config, uint32_t request)
 {
     static const uint8_t shift[4] = {0u, 6u, 16u, 22u};
     struct dma_stream *s = h->instance;
-    const unsigned n = (unsigned)(s - &DMA1->S[0]);
+    struct dma *d = (struct dma *)((uintptr_t)s & ~(uintptr_t)0x3FFu);
+    const unsigned n = (unsigned)(s - &d->S[0]);
     s->CR &= ~DMA_SxCR_EN;
     while (s->CR & DMA_SxCR_EN) {
     }
@@ -72,20 +80,21 @@ static void dma_init(struct dma_handle *h, uint32_t config, uint32_t request)
     s->CR = reg | config;
     s->FCR &= ~(DMA_SxFCR_DMDIS | DMA_SxFCR_FTH);
     h->index = shift[n & 3u];
-    h->isr = n > 3u ? &DMA1->HISR : &DMA1->LISR;
-    h->ifcr = n > 3u ? &DMA1->HIFCR : &DMA1->LIFCR;
-    h->mux_channel = n;
+    h->isr = n > 3u ? &d->HISR : &d->LISR;
+    h->ifcr = n > 3u ? &d->HIFCR : &d->LIFCR;
+    h->mux_channel = d == DMA2 ? n + 8u : n;
+    h->request = request & 0xFFu;
     *h->ifcr = 0x3Fu << h->index;
-    DMAMUX1_CCR(n) = request & 0xFFu;
-    DMAMUX1_CFR = 1u << n;
+    dmamux_init(DMAMUX1, h->mux_channel, h->request);
 }
 
-/* HAL_DMA_Start_IT (with HT and TC callbacks). */
+/* HAL_DMA_Start_IT (with HT and TC callbacks): DMA_SetConfig, the interrupt enables,
+ * DMAMUX1 CxCR.SOIE when synchronized and RGxCR.OIE with a generator, EN. */
 static void dma_start_it(struct dma_handle *h, uint32_t src, uint32_t dst, uint32_t n)
 {
     struct dma_stream *s = h->instance;
     s->CR &= ~DMA_SxCR_EN;
-    DMAMUX1_CFR = 1u << h->mux_channel;
+    dmamux_clear_flags(DMAMUX1, h->mux_channel, h->request);
     *h->ifcr = 0x3Fu << h->index;
     s->CR &= ~DMA_SxCR_DBM;
     s->NDTR = n;
@@ -98,7 +107,14 @@ static void dma_start_it(struct dma_handle *h, uint32_t src, uint32_t dst, uint3
     }
     s->CR = (s->CR & ~(DMA_SxCR_TCIE | DMA_SxCR_TEIE | DMA_SxCR_DMEIE | DMA_SxCR_HTIE)) | DMA_SxCR_TCIE |
             DMA_SxCR_TEIE | DMA_SxCR_DMEIE | DMA_SxCR_HTIE;
+    dmamux_enable_it(DMAMUX1, h->mux_channel, h->request);
     s->CR |= DMA_SxCR_EN;
+}
+
+/* HAL_DMAEx_MUX_IRQHandler (DMAMUX1_OVR_IRQHandler). */
+static inline void dma_mux_irq_handler(struct dma_handle *h)
+{
+    h->mux_errors |= dmamux_irq_handler(DMAMUX1, h->mux_channel, h->request);
 }
 
 /* HAL_DMA_IRQHandler: TE, HT, TC (circular streams keep their enables). */

@@ -65,6 +65,7 @@ void BridgeServer::reply(int fd, CoreId core, uint16_t type, uint32_t seq, const
         send_async(fd, buf, n);
         return;
     }
+    flush_batches(); // the core may look at its async channel once answered (SYNC_RESP)
     ssize_t r;
     do {
         r = send(fd, buf, n, MSG_NOSIGNAL);
@@ -74,6 +75,37 @@ void BridgeServer::reply(int fd, CoreId core, uint16_t type, uint32_t seq, const
 }
 
 void BridgeServer::send_async(int fd, const uint8_t *buf, size_t n)
+{
+    uint16_t type = 0;
+    std::memcpy(&type, buf, sizeof(type));
+    const bool fast = type == AMPVP_MSG_IRQ || type == AMPVP_MSG_EVENT ||
+                      type == AMPVP_MSG_CLOCK || type == AMPVP_MSG_WAKE;
+    auto conn = conns_.find(fd);
+    if (batching_ && fast && conn != conns_.end() &&
+        (cores_[conn->second.core].caps & AMPVP_CAP_BATCH)) {
+        auto &b = batch_[fd];
+        if (b.size() + n > AMPVP_MSG_MAX) {
+            send_datagram(fd, b.data(), b.size());
+            b.clear();
+        }
+        b.insert(b.end(), buf, buf + n);
+        return;
+    }
+    flush_batches(); // what was made before this goes before it
+    send_datagram(fd, buf, n);
+}
+
+void BridgeServer::flush_batches()
+{
+    for (auto &[fd, b] : batch_) {
+        if (!b.empty()) {
+            send_datagram(fd, b.data(), b.size());
+            b.clear();
+        }
+    }
+}
+
+void BridgeServer::send_datagram(int fd, const uint8_t *buf, size_t n)
 {
     auto &q = outq_[fd];
     if (q.empty()) {
@@ -142,6 +174,7 @@ void BridgeServer::drop(int fd)
         return;
     }
     CoreState &cs = cores_[it->second.core];
+    batch_.erase(fd);
     auto q = outq_.find(fd);
     if (q != outq_.end()) {
         queued_ -= q->second.size();
@@ -183,7 +216,11 @@ BridgeServer::Result BridgeServer::on_readable(int fd)
             continue;
         }
         bool sender_waits = false;
-        if (!handle(fd, it->second, rx_.data(), static_cast<size_t>(n), sender_waits)) {
+        batching_++;
+        const bool keep = handle(fd, it->second, rx_.data(), static_cast<size_t>(n), sender_waits);
+        batching_--;
+        flush_batches();
+        if (!keep) {
             drop(fd);
             return Result::Closed;
         }
@@ -232,7 +269,8 @@ bool BridgeServer::handle(int fd, Conn &conn, const uint8_t *buf, size_t n, bool
                             (posted_writes_ ? AMPVP_CAP_POSTED_WRITES : 0u) | AMPVP_CAP_EVENTS |
                                 AMPVP_CAP_POWER | AMPVP_CAP_CLOCK | AMPVP_CAP_CLOCK_STOP |
                                 AMPVP_CAP_FAULTS | AMPVP_CAP_DEBUG | AMPVP_CAP_RESET |
-                                AMPVP_CAP_KICK | AMPVP_CAP_SYSRESETREQ | AMPVP_CAP_SYNC,
+                                AMPVP_CAP_KICK | AMPVP_CAP_SYSRESETREQ | AMPVP_CAP_SYNC |
+                                AMPVP_CAP_BATCH,
                             AMPVP_OK, 0};
         if (m.u.hello.major != AMPVP_PROTO_VERSION_MAJOR) {
             protocol_error(fd, c, m.hdr.seq, AMPVP_E_VERSION,

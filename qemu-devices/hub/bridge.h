@@ -134,6 +134,14 @@ private:
     std::map<int, std::deque<std::vector<uint8_t>>> outq_; // per async fd
     size_t queued_ = 0;
     void send_async(int fd, const uint8_t *buf, size_t n);
+    void send_datagram(int fd, const uint8_t *buf, size_t n);
+    // Cap BATCH: while the hub handles one message from a core, the IRQ /
+    // EVENT / CLOCK / WAKE messages it makes for a core wait here and leave
+    // as one datagram (one wake-up of that core) when the handling ends, or
+    // before any other message is sent, so the order on every channel stays.
+    int batching_ = 0;
+    std::map<int, std::vector<uint8_t>> batch_; // per async fd
+    void flush_batches();
     std::vector<CoreState> cores_;
     unsigned protocol_errors_ = 0;
     std::vector<uint8_t> rx_;

@@ -97,6 +97,19 @@ size_t ampvp_encode(void *buf, size_t cap, const ampvp_out *m)
     return total;
 }
 
+size_t ampvp_first_len(const void *buf, size_t n)
+{
+    ampvp_hdr h;
+    if (n < sizeof(h)) {
+        return 0;
+    }
+    memcpy(&h, buf, sizeof(h));
+    if (h.len > n - sizeof(h)) {
+        return 0;
+    }
+    return sizeof(h) + h.len;
+}
+
 static int fail(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

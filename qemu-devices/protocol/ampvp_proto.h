@@ -25,7 +25,7 @@ extern "C" {
 
 #define AMPVP_PROTO_MAGIC 0x56504d41u /* "AMPV" in memory order */
 #define AMPVP_PROTO_VERSION_MAJOR 2
-#define AMPVP_PROTO_VERSION_MINOR 4
+#define AMPVP_PROTO_VERSION_MINOR 5
 
 /* Largest message on the wire (header included). */
 #define AMPVP_MSG_MAX 65536u
@@ -77,6 +77,7 @@ enum ampvp_channel { AMPVP_CH_BUS = 0, AMPVP_CH_ASYNC = 1 };
 #define AMPVP_CAP_KICK          0x0100u /* core may send THREAD: the hub signals its vCPU */
 #define AMPVP_CAP_SYSRESETREQ   0x0200u /* core reports SYSRESETREQ (config sysresetreq-to-hub) */
 #define AMPVP_CAP_SYNC          0x0400u /* hub answers SYNC */
+#define AMPVP_CAP_BATCH         0x0800u /* core takes several messages in one async datagram */
 
 /* Status codes (READ_RESP, WRITE_RESP, HELLO_ACK, ERROR). */
 enum ampvp_status {
@@ -277,6 +278,14 @@ size_t ampvp_encode(void *buf, size_t cap, const ampvp_out *m);
  * (errlen bytes) naming the type and what is wrong.  Never reads past n.
  */
 int ampvp_decode(const void *buf, size_t n, ampvp_msg *out, char *err, size_t errlen);
+
+/*
+ * Length of the first message in a datagram of n bytes (header plus the
+ * payload its header announces), or 0 if the header or that payload is cut
+ * short.  A hub -> core async datagram may carry several messages back to
+ * back (cap BATCH, protocol 2.5): split it with this, decode each part.
+ */
+size_t ampvp_first_len(const void *buf, size_t n);
 
 /* Name of a message type for logs ("READ"), or "unknown". */
 const char *ampvp_msg_name(uint16_t type);

@@ -5,14 +5,17 @@
 # of it, checked here:
 #   - the readme's LEDs: LED1 and LED2 on at start; LED2 off after the CM4's
 #     HAL_Delay(3000), LED1 off after the CM7's HAL_Delay(5000): exactly 3001 / 5001
-#     SysTick ticks (HAL_GetTick, as the demos print it) and at least 3 / 5 s of host
-#     time (a loaded host loses SysTick ticks, so only the lower bound holds there);
-#     LED3 (error) never;
+#     SysTick ticks (HAL_GetTick, as the demos print it), i.e. 3000-3001 / 5000-5001 ms
+#     of virtual time (LED2's on/off times; the CM7's console lines less the frames of
+#     the second one); LED3 (error) never;
 #   - per round, with both CPUs in CStop: exactly 5 D3 runs (each chunk: LPUART1's RX
 #     FIFO threshold wake-up pends a D3 wake-up in EXTI, D3PMR2.MR34; the BDMA moves 4
 #     bytes, DMAMUX2 channel 7's event clears the request and D3 stops again), then the
-#     BDMA's transfer complete (EXTI line 73) restarts the CM7 and only it; the 5 runs
-#     span at least 16 LPUART frames (86.8 us each at 115200 8N1);
+#     BDMA's transfer complete (EXTI line 73) restarts the CM7 and only it, at the end
+#     of the 5th run.  In virtual time: a host byte enters LPUART1 at the first quantum
+#     boundary after the previous frame (86.8 us at 115200 8N1) has left the line, so
+#     with 100 us quanta one byte a quantum and a D3 run every 4 bytes: exactly 400 us
+#     apart, each 0.252 us long (4 BDMA items and the channel event);
 #   - the CM7 got the 20 bytes in SRAM4 with SYSCLK = HSI and STOPF = 1 (the system was
 #     in Stop in between) and sent them back on LPUART1, two rounds in a row; the CM4
 #     never wakes after its Stop;
@@ -20,8 +23,7 @@
 # Mode "noam" (pwr_d3_system_noam_cm7.elf: RCC_D3AMR.BDMAAMEN left clear): the BDMA's
 # clock stops with the CM7 (RM0399 RCC_D3AMR), so the first chunk wakes D3 but nothing
 # moves: D3 stays in Run, the CM7 is never woken.
-# Host time (free-running): --deterministic cannot run this pair yet, see
-# docs/determinism.md (QEMU's icount aborts when a core enters CStop with SysTick on).
+# --deterministic: the times above are virtual, the same on every run.
 . "$(dirname "$0")/lib.sh"
 
 MODE=${1:-example}
@@ -36,7 +38,7 @@ fi
 
 mkfifo "$TMP/in"
 trap '' PIPE
-"$AMPVP" run --board nucleo-h745zi-q --strict -v --timestamps --cm7 "$FW/$CM7" --cm4 "$FW/pwr_d3_system_cm4.elf" \
+"$AMPVP" run --board nucleo-h745zi-q --deterministic --quantum 100us --strict -v --timestamps --cm7 "$FW/$CM7" --cm4 "$FW/pwr_d3_system_cm4.elf" \
   --serial LPUART1=stdin --trace "$TRACE" "${ARGS[@]}" <"$TMP/in" >"$TMP/out" 2>"$TMP/err" &
 RUN_PID=$!
 exec 3>"$TMP/in"
@@ -97,31 +99,38 @@ grep -qE '^\[cm7:LPUART1\] \[[0-9.]+\] 0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcd$
   fail "the data did not come back on LPUART1"
 grep -q 'LED3 on' "$TMP/out" && fail "LED3 (error) lit"
 
-# LEDs: HAL_Delay in SysTick ticks (HAL waits one tick more than asked), and in host
-# ms (-v LED times, console time stamps) at least that long.
+# LEDs: HAL_Delay in SysTick ticks (HAL waits one tick more than asked), and in virtual
+# time within that tick: LED2 from on to off; the CM7 from its "ready" line's end (the
+# delay starts as uart_puts returns) to its "took" line's end, less that line's frames.
 grep -q '^\[cm4\] .*CM4 enters Stop (LED2 was on for 3001 ticks)$' "$TMP/out" || fail "the CM4's HAL_Delay(3000) was not 3001 ticks"
-grep -q '^\[cm7\] .*CM7 HAL_Delay(5000) took 5001 ticks$' "$TMP/out" || fail "the CM7's HAL_Delay(5000) was not 5001 ticks"
+took='pwr_d3_system: CM7 HAL_Delay(5000) took 5001 ticks'
+grep -q "^\[cm7\] .*$took\$" "$TMP/out" || fail "the CM7's HAL_Delay(5000) was not 5001 ticks"
 led_ms() { sed -n "s/^\[board\] $1 (at \([0-9.]*\) ms)$/\1/p" "$TMP/out" | head -1; }
-line_ms() { grep -m1 "$1" "$TMP/out" | sed -n 's/^\[[a-z0-9:]*\] \[\([0-9.]*\)\].*/\1/p'; }
-ready_us=$(line_ms 'CM7 ready at 400 MHz')
-led2_on=$(led_ms 'LED2 on') led2_off=$(led_ms 'LED2 off') led1_off=$(led_ms 'LED1 off')
-[ -n "$led2_on" ] && [ -n "$led2_off" ] && [ -n "$led1_off" ] && [ -n "$ready_us" ] || fail "LED or console times missing"
-awk -v on="$led2_on" -v off="$led2_off" 'BEGIN { exit !(off - on >= 3000) }' ||
-  fail "LED2 lit for $(awk -v a="$led2_on" -v b="$led2_off" 'BEGIN { print b - a }') ms, under HAL_Delay(3000)"
-awk -v r="$ready_us" -v off="$led1_off" 'BEGIN { exit !(off - r / 1000 >= 5000) }' ||
-  fail "LED1 went off $(awk -v r="$ready_us" -v b="$led1_off" 'BEGIN { print b - r / 1000 }') ms after the CM7's line, under HAL_Delay(5000)"
+line_us() { grep -m1 "$1" "$TMP/out" | sed -n 's/^\[[a-z0-9:]*\] \[\([0-9.]*\)\].*/\1/p'; }
+ready_us=$(line_us 'CM7 ready at 400 MHz') took_us=$(line_us "$took")
+led2_on=$(led_ms 'LED2 on') led2_off=$(led_ms 'LED2 off')
+[ -n "$led2_on" ] && [ -n "$led2_off" ] && [ -n "$ready_us" ] && [ -n "$took_us" ] || fail "LED or console times missing"
+awk -v on="$led2_on" -v off="$led2_off" 'BEGIN { d = off - on; exit !(d >= 3000 && d <= 3001) }' ||
+  fail "LED2 lit for $(awk -v a="$led2_on" -v b="$led2_off" 'BEGIN { print b - a }') ms, not HAL_Delay(3000)'s 3000-3001"
+delay_ms=$(awk -v r="$ready_us" -v t="$took_us" -v n=$((${#took} + 1)) 'BEGIN { printf "%.3f", (t - r - n * 1e7 / 115200) / 1000 }')
+awk -v d="$delay_ms" 'BEGIN { exit !(d >= 5000 && d <= 5001) }' || fail "the CM7's HAL_Delay(5000) took $delay_ms ms of virtual time, not 5000-5001"
 
-# Per round: 5 D3 runs between the CM7's CStop and its restart, each ended by a system
-# Stop; the CM7 restarts after the 5th; the runs span at least 16 frames.
+# Per round: 5 D3 runs between the CM7's CStop and its restart, 400 us apart, each ended
+# by a system Stop 0.252 us later; the CM7 restarts as the 5th ends.
 awk '
   /cm7 power CStop/ { round++; in_stop = 1; runs = 0; open = 0; next }
   in_stop && /D3 leaves DStop/ { if (open) { print "round " round ": D3 ran twice without stopping"; bad = 1 }
-                                 runs++; open = 1; if (runs == 1) first = $1; last = $1; next }
-  in_stop && /system Stop \(D3 in DStop\)/ { open = 0; next }
+                                 if (runs && $1 - start != 400) { print "round " round ": D3 run " runs + 1 " " $1 - start " us after the last, not 400"; bad = 1 }
+                                 runs++; open = 1; start = $1; next }
+  in_stop && /system Stop \(D3 in DStop\)/ {
+    open = 0; end = $1
+    if (sprintf("%.3f", end - start) != "0.252") { print "round " round ": D3 run " runs " lasted " end - start " us, not 0.252"; bad = 1 }
+    next
+  }
   in_stop && /cm7 power clock restarted/ {
     in_stop = 0
     if (runs != 5) { print "round " round ": " runs " D3 runs, expected 5"; bad = 1 }
-    if (last - first < 16 * 86.8) { print "round " round ": the D3 runs span " last - first " us, under 16 frames"; bad = 1 }
+    if ($1 != end) { print "round " round ": the CM7 restarted at " $1 ", not as the 5th run ended (" end ")"; bad = 1 }
   }
   /cm4 power CStop/ { cm4_stops++ }
   /cm4 power clock restarted/ && cm4_stops >= 2 { print "the CM4 woke up from its Stop"; bad = 1 }

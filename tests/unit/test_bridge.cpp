@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <csignal>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -537,4 +538,63 @@ TEST_F(BridgeTest, SyncWithoutTheCapabilityIsRefused)
     bus_peer.send_msg(AMPVP_MSG_SYNC, nullptr, 0);
     srv->on_readable(hub_bus);
     EXPECT_EQ(bus_peer.recv_msg(buf).hdr.type, AMPVP_MSG_ERROR);
+}
+
+// Protocol 2.5, BATCH: what one access makes for a core leaves as one datagram.
+// RM0399 EXTI: a 1 written to SWIER1 raises line 0's interrupt where C1IMR1
+// unmasks it and its event where C1EMR1 does, so this write makes the CM7 both
+// an EVENT (RXEV) and an IRQ (EXTI0, NVIC 6): one wake-up of the core for both.
+struct BridgeBatch : BridgeTest {
+    void swier_with_imr_and_emr()
+    {
+        boot();
+        ampvp_write imr{0x58000080, 0x1, 4, 0}, emr{0x58000084, 0x1, 4, 0}, swier{0x58000008, 0x1, 4, 0};
+        for (auto *w : {&imr, &emr, &swier}) {
+            bus_peer.send_msg(AMPVP_MSG_WRITE, w, sizeof(*w), AMPVP_F_POSTED);
+            srv->on_readable(hub_bus);
+        }
+    }
+    std::vector<size_t> datagram_sizes()
+    {
+        std::vector<size_t> sizes;
+        buf.resize(AMPVP_MSG_MAX);
+        ssize_t n;
+        while ((n = recv(async_peer.fd, buf.data(), buf.size(), MSG_DONTWAIT)) > 0) {
+            sizes.push_back(static_cast<size_t>(n));
+        }
+        return sizes;
+    }
+};
+
+TEST_F(BridgeBatch, TheEventAndTheIrqOfOneWriteShareADatagram)
+{
+    caps = AMPVP_CAP_POSTED_WRITES | AMPVP_CAP_EVENTS | AMPVP_CAP_BATCH;
+    swier_with_imr_and_emr();
+    buf.resize(AMPVP_MSG_MAX);
+    ssize_t n = recv(async_peer.fd, buf.data(), buf.size(), MSG_DONTWAIT);
+    ASSERT_GT(n, 0);
+    std::vector<uint16_t> types;
+    std::vector<uint32_t> lines;
+    for (size_t off = 0, len; off < static_cast<size_t>(n); off += len) {
+        len = ampvp_first_len(buf.data() + off, n - off);
+        ASSERT_GT(len, 0u);
+        ampvp_msg m;
+        ASSERT_EQ(ampvp_decode(buf.data() + off, len, &m, nullptr, 0), AMPVP_OK);
+        types.push_back(m.hdr.type);
+        if (m.hdr.type == AMPVP_MSG_IRQ) {
+            lines.push_back(m.u.irq.line);
+        }
+    }
+    EXPECT_EQ(types.size(), 2u);
+    EXPECT_NE(std::find(types.begin(), types.end(), AMPVP_MSG_EVENT), types.end());
+    EXPECT_EQ(lines, std::vector<uint32_t>{6u}) << "EXTI0";
+    EXPECT_TRUE(async_peer.nothing_pending()) << "one datagram";
+}
+
+TEST_F(BridgeBatch, WithoutTheCapabilityEachMessageIsADatagram)
+{
+    caps = AMPVP_CAP_POSTED_WRITES | AMPVP_CAP_EVENTS;
+    swier_with_imr_and_emr();
+    const size_t one = sizeof(ampvp_hdr);
+    EXPECT_EQ(datagram_sizes(), (std::vector<size_t>{one, one + sizeof(ampvp_irq)}));
 }

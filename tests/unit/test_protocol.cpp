@@ -44,6 +44,25 @@ TEST(Protocol, HeaderIs24BytesAndFieldsRoundTrip)
     EXPECT_EQ(m.u.read.size, 4u);
 }
 
+// Protocol 2.5 (cap BATCH): one async datagram may hold several messages back to
+// back; ampvp_first_len splits them, and a cut-short tail is refused (0).
+TEST(Protocol, ABatchSplitsIntoWholeMessages)
+{
+    ampvp_irq irq{126, 1};
+    auto ev = encode(AMPVP_MSG_EVENT, nullptr, 0);
+    auto iq = encode(AMPVP_MSG_IRQ, &irq, sizeof(irq));
+    std::vector<uint8_t> batch(ev);
+    batch.insert(batch.end(), iq.begin(), iq.end());
+    ASSERT_EQ(ampvp_first_len(batch.data(), batch.size()), ev.size());
+    const uint8_t *rest = batch.data() + ev.size();
+    ASSERT_EQ(ampvp_first_len(rest, batch.size() - ev.size()), iq.size());
+    ampvp_msg m;
+    ASSERT_EQ(ampvp_decode(rest, iq.size(), &m, nullptr, 0), AMPVP_OK);
+    EXPECT_EQ(m.u.irq.line, 126u);
+    EXPECT_EQ(ampvp_first_len(rest, iq.size() - 1), 0u) << "payload cut short";
+    EXPECT_EQ(ampvp_first_len(rest, sizeof(ampvp_hdr) - 1), 0u) << "header cut short";
+}
+
 TEST(Protocol, PostedWriteKeepsItsFlag)
 {
     ampvp_write wr{0x40004828, 'A', 1, 0};

@@ -482,6 +482,21 @@ TEST_F(Rcc, RngKernelClockFollowsRngsel)
     EXPECT_EQ(rcc.clock_hz("rng"), rcc.clock_hz("pll1_q"));
 }
 
+// RM0399 RCC_CFGR.HRTIMSEL: the HRTIM prescaler clock is the APB2 timers' clock
+// (rcc_timy_ker_ck: twice PCLK2 when the APB2 prescaler divides), or with
+// HRTIMSEL = 1 the CPU clock (c_ck).
+TEST_F(Rcc, HrtimselSelectsTheTimerOrTheCpuClock)
+{
+    EXPECT_EQ(rcc.clock_hz("hrtim"), 64000000u); // HSI, no prescaler
+    wr(0x01C, 4u << 8);                          // RCC_D2CFGR.D2PPRE2 = /2
+    EXPECT_EQ(rcc.clock_hz("pclk2"), 32000000u);
+    EXPECT_EQ(rcc.clock_hz("hrtim"), 64000000u); // twice the divided APB2 clock
+    wr(0x018, 8u);                               // RCC_D1CFGR.HPRE = /2: HCLK 32 MHz
+    EXPECT_EQ(rcc.clock_hz("hrtim"), 32000000u);
+    wr(0x010, 1u << 14);                         // RCC_CFGR.HRTIMSEL = 1: c_ck
+    EXPECT_EQ(rcc.clock_hz("hrtim"), 64000000u);
+}
+
 // ---- D3 autonomous mode (RCC_D3AMR) ---------------------------------------------------
 
 // Records each "ck_off.<block>" output's level (high: the block's clocks stop).

@@ -68,7 +68,7 @@ Stm32h7Rcc::Stm32h7Rcc(const std::string &name) : RegisterDevice(name)
         .field("STOPWUCK", 6, 1, Acc::RW, &stopwuck_)
         .field("STOPKERWUCK", 7, 1, Acc::RW)
         .field("RTCPRE", 8, 6, Acc::RW, &rtcpre_)
-        .field("HRTIMSEL", 14, 1, Acc::RW)
+        .field("HRTIMSEL", 14, 1, Acc::RW, &hrtimsel_)
         .field("TIMPRE", 15, 1, Acc::RW)
         .field("MCO1PRE", 18, 4, Acc::RW)
         .field("MCO1", 22, 3, Acc::RW)
@@ -556,10 +556,11 @@ const char *const kClockNames[] = {"sysclk",  "hclk",    "pclk1",   "pclk2",    
                                    "pll1_p",  "pll1_q",  "pll1_r",  "pll2_p",     "pll2_q",
                                    "pll2_r",  "pll3_p",  "pll3_q",  "pll3_r",
                                    "lsi",     "lse",     "rtcclk",  "lptim1",     "lptim2",
-                                   "lptim345", "lpuart1", "per_ck",  "adc",        "rng"};
+                                   "lptim345", "lpuart1", "per_ck",  "adc",        "rng",
+                                   "hrtim"};
 enum : ClockId { SYSCLK, HCLK, PCLK1, PCLK2, PCLK3, PCLK4, TIM_APB1, TIM_APB2, USART234578, USART16,
                  PLL_FIRST, LSI = PLL_FIRST + 9, LSE, RTCCLK, LPTIM1, LPTIM2, LPTIM345, LPUART1,
-                 PER_CK, ADC, RNG };
+                 PER_CK, ADC, RNG, HRTIM };
 constexpr uint64_t kLsiHz = 32000, kLseHz = 32768; // RM0399: LSI RC 32 kHz, LSE crystal 32.768 kHz
 } // namespace
 
@@ -639,7 +640,7 @@ uint64_t Stm32h7Rcc::hz(ClockId id) const
     }
     default: break;
     }
-    if (id < 0 || (id >= PLL_FIRST && id != LPUART1)) {
+    if (id < 0 || (id >= PLL_FIRST && id != LPUART1 && id != HRTIM)) {
         return 0;
     }
     const Clocks c = clocks();
@@ -652,6 +653,10 @@ uint64_t Stm32h7Rcc::hz(ClockId id) const
     case PCLK4: return c.pclk4;
     case TIM_APB1: return apb_div(d2ppre1_.get()) == 1 ? c.pclk1 : 2 * c.pclk1;
     case TIM_APB2: return apb_div(d2ppre2_.get()) == 1 ? c.pclk2 : 2 * c.pclk2;
+    case HRTIM:
+        // RM0399 RCC_CFGR.HRTIMSEL: 0 the APB2 timers' clock (rcc_timy_ker_ck),
+        // 1 the CPU clock (c_ck).
+        return hrtimsel_.on() ? c.cm7 : hz(TIM_APB2);
     default: break;
     }
     // RM0399 kernel clock selection of the U(S)ARTs: RCC_D2CCIP2R

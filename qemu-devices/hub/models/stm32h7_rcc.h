@@ -131,6 +131,7 @@ private:
     IrqLine *bdrst_ = nullptr;
     FieldRef ww1rsc_, ww2rsc_, stopwuck_, rtcpre_, rtcsel_, rtcen_, bdrst_f_;
     FieldRef lptim1sel_, lptim2sel_, lptim345sel_;
+    FieldRef hrtimsel_; // RCC_CFGR.HRTIMSEL
     uint64_t bank_offset(const BusAccess &a) const;
     uint64_t hsi_hz() const;
     void clocks_changed(const BusAccess *a);

@@ -439,6 +439,13 @@ static void ampvp_handle_async(AmpvpMachineState *m, const ampvp_msg *mp)
     }
 }
 
+/* Messages the vCPU thread may apply itself (the hub batches only these). */
+static bool ampvp_fast_message(uint16_t t)
+{
+    return t == AMPVP_MSG_IRQ || t == AMPVP_MSG_EVENT || t == AMPVP_MSG_CLOCK ||
+           t == AMPVP_MSG_WAKE;
+}
+
 /*
  * Apply what waits on the async channel, in order, without blocking (BQL
  * held).  Both the main loop and, when the hub signals it, the vCPU thread
@@ -463,31 +470,51 @@ static bool ampvp_drain_async(AmpvpMachineState *m, bool fast_only)
         if (r <= 0) {
             ampvp_fatal(m, "lost the connection to the hub");
         }
-        char err[160];
-        if (ampvp_decode(m->arxbuf, r, &msg, err, sizeof(err)) != AMPVP_OK) {
-            error_report("ampvp[%s]: malformed message from hub: %s", m->core, err);
-            exit(1);
-        }
+        /*
+         * One datagram: one message, or (cap BATCH) what one hub step sent
+         * this core, back to back, e.g. the EVENT and the IRQ of an HSEM
+         * notification: one wake-up for both.
+         */
         if (fast_only) {
-            const uint16_t t = msg.hdr.type;
-            if (t != AMPVP_MSG_IRQ && t != AMPVP_MSG_EVENT && t != AMPVP_MSG_CLOCK &&
-                t != AMPVP_MSG_WAKE) {
-                return true;
+            size_t len;
+            for (size_t off = 0; off < (size_t)r; off += len) {
+                len = ampvp_first_len(m->arxbuf + off, r - off);
+                ampvp_hdr h;
+                if (!len) {
+                    return true; /* the main loop reports it */
+                }
+                memcpy(&h, m->arxbuf + off, sizeof(h));
+                if (!ampvp_fast_message(h.type)) {
+                    return true;
+                }
             }
-            /* Take the message just looked at (the BQL keeps it the first). */
+            /* Take the datagram just looked at (the BQL keeps it the first). */
             while (recv(m->async_fd, m->arxbuf, sizeof(m->arxbuf), MSG_DONTWAIT) < 0 &&
                    errno == EINTR) {
             }
         }
-        if (msg.hdr.type == AMPVP_MSG_ERROR) {
-            error_report("ampvp[%s]: hub reports error %u: %s", m->core,
-                         msg.u.error.code, msg.text);
-            exit(1);
+        size_t len;
+        for (size_t off = 0; off < (size_t)r; off += len) {
+            char err[160];
+            len = ampvp_first_len(m->arxbuf + off, r - off);
+            if (!len || ampvp_decode(m->arxbuf + off, len, &msg, err, sizeof(err)) != AMPVP_OK) {
+                if (!len) {
+                    snprintf(err, sizeof(err), "%zu bytes at offset %zu of a %zd-byte datagram "
+                             "are not a whole message", (size_t)r - off, off, r);
+                }
+                error_report("ampvp[%s]: malformed message from hub: %s", m->core, err);
+                exit(1);
+            }
+            if (msg.hdr.type == AMPVP_MSG_ERROR) {
+                error_report("ampvp[%s]: hub reports error %u: %s", m->core,
+                             msg.u.error.code, msg.text);
+                exit(1);
+            }
+            if (msg.hdr.type == AMPVP_MSG_BYE) {
+                exit(0);
+            }
+            ampvp_handle_async(m, &msg);
         }
-        if (msg.hdr.type == AMPVP_MSG_BYE) {
-            exit(0);
-        }
-        ampvp_handle_async(m, &msg);
     }
 }
 
@@ -704,7 +731,20 @@ static void ampvp_sleep(void *opaque, int state)
             qemu_mutex_lock_iothread();
         }
         if (!(cpu->env.v7m.wfe_sleep && cpu->env.v7m.event_register)) {
+            /*
+             * Stopping SysTick reads the virtual clock, which instruction
+             * counting refuses in the middle of a TB ("Bad icount read":
+             * every ST example entering Stop with its HAL tick running died
+             * under --deterministic).  WFI and WFE end their TB, and a TB's
+             * instructions are counted as it starts, so the count is exact
+             * here: allow the read, as gen_io_start() does for an I/O
+             * instruction at the end of its TB.
+             */
+            CPUState *cs = first_cpu;
+            const uint32_t can_do_io = cs->can_do_io;
+            cs->can_do_io = 1;
             ampvp_clock_stop(m, true);
+            cs->can_do_io = can_do_io;
         }
         p.reason = m->events_seen;
         if (!locked) {
@@ -854,7 +894,8 @@ static void ampvp_say_hello(AmpvpMachineState *m, int fd, uint32_t channel, ampv
         .minor = AMPVP_PROTO_VERSION_MINOR,
         .caps = AMPVP_CAP_POSTED_WRITES | AMPVP_CAP_CLOCK | AMPVP_CAP_EVENTS |
                 AMPVP_CAP_POWER | AMPVP_CAP_CLOCK_STOP | AMPVP_CAP_FAULTS | AMPVP_CAP_DEBUG |
-                AMPVP_CAP_RESET | AMPVP_CAP_KICK | AMPVP_CAP_SYSRESETREQ | AMPVP_CAP_SYNC,
+                AMPVP_CAP_RESET | AMPVP_CAP_KICK | AMPVP_CAP_SYSRESETREQ | AMPVP_CAP_SYNC |
+                AMPVP_CAP_BATCH,
         .channel = channel,
     };
     ampvp_send(m, fd, AMPVP_MSG_HELLO, 0, &h, sizeof(h));
