@@ -307,12 +307,10 @@ static inline enum st_status hal_rcc_clock_config(const struct clk_init *c, uint
 }
 
 /* ---- SystemClock_Config of the template --------------------------------------------- */
-static inline void system_clock_config(void)
+/* Its steps after the supply: voltage scale 1, HSE bypass and PLL1, the bus dividers
+ * (ST's PWR_Domain3SystemControl has exactly these, without HAL_PWREx_ConfigSupply). */
+static inline void system_clock_config_pll1_400mhz(void)
 {
-    if (hal_pwrex_config_supply(PWR_DIRECT_SMPS_SUPPLY) != ST_OK) {
-        error_handler(s_failed);
-    }
-
     /* __HAL_PWR_VOLTAGESCALING_CONFIG(PWR_REGULATOR_VOLTAGE_SCALE1) */
     SYSCFG->PWRCR &= ~SYSCFG_PWRCR_ODEN;
     (void)(SYSCFG->PWRCR & SYSCFG_PWRCR_ODEN);
@@ -339,6 +337,14 @@ static inline void system_clock_config(void)
     if (hal_rcc_clock_config(&clk, FLASH_LATENCY_4) != ST_OK) {
         error_handler(s_failed);
     }
+}
+
+static inline void system_clock_config(void)
+{
+    if (hal_pwrex_config_supply(PWR_DIRECT_SMPS_SUPPLY) != ST_OK) {
+        error_handler(s_failed);
+    }
+    system_clock_config_pll1_400mhz();
 }
 
 /* ---- console: USART3 as HAL_UART_Init at the clocks the RCC registers give ---------------- */

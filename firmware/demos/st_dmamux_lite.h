@@ -2,7 +2,7 @@
  * st_dmamux_lite.h - the DMAMUX part of ST's HAL DMA sequences, for DMAMUX1 (DMA1/DMA2,
  * st_dma_lite.h) and DMAMUX2 (BDMA, st_bdma_lite.h) alike (stm32h7xx_hal_dma.c:
  * HAL_DMA_Init, DMA_SetConfig, HAL_DMA_Start_IT; stm32h7xx_hal_dma_ex.c:
- * HAL_DMAEx_ConfigMuxRequestGenerator, HAL_DMAEx_EnableMuxRequestGenerator,
+ * HAL_DMAEx_ConfigMuxSync, HAL_DMAEx_ConfigMuxRequestGenerator, HAL_DMAEx_EnableMuxRequestGenerator,
  * HAL_DMAEx_DisableMuxRequestGenerator, HAL_DMAEx_MUX_IRQHandler), written for this
  * project.  Register names as in RM0399 "DMAMUX registers".
  */
@@ -24,8 +24,12 @@ _Static_assert(sizeof(struct dmamux) == 0x148, "DMAMUX register map");
 #define DMAMUX1 ((struct dmamux *)0x40020800u)
 #define DMAMUX2 ((struct dmamux *)0x58025800u)
 
+#define DMAMUX_CxCR_DMAREQ_ID_Msk 0xFFu
 #define DMAMUX_CxCR_SOIE (1u << 8)
+#define DMAMUX_CxCR_EGE  (1u << 9)
 #define DMAMUX_CxCR_SE   (1u << 16)
+#define DMAMUX_CxCR_NBREQ_Pos   19u
+#define DMAMUX_CxCR_SYNC_ID_Pos 24u
 #define DMAMUX_RGxCR_OIE (1u << 8)
 #define DMAMUX_RGxCR_GE  (1u << 16)
 #define DMAMUX_RGxCR_GNBREQ_Pos 19u
@@ -45,6 +49,17 @@ static inline void dmamux_init(struct dmamux *m, unsigned ch, unsigned request)
         m->RGCR[request - 1u] = 0u;
         m->RGCFR = 1u << (request - 1u);
     }
+}
+
+/* HAL_DMAEx_ConfigMuxSync: SE and EGE cleared first, then one write keeping DMAREQ_ID:
+ * SYNC_ID, NBREQ = requests - 1, SPOL (`polarity`, already in place), SE, EGE. */
+static inline void dmamux_config_sync(struct dmamux *m, unsigned ch, uint32_t sync_id, uint32_t polarity,
+                                      int sync_enable, int event_enable, uint32_t requests)
+{
+    m->CCR[ch] &= ~(DMAMUX_CxCR_SE | DMAMUX_CxCR_EGE);
+    m->CCR[ch] = (m->CCR[ch] & DMAMUX_CxCR_DMAREQ_ID_Msk) | (sync_id << DMAMUX_CxCR_SYNC_ID_Pos) |
+                 ((requests - 1u) << DMAMUX_CxCR_NBREQ_Pos) | polarity | (sync_enable ? DMAMUX_CxCR_SE : 0u) |
+                 (event_enable ? DMAMUX_CxCR_EGE : 0u);
 }
 
 /* HAL_DMAEx_ConfigMuxRequestGenerator + HAL_DMAEx_EnableMuxRequestGenerator. */

@@ -723,4 +723,38 @@ TEST(LptimMachine, Pd12IsInput1AndPd13CarriesTheOutput)
     EXPECT_TRUE(rd(GPIOD + 0x10) & (1u << 13));
 }
 
+// RM0399 RCC_D3AMR: an LPTIM in D3 whose kernel clock the RCC stops (input
+// IN_CLOCK_OFF: its CPU in CStop without LPTIMxAMEN) stands still: the counter
+// keeps its value, no match happens and the PWM output holds its level; it
+// counts on from the same value when the clock returns.
+TEST_F(LptimTest, NoKernelClockHoldsTheCounter)
+{
+    start(99);
+    time.advance(40 * TICK + TICK / 2);
+    EXPECT_EQ(rd(CNT), 40u);
+    t.input(Stm32Lptim::IN_CLOCK_OFF, true);
+    time.advance(200 * TICK);
+    EXPECT_EQ(rd(CNT), 40u);
+    EXPECT_EQ(rd(ISR) & ARRM, 0u) << "no ARR match while stopped";
+    t.input(Stm32Lptim::IN_CLOCK_OFF, false);
+    time.advance(58 * TICK + TICK / 2);
+    EXPECT_EQ(rd(CNT), 98u);
+    EXPECT_EQ(rd(ISR) & ARRM, 0u);
+    time.advance(TICK);
+    EXPECT_EQ(rd(ISR) & ARRM, ARRM) << "the match one period of running clock later";
+}
+
+// The same gate stops the PWM waveform on LPTIM_OUT (the D3 pendclear source
+// of LPTIM4/5): a constant level while the clock is off, the periodic
+// waveform again when it returns.
+TEST_F(LptimTest, NoKernelClockStopsTheWaveform)
+{
+    start_wave(0, 9, 4, CNTSTRT);
+    EXPECT_TRUE(pins.last[0].periodic());
+    t.input(Stm32Lptim::IN_CLOCK_OFF, true);
+    EXPECT_FALSE(pins.last[0].periodic());
+    t.input(Stm32Lptim::IN_CLOCK_OFF, false);
+    EXPECT_TRUE(pins.last[0].periodic());
+}
+
 } // namespace

@@ -221,6 +221,9 @@ uint64_t Stm32Lptim::now() const { return ctx_.scheduler ? ctx_.scheduler->now_n
 
 uint64_t Stm32Lptim::kernel_hz() const
 {
+    if (st_.in[IN_CLOCK_OFF]) {
+        return 0; // RCC_D3AMR: the RCC has stopped the kernel clock
+    }
     if (!ctx_.clock_source) {
         return 32768;
     }
@@ -452,12 +455,37 @@ void Stm32Lptim::input(unsigned n, bool level)
     if (n >= INPUTS || st_.in[n] == level) {
         return;
     }
+    if (n == IN_CLOCK_OFF) {
+        gate_clock(level);
+        return;
+    }
     st_.in[n] = level;
     catch_up();
     if (n == IN_IN1) {
         on_in1_edge(level);
     } else if (n == IN_ETR) {
         on_trigger(level);
+    }
+    schedule_next();
+    update_output();
+    update_irq();
+}
+
+// The internal clock stops and starts again: the counts so far are taken, and
+// the counter holds its value (anchored there, with no tick) until the clock
+// comes back, then counts on from it at the same rate.
+void Stm32Lptim::gate_clock(bool off)
+{
+    catch_up(); // matches up to the moment the clock stops or returns
+    if (st_.running && !external()) {
+        rebase(counts());
+    }
+    st_.in[IN_CLOCK_OFF] = off;
+    AMPVP_TRACE("clock", name(), off ? "kernel clock stopped (RCC): counter held at " + std::to_string(counter())
+                                     : "kernel clock runs again");
+    if (st_.running && !external()) {
+        st_.anchor_ps = std::max(st_.anchor_ps, now() * 1000); // a pending trigger latency stays
+        st_.tick_ps = tick_ps();
     }
     schedule_next();
     update_output();

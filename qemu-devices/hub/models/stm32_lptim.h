@@ -55,7 +55,13 @@
 //    and synchronization inputs (RM0399 DMAMUX1/DMAMUX2 tables: LPTIMx_OUT).
 //  - ICR clears ISR flags (write 1); the output "irq" (ISR & IER) goes to the
 //    NVIC and "wkup" (the same level) to the EXTI direct line that wakes a CPU
-//    from Stop (RM0399 EXTI lines 47, 48, 50, 52, 53).
+//    from Stop (RM0399 EXTI lines 47, 48, 50, 52, 53).  LPTIM4/5's "out" are
+//    also EXTI D3 pendclear sources.
+//  - Clock gating (input 3, IN_CLOCK_OFF, the RCC's "ck_off.lptimx" from
+//    RCC_D3AMR): while high the kernel clock is stopped: the internal clock
+//    does not count (the counter, the flags and the output stand still) and
+//    does not sample Input1; counting goes on from the same value when it
+//    falls.  Input1 clocking the counter with CKSEL = 1 needs no kernel clock.
 // Not modelled (stored, logged once when set): the glitch filters CKFLT and
 // TRGFLT (a no-op: edges are taken when they come, without the 2-8 sample
 // delay; the pin inputs have no glitches to remove), the encoder mode (ENC,
@@ -81,8 +87,9 @@ namespace ampvp {
 
 class Stm32Lptim : public RegisterDevice {
 public:
-    // Numbered inputs (the pins' "piny.afk" outputs): Input1, Input2, ETR.
-    enum : unsigned { IN_IN1 = 0, IN_IN2 = 1, IN_ETR = 2, INPUTS = 3 };
+    // Numbered inputs (the pins' "piny.afk" outputs): Input1, Input2, ETR;
+    // then the RCC's clock gate (high: kernel clock stopped).
+    enum : unsigned { IN_IN1 = 0, IN_IN2 = 1, IN_ETR = 2, IN_CLOCK_OFF = 3, INPUTS = 4 };
 
     explicit Stm32Lptim(const std::string &name);
     void configure(const std::map<std::string, std::string> &params,
@@ -100,7 +107,8 @@ protected:
 private:
     bool external() const { return cksel_.on() || countmode_.on(); } // Input1 clocks the counter
     uint64_t now() const;
-    uint64_t kernel_hz() const;
+    uint64_t kernel_hz() const;         // 0 while the RCC gates the kernel clock
+    void gate_clock(bool off);          // input IN_CLOCK_OFF changed
     uint64_t tick_ps() const; // one internal counter clock (0: none, or counting Input1)
     uint64_t count_time_ns(uint64_t k) const; // when the counter has counted k from the anchor
     uint64_t counts() const;  // counter clocks since the anchor

@@ -455,12 +455,17 @@ void Stm32Usart::refresh_status()
 
 bool Stm32Usart::accepts_input() const
 {
-    // Room for the datum, and the host's previous frame has left the line.
-    return ue_.on() && re_.on() && s_.rx.size() < rx_capacity() && now() >= s_.rx_free_ns;
+    // Room for the datum, and the host's previous frame has left the line;
+    // a receiver without its kernel clock samples nothing.
+    return !clock_off_ && ue_.on() && re_.on() && s_.rx.size() < rx_capacity() && now() >= s_.rx_free_ns;
 }
 
 void Stm32Usart::host_input(uint8_t byte)
 {
+    if (clock_off_) {
+        AMPVP_TRACE("uart", "host", name() + ": byte " + hex(byte, 2) + " lost, no kernel clock (RCC)");
+        return;
+    }
     if (!ue_.on() || !re_.on()) {
         // Nothing samples the RX line with the receiver off.
         AMPVP_TRACE("uart", "host", name() + ": byte " + hex(byte, 2) +
@@ -618,8 +623,31 @@ uint64_t Stm32Usart::frame_ns() const
     return static_cast<uint64_t>(std::llround(bits * 1e9 / rate));
 }
 
+void Stm32Usart::input(unsigned n, bool level)
+{
+    if (n == CLOCK_OFF && level != clock_off_) {
+        clock_off_ = level;
+        AMPVP_TRACE("clock", name(), level ? "clocks stopped (RCC)" : "clocks run again");
+    }
+}
+
+// RM0399: a peripheral's registers cannot be accessed while its clock is off.
+bool Stm32Usart::unclocked_access(BusAccess &a)
+{
+    if (!clock_off_) {
+        return false;
+    }
+    log().guest_error(a.core_name, name() + ": access at offset " + hex(a.offset, 2) +
+                                       " while its clocks are stopped (RCC: the CPU that enabled it in CStop, "
+                                       "no autonomous mode): not supported, read as 0 / ignored");
+    return true;
+}
+
 uint32_t Stm32Usart::read(BusAccess &a)
 {
+    if (unclocked_access(a)) {
+        return 0;
+    }
     advance_tx(now()); // flags as they are at this moment
     // RM0399 BUSY: "active when a communication is ongoing on the RX line
     // (successful start bit detected). It is reset at the end of the
@@ -630,6 +658,9 @@ uint32_t Stm32Usart::read(BusAccess &a)
 
 void Stm32Usart::write(BusAccess &a, uint32_t value)
 {
+    if (unclocked_access(a)) {
+        return;
+    }
     advance_tx(now());
     RegisterDevice::write(a, value);
 }

@@ -75,6 +75,14 @@
 // WUF: EXTI "LPUART1 RX wakeup") and "wkup_tx" (TXFIFO empty / threshold:
 // "LPUART1 TX wakeup").  Kernel clock: params "clock": "lpuart1" (RCC
 // D3CCIPR.LPUART1SEL).
+// Clock gating (RM0399 "Peripheral clock gating control", RCC_D3AMR; the
+// machine wires the RCC's "ck_off.lpuart1" to LPUART1's input CLOCK_OFF):
+// while that input is high the USART has neither bus nor kernel clock: a
+// register access is not supported (a guest error; reads 0, writes are
+// ignored), the receiver does not sample the line (accepts_input() is false,
+// so the hub holds host bytes back; a byte given anyway, as a --replay does,
+// is lost).  Not modelled: a frame being shifted out when the clock stops
+// still completes.
 // Not modelled (stored, logged once when set): IDLE, BUSY (receive side: a
 // host byte arrives as a whole frame) and RTOF are never set, receive
 // errors (PE/FE/NE never set), LIN, smartcard, IrDA, synchronous/SPI mode,
@@ -101,6 +109,9 @@ public:
     uint32_t read(BusAccess &a) override;
     void write(BusAccess &a, uint32_t value) override;
     void timer_fired(unsigned tag) override;
+    // Input CLOCK_OFF: high while the RCC has stopped the USART's clocks.
+    static constexpr unsigned CLOCK_OFF = 0;
+    void input(unsigned n, bool level) override;
 
     // RM0399: the RXFIFO and TXFIFO are 16 data deep.
     static constexpr unsigned kFifoDepth = 16;
@@ -204,6 +215,8 @@ private:
     std::string clock_;
     mutable ClockId clock_id_ = -1;
     mutable bool clock_resolved_ = false;
+    bool clock_off_ = false;           // input CLOCK_OFF
+    bool unclocked_access(BusAccess &a);
     bool said_address_wakeup_ = false; // the WUS = 00 "unimplemented" line went out
     bool said_shared_tdr_ = false;     // the "cores write TDR concurrently" line went out
     IrqLine &irq_;  // usart_it: the global interrupt (NVIC)
