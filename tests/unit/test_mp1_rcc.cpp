@@ -446,6 +446,69 @@ TEST_F(Mp1Rcc, UnknownClockName)
     EXPECT_NE(rcc.clock_id("pll4_r"), -1);
 }
 
+// RM0436 RCC_HSICFGR: "HSICAL represents the sum of the engineering option
+// byte calibration value and HSITRIM bits value" (HSICAL = HSITRIM +
+// engineering calibration, 0 after reset here).  The emulated HSI is exact:
+// trimming leaves it at 64 MHz.
+TEST_F(Mp1Rcc, HsicalIsTheCalibrationPlusHsitrim)
+{
+    EXPECT_EQ((rd(HSICFGR) >> 16) & 0xFFFu, 0u);
+    wr(HSICFGR, 16u << 8); // ST's DK2 SystemClock_Config: HSICalibrationValue 16
+    EXPECT_EQ((rd(HSICFGR) >> 8) & 0x7Fu, 16u);
+    EXPECT_EQ((rd(HSICFGR) >> 16) & 0xFFFu, 16u);
+    EXPECT_EQ(rcc.clock_hz("hsi"), 64000000u);
+    EXPECT_FALSE(cap.has("unimplemented"));
+}
+
+// RM0436 RCC_MPCKSELR: MPUSRC selects the MPU clock (0 HSI, 1 HSE, 2 PLL1 P,
+// 3 MPUDIV); MPUSRCRDY is set by hardware once the selected source is the
+// MPU's clock, so it stays 0 while the source does not run.
+TEST_F(Mp1Rcc, MpusrcrdyWaitsForTheSelectedSource)
+{
+    constexpr uint32_t MPCKSELR = 0x020, PLL1CR = 0x080;
+    EXPECT_TRUE(rd(MPCKSELR) & kRdy31); // HSI
+    wr(MPCKSELR, 2);                    // PLL1 P, PLL1 off
+    EXPECT_FALSE(rd(MPCKSELR) & kRdy31);
+    wr(PLL1CR, PLLON | DIVPEN); // PLL1 from the HSI (RCK12SELR reset value)
+    EXPECT_TRUE(rd(MPCKSELR) & kRdy31);
+    wr(MPCKSELR, 1); // HSE, off
+    EXPECT_FALSE(rd(MPCKSELR) & kRdy31);
+    EXPECT_FALSE(cap.has("unimplemented"));
+}
+
+// RM0436 RCC_PLL3CFGR1.IFRGE: the PLL3 input (reference / DIVM3) must lie in
+// the selected range, 00 = 4 to 8 MHz, 01 = 8 to 16 MHz.  ST's DK2 set-up
+// (HSE 24 MHz / 2 = 12 MHz, IFRGE = 01) is right; the same PLL enabled with
+// IFRGE = 00 is the firmware's mistake (reported, the model's PLL locks).
+TEST_F(Mp1Rcc, Pll3InputOutsideIfrgeIsAGuestError)
+{
+    dk2_pll3(); // IFRGE left at 00: 12 MHz is outside 4-8 MHz
+    EXPECT_EQ(cap.count("outside the input range"), 1);
+    EXPECT_TRUE(rd(PLL3CR) & PLLRDY);
+    wr(PLL3CR, 0);
+    wr(PLL3CFGR1, (1u << 24) | (1u << 16) | 33u); // IFRGE 01
+    wr(PLL3CR, PLLON);
+    EXPECT_EQ(cap.count("outside the input range"), 1);
+    EXPECT_EQ(rcc.clock_id("pll3_p") >= 0, true);
+}
+
+// RM0436 RCC_BDCR.RTCSRC selects the RTC clock (00 none, 01 LSE, 10 LSI, 11
+// HSE divided by RCC_RTCDIVR.RTCDIV + 1), RTCCKEN enables it.  ST's DK2
+// examples set RTCDIV = 24 - 1: the 24 MHz HSE gives a 1 MHz RTC clock.
+TEST_F(Mp1Rcc, RtcClockFollowsRtcsrcRtcdivAndRtccken)
+{
+    constexpr uint32_t RTCDIVR = 0x044;
+    wr(OCENSETR, HSEON);
+    wr(RTCDIVR, 23);
+    wr(BDCR, rd(BDCR) | (3u << 16)); // HSE / RTCDIV, not enabled
+    EXPECT_EQ(rcc.clock_hz("rtcclk"), 0u);
+    wr(BDCR, rd(BDCR) | (1u << 20)); // RTCCKEN
+    EXPECT_EQ(rcc.clock_hz("rtcclk"), 1000000u);
+    wr(BDCR, (rd(BDCR) & ~(3u << 16)) | (1u << 16) | 1u); // LSE, LSEON
+    EXPECT_EQ(rcc.clock_hz("rtcclk"), 32768u);
+    EXPECT_FALSE(cap.has("unimplemented"));
+}
+
 // Configuration errors: "mcu_core" must name a core; "boot_pins" must fit
 // the three BOOT pins.
 TEST(Mp1RccConfig, BadParamsAreRejected)

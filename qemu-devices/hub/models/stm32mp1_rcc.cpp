@@ -78,16 +78,23 @@ Stm32mp1Rcc::Stm32mp1Rcc(const std::string &name) : RegisterDevice(name)
                          .unimpl("HSECSSON", 11, 1, Acc::W1S)
                          .post_write(retime);
     mp1_clear_view(r, "OCENCLRR", 0x010, ocen, ~(1u << 11), retime_view);
-    // RCC_HSICFGR: HSIDIV divides the 64 MHz HSI by 1, 2, 4 or 8.
+    // RCC_HSICFGR: HSIDIV divides the 64 MHz HSI by 1, 2, 4 or 8.  HSICAL
+    // is the sum of the engineering calibration loaded at reset (0 here, the
+    // register's reset value) and the user trimming HSITRIM; the emulated HSI
+    // is an ideal 64 MHz oscillator, whatever its calibration.
     r.reg("HSICFGR", 0x018, 0)
         .field("HSIDIV", 0, 2, Acc::RW, &hsidiv_)
-        .unimpl("HSITRIM", 8, 7)
-        .field("HSICAL", 16, 12, Acc::RO)
+        .field("HSITRIM", 8, 7, Acc::RW, &hsitrim_)
+        .field("HSICAL", 16, 12, Acc::RO, &hsical_)
+        .on_read([this](BusAccess &, uint32_t v) { return hsical_.with(v, hsitrim_.in(v) & 0xFFFu); })
         .post_write(retime);
     r.reg("CSICFGR", 0x01C, 0x00001000).unimpl("CSITRIM", 8, 5).field("CSICAL", 16, 8, Acc::RO);
+    // RCC_MPCKSELR: MPUSRC selects the MPU (Cortex-A7) clock: HSI, HSE, PLL1 P
+    // or MPUDIV (PLL1 P divided); MPUSRCRDY reads 1 while that source runs.
     r.reg("MPCKSELR", 0x020, 0x80000000)
-        .unimpl("MPUSRC", 0, 2)
-        .field("MPUSRCRDY", 31, 1, Acc::RO);
+        .field("MPUSRC", 0, 2, Acc::RW, &mpusrc_)
+        .field("MPUSRCRDY", 31, 1, Acc::RO, &mpusrcrdy_)
+        .on_read([this](BusAccess &, uint32_t v) { return mpusrcrdy_.with(v, mpu_source_hz(mpusrc_.in(v)) != 0); });
     r.reg("ASSCKSELR", 0x024, 0x80000000)
         .field("AXISSRC", 0, 3, Acc::RW, &axissrc_)
         .field("AXISSRCRDY", 31, 1, Acc::RO)
@@ -108,7 +115,9 @@ Stm32mp1Rcc::Stm32mp1Rcc(const std::string &name) : RegisterDevice(name)
     r.reg("APB5DIVR", 0x040, 0x80000000)
         .field("APB5DIV", 0, 3, Acc::RW, &apbdiv_[4])
         .field("APB5DIVRDY", 31, 1, Acc::RO);
-    r.reg("RTCDIVR", 0x044, 0).unimpl("RTCDIV", 0, 6);
+    // RCC_RTCDIVR: the HSE divided by RTCDIV + 1 is the RTC's HSE clock
+    // (BDCR.RTCSRC = 11).
+    r.reg("RTCDIVR", 0x044, 0).field("RTCDIV", 0, 6, Acc::RW, &rtcdiv_);
     // RCC_MSSCKSELR: MCUSSRC selects the MCU sub-system clock (HSI, HSE, CSI,
     // PLL3 P); MCUSSRCRDY is set once the selected source runs the MCU.
     r.reg("MSSCKSELR", 0x048, 0x80000000)
@@ -155,8 +164,8 @@ Stm32mp1Rcc::Stm32mp1Rcc(const std::string &name) : RegisterDevice(name)
         .field("LSEDRV", 4, 2, Acc::RW)
         .unimpl("LSECSSON", 8, 1)
         .field("LSECSSD", 9, 1, Acc::RO)
-        .unimpl("RTCSRC", 16, 2)
-        .unimpl("RTCCKEN", 20, 1)
+        .field("RTCSRC", 16, 2, Acc::RW, &rtcsrc_)
+        .field("RTCCKEN", 20, 1, Acc::RW, &rtccken_)
         .unimpl("VSWRST", 31, 1)
         .on_read([this](BusAccess &, uint32_t v) { return lserdy_.with(v, lseon_.in(v)); })
         .post_write(retime);
@@ -393,12 +402,20 @@ void Stm32mp1Rcc::declare_pll(unsigned n, uint32_t off, uint32_t cfgr1_reset, ui
             const Pll &q = pll_[n - 1];
             return q.rdy.with(v, q.on.in(v) && pll_ref_hz(n) != 0 ? 1 : 0);
         })
-        .post_write(retime);
+        .post_write([this, n](BusAccess &a, uint32_t old, uint32_t now, uint32_t) {
+            const Pll &q = pll_[n - 1];
+            if (!q.on.in(old) && q.on.in(now)) {
+                check_pll_input(n, a);
+            }
+            clocks_changed(&a);
+        });
     Register &cfgr1 = r.reg("PLL" + x + "CFGR1", off + 0x4, cfgr1_reset)
                           .field("DIVN", 0, 9, Acc::RW, &p.divn)
                           .field("DIVM" + x, 16, 6, Acc::RW, &p.divm);
     if (n >= 3) {
-        cfgr1.unimpl("IFRGE", 24, 2);
+        // PLL3/PLL4 only: IFRGE tells the PLL its input (reference / DIVM)
+        // range, 00 = 4-8 MHz, 01 = 8-16 MHz (PLL1/PLL2 take 8-16 MHz).
+        cfgr1.field("IFRGE", 24, 2, Acc::RW, &p.ifrge);
     }
     cfgr1.post_write(retime);
     r.reg("PLL" + x + "CFGR2", off + 0x8, cfgr2_reset)
@@ -457,6 +474,55 @@ std::optional<uint32_t> Stm32mp1Rcc::boot_address(CoreId core) const
         return std::nullopt;
     }
     return 0x00000000u; // RETRAM
+}
+
+uint64_t Stm32mp1Rcc::lse_hz() const { return lseon_.on() ? kLseHz : 0; }
+uint64_t Stm32mp1Rcc::lsi_hz() const { return lsion_.on() ? kLsiHz : 0; }
+
+// RM0436 RCC_BDCR.RTCSRC: no clock, LSE, LSI, or the HSE divided by RTCDIV + 1
+// (RCC_RTCDIVR); RTCCKEN gates it.
+uint64_t Stm32mp1Rcc::rtc_hz() const
+{
+    if (!rtccken_.on()) {
+        return 0;
+    }
+    switch (rtcsrc_.get()) {
+    case 1: return lse_hz();
+    case 2: return lsi_hz();
+    case 3: return hse_hz() / (rtcdiv_.get() + 1);
+    default: return 0;
+    }
+}
+
+// RM0436 RCC_MPCKSELR.MPUSRC: 0 HSI, 1 HSE, 2 PLL1 P, 3 MPUDIV (from PLL1 P):
+// the frequency of the selected source before MPUDIV, 0 while it does not run.
+uint64_t Stm32mp1Rcc::mpu_source_hz(uint32_t sel) const
+{
+    switch (sel) {
+    case 0: return hsi_hz();
+    case 1: return hse_hz();
+    default: return pll_hz(1, 'p');
+    }
+}
+
+// RM0436 PLL3CFGR1/PLL4CFGR1.IFRGE: the reference after DIVM must lie in the
+// range IFRGE selects (00: 4 to 8 MHz, 01: 8 to 16 MHz, other values reserved).
+// The model's PLL locks anyway; a mismatch is the firmware's mistake.
+void Stm32mp1Rcc::check_pll_input(unsigned n, const BusAccess &a)
+{
+    const Pll &p = pll_[n - 1];
+    if (!p.ifrge.valid()) {
+        return;
+    }
+    const uint64_t ref = pll_ref_hz(n) / (p.divm.get() + 1);
+    const uint32_t rge = p.ifrge.get();
+    const bool ok = (rge == 0 && ref >= 4000000 && ref <= 8000000) ||
+                    (rge == 1 && ref >= 8000000 && ref <= 16000000);
+    if (!ok && ref != 0) {
+        log().guest_error(a.core_name, name() + ": PLL" + std::to_string(n) + " enabled with a " + mhz(ref) +
+                                           " reference, outside the input range PLL" + std::to_string(n) +
+                                           "CFGR1.IFRGE = " + std::to_string(rge) + " selects");
+    }
 }
 
 uint64_t Stm32mp1Rcc::hsi_hz() const { return hsion_.on() ? kHsiHz >> hsidiv_.get() : 0; }
@@ -584,9 +650,9 @@ const char *const kClockNames[] = {
     "mcu",    "hclk",   "mcuss",  "pclk1",  "pclk2",  "pclk3",  "timg1",  "timg2",  "aclk",
     "pclk4",  "pclk5",  "uart24", "uart35", "uart6",  "uart78", "uart1",  "hse",    "hsi",
     "csi",    "lse",    "lsi",    "pll1_p", "pll1_q", "pll1_r", "pll2_p", "pll2_q", "pll2_r",
-    "pll3_p", "pll3_q", "pll3_r", "pll4_p", "pll4_q", "pll4_r"};
+    "pll3_p", "pll3_q", "pll3_r", "pll4_p", "pll4_q", "pll4_r", "rtcclk"};
 enum : ClockId { MCU, HCLK, MCUSS, PCLK1, PCLK2, PCLK3, TIMG1, TIMG2, ACLK, PCLK4, PCLK5, UART_FIRST,
-                 HSE = UART_FIRST + 5, HSI, CSI, LSE, LSI, PLL_FIRST, CLOCK_COUNT = PLL_FIRST + 12 };
+                 HSE = UART_FIRST + 5, HSI, CSI, LSE, LSI, PLL_FIRST, RTCCLK = PLL_FIRST + 12, CLOCK_COUNT };
 } // namespace
 
 ClockId Stm32mp1Rcc::clock_id(const std::string &n) const
@@ -601,7 +667,7 @@ ClockId Stm32mp1Rcc::clock_id(const std::string &n) const
 
 uint64_t Stm32mp1Rcc::hz(ClockId id) const
 {
-    if (id >= PLL_FIRST && id < CLOCK_COUNT) {
+    if (id >= PLL_FIRST && id < RTCCLK) {
         const int k = id - PLL_FIRST;
         return pll_hz(static_cast<unsigned>(k / 3 + 1), "pqr"[k % 3]);
     }
@@ -623,8 +689,9 @@ uint64_t Stm32mp1Rcc::hz(ClockId id) const
     case HSE: return hse_hz();
     case HSI: return hsi_hz();
     case CSI: return csi_hz();
-    case LSE: return lseon_.on() ? kLseHz : 0;
-    case LSI: return lsion_.on() ? kLsiHz : 0;
+    case LSE: return lse_hz();
+    case LSI: return lsi_hz();
+    case RTCCLK: return rtc_hz();
     default: return 0;
     }
 }

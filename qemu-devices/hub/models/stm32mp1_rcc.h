@@ -12,18 +12,25 @@
 //    CSIRDY, HSERDY) following the enables at once (an HSE with no board
 //    crystal never becomes ready); LSE (32.768 kHz, BDCR.LSEON -> LSERDY)
 //    and LSI (32 kHz, RDLSICR.LSION -> LSIRDY).  OCRDYR.MPUCKRDY/AXICKRDY
-//    read 1 (the MPU and AXI clocks run).
+//    read 1 (the MPU and AXI clocks run).  HSICFGR.HSITRIM (user trimming)
+//    is added to the engineering calibration (0) in HSICAL; the emulated HSI
+//    is exact, so trimming does not change its frequency.
 //  - PLL1-PLL4: PLLxCR PLLON -> PLLxRDY once the reference clock runs;
 //    output y = ref / (DIVMx + 1) * (DIVNx + 1 + FRACV / 8192 when FRACLE) /
 //    (DIVy + 1), 0 while the PLL is not ready or DIVyEN is clear; references
 //    from RCK12SELR (HSI, HSE), RCK3SELR and RCK4SELR (HSI, HSE, CSI).
+//    PLL3/PLL4 IFRGE: enabling the PLL with its reference (after DIVM)
+//    outside the selected range (4-8 / 8-16 MHz) is a guest error.
 //  - MCU clock tree: MSSCKSELR.MCUSSRC (HSI, HSE, CSI, PLL3 P) with
 //    MCUSSRCRDY reading 1 while the selected source runs; MCUDIVR (/1 ..
 //    /512) gives MLHCLK, the M4's clock; APB1-3DIVR (/1 .. /16) the PCLKs;
 //    TIMG1PRER/TIMG2PRER the timer kernel clocks; the UART kernel clock
 //    selections UART1CKSELR, UART24CKSELR, UART35CKSELR, UART6CKSELR,
 //    UART78CKSELR.  AXI side for USART1: ASSCKSELR (HSI, HSE, PLL2 P),
-//    AXIDIVR, APB4DIVR, APB5DIVR; MPCKSELR/MPCKDIVR stored.  Every other
+//    AXIDIVR, APB4DIVR, APB5DIVR; MPCKSELR.MPUSRC (HSI, HSE, PLL1 P,
+//    MPUDIV) with MPUSRCRDY reading 1 while the source runs (the MPU's own
+//    clock is not used: the Cortex-A7 is the host).  RTC clock: BDCR.RTCSRC
+//    (LSE, LSI, HSE / (RTCDIVR.RTCDIV + 1)) gated by RTCCKEN.  Every other
 //    ready flag the HAL polls after a write (xxxDIVRDY, PLLxSRCRDY,
 //    TIMGxPRERDY, MPUSRCRDY, AXISSRCRDY) reads 1: the change completes at once.
 //  - The M4's clock (MLHCLK) is sent to the core named by params "mcu_core"
@@ -65,6 +72,7 @@
 //              (UARTxCKSELR selection)
 //   "hse" "hsi" "csi" "lse" "lsi"  oscillators (0 while off; "hsi" after HSIDIV)
 //   "pll1_p" "pll1_q" "pll1_r" ... "pll4_r"
+//   "rtcclk"   the RTC kernel clock (BDCR.RTCSRC, RTCCKEN)
 //
 // Not modelled (stored, reported once when set where they are fields): the
 // MCU reset MP_GRSTCSETR.MCURST (and with it HOLD_BOOT after an MCU reset:
@@ -74,7 +82,7 @@
 // interrupts (MP_/MC_CIER, CIFR read 0), the wake-up from CStop; the
 // TrustZone protection (TZCR) and the MPU-only registers' access rule; the
 // backup-domain write protection of BDCR (PWR_CR1.DBP lives in another
-// model), RTC clock; kernel clocks other than the UARTs'; spread spectrum
+// model); MPCKDIVR.MPUDIV; kernel clocks other than the UARTs'; spread spectrum
 // (PLLxCSGR); MCO outputs; the clock restore sequence; MP_BOOTCR (hold boot
 // on leaving Standby).
 #pragma once
@@ -113,11 +121,17 @@ private:
         FieldRef div[3];               // PLLxCFGR2 DIVP, DIVQ, DIVR
         FieldRef fracv, fracle;        // PLLxFRACR
         FieldRef src;                  // RCKxSELR PLLxSRC (PLL1 and PLL2 share RCK12SELR)
+        FieldRef ifrge;                // PLLxCFGR1 IFRGE (PLL3, PLL4)
     };
     void declare_pll(unsigned n, uint32_t cr_off, uint32_t cfgr1_reset, uint32_t cfgr2_reset);
     uint64_t hsi_hz() const;
     uint64_t hse_hz() const;
     uint64_t csi_hz() const;
+    uint64_t lse_hz() const;
+    uint64_t lsi_hz() const;
+    uint64_t rtc_hz() const;
+    uint64_t mpu_source_hz(uint32_t sel) const;
+    void check_pll_input(unsigned n, const BusAccess &a);
     uint64_t pll_ref_hz(unsigned pll) const;
     uint64_t mcuss_hz() const;
     uint64_t mcu_hz() const;
@@ -142,7 +156,9 @@ private:
     FieldRef hsion_, csion_, hseon_;                  // OCENSETR
     FieldRef hsirdy_, hsidivrdy_, csirdy_, hserdy_;   // OCRDYR
     FieldRef mpuckrdy_, axickrdy_;                    // OCRDYR
-    FieldRef hsidiv_;                                 // HSICFGR
+    FieldRef hsidiv_, hsitrim_, hsical_;              // HSICFGR
+    FieldRef mpusrc_, mpusrcrdy_;                     // MPCKSELR
+    FieldRef rtcdiv_, rtcsrc_, rtccken_;              // RTCDIVR, BDCR
     FieldRef lseon_, lserdy_, lsion_, lsirdy_;        // BDCR, RDLSICR
     std::array<Pll, 4> pll_;
     FieldRef mcussrc_, mcussrcrdy_;                   // MSSCKSELR
