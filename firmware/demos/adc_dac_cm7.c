@@ -304,6 +304,8 @@ void DMA1_Stream1_IRQHandler(void);
 void DMA1_Stream1_IRQHandler(void) { dma_irq_handler(&s_adc_dma); }
 void DMA1_Stream3_IRQHandler(void);
 void DMA1_Stream3_IRQHandler(void) { dma_irq_handler(&s_dac_dma); }
+/* HAL_DAC_Start_DMA installs DAC_DMAHalfConvCpltCh1: the stream's HT interrupt is on. */
+static void dac_dma_half(struct dma_handle *h) { (void)h; }
 void ADC_IRQHandler(void);
 void ADC_IRQHandler(void)
 {
@@ -410,6 +412,7 @@ int main(void)
     TIM6->CR1 |= TIM_CR1_CEN; /* HAL_TIM_Base_Start (DAC trigger) */
     DAC1->CR |= DAC_CR_DMAEN1;
     DAC1->CR |= DAC_CR_DMAUDRIE1;
+    s_dac_dma.xfer_half = dac_dma_half;
     dma_start_it(&s_dac_dma, (uint32_t)(uintptr_t)s_wave, (uint32_t)(uintptr_t)&DAC1->DHR8R1, 5u);
     DAC1->CR |= DAC_CR_EN1;
 

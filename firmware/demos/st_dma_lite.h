@@ -1,8 +1,12 @@
 /*
  * st_dma_lite.h - DMA1/DMA2 streams and DMAMUX1 the way ST's HAL drives them
- * (stm32h7xx_hal_dma.c: HAL_DMA_Init, HAL_DMA_Start_IT, HAL_DMA_IRQHandler), written
- * for this project (the same sequences as dma_m2m_cm7.c, for the peripheral-request
- * demos).  One definition per image (static functions).
+ * (stm32h7xx_hal_dma.c, stm32mp1xx_hal_dma.c: HAL_DMA_Init, HAL_DMA_Start_IT,
+ * HAL_DMA_IRQHandler; the same IP and sequences on the STM32H7 and the STM32MP15),
+ * written for this project (the same sequences as dma_m2m_cm7.c, for the
+ * peripheral-request demos).  One definition per image (static functions).
+ * Addresses: the STM32H745's unless the including file defines ST_DMA1_BASE,
+ * ST_DMA2_BASE and ST_DMAMUX1_BASE first (STM32MP15: 0x48000000, 0x48001000,
+ * 0x48002000).
  */
 #ifndef AMPVP_ST_DMA_LITE_H
 #define AMPVP_ST_DMA_LITE_H
@@ -16,9 +20,15 @@ struct dma {
     volatile uint32_t LISR, HISR, LIFCR, HIFCR;
     struct dma_stream S[8];
 };
-#define DMA1 ((struct dma *)0x40020000u)
-#define DMAMUX1_CCR(c) (*(volatile uint32_t *)(0x40020800u + 4u * (c)))
-#define DMAMUX1_CFR    (*(volatile uint32_t *)(0x40020884u))
+#ifndef ST_DMA1_BASE
+#define ST_DMA1_BASE    0x40020000u
+#define ST_DMA2_BASE    0x40020400u
+#define ST_DMAMUX1_BASE 0x40020800u
+#endif
+#define DMA1 ((struct dma *)ST_DMA1_BASE)
+#define DMA2 ((struct dma *)ST_DMA2_BASE)
+#define DMAMUX1_CCR(c) (*(volatile uint32_t *)(ST_DMAMUX1_BASE + 4u * (c)))
+#define DMAMUX1_CFR    (*(volatile uint32_t *)(ST_DMAMUX1_BASE + 0x84u))
 
 #define DMA_SxCR_EN      (1u << 0)
 #define DMA_SxCR_DMEIE   (1u << 1)
@@ -27,6 +37,7 @@ struct dma {
 #define DMA_SxCR_TCIE    (1u << 4)
 #define DMA_SxCR_DIR     (3u << 6)
 #define DMA_SxCR_DIR_M2P (1u << 6)
+#define DMA_SxCR_DIR_M2M (2u << 6)
 #define DMA_SxCR_CIRC    (1u << 8)
 #define DMA_SxCR_PINC    (1u << 9)
 #define DMA_SxCR_MINC    (1u << 10)
@@ -39,9 +50,15 @@ struct dma {
 #define DMA_SxCR_DBM     (1u << 18)
 #define DMA_SxCR_CT      (1u << 19)
 #define DMA_SxCR_MBURST  (3u << 23)
+#define DMA_SxCR_MBURST_INC4 (1u << 23)
 #define DMA_SxCR_PBURST  (3u << 21)
+#define DMA_SxCR_PBURST_INC4 (1u << 21)
 #define DMA_SxFCR_FTH    (3u << 0)
+#define DMA_SxFCR_FTH_FULL (3u << 0)
 #define DMA_SxFCR_DMDIS  (1u << 2)
+#define DMA_SxFCR_FEIE   (1u << 7)
+#define DMA_FLAG_FEIF    (1u << 0)
+#define DMA_FLAG_DMEIF   (1u << 2)
 #define DMA_FLAG_TEIF    (1u << 3)
 #define DMA_FLAG_HTIF    (1u << 4)
 #define DMA_FLAG_TCIF    (1u << 5)
@@ -54,15 +71,19 @@ struct dma_handle {
     volatile uint32_t halves, completes, errors;
     void (*xfer_half)(struct dma_handle *);
     void (*xfer_cplt)(struct dma_handle *);
+    void (*xfer_error)(struct dma_handle *); /* after TE, FE or DME, as HAL's ErrorCallback */
 };
 
-/* HAL_DMA_Init for a DMA1 stream: `config` = Direction | PeriphInc | MemInc | sizes |
- * Mode | Priority; direct mode (no FIFO), single bursts; DMAMUX1 request. */
-static void dma_init(struct dma_handle *h, uint32_t config, uint32_t request)
+/* HAL_DMA_Init for a DMA1 or DMA2 stream: `config` = Direction | PeriphInc | MemInc |
+ * sizes | Mode | Priority, plus MemBurst | PeriphBurst when `fcr` selects the FIFO
+ * (DMDIS | FTH; 0: direct mode, single bursts); DMAMUX1 channel = stream (+ 8 on DMA2).
+ * Memory to memory: request 0 (DMA_REQUEST_MEM2MEM), as HAL forces it. */
+static void dma_init_fifo(struct dma_handle *h, uint32_t config, uint32_t fcr, uint32_t request)
 {
     static const uint8_t shift[4] = {0u, 6u, 16u, 22u};
     struct dma_stream *s = h->instance;
-    const unsigned n = (unsigned)(s - &DMA1->S[0]);
+    struct dma *c = (uintptr_t)s >= ST_DMA2_BASE && (uintptr_t)s < ST_DMA2_BASE + 0x400u ? DMA2 : DMA1;
+    const unsigned n = (unsigned)(s - &c->S[0]);
     s->CR &= ~DMA_SxCR_EN;
     while (s->CR & DMA_SxCR_EN) {
     }
@@ -70,17 +91,26 @@ static void dma_init(struct dma_handle *h, uint32_t config, uint32_t request)
     reg &= ~(DMA_SxCR_MBURST | DMA_SxCR_PBURST | DMA_SxCR_PL | DMA_SxCR_MSIZE | DMA_SxCR_PSIZE |
              DMA_SxCR_MINC | DMA_SxCR_PINC | DMA_SxCR_CIRC | DMA_SxCR_DIR | DMA_SxCR_CT | DMA_SxCR_DBM);
     s->CR = reg | config;
-    s->FCR &= ~(DMA_SxFCR_DMDIS | DMA_SxFCR_FTH);
+    s->FCR = (s->FCR & ~(DMA_SxFCR_DMDIS | DMA_SxFCR_FTH)) | fcr;
     h->index = shift[n & 3u];
-    h->isr = n > 3u ? &DMA1->HISR : &DMA1->LISR;
-    h->ifcr = n > 3u ? &DMA1->HIFCR : &DMA1->LIFCR;
-    h->mux_channel = n;
+    h->isr = n > 3u ? &c->HISR : &c->LISR;
+    h->ifcr = n > 3u ? &c->HIFCR : &c->LIFCR;
+    h->mux_channel = n + (c == DMA2 ? 8u : 0u);
     *h->ifcr = 0x3Fu << h->index;
-    DMAMUX1_CCR(n) = request & 0xFFu;
-    DMAMUX1_CFR = 1u << n;
+    if ((config & DMA_SxCR_DIR) == DMA_SxCR_DIR_M2M) {
+        request = 0u;
+    }
+    DMAMUX1_CCR(h->mux_channel) = request & 0xFFu;
+    DMAMUX1_CFR = 1u << h->mux_channel;
 }
 
-/* HAL_DMA_Start_IT (with HT and TC callbacks). */
+/* HAL_DMA_Init in direct mode (no FIFO), single bursts. */
+static inline void dma_init(struct dma_handle *h, uint32_t config, uint32_t request)
+{
+    dma_init_fifo(h, config, 0u, request);
+}
+
+/* HAL_DMA_Start_IT: TC, TE and DME interrupts, HT only with a half-transfer callback. */
 static void dma_start_it(struct dma_handle *h, uint32_t src, uint32_t dst, uint32_t n)
 {
     struct dma_stream *s = h->instance;
@@ -97,18 +127,31 @@ static void dma_start_it(struct dma_handle *h, uint32_t src, uint32_t dst, uint3
         s->M0AR = dst;
     }
     s->CR = (s->CR & ~(DMA_SxCR_TCIE | DMA_SxCR_TEIE | DMA_SxCR_DMEIE | DMA_SxCR_HTIE)) | DMA_SxCR_TCIE |
-            DMA_SxCR_TEIE | DMA_SxCR_DMEIE | DMA_SxCR_HTIE;
+            DMA_SxCR_TEIE | DMA_SxCR_DMEIE;
+    if (h->xfer_half) {
+        s->CR |= DMA_SxCR_HTIE;
+    }
     s->CR |= DMA_SxCR_EN;
 }
 
-/* HAL_DMA_IRQHandler: TE, HT, TC (circular streams keep their enables). */
+/* HAL_DMA_IRQHandler: TE, FE, DME, HT, TC (circular streams keep their enables),
+ * then the error callback if one of the first three was seen. */
 static void dma_irq_handler(struct dma_handle *h)
 {
     struct dma_stream *s = h->instance;
     const uint32_t isr = *h->isr;
+    const uint32_t errors0 = h->errors;
     if ((isr & (DMA_FLAG_TEIF << h->index)) && (s->CR & DMA_SxCR_TEIE)) {
         s->CR &= ~DMA_SxCR_TEIE;
         *h->ifcr = DMA_FLAG_TEIF << h->index;
+        h->errors++;
+    }
+    if ((isr & (DMA_FLAG_FEIF << h->index)) && (s->FCR & DMA_SxFCR_FEIE)) {
+        *h->ifcr = DMA_FLAG_FEIF << h->index;
+        h->errors++;
+    }
+    if ((isr & (DMA_FLAG_DMEIF << h->index)) && (s->CR & DMA_SxCR_DMEIE)) {
+        *h->ifcr = DMA_FLAG_DMEIF << h->index;
         h->errors++;
     }
     if ((isr & (DMA_FLAG_HTIF << h->index)) && (s->CR & DMA_SxCR_HTIE)) {
@@ -130,6 +173,9 @@ static void dma_irq_handler(struct dma_handle *h)
         if (h->xfer_cplt) {
             h->xfer_cplt(h);
         }
+    }
+    if (h->errors != errors0 && h->xfer_error) {
+        h->xfer_error(h);
     }
 }
 

@@ -7,6 +7,10 @@
 #         208.88 MHz as ST's HAL computes it), CRC2 with an 8-bit polynomial gives 0xEF,
 #         LED7 on (once: no glitch while PH7 is still analog); then production boot
 #         (the hub's remoteproc master loads and releases the M4, no SystemClock_Config).
+#   dma   DMA_FIFOMode: DMA2 stream 0 (DMAMUX1 channel 8, MEM2MEM) copies 32 words
+#         through its FIFO from the constant table in MCU SRAM1 (0x1000xxxx) to SRAM2,
+#         TC interrupt (IRQ 56) -> LED7 on; --deterministic: right after EN = 1 the
+#         stream is still busy (the copy takes its beats at the 208.9 MHz MLHCLK).
 . "$(dirname "$0")/lib.sh"
 
 GAPS='unimplemented|not modelled|reserved bits|guest error'
@@ -51,7 +55,15 @@ crc)
   grep -q '= 0xef, expected 0xef$' "$TMP/crc_prod.out" || fail "production boot: wrong CRC"
   pass "CRC_UserDefinedPolynomial: CRC2 gives 0xEF, LED7 on, in engineering and production boot"
   ;;
+dma)
+  run_m4 dma mp15_dma_fifo.elf '^\[m4:USART3\] (\[[0-9.]+\] )?CM4 done$' --option-byte boot_pins=4 --deterministic
+  in_order "$TMP/dma.out" '^\[board\] LED7 on$' \
+    '^\[m4:USART3\] \[[0-9.]+\] mp15_dma_fifo: first poll after EN=1: EN=1 NDTR=([1-9]|[12][0-9]|3[01])$' \
+    '^\[m4:USART3\] \[[0-9.]+\] mp15_dma_fifo: DMA2 stream 0 copied 128 bytes from 0x1000[0-9a-f]{4} to 0x1002[0-9a-f]{4} through its FIFO: transfer-complete 1, errors 0, mismatches 0$'
+  [ "$(grep -c '^\[board\] LED7' "$TMP/dma.out")" = 1 ] || fail "LED7 changed other than once"
+  pass "DMA_FIFOMode: DMA2 stream 0 copies 128 bytes through its FIFO, TC interrupt, LED7 on"
+  ;;
 *)
-  fail "usage: $0 crc"
+  fail "usage: $0 crc|dma"
   ;;
 esac
