@@ -17,7 +17,18 @@ struct Told : ClockSink {
 
 struct Released : BootControl {
     std::vector<std::pair<CoreId, std::string>> calls;
+    std::vector<std::pair<CoreId, std::string>> resets;
     void release_core(CoreId c, const std::string &by) override { calls.push_back({c, by}); }
+    void reset_core(CoreId c, const std::string &why) override { resets.push_back({c, why}); }
+};
+
+// Counts the pulses of an output (RCC "mcu_rst" to WWDG1).
+struct Pulses : Device {
+    int count = 0;
+    Pulses() : Device("WWDG1") {}
+    uint32_t read(BusAccess &) override { return 0; }
+    void write(BusAccess &, uint32_t) override {}
+    void input(unsigned, bool level) override { count += level; }
 };
 
 // Register offsets (ST's CMSIS RCC_TypeDef for the STM32MP15).
@@ -506,6 +517,43 @@ TEST_F(Mp1Rcc, RtcClockFollowsRtcsrcRtcdivAndRtccken)
     EXPECT_EQ(rcc.clock_hz("rtcclk"), 1000000u);
     wr(BDCR, (rd(BDCR) & ~(3u << 16)) | (1u << 16) | 1u); // LSE, LSEON
     EXPECT_EQ(rcc.clock_hz("rtcclk"), 32768u);
+    EXPECT_FALSE(cap.has("unimplemented"));
+}
+
+// RM0436 "Reset" / RCC_MC_RSTSCLRR: a WWDG1 time-out resets the MCU
+// (mcu_rst) and sets WWDG1RSTF (bit 10); the MCU reset does not reset the
+// RCC, so the MCU keeps the clock the firmware chose (ST's WWDG_Example skips
+// SystemClock_Config when it finds WWDG1RSTF), and WWDG1 is reset with the
+// MCU (output "mcu_rst").  MCURSTF (bit 5) is for MP_GRSTCSETR.MCURST only:
+// it is not part of the power-on value 0x15 although a power-on resets the
+// MCU too.
+TEST_F(Mp1Rcc, Wwdg1TimeoutResetsTheMcuAndSetsWwdg1rstf)
+{
+    Pulses wwdg;
+    rcc.irq("mcu_rst")->connect_input(&wwdg, 0);
+    wr(MC_RSTSCLRR, 0x7FF); // HAL: __HAL_RCC_CLEAR_RESET_FLAGS
+    dk2_pll3();
+    wr(MSSCKSELR, 3); // MCU on PLL3 P
+    rcc.input(Stm32mp1Rcc::kInputWwdg1, true);
+    rcc.input(Stm32mp1Rcc::kInputWwdg1, false);
+    EXPECT_EQ(rd(MC_RSTSCLRR), 1u << 10);
+    ASSERT_EQ(rel.resets.size(), 1u);
+    EXPECT_EQ(rel.resets[0].first, CoreId(0));
+    EXPECT_EQ(wwdg.count, 1);
+    EXPECT_EQ(rcc.clock_hz("mcu"), kDk2Pll3P);
+    EXPECT_EQ(rd(MSSCKSELR) & 3u, 3u);
+}
+
+// RM0436 RCC_MP_GRSTCSETR.MCURST: writing 1 resets the MCU (the bit reads
+// 0: it clears itself); RCC_MC_RSTSCLRR.MCURSTF records it.
+TEST_F(Mp1Rcc, McurstResetsTheMcuWithMcurstf)
+{
+    constexpr uint32_t MP_GRSTCSETR = 0x404;
+    wr(MC_RSTSCLRR, 0x7FF);
+    wr(MP_GRSTCSETR, 1u << 1);
+    EXPECT_EQ(rd(MP_GRSTCSETR), 0u);
+    EXPECT_EQ(rd(MC_RSTSCLRR), 1u << 5);
+    ASSERT_EQ(rel.resets.size(), 1u);
     EXPECT_FALSE(cap.has("unimplemented"));
 }
 

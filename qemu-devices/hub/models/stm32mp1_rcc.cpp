@@ -36,6 +36,7 @@ struct Flag {
 
 Stm32mp1Rcc::Stm32mp1Rcc(const std::string &name) : RegisterDevice(name)
 {
+    mcu_rst_ = &add_irq("mcu_rst");
     auto &r = regs_;
     auto retime = [this](BusAccess &a, uint32_t, uint32_t, uint32_t) { clocks_changed(&a); };
     auto retime_view = [this](BusAccess &a) { clocks_changed(&a); };
@@ -213,11 +214,18 @@ Stm32mp1Rcc::Stm32mp1Rcc(const std::string &name) : RegisterDevice(name)
            {6, "MPSYSRSTF"}, {7, "MCSYSRSTF"}, {8, "IWDG1RSTF"}, {9, "IWDG2RSTF"}, {13, "MPUP0RSTF"},
            {14, "MPUP1RSTF"}});
     // RCC_MP_GRSTCSETR: system, MCU and MPU processor resets (self-clearing).
+    // MCURST resets the MCU (mcu_rst, MC_RSTSCLRR.MCURSTF).
     r.reg("MP_GRSTCSETR", 0x404, 0)
         .unimpl("MPSYSRST", 0, 1, Acc::WO)
-        .unimpl("MCURST", 1, 1, Acc::WO)
+        .field("MCURST", 1, 1, Acc::WO, &mcurst_)
         .unimpl("MPUP0RST", 4, 1, Acc::WO)
-        .unimpl("MPUP1RST", 5, 1, Acc::WO);
+        .unimpl("MPUP1RST", 5, 1, Acc::WO)
+        .post_write([this](BusAccess &a, uint32_t, uint32_t now, uint32_t) {
+            if (mcurst_.in(now)) {
+                mcurst_.set(0);
+                request_mcu_reset(kMcuRstf, a.core_name + " set MP_GRSTCSETR.MCURST");
+            }
+        });
     const std::initializer_list<Flag> mp_flags = {
         {0, "PORRSTF"},   {1, "BORRSTF"},   {2, "PADRSTF"},   {3, "HCSSRSTF"},  {4, "VCORERSTF"},
         {6, "MPSYSRSTF"}, {7, "MCSYSRSTF"}, {8, "IWDG1RSTF"}, {9, "IWDG2RSTF"}, {11, "STDBYRSTF"},
@@ -371,7 +379,7 @@ Stm32mp1Rcc::Stm32mp1Rcc(const std::string &name) : RegisterDevice(name)
     lp_enables("MC_AHB4LPEN", 0xBA8, 0x000007FF);
     lp_enables("MC_AXIMLPEN", 0xBB0, 0x00000001);
     lp_enables("MC_MLAHBLPEN", 0xBB8, 0x00000017);
-    flags("MC_RSTSCLRR", 0xC00, 0x00000015,
+    mc_rsts_ = &flags("MC_RSTSCLRR", 0xC00, 0x00000015,
           {{0, "PORRSTF"}, {1, "BORRSTF"}, {2, "PADRSTF"}, {3, "HCSSRSTF"}, {4, "VCORERSTF"},
            {5, "MCURSTF"}, {6, "MPSYSRSTF"}, {7, "MCSYSRSTF"}, {8, "IWDG1RSTF"}, {9, "IWDG2RSTF"},
            {10, "WWDG1RSTF"}});
@@ -453,11 +461,49 @@ void Stm32mp1Rcc::configure(const std::map<std::string, std::string> &params,
 void Stm32mp1Rcc::reset()
 {
     RegisterDevice::reset();
+    pending_mcu_reset_.clear();
     mcuss_active_ = MCU_HSI;
     stuck_reported_ = false;
     mcu_held_ = boot_pins_ != kMp1EngineeringBoot;
     told_ = 0;
     clocks_changed(nullptr);
+}
+
+// RM0436 "Reset": a WWDG1 time-out (input 0) or MP_GRSTCSETR.MCURST resets
+// the MCU (mcu_rst): the Cortex-M4 and what is reset with it (output
+// "mcu_rst": WWDG1), not the RCC, so the clock tree stays as the firmware set
+// it; MC_RSTSCLRR records WWDG1RSTF / MCURSTF.  The reset itself happens from
+// the hub's loop, after the access or signal that asked for it.
+void Stm32mp1Rcc::input(unsigned n, bool level)
+{
+    if (n == kInputWwdg1 && level) {
+        request_mcu_reset(kWwdg1Rstf, "WWDG1 reset of the MCU");
+    }
+}
+
+void Stm32mp1Rcc::request_mcu_reset(uint32_t flag, const std::string &why)
+{
+    mc_rsts_->value |= flag;
+    pending_mcu_reset_ = why;
+    AMPVP_TRACE("power", name(), "MCU reset requested: " + why);
+    if (ctx_.scheduler) {
+        ctx_.scheduler->schedule(this, kTagMcuReset, ctx_.scheduler->now_ns() + 1);
+    } else {
+        timer_fired(kTagMcuReset);
+    }
+}
+
+void Stm32mp1Rcc::timer_fired(unsigned tag)
+{
+    if (tag != kTagMcuReset || pending_mcu_reset_.empty()) {
+        return;
+    }
+    const std::string why = pending_mcu_reset_;
+    pending_mcu_reset_.clear();
+    mcu_rst_->pulse();
+    if (ctx_.boot && mcu_core_ >= 0) {
+        ctx_.boot->reset_core(mcu_core_, why);
+    }
 }
 
 std::optional<bool> Stm32mp1Rcc::boot_gated(CoreId core) const

@@ -52,6 +52,12 @@
 //    ordinary read/write bit: Linux writes 1 then 0 at once, so that the next
 //    MCU reset holds the M4 again.  The M4 starts from RETRAM, 0x00000000
 //    (boot_address).
+//  - MCU reset (RM0436 "Reset": mcu_rst): a pulse on input 0 (WWDG1's
+//    time-out) or MP_GRSTCSETR.MCURST sets MC_RSTSCLRR.WWDG1RSTF / MCURSTF
+//    and resets the Cortex-M4 (DeviceContext::boot reset_core) and what is
+//    reset with it (output "mcu_rst", a pulse: WWDG1); the RCC itself is not
+//    reset, so the clocks stay as the firmware set them (ST's WWDG_Example
+//    skips SystemClock_Config after a WWDG1 reset for that reason).
 //  - Every other register of ST's CMSIS RCC map (stm32mp157cxx_cm4.h
 //    RCC_TypeDef) is declared by name with its reset value, stored.
 // Reset values: ST's STM32MP15 SVD description of RM0436, except OCRDYR
@@ -74,9 +80,9 @@
 //   "pll1_p" "pll1_q" "pll1_r" ... "pll4_r"
 //   "rtcclk"   the RTC kernel clock (BDCR.RTCSRC, RTCCKEN)
 //
-// Not modelled (stored, reported once when set where they are fields): the
-// MCU reset MP_GRSTCSETR.MCURST (and with it HOLD_BOOT after an MCU reset:
-// the hub has no way yet to reset a single core), the system reset
+// Not modelled (stored, reported once when set where they are fields):
+// HOLD_BOOT after an MCU reset with BOOT_MCU = 0 (the hub restarts a reset
+// core at once: the M4 boots again, as in engineering boot), the system reset
 // MPSYSRST, the MPU processor resets; the peripheral resets themselves
 // (xxxRSTSETR only stores); clock security (HSECSS, LSECSS), the RCC
 // interrupts (MP_/MC_CIER, CIFR read 0), the wake-up from CStop; the
@@ -101,6 +107,10 @@ public:
     void configure(const std::map<std::string, std::string> &params,
                    const std::vector<std::string> &core_names) override;
     void reset() override;
+    // Input 0: WWDG1's reset output (a pulse): an MCU reset with WWDG1RSTF.
+    static constexpr unsigned kInputWwdg1 = 0;
+    void input(unsigned n, bool level) override;
+    void timer_fired(unsigned tag) override;
 
     // RM0436: the M4 waits in HOLD_BOOT unless the BOOT pins select the
     // engineering boot.
@@ -132,6 +142,10 @@ private:
     uint64_t rtc_hz() const;
     uint64_t mpu_source_hz(uint32_t sel) const;
     void check_pll_input(unsigned n, const BusAccess &a);
+    // RCC_MC_RSTSCLRR flags of an MCU reset.
+    static constexpr uint32_t kMcuRstf = 1u << 5, kWwdg1Rstf = 1u << 10;
+    static constexpr unsigned kTagMcuReset = 1;
+    void request_mcu_reset(uint32_t flag, const std::string &why);
     uint64_t pll_ref_hz(unsigned pll) const;
     uint64_t mcuss_hz() const;
     uint64_t mcu_hz() const;
@@ -168,6 +182,10 @@ private:
     std::array<FieldRef, 2> timgpre_;                 // TIMG1PRER, TIMG2PRER
     std::array<FieldRef, 5> uartsrc_;                 // UART24, UART35, UART6, UART78, UART1 CKSELR
     FieldRef boot_mcu_;                               // MP_GCR
+    FieldRef mcurst_;                                 // MP_GRSTCSETR
+    Register *mc_rsts_ = nullptr;                     // MC_RSTSCLRR
+    IrqLine *mcu_rst_ = nullptr;                      // output "mcu_rst"
+    std::string pending_mcu_reset_;                   // why, until the hub's loop does it
 };
 
 } // namespace ampvp
