@@ -557,6 +557,28 @@ TEST_F(Mp1Rcc, McurstResetsTheMcuWithMcurstf)
     EXPECT_FALSE(cap.has("unimplemented"));
 }
 
+// RM0436 RCC_AHB2RSTSETR / RCC_AHB2RSTCLRR: writing 1 to a bit of RSTSETR
+// holds that peripheral in reset (ADC12RST, bit 5) until 1 is written to the
+// same bit of RSTCLRR; both read the bits held.  Output "rst.AHB2.5" carries
+// the bit (one rise per reset: the peripheral resets on it).
+TEST_F(Mp1Rcc, ResetSetAndClearRegistersDriveTheResetLines)
+{
+    constexpr uint32_t AHB2RSTSETR = 0x998, AHB2RSTCLRR = 0x99C;
+    Pulses adc;
+    rcc.irq("rst.AHB2.5")->connect_input(&adc, 0);
+    wr(AHB2RSTSETR, 1u << 5);
+    EXPECT_EQ(rd(AHB2RSTSETR), 1u << 5);
+    EXPECT_EQ(rd(AHB2RSTCLRR), 1u << 5);
+    EXPECT_EQ(adc.count, 1);
+    wr(AHB2RSTSETR, 1u << 5); // already held: no new rise
+    EXPECT_EQ(adc.count, 1);
+    wr(AHB2RSTCLRR, 1u << 5);
+    EXPECT_EQ(rd(AHB2RSTSETR), 0u);
+    wr(AHB2RSTSETR, 1u << 5);
+    EXPECT_EQ(adc.count, 2);
+    EXPECT_FALSE(cap.has("unimplemented"));
+}
+
 // Configuration errors: "mcu_core" must name a core; "boot_pins" must fit
 // the three BOOT pins.
 TEST(Mp1RccConfig, BadParamsAreRejected)

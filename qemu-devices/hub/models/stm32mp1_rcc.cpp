@@ -61,7 +61,18 @@ Stm32mp1Rcc::Stm32mp1Rcc(const std::string &name) : RegisterDevice(name)
     auto lp_enables = [&pair](const std::string &base, uint32_t off, uint32_t reset) {
         pair(base, off, reset, "LPEN", true);
     };
-    auto resets = [&pair](const std::string &base, uint32_t off) { pair(base, off, 0, "RST", false); };
+    // A peripheral reset pair xxxRSTSETR / xxxRSTCLRR: bit n held at 1 holds
+    // the peripheral in reset; output "rst.<bus>.<n>" follows it (the machine
+    // wires it to that peripheral's "reset" input: it resets on the rise).
+    auto resets = [this, &r](const std::string &base, uint32_t off) {
+        Register &set = r.reg(base + "SETR", off, 0).field("RST", 0, 32, Acc::W1S);
+        const std::string bus = base.substr(0, base.size() - 3); // "APB1RST" -> "APB1"
+        for (unsigned b = 0; b < 32; b++) {
+            reset_lines_.push_back({&set, b, &add_irq("rst." + bus + "." + std::to_string(b))});
+        }
+        set.post_write([this](BusAccess &, uint32_t, uint32_t, uint32_t) { update_reset_lines(); });
+        mp1_clear_view(r, base + "CLRR", off + 4, set, ~0u, [this](BusAccess &) { update_reset_lines(); });
+    };
 
     // ---- MPU / common part (0x000 - 0x7FF) ----------------------------------
     r.reg("TZCR", 0x000, 0x00000003).unimpl("TZEN", 0, 1).unimpl("MCKPROT", 1, 1);
@@ -461,6 +472,7 @@ void Stm32mp1Rcc::configure(const std::map<std::string, std::string> &params,
 void Stm32mp1Rcc::reset()
 {
     RegisterDevice::reset();
+    update_reset_lines();
     pending_mcu_reset_.clear();
     mcuss_active_ = MCU_HSI;
     stuck_reported_ = false;
@@ -478,6 +490,13 @@ void Stm32mp1Rcc::input(unsigned n, bool level)
 {
     if (n == kInputWwdg1 && level) {
         request_mcu_reset(kWwdg1Rstf, "WWDG1 reset of the MCU");
+    }
+}
+
+void Stm32mp1Rcc::update_reset_lines()
+{
+    for (const ResetLine &l : reset_lines_) {
+        l.line->set((l.reg->value >> l.bit) & 1u);
     }
 }
 

@@ -52,6 +52,12 @@
 //    ordinary read/write bit: Linux writes 1 then 0 at once, so that the next
 //    MCU reset holds the M4 again.  The M4 starts from RETRAM, 0x00000000
 //    (boot_address).
+//  - Peripheral resets: xxxRSTSETR / xxxRSTCLRR (write 1 to set / clear,
+//    both read the bits) for APB1-5, AHB2-6, TZAHB6; each bit held at 1 holds
+//    its peripheral in reset: output "rst.<bus>.<bit>" (e.g. "rst.APB1.15",
+//    USART3RST) follows the bit, and the machine wires it to the peripheral's
+//    "reset" input (reset on the rise).  A bit whose peripheral has no model
+//    drives an unconnected line.
 //  - MCU reset (RM0436 "Reset": mcu_rst): a pulse on input 0 (WWDG1's
 //    time-out) or MP_GRSTCSETR.MCURST sets MC_RSTSCLRR.WWDG1RSTF / MCURSTF
 //    and resets the Cortex-M4 (DeviceContext::boot reset_core) and what is
@@ -83,8 +89,9 @@
 // Not modelled (stored, reported once when set where they are fields):
 // HOLD_BOOT after an MCU reset with BOOT_MCU = 0 (the hub restarts a reset
 // core at once: the M4 boots again, as in engineering boot), the system reset
-// MPSYSRST, the MPU processor resets; the peripheral resets themselves
-// (xxxRSTSETR only stores); clock security (HSECSS, LSECSS), the RCC
+// MPSYSRST, the MPU processor resets; a peripheral held in reset still
+// takes register writes (it is reset when its bit is set, HAL releases it at
+// once); clock security (HSECSS, LSECSS), the RCC
 // interrupts (MP_/MC_CIER, CIFR read 0), the wake-up from CStop; the
 // TrustZone protection (TZCR) and the MPU-only registers' access rule; the
 // backup-domain write protection of BDCR (PWR_CR1.DBP lives in another
@@ -146,6 +153,13 @@ private:
     static constexpr uint32_t kMcuRstf = 1u << 5, kWwdg1Rstf = 1u << 10;
     static constexpr unsigned kTagMcuReset = 1;
     void request_mcu_reset(uint32_t flag, const std::string &why);
+    void update_reset_lines();
+    struct ResetLine {
+        Register *reg;
+        unsigned bit;
+        IrqLine *line;
+    };
+    std::vector<ResetLine> reset_lines_; // xxxRSTSETR bit -> output "rst.<bus>.<bit>"
     uint64_t pll_ref_hz(unsigned pll) const;
     uint64_t mcuss_hz() const;
     uint64_t mcu_hz() const;
