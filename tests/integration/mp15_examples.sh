@@ -19,6 +19,10 @@
 #         Free-running (a core reset stalls --deterministic runs, see the report).  The
 #         DK2's PA14 idles high (LED5 to 3.3 V, the button to ground); ampvp's board does
 #         not drive idle levels, so the run drives PA14 = 1 from the start.
+#   uart  UART_Receive_Transmit_Console: USART3 at 115200 baud from the 104.44 MHz PCLK1
+#         with OVER8 (BRR 0x712), after HAL's USART3 force/release reset; the host types
+#         "z" (refused), "c", "Test9" (invalid), "Test1" (LED7 toggles 50 times, 100 ms
+#         apart) and "Test3" (exit); every character is echoed; LED7 ends on.
 . "$(dirname "$0")/lib.sh"
 
 GAPS='unimplemented|not modelled|reserved bits|guest error'
@@ -92,7 +96,38 @@ wwdg)
     fail "the watchdog restarted $t_set -> $t_restart us: less than the 4 s of LED7"
   pass "WWDG_Example: refreshed in its window, the fault leads to an MCU reset by WWDG1 with WWDG1RSTF, clocks kept, LED7 4 s"
   ;;
+uart)
+  mkfifo "$TMP/in"
+  "$AMPVP" run --board stm32mp157c-dk2 --strict --m4 "$FW/mp15_uart_console.elf" --timeout 60 \
+    --option-byte boot_pins=4 --serial USART3=stdin --timestamps --expect '^\[m4:USART3\] CM4 done$' \
+    <"$TMP/in" >"$TMP/uart.out" 2>"$TMP/uart.err" &
+  RUN_PID=$!
+  exec 3>"$TMP/in"
+  # As a user at the prompt: HAL_UARTEx_DisableFifoMode clears UE, which drops what came before.
+  wait_for "$TMP/uart.out" "Press c to continue" 60 && printf 'zcTest9Test1Test3' >&3
+  exec 3>&-
+  wait $RUN_PID; rc=$?
+  cat "$TMP/uart.out"
+  [ $rc = 0 ] || { cat "$TMP/uart.err" >&2; fail "uart: exit code $rc, expected 0"; }
+  grep -qE "$GAPS" "$TMP/uart.err" && { cat "$TMP/uart.err" >&2; fail "uart: unmodelled or erroneous accesses"; }
+  assert_clean $RUN_PID
+  p='^\[m4:USART3\] \[[0-9.]+\] '
+  in_order "$TMP/uart.out" "${p}mp15_uart: USART3 BRR 0x712 \\(PCLK1 10443896[0-9] Hz, OVER8\\)$" \
+    "${p}\\*\\* Start UART Receive and Transmit Example \\*\\*$" "${p}z$" \
+    "${p} !!! Invalid Character, please press c to continue the test !!! $" "${p}c$" \
+    "${p}          Test3: Exit $" "${p}Test9$" "${p}                !! INVALID CHOICE$" "${p}Test1$" \
+    "${p}                \\*\\* Start Fast Toggle Test : see LED7!$" \
+    "${p}                \\*\\* Fast Toggle Test is Finished!$" "${p}Test3$" \
+    "${p}  >> Getchar = Test finished successfully. \\*\\* $" '^\[board\] LED7 on$' \
+    "${p}\\*\\* Stop UART Receive and Transmit Example \\*\\*$"
+  toggles=$(sed -n '/Start Fast Toggle/,/Fast Toggle Test is Finished/p' "$TMP/uart.out" | grep -c '^\[board\] LED7 o')
+  [ "$toggles" = 50 ] || fail "LED7 toggled $toggles times in Test1, expected 50"
+  t0=$(sed -nE 's/^\[m4:USART3\] \[([0-9.]+)\] +\*\* Start Fast Toggle.*/\1/p' "$TMP/uart.out")
+  t1=$(sed -nE 's/^\[m4:USART3\] \[([0-9.]+)\] +\*\* Fast Toggle Test is Finished.*/\1/p' "$TMP/uart.out")
+  awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a >= 5000000) }' || fail "Test1 took $t0 -> $t1 us, less than 50 x 100 ms"
+  pass "UART_Receive_Transmit_Console: printf and getchar on USART3 (OVER8, 104.44 MHz), menu, LED7 toggles"
+  ;;
 *)
-  fail "usage: $0 crc|dma|wwdg"
+  fail "usage: $0 crc|dma|wwdg|uart"
   ;;
 esac
