@@ -414,6 +414,49 @@ static inline int bsp_led7_init(void)
     return 1;
 }
 
+/* ---- EXTI14 on USER1 (PA14) -------------------------------------------------------------- */
+#define MP15_EXTI_RTSR1 MP15_REG(EXTI_BASE, 0x00u)
+#define MP15_EXTI_FTSR1 MP15_REG(EXTI_BASE, 0x04u)
+#define MP15_EXTI_FPR1  MP15_REG(EXTI_BASE, 0x10u)
+#define MP15_EXTI_EXTICR(n) MP15_REG(EXTI_BASE, 0x60u + 4u * (n))
+#define MP15_EXTI14_IRQn 121
+#define MP15_DEFAULT_IRQ_PRIO 1u /* the examples' main.h */
+#define MP15_USER1_PIN 14u
+
+/* EXTI14_IRQHandler_Config of the DK2 examples (GPIO_EXTI, WWDG, ADC): GPIOA clock; PA14
+ * input, no pull, under PERIPH_LOCK(GPIOA); HAL_EXTI_SetConfigLine(line 14, falling, port
+ * A, C2 interrupt) under PERIPH_LOCK(EXTI) (HSEM 1): RTSR1 bit 14 = 0, FTSR1 bit 14 = 1,
+ * EXTICR4 EXTI14 (bits 23:16) = 0 (GPIOA), C2IMR1 bit 14 = 1, C2EMR1 bit 14 = 0; NVIC
+ * EXTI14 (121), priority DEFAULT_IRQ_PRIO + 2, enabled.  0 if a lock times out. */
+static inline int mp15_exti14_user1_config(void)
+{
+    const uint32_t bit = 1u << MP15_USER1_PIN, shift = 8u * (MP15_USER1_PIN & 3u);
+    RCC->MC_AHB4ENSETR = RCC_AHB4ENSETR_GPIOEN(GPIO_PORT_A);
+    if (!hal_gpio_init(GPIO_PORT_A, MP15_USER1_PIN, 0, 0u, 0u) || !periph_lock(MP15_HSEM_EXTI)) {
+        return 0;
+    }
+    MP15_EXTI_RTSR1 &= ~bit;
+    MP15_EXTI_FTSR1 |= bit;
+    MP15_EXTI_EXTICR(MP15_USER1_PIN >> 2) = (MP15_EXTI_EXTICR(MP15_USER1_PIN >> 2) & ~(0xFFu << shift)) | (0u << shift);
+    EXTI_C2IMR1 |= bit;
+    EXTI_C2EMR1 &= ~bit;
+    hal_hsem_release(MP15_HSEM_EXTI);
+    hal_nvic_set_priority(MP15_EXTI14_IRQn, MP15_DEFAULT_IRQ_PRIO + 2u);
+    nvic_enable_irq(MP15_EXTI14_IRQn);
+    return 1;
+}
+
+/* HAL_EXTI_IRQHandler for line 14 with a falling callback only: FPR1 bit 14 written
+ * back to clear it, then the callback. */
+static inline void mp15_exti14_irq(void (*falling)(void))
+{
+    const uint32_t bit = 1u << MP15_USER1_PIN;
+    if (MP15_EXTI_FPR1 & bit) {
+        MP15_EXTI_FPR1 = bit;
+        falling();
+    }
+}
+
 /* The console: USART3 on the HSI kernel clock (UART35CKSELR = 2, hsi_ker_ck), so its
  * 115200 baud survives SystemClock_Config's new PCLK1 (ST's examples print nothing;
  * this is the demos' own reporting channel). */

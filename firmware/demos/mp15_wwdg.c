@@ -13,11 +13,8 @@
  *  3. MX_GPIO_Init; MX_WWDG1_Init -> HAL_WWDG_Init: __HAL_RCC_WWDG1_CLK_ENABLE
  *     (RCC_MC_APB1ENSETR bit 28); CFR = EWI off | WDGTB 3 (/8) | W 0x50; CR = WDGA |
  *     0x7F.
- *  4. EXTI14_IRQHandler_Config: GPIOA clock; PA14 input, no pull, under PERIPH_LOCK
- *     (HSEM 0); HAL_EXTI_SetConfigLine(line 14, falling, port A, C2 interrupt) under
- *     PERIPH_LOCK(EXTI) (HSEM 1): RTSR1 bit 14 = 0, FTSR1 bit 14 = 1, EXTICR4 EXTI14
- *     (bits 23:16) = 0, C2IMR1 bit 14 = 1, C2EMR1 bit 14 = 0; NVIC EXTI14 (121),
- *     priority DEFAULT_IRQ_PRIO + 2.
+ *  4. EXTI14_IRQHandler_Config (mp15_exti14_user1_config): PA14 input, EXTI line 14
+ *     on its falling edge to the M4, NVIC EXTI14 (121).
  *  5. delay = TimeoutCalculation(0x7F - 0x50 + 1) + 1 = 4096 x 8 x 48 / (PCLK1 / 1000)
  *     + 1 ms (PCLK1 from HAL_RCC_GetPCLK1Freq); loop: BSP_LED_Toggle(LED7),
  *     HAL_Delay(delay), HAL_WWDG_Refresh (CR = 0x7F).
@@ -46,13 +43,6 @@
 #define WWDG_WINDOW  0x50u
 #define WWDG_COUNTER 0x7Fu
 
-#define EXTI_RTSR1  MP15_REG(EXTI_BASE, 0x00u)
-#define EXTI_FTSR1  MP15_REG(EXTI_BASE, 0x04u)
-#define EXTI_FPR1   MP15_REG(EXTI_BASE, 0x10u)
-#define EXTI_EXTICR(n) MP15_REG(EXTI_BASE, 0x60u + 4u * (n))
-#define EXTI14_IRQn 121
-#define DEFAULT_IRQ_PRIO 1u
-#define USER1_PIN 14u
 
 static volatile uint32_t WWDGStatus;
 
@@ -66,15 +56,7 @@ static void exti14_falling_cb(void)
     *(volatile uint32_t *)0xA0003000u = 0xFFu;
 }
 
-/* HAL_EXTI_IRQHandler for line 14, falling callback only. */
-void EXTI14_IRQHandler(void)
-{
-    const uint32_t mask = 1u << USER1_PIN;
-    if (EXTI_FPR1 & mask) {
-        EXTI_FPR1 = mask;
-        exti14_falling_cb();
-    }
-}
+void EXTI14_IRQHandler(void) { mp15_exti14_irq(exti14_falling_cb); }
 
 /* ST's HardFault_Handler: while (1) {} (the WWDG is no longer refreshed). */
 void HardFault_Handler(void)
@@ -138,23 +120,9 @@ int main(void)
     WWDG1_CFR = 0u | WWDG_PRESCALER_8 | WWDG_WINDOW;
     WWDG1_CR = WWDG_CR_WDGA | WWDG_COUNTER;
 
-    /* EXTI14_IRQHandler_Config */
-    RCC->MC_AHB4ENSETR = RCC_AHB4ENSETR_GPIOEN(GPIO_PORT_A);
-    if (!hal_gpio_init(GPIO_PORT_A, USER1_PIN, 0, 0u, 0u)) {
-        error_handler("PERIPH_LOCK(GPIOA)");
+    if (!mp15_exti14_user1_config()) { /* EXTI14_IRQHandler_Config */
+        error_handler("PERIPH_LOCK(GPIOA / EXTI)");
     }
-    if (!periph_lock(MP15_HSEM_EXTI)) {
-        error_handler("PERIPH_LOCK(EXTI)");
-    }
-    EXTI_RTSR1 &= ~(1u << USER1_PIN);
-    EXTI_FTSR1 |= 1u << USER1_PIN;
-    EXTI_EXTICR(USER1_PIN >> 2) = (EXTI_EXTICR(USER1_PIN >> 2) & ~(0xFFu << (8u * (USER1_PIN & 3u)))) |
-                                  (0u << (8u * (USER1_PIN & 3u))); /* EXTI_GPIOA */
-    EXTI_C2IMR1 |= 1u << USER1_PIN;
-    EXTI_C2EMR1 &= ~(1u << USER1_PIN);
-    hal_hsem_release(MP15_HSEM_EXTI);
-    hal_nvic_set_priority(EXTI14_IRQn, DEFAULT_IRQ_PRIO + 2u);
-    nvic_enable_irq(EXTI14_IRQn);
 
     const uint32_t delay = timeout_calculation((WWDG_COUNTER - WWDG_WINDOW) + 1u) + 1u;
     uart_printf("mp15_wwdg: WWDG1 started (W 0x50, T 0x7F, WDGTB 3, PCLK1 %u Hz), refreshed every %u ms\n",
