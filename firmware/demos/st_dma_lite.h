@@ -74,16 +74,27 @@ struct dma_handle {
     void (*xfer_error)(struct dma_handle *); /* after TE, FE or DME, as HAL's ErrorCallback */
 };
 
+/* DMA_CalcBaseAndBitshift + DMA_CalcDMAMUXChannelBaseAndMask: the stream's flag
+ * register and bit offset, its DMAMUX1 channel (the stream, + 8 on DMA2). */
+static void dma_calc_base(struct dma_handle *h)
+{
+    static const uint8_t shift[4] = {0u, 6u, 16u, 22u};
+    struct dma_stream *s = h->instance;
+    struct dma *c = (uintptr_t)s >= ST_DMA2_BASE && (uintptr_t)s < ST_DMA2_BASE + 0x400u ? DMA2 : DMA1;
+    const unsigned n = (unsigned)(s - &c->S[0]);
+    h->index = shift[n & 3u];
+    h->isr = n > 3u ? &c->HISR : &c->LISR;
+    h->ifcr = n > 3u ? &c->HIFCR : &c->LIFCR;
+    h->mux_channel = n + (c == DMA2 ? 8u : 0u);
+}
+
 /* HAL_DMA_Init for a DMA1 or DMA2 stream: `config` = Direction | PeriphInc | MemInc |
  * sizes | Mode | Priority, plus MemBurst | PeriphBurst when `fcr` selects the FIFO
  * (DMDIS | FTH; 0: direct mode, single bursts); DMAMUX1 channel = stream (+ 8 on DMA2).
  * Memory to memory: request 0 (DMA_REQUEST_MEM2MEM), as HAL forces it. */
 static void dma_init_fifo(struct dma_handle *h, uint32_t config, uint32_t fcr, uint32_t request)
 {
-    static const uint8_t shift[4] = {0u, 6u, 16u, 22u};
     struct dma_stream *s = h->instance;
-    struct dma *c = (uintptr_t)s >= ST_DMA2_BASE && (uintptr_t)s < ST_DMA2_BASE + 0x400u ? DMA2 : DMA1;
-    const unsigned n = (unsigned)(s - &c->S[0]);
     s->CR &= ~DMA_SxCR_EN;
     while (s->CR & DMA_SxCR_EN) {
     }
@@ -92,15 +103,30 @@ static void dma_init_fifo(struct dma_handle *h, uint32_t config, uint32_t fcr, u
              DMA_SxCR_MINC | DMA_SxCR_PINC | DMA_SxCR_CIRC | DMA_SxCR_DIR | DMA_SxCR_CT | DMA_SxCR_DBM);
     s->CR = reg | config;
     s->FCR = (s->FCR & ~(DMA_SxFCR_DMDIS | DMA_SxFCR_FTH)) | fcr;
-    h->index = shift[n & 3u];
-    h->isr = n > 3u ? &c->HISR : &c->LISR;
-    h->ifcr = n > 3u ? &c->HIFCR : &c->LIFCR;
-    h->mux_channel = n + (c == DMA2 ? 8u : 0u);
+    dma_calc_base(h);
     *h->ifcr = 0x3Fu << h->index;
     if ((config & DMA_SxCR_DIR) == DMA_SxCR_DIR_M2M) {
         request = 0u;
     }
     DMAMUX1_CCR(h->mux_channel) = request & 0xFFu;
+    DMAMUX1_CFR = 1u << h->mux_channel;
+}
+
+/* HAL_DMA_DeInit: stream disabled, its registers to their reset values (FCR 0x21),
+ * its flags cleared, its DMAMUX1 channel's request 0 and overrun flag cleared. */
+static inline void dma_deinit(struct dma_handle *h)
+{
+    struct dma_stream *s = h->instance;
+    dma_calc_base(h);
+    s->CR &= ~DMA_SxCR_EN;
+    s->CR = 0u;
+    s->NDTR = 0u;
+    s->PAR = 0u;
+    s->M0AR = 0u;
+    s->M1AR = 0u;
+    s->FCR = 0x21u;
+    *h->ifcr = 0x3Fu << h->index;
+    DMAMUX1_CCR(h->mux_channel) = 0u;
     DMAMUX1_CFR = 1u << h->mux_channel;
 }
 

@@ -26,6 +26,15 @@
 #   gpio  GPIO_EXTI: USER1 (PA14) on EXTI line 14, falling edge only: three presses toggle
 #         LED7 three times (on, off, on); the releases (rising edges) do nothing; HAL's
 #         handler clears FPR1 bit 14.  PA14 idles high as in the wwdg case.
+#   adc   ADC_SingleConversion_TriggerTimer_DMA: TIM2's update (TRGO, EXTSEL 11) starts
+#         each ADC2 conversion of channel 16 (DAC1 OUT1 inside the chip: MCR.MODE1 = 011
+#         leaves PA4 alone), 12 bits, 810.5 cycles at HCLK / 2 with BOOST; DMA2 stream 1
+#         (request 10) fills a circular 64 half-word buffer, LED7 off at each half, on at
+#         each end.  Six USER1 presses, one a second, step the DAC through 0, 1023, 2047,
+#         3071, 4095 and 0 again: every result of the buffer is the DAC code; the buffers
+#         come at TIM2's rate.  Production boot (64 MHz: TIM2 at 32 MHz / 98000 = 326.5
+#         Hz, 5.1 buffers a second), then engineering boot (PLL3: 1066 Hz, 16.7 a second;
+#         ST's BSP_PMIC_Init over I2C4 and VREFBUF are not modelled: the demo skips them).
 . "$(dirname "$0")/lib.sh"
 
 GAPS='unimplemented|not modelled|reserved bits|guest error'
@@ -146,7 +155,37 @@ gpio)
   [ "$(grep -c '^\[board\] LED7' "$TMP/gpio.out")" = 3 ] || fail "LED7 changed other than three times"
   pass "GPIO_EXTI: three USER1 presses, three EXTI14 falling-edge interrupts, LED7 on/off/on"
   ;;
+adc)
+  presses=(--press USER1@1s --press USER1@2s --press USER1@3s --press USER1@4s --press USER1@5s --press USER1@6s)
+  # check_adc RUN BUFFERS_PER_S: the six reports, in order, and the buffer rate over 3 s.
+  check_adc() {
+    local run=$1 rate=$2 p='^\[m4:USART3\] \[[0-9.]+\] mp15_adc: '
+    in_order "$TMP/$run.out" "${p}ADC2 calibrated, CCR 0x00020000, CFGR 0x8000156b, CR 0x10010100$" \
+      "${p}conversions started, waiting for USER1$" \
+      "${p}USER1 1: DAC1 OUT1 0, ADC2 channel 16 min 0 max 0 \\(0 mV at VDDA 2900 mV\\)" \
+      "${p}USER1 2: DAC1 OUT1 1023, ADC2 channel 16 min 1023 max 1023 \\(724 mV" \
+      "${p}USER1 3: DAC1 OUT1 2047, ADC2 channel 16 min 2047 max 2047 \\(1449 mV" \
+      "${p}USER1 4: DAC1 OUT1 3071, ADC2 channel 16 min 3071 max 3071 \\(2174 mV" \
+      "${p}USER1 5: DAC1 OUT1 4095, ADC2 channel 16 min 4095 max 4095 \\(2900 mV" \
+      "${p}USER1 6: DAC1 OUT1 0, ADC2 channel 16 min 0 max 0 "
+    grep -q '^\[board\] LED7 off$' "$TMP/$run.out" && grep -q '^\[board\] LED7 on$' "$TMP/$run.out" ||
+      fail "$run: LED7 did not follow the DMA half / complete interrupts"
+    local c2 c5
+    c2=$(sed -nE 's/.*USER1 2: .* complete ([0-9]+)$/\1/p' "$TMP/$run.out")
+    c5=$(sed -nE 's/.*USER1 5: .* complete ([0-9]+)$/\1/p' "$TMP/$run.out")
+    awk -v a="$c2" -v b="$c5" -v r="$rate" 'BEGIN { n = b - a; exit !(n >= 3 * r * 0.8 && n <= 3 * r * 1.2) }' ||
+      fail "$run: $((c5 - c2)) buffers between the 2nd and 5th press, expected about $rate a second"
+  }
+  run_m4 adc mp15_adc.elf 'USER1 6:' --gpio PA14=1 --timestamps "${presses[@]}"
+  grep -q 'mp15_adc: production boot, SystemCoreClock 64000000 Hz$' "$TMP/adc.out" || fail "adc: not a production boot"
+  check_adc adc 5.1
+  run_m4 adc_eng mp15_adc.elf 'USER1 6:' --option-byte boot_pins=4 --gpio PA14=1 --timestamps "${presses[@]}"
+  in_order "$TMP/adc_eng.out" 'mp15_adc: engineering boot, SystemCoreClock 20887793[0-9] Hz$' \
+    'mp15_adc: BSP_PMIC_Init and VREFBUF skipped'
+  check_adc adc_eng 16.7
+  pass "ADC_SingleConversion_TriggerTimer_DMA: TIM2-triggered ADC2 conversions of DAC1 OUT1 by DMA, five DAC levels, production and engineering boot"
+  ;;
 *)
-  fail "usage: $0 crc|dma|wwdg|uart|gpio"
+  fail "usage: $0 crc|dma|wwdg|uart|gpio|adc"
   ;;
 esac

@@ -579,6 +579,28 @@ TEST_F(Mp1Rcc, ResetSetAndClearRegistersDriveTheResetLines)
     EXPECT_FALSE(cap.has("unimplemented"));
 }
 
+// RM0436 RCC_ADCCKSELR.ADCSRC selects the ADC1/ADC2 kernel clock: 0 pll4_r
+// (the reset value), 1 per_ck, 2 pll3_q; RCC_CPERCKSELR.CKPERSRC selects per_ck:
+// 0 hsi_ker, 1 csi_ker, 2 hse_ker, 3 off.  ST's ADC example in engineering
+// boot selects per_ck (RCC_ADCCLKSOURCE_PER), the HSI after reset.
+TEST_F(Mp1Rcc, AdcKernelClockFollowsAdcsrcAndCkpersrc)
+{
+    constexpr uint32_t CPERCKSELR = 0x0D0, ADCCKSELR = 0x928;
+    EXPECT_EQ(rcc.clock_hz("adc"), 0u); // PLL4 off
+    wr(ADCCKSELR, 1);
+    EXPECT_EQ(rcc.clock_hz("per_ck"), 64000000u);
+    EXPECT_EQ(rcc.clock_hz("adc"), 64000000u);
+    wr(OCENSETR, HSEON);
+    wr(CPERCKSELR, 2);
+    EXPECT_EQ(rcc.clock_hz("adc"), 24000000u);
+    wr(CPERCKSELR, 3);
+    EXPECT_EQ(rcc.clock_hz("adc"), 0u);
+    dk2_pll3();
+    wr(ADCCKSELR, 2); // PLL3 Q: the DK2's VCO / (DIVQ 17 + 1)
+    EXPECT_EQ(rcc.clock_hz("adc"), kDk2Pll3Vco / 18);
+    EXPECT_FALSE(cap.has("unimplemented"));
+}
+
 // Configuration errors: "mcu_core" must name a core; "boot_pins" must fit
 // the three BOOT pins.
 TEST(Mp1RccConfig, BadParamsAreRejected)

@@ -143,7 +143,8 @@ Stm32mp1Rcc::Stm32mp1Rcc(const std::string &name) : RegisterDevice(name)
     stored("SPI6CKSELR", 0x0C4, 0);
     r.reg("UART1CKSELR", 0x0C8, 0).field("UART1SRC", 0, 3, Acc::RW, &uartsrc_[4]);
     stored("RNG1CKSELR", 0x0CC, 0);
-    stored("CPERCKSELR", 0x0D0, 0);
+    // RCC_CPERCKSELR.CKPERSRC: per_ck = hsi_ker, csi_ker, hse_ker or off.
+    r.reg("CPERCKSELR", 0x0D0, 0).field("CKPERSRC", 0, 2, Acc::RW, &ckpersrc_);
     stored("STGENCKSELR", 0x0D4, 0);
     stored("DDRITFCR", 0x0D8, 0x000FD02A);
     r.reg("MP_BOOTCR", 0x100, 0).unimpl("MCU_BEN", 0, 1).unimpl("MPU_BEN", 1, 1);
@@ -349,7 +350,8 @@ Stm32mp1Rcc::Stm32mp1Rcc(const std::string &name) : RegisterDevice(name)
     stored("USBCKSELR", 0x91C, 0);
     stored("RNG2CKSELR", 0x920, 0);
     stored("DSICKSELR", 0x924, 0);
-    stored("ADCCKSELR", 0x928, 0);
+    // RCC_ADCCKSELR.ADCSRC: the ADC1/ADC2 kernel clock, pll4_r, per_ck or pll3_q.
+    r.reg("ADCCKSELR", 0x928, 0).field("ADCSRC", 0, 2, Acc::RW, &adcsrc_);
     stored("LPTIM45CKSELR", 0x92C, 0);
     stored("LPTIM23CKSELR", 0x930, 0);
     stored("LPTIM1CKSELR", 0x934, 0);
@@ -559,6 +561,30 @@ uint64_t Stm32mp1Rcc::rtc_hz() const
     }
 }
 
+// RM0436 RCC_CPERCKSELR.CKPERSRC: per_ck is hsi_ker (0), csi_ker (1),
+// hse_ker (2) or off (3).
+uint64_t Stm32mp1Rcc::per_hz() const
+{
+    switch (ckpersrc_.get()) {
+    case 0: return hsi_hz();
+    case 1: return csi_hz();
+    case 2: return hse_hz();
+    default: return 0;
+    }
+}
+
+// RM0436 RCC_ADCCKSELR.ADCSRC: adc_ker_ck is pll4_r (0), per_ck (1) or
+// pll3_q (2); 3 is reserved (no clock).
+uint64_t Stm32mp1Rcc::adc_hz() const
+{
+    switch (adcsrc_.get()) {
+    case 0: return pll_hz(4, 'r');
+    case 1: return per_hz();
+    case 2: return pll_hz(3, 'q');
+    default: return 0;
+    }
+}
+
 // RM0436 RCC_MPCKSELR.MPUSRC: 0 HSI, 1 HSE, 2 PLL1 P, 3 MPUDIV (from PLL1 P):
 // the frequency of the selected source before MPUDIV, 0 while it does not run.
 uint64_t Stm32mp1Rcc::mpu_source_hz(uint32_t sel) const
@@ -715,9 +741,10 @@ const char *const kClockNames[] = {
     "mcu",    "hclk",   "mcuss",  "pclk1",  "pclk2",  "pclk3",  "timg1",  "timg2",  "aclk",
     "pclk4",  "pclk5",  "uart24", "uart35", "uart6",  "uart78", "uart1",  "hse",    "hsi",
     "csi",    "lse",    "lsi",    "pll1_p", "pll1_q", "pll1_r", "pll2_p", "pll2_q", "pll2_r",
-    "pll3_p", "pll3_q", "pll3_r", "pll4_p", "pll4_q", "pll4_r", "rtcclk"};
+    "pll3_p", "pll3_q", "pll3_r", "pll4_p", "pll4_q", "pll4_r", "rtcclk", "per_ck", "adc"};
 enum : ClockId { MCU, HCLK, MCUSS, PCLK1, PCLK2, PCLK3, TIMG1, TIMG2, ACLK, PCLK4, PCLK5, UART_FIRST,
-                 HSE = UART_FIRST + 5, HSI, CSI, LSE, LSI, PLL_FIRST, RTCCLK = PLL_FIRST + 12, CLOCK_COUNT };
+                 HSE = UART_FIRST + 5, HSI, CSI, LSE, LSI, PLL_FIRST, RTCCLK = PLL_FIRST + 12, PER_CK, ADC,
+                 CLOCK_COUNT };
 } // namespace
 
 ClockId Stm32mp1Rcc::clock_id(const std::string &n) const
@@ -757,6 +784,8 @@ uint64_t Stm32mp1Rcc::hz(ClockId id) const
     case LSE: return lse_hz();
     case LSI: return lsi_hz();
     case RTCCLK: return rtc_hz();
+    case PER_CK: return per_hz();
+    case ADC: return adc_hz();
     default: return 0;
     }
 }

@@ -24,7 +24,8 @@
 //  - MCU clock tree: MSSCKSELR.MCUSSRC (HSI, HSE, CSI, PLL3 P) with
 //    MCUSSRCRDY reading 1 while the selected source runs; MCUDIVR (/1 ..
 //    /512) gives MLHCLK, the M4's clock; APB1-3DIVR (/1 .. /16) the PCLKs;
-//    TIMG1PRER/TIMG2PRER the timer kernel clocks; the UART kernel clock
+//    TIMG1PRER/TIMG2PRER the timer kernel clocks; the ADC kernel clock
+//    (ADCCKSELR: PLL4 R, per_ck from CPERCKSELR, PLL3 Q); the UART kernel clock
 //    selections UART1CKSELR, UART24CKSELR, UART35CKSELR, UART6CKSELR,
 //    UART78CKSELR.  AXI side for USART1: ASSCKSELR (HSI, HSE, PLL2 P),
 //    AXIDIVR, APB4DIVR, APB5DIVR; MPCKSELR.MPUSRC (HSI, HSE, PLL1 P,
@@ -85,6 +86,8 @@
 //   "hse" "hsi" "csi" "lse" "lsi"  oscillators (0 while off; "hsi" after HSIDIV)
 //   "pll1_p" "pll1_q" "pll1_r" ... "pll4_r"
 //   "rtcclk"   the RTC kernel clock (BDCR.RTCSRC, RTCCKEN)
+//   "per_ck"   the peripheral clock (CPERCKSELR: HSI, CSI, HSE)
+//   "adc"      the ADC1/ADC2 kernel clock (ADCCKSELR: PLL4 R, per_ck, PLL3 Q)
 //
 // Not modelled (stored, reported once when set where they are fields):
 // HOLD_BOOT after an MCU reset with BOOT_MCU = 0 (the hub restarts a reset
@@ -95,7 +98,8 @@
 // interrupts (MP_/MC_CIER, CIFR read 0), the wake-up from CStop; the
 // TrustZone protection (TZCR) and the MPU-only registers' access rule; the
 // backup-domain write protection of BDCR (PWR_CR1.DBP lives in another
-// model); MPCKDIVR.MPUDIV; kernel clocks other than the UARTs'; spread spectrum
+// model); MPCKDIVR.MPUDIV; kernel clocks other than the UARTs', the RTC's and
+// the ADCs'; spread spectrum
 // (PLLxCSGR); MCO outputs; the clock restore sequence; MP_BOOTCR (hold boot
 // on leaving Standby).
 #pragma once
@@ -147,6 +151,8 @@ private:
     uint64_t lse_hz() const;
     uint64_t lsi_hz() const;
     uint64_t rtc_hz() const;
+    uint64_t per_hz() const;
+    uint64_t adc_hz() const;
     uint64_t mpu_source_hz(uint32_t sel) const;
     void check_pll_input(unsigned n, const BusAccess &a);
     // RCC_MC_RSTSCLRR flags of an MCU reset.
@@ -187,6 +193,7 @@ private:
     FieldRef hsidiv_, hsitrim_, hsical_;              // HSICFGR
     FieldRef mpusrc_, mpusrcrdy_;                     // MPCKSELR
     FieldRef rtcdiv_, rtcsrc_, rtccken_;              // RTCDIVR, BDCR
+    FieldRef ckpersrc_, adcsrc_;                      // CPERCKSELR, ADCCKSELR
     FieldRef lseon_, lserdy_, lsion_, lsirdy_;        // BDCR, RDLSICR
     std::array<Pll, 4> pll_;
     FieldRef mcussrc_, mcussrcrdy_;                   // MSSCKSELR
