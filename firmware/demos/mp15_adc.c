@@ -58,104 +58,38 @@
 
 #include "console.h"
 #include "mp15_hal_lite.h"
+#include "st_adc_dac_regs.h"
 #define ST_DMA1_BASE    0x48000000u /* RM0436 memory map (MCU AHB2) */
 #define ST_DMA2_BASE    0x48001000u
 #define ST_DMAMUX1_BASE 0x48002000u
 #include "st_dma_lite.h"
+#include "st_tim_lite.h"
 
 /* ---- ADC (RM0436 "ADC registers"; ADC1 0x48003000, ADC2 + 0x100, common + 0x300) --- */
-struct adc {
-    volatile uint32_t ISR, IER, CR, CFGR, CFGR2, SMPR1, SMPR2, PCSEL, LTR1, HTR1, r0[2], SQR1, SQR2,
-        SQR3, SQR4, DR, r1[2], JSQR, r2[4], OFR[4], r3[4], JDR[4], r4[4], AWD2CR, AWD3CR, r5[2], LTR2,
-        HTR2, LTR3, HTR3, DIFSEL, CALFACT;
-};
-struct adc_common {
-    volatile uint32_t CSR, r0, CCR;
-};
-CM_REG_AT(struct adc, DIFSEL, 0xC0);
+#define ADC1      ((struct adc *)0x48003000u)
 #define ADC2      ((struct adc *)0x48003100u)
 #define ADC12_COM ((struct adc_common *)0x48003300u)
-
-#define ADC_ISR_ADRDY   (1u << 0)
-#define ADC_ISR_EOSMP   (1u << 1)
-#define ADC_ISR_EOC     (1u << 2)
-#define ADC_ISR_EOS     (1u << 3)
-#define ADC_ISR_OVR     (1u << 4)
-#define ADC_ISR_ALL     0x7FFu /* AWD3 ... ADRDY, JQOVF */
-#define ADC_IER_OVRIE   (1u << 4)
-#define ADC_CR_ADEN     (1u << 0)
-#define ADC_CR_ADDIS    (1u << 1)
-#define ADC_CR_ADSTART  (1u << 2)
-#define ADC_CR_JADSTART (1u << 3)
-#define ADC_CR_ADSTP    (1u << 4)
-#define ADC_CR_JADSTP   (1u << 5)
+#define ADC_ISR_ALL     0x7FFu    /* AWD3 ... ADRDY, JQOVF */
 #define ADC_CR_BOOST    (1u << 8) /* one bit on the STM32MP15 */
-#define ADC_CR_ADCALLIN (1u << 16)
-#define ADC_CR_ADVREGEN (1u << 28)
-#define ADC_CR_DEEPPWD  (1u << 29)
-#define ADC_CR_ADCALDIF (1u << 30)
-#define ADC_CR_ADCAL    (1u << 31)
-/* ADC_CR_BITS_PROPERTY_RS: bits set by software, cleared by hardware (never written back) */
-#define ADC_CR_RS (ADC_CR_ADCAL | ADC_CR_JADSTP | ADC_CR_ADSTP | ADC_CR_JADSTART | ADC_CR_ADSTART | \
-                   ADC_CR_ADDIS | ADC_CR_ADEN)
-#define ADC_CFGR_DMNGT_CIRC (3u << 0)
-#define ADC_CFGR_RES_12B    (2u << 2)
-#define ADC_CFGR_EXTSEL     (31u << 5)
-#define ADC_CFGR_EXTEN_RISING (1u << 10)
-#define ADC_CFGR_OVRMOD     (1u << 12)
-#define ADC_CFGR_JQM        (1u << 21)
-#define ADC_CFGR_JQDIS      (1u << 31)
 /* HAL_ADC_DeInit clears AWD1CH, JAUTO, JAWD1EN, AWD1EN, AWD1SGL, JQM, JDISCEN, DISCNUM,
  * DISCEN, AUTDLY, CONT, OVRMOD, EXTEN, EXTSEL, RES, DMNGT: every field but JQDIS. */
 #define ADC_CFGR_DEINIT     0x7FFFFFFFu
-/* CFGR fields HAL_ADC_Init writes: CONT, OVRMOD, RES, DISCEN, DISCNUM, EXTSEL, EXTEN
- * (ADC_CFGR_FIELDS_1), then AUTDLY and DMNGT. */
-#define ADC_CFGR_FIELDS_1   ((1u << 13) | ADC_CFGR_OVRMOD | (7u << 2) | (1u << 16) | (7u << 17) | \
-                             ADC_CFGR_EXTSEL | (3u << 10))
-#define ADC_CFGR_FIELDS_2   ((1u << 14) | (3u << 0))
 #define ADC_CFGR2_DEINIT    ((1u << 10) | (1u << 9) | (15u << 5) | (0x3FFu << 16) | (1u << 1) | (1u << 0))
-#define ADC_CFGR2_LSHIFT    (15u << 28)
-#define ADC_CFGR2_ROVSE     (1u << 0)
 #define ADC_CCR_CKMODE_DIV2 (2u << 16)
 /* ADC_CLEAR_COMMON_CONTROL_REGISTER: CKMODE, PRESC, VBATEN, TSEN, VREFEN, DAMDF, DELAY, DUAL */
-#define ADC_CCR_DEINIT      ((3u << 16) | (15u << 18) | (7u << 22) | (3u << 14) | (15u << 8) | 31u)
+#define ADC_CCR_DEINIT      (ADC_CCR_CKMODE | ADC_CCR_PRESC | (7u << 22) | ADC_CCR_DAMDF | ADC_CCR_DELAY | ADC_CCR_DUAL)
 #define ADC_EXTERNALTRIG_T2_TRGO (11u << 5) /* ST's MP1 LL_ADC_REG_TRIG_EXT_TIM2_TRGO */
 #define ADC_SAMPLETIME_810CYCLES_5 7u
 #define ADC_CHANNEL_16  16u
 
 /* ---- DAC1 (RM0436 "DAC registers", 0x40017000) --------------------------------------- */
-struct dac {
-    volatile uint32_t CR, SWTRGR, DHR12R1, DHR12L1, DHR8R1, DHR12R2, DHR12L2, DHR8R2, DHR12RD, DHR12LD,
-        DHR8RD, DOR1, DOR2, SR, CCR, MCR;
-};
 #define DAC1 ((struct dac *)0x40017000u)
-#define DAC_CR_EN1   (1u << 0)
-#define DAC_CR_TEN1  (1u << 1)
-#define DAC_CR_TSEL1 (15u << 2)
-#define DAC_CR_WAVE1 (3u << 6)
-#define DAC_CR_MAMP1 (15u << 8)
-#define DAC_CR_CEN1  (1u << 14)
-#define DAC_MCR_MODE1 (7u << 0)
 #define DAC_CHIPCONNECT_ENABLE  (1u << 0) /* MODE1_0 */
 #define DAC_OUTPUTBUFFER_DISABLE (1u << 1) /* MODE1_1 */
 
-/* ---- TIM2 (RM0436 "TIM2 to TIM5 registers", 0x40000000) ------------------------------ */
-struct tim {
-    volatile uint32_t CR1, CR2, SMCR, DIER, SR, EGR, CCMR1, CCMR2, CCER, CNT, PSC, ARR;
-};
-#define TIM2 ((struct tim *)TIM2_BASE)
-#define TIM_CR1_CEN   (1u << 0)
-#define TIM_CR1_DIR   (1u << 4)
-#define TIM_CR1_CMS   (3u << 5)
-#define TIM_CR1_ARPE  (1u << 7)
-#define TIM_CR1_CKD   (3u << 8)
-#define TIM_CR2_MMS   (7u << 4)
-#define TIM_CR2_MMS_UPDATE (2u << 4)
-#define TIM_SMCR_MSM  (1u << 7)
-/* SMS (bits 16, 2:0), TS (21:20, 6:4), ETF, ETPS, ECE, ETP: cleared for the internal clock */
-#define TIM_SMCR_CLOCK_FIELDS ((1u << 16) | 7u | (3u << 20) | (7u << 4) | (15u << 8) | (3u << 12) | \
-                               (1u << 14) | (1u << 15))
-#define TIM_EGR_UG    (1u << 0)
+/* HAL_TIM_ConfigClockSource(internal): SMS, TS, ETF, ETPS, ECE, ETP cleared */
+#define TIM_SMCR_CLOCK_FIELDS (TIM_SMCR_SMS | (3u << 20) | (7u << 4) | (15u << 8) | (3u << 12) | (1u << 14) | \
+                               (1u << 15))
 
 /* ---- RCC (RM0436 RCC register map) ---------------------------------------------------- */
 #define RCC_AHB2RSTSETR MP15_REG(RCC_BASE, 0x998u)
@@ -302,26 +236,19 @@ static void adc_deinit(struct adc *a)
     a->CFGR &= ~ADC_CFGR_DEINIT;
     a->CFGR |= ADC_CFGR_JQDIS;
     a->CFGR2 &= ~ADC_CFGR2_DEINIT;
-    a->SMPR1 &= ~0x3FFFFFFFu;
-    a->SMPR2 &= ~0x3FFFFFFFu;
-    a->LTR1 &= ~0x03FFFFFFu;
-    a->HTR1 &= ~0x03FFFFFFu;
-    a->LTR2 &= ~0x03FFFFFFu;
-    a->HTR2 &= ~0x03FFFFFFu;
-    a->LTR3 &= ~0x03FFFFFFu;
-    a->HTR3 &= ~0x03FFFFFFu;
-    a->SQR1 &= ~0x1F7DF7CFu;
-    a->SQR2 &= ~0x1F7DF7DFu;
-    a->SQR3 &= ~0x1F7DF7DFu;
-    a->SQR4 &= ~0x000007DFu;
-    for (unsigned o = 0; o < 4u; o++) {
-        a->OFR[o] &= ~0xFFFFFFFFu;
+    /* SMPR1/2, the watchdog thresholds, SQR1-4, OFR1-4, AWD2CR/AWD3CR, DIFSEL, CALFACT:
+     * their fields cleared, in the HAL's order. */
+    volatile uint32_t *const regs[] = {&a->SMPR1, &a->SMPR2, &a->LTR1, &a->HTR1, &a->LTR2, &a->HTR2, &a->LTR3,
+                                       &a->HTR3, &a->SQR1, &a->SQR2, &a->SQR3, &a->SQR4, &a->OFR[0], &a->OFR[1],
+                                       &a->OFR[2], &a->OFR[3], &a->AWD2CR, &a->AWD3CR, &a->DIFSEL, &a->CALFACT};
+    static const uint32_t fields[] = {0x3FFFFFFFu, 0x3FFFFFFFu, 0x03FFFFFFu, 0x03FFFFFFu, 0x03FFFFFFu,
+                                      0x03FFFFFFu, 0x03FFFFFFu, 0x03FFFFFFu, 0x1F7DF7CFu, 0x1F7DF7DFu,
+                                      0x1F7DF7DFu, 0x000007DFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu,
+                                      0xFFFFFFFFu, 0x000FFFFFu, 0x000FFFFFu, 0x000FFFFFu, 0x07FF07FFu};
+    for (unsigned i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+        *regs[i] &= ~fields[i];
     }
-    a->AWD2CR &= ~0x000FFFFFu;
-    a->AWD3CR &= ~0x000FFFFFu;
-    a->DIFSEL &= ~0x000FFFFFu;
-    a->CALFACT &= ~0x07FF07FFu;
-    if (!((ADC2->CR | ((struct adc *)0x48003000u)->CR) & ADC_CR_ADEN)) {
+    if (!((ADC1->CR | ADC2->CR) & ADC_CR_ADEN)) {
         ADC12_COM->CCR &= ~ADC_CCR_DEINIT;
         /* HAL_ADC_MspDeInit */
         RCC_AHB2RSTSETR = RCC_AHB2_ADC12EN;
@@ -368,18 +295,18 @@ static void adc_init(struct adc *a)
         error_handler("ADC voltage regulator");
     }
     if (!(a->CR & ADC_CR_ADSTART) && !(a->CR & ADC_CR_ADEN)) {
-        ADC12_COM->CCR = (ADC12_COM->CCR & ~((3u << 16) | (15u << 18))) | ADC_CCR_CKMODE_DIV2;
+        ADC12_COM->CCR = (ADC12_COM->CCR & ~(ADC_CCR_CKMODE | ADC_CCR_PRESC)) | ADC_CCR_CKMODE_DIV2;
     }
     a->CFGR = (a->CFGR & ~ADC_CFGR_FIELDS_1) |
               (ADC_CFGR_OVRMOD | ADC_CFGR_RES_12B | ADC_EXTERNALTRIG_T2_TRGO | ADC_CFGR_EXTEN_RISING);
-    a->CFGR = (a->CFGR & ~ADC_CFGR_FIELDS_2) | ADC_CFGR_DMNGT_CIRC;
+    a->CFGR = (a->CFGR & ~(ADC_CFGR_AUTDLY | ADC_CFGR_DMNGT)) | ADC_CFGR_DMNGT_CIRC;
     a->CFGR2 &= ~ADC_CFGR2_ROVSE;
     a->CFGR2 &= ~ADC_CFGR2_LSHIFT;
     /* ADC_ConfigureBoostMode: HCLK2 (the MCU clock) / 2 > 20 MHz -> BOOST */
     if (hal_rcc_get_mcu_freq() / 2u > 20000000u) {
         a->CR = (a->CR & ~ADC_CR_RS) | ADC_CR_BOOST;
     }
-    a->SQR1 &= ~15u;
+    a->SQR1 &= ~ADC_SQR1_L;
 }
 
 /* HAL_ADC_ConfigChannel: rank 1, 810.5 cycles, single-ended, no offset. */
@@ -451,13 +378,9 @@ static void mx_tim2_init(void)
     RCC->MC_APB1ENSETR = RCC_APB1ENSETR_TIM2EN;
     hal_nvic_set_priority(TIM2_IRQn, DEFAULT_IRQ_PRIO);
     nvic_enable_irq(TIM2_IRQn);
-    TIM2->CR1 = TIM2->CR1 & ~(TIM_CR1_DIR | TIM_CR1_CMS | TIM_CR1_CKD | TIM_CR1_ARPE);
-    TIM2->ARR = 97999u;
-    TIM2->PSC = 1u;
-    TIM2->EGR = TIM_EGR_UG;
+    tim_base_set_config(TIM2, 1u, 97999u);
     TIM2->SMCR &= ~TIM_SMCR_CLOCK_FIELDS;
-    TIM2->CR2 = (TIM2->CR2 & ~TIM_CR2_MMS) | TIM_CR2_MMS_UPDATE;
-    TIM2->SMCR &= ~TIM_SMCR_MSM;
+    tim_master_trgo_update(TIM2);
 }
 
 /* Generate_waveform_SW_update: DAC1 OUT1 at 0, 1/4, 1/2, 3/4, 4/4 of full scale. */
@@ -473,10 +396,7 @@ static uint32_t generate_waveform_sw_update(void)
 
 int main(void)
 {
-    hal_init();
-    s_engineering = is_engineering_boot_mode();
-    const char *clk_err = s_engineering ? mp15_system_clock_config_dk2() : 0;
-    mp15_console_init();
+    const char *clk_err = mp15_example_start(&s_engineering);
     if (clk_err) {
         error_handler(clk_err);
     }
@@ -487,11 +407,7 @@ int main(void)
         uart_puts("mp15_adc: BSP_PMIC_Init and VREFBUF skipped (I2C4, STPMIC1 and VREFBUF not modelled)\n");
     }
 
-    /* MX_GPIO_Init: H, D, G, B, F, C, E, A, I */
-    static const uint8_t ports[] = {7u, 3u, 6u, 1u, 5u, 2u, 4u, 0u, 8u};
-    for (unsigned i = 0; i < sizeof(ports); i++) {
-        RCC->MC_AHB4ENSETR = RCC_AHB4ENSETR_GPIOEN(ports[i]);
-    }
+    mp15_mx_gpio_init_dk2(); /* MX_GPIO_Init */
     mx_dac1_init();
     mx_tim2_init();
     for (unsigned i = 0; i < ADC_CONVERTED_DATA_BUFFER_SIZE; i++) {

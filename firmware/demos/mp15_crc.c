@@ -67,10 +67,8 @@ static int crc_polynomial_set(uint32_t pol, uint32_t polysize, unsigned bits)
 
 int main(void)
 {
-    hal_init();
-    const int engi = is_engineering_boot_mode();
-    const char *clk_err = engi ? mp15_system_clock_config_dk2() : 0;
-    mp15_console_init();
+    int engi;
+    const char *clk_err = mp15_example_start(&engi);
     if (clk_err) {
         error_handler(clk_err);
     }
@@ -79,11 +77,7 @@ int main(void)
                 (unsigned)SystemCoreClock);
     RCC->MC_AHB3ENSETR = RCC_AHB3ENSETR_HSEMEN;
 
-    /* MX_GPIO_Init: H, D, G, B, F, C, E, A, I */
-    static const uint8_t ports[] = {7u, 3u, 6u, 1u, 5u, 2u, 4u, 0u, 8u};
-    for (unsigned i = 0; i < sizeof(ports); i++) {
-        RCC->MC_AHB4ENSETR = RCC_AHB4ENSETR_GPIOEN(ports[i]);
-    }
+    mp15_mx_gpio_init_dk2(); /* MX_GPIO_Init */
 
     /* MX_CRC2_Init */
     RCC_MC_AHB3ENSETR_R = RCC_AHB3_CRC2EN;

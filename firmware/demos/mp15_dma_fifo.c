@@ -79,21 +79,14 @@ static void error_handler(const char *why)
 int main(void)
 {
     transferErrorDetected = 0u;
-    hal_init();
-    const int engi = is_engineering_boot_mode();
-    const char *clk_err = engi ? mp15_system_clock_config_dk2() : 0;
-    mp15_console_init();
+    const char *clk_err = mp15_example_start(0);
     if (clk_err) {
         error_handler(clk_err);
     }
     uart_printf("mp15_dma_fifo: SystemCoreClock %u Hz\n", (unsigned)SystemCoreClock);
     RCC->MC_AHB3ENSETR = RCC_AHB3ENSETR_HSEMEN;
 
-    /* MX_GPIO_Init: H, D, G, B, F, C, E, A, I */
-    static const uint8_t ports[] = {7u, 3u, 6u, 1u, 5u, 2u, 4u, 0u, 8u};
-    for (unsigned i = 0; i < sizeof(ports); i++) {
-        RCC->MC_AHB4ENSETR = RCC_AHB4ENSETR_GPIOEN(ports[i]);
-    }
+    mp15_mx_gpio_init_dk2(); /* MX_GPIO_Init */
 
     /* MX_DMA_Init */
     RCC_MC_AHB2ENSETR = RCC_AHB2_DMA2EN;

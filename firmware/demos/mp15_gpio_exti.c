@@ -39,9 +39,7 @@ void EXTI14_IRQHandler(void) { mp15_exti14_irq(exti14_falling_cb); }
 
 int main(void)
 {
-    hal_init();
-    const char *clk_err = is_engineering_boot_mode() ? mp15_system_clock_config_dk2() : 0;
-    mp15_console_init();
+    const char *clk_err = mp15_example_start(0);
     if (clk_err) {
         uart_printf("mp15_gpio_exti: Error_Handler (%s)\n", clk_err);
         fw_finish();

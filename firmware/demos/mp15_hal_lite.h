@@ -346,6 +346,31 @@ static const char *mp15_system_clock_config_dk2(void)
     return 0;
 }
 
+/* The examples' first lines: HAL_Init, SystemClock_Config in engineering boot; then the
+ * demos' console (mp15_console_init, below).  Returns NULL or the step that failed;
+ * *engineering (if not NULL) tells the boot mode. */
+static inline void mp15_console_init(void);
+static inline const char *mp15_example_start(int *engineering)
+{
+    hal_init();
+    const int engi = is_engineering_boot_mode();
+    const char *err = engi ? mp15_system_clock_config_dk2() : 0;
+    mp15_console_init();
+    if (engineering) {
+        *engineering = engi;
+    }
+    return err;
+}
+
+/* MX_GPIO_Init of the DK2 examples: the clocks of GPIOH, D, G, B, F, C, E, A, I. */
+static inline void mp15_mx_gpio_init_dk2(void)
+{
+    static const uint8_t ports[] = {7u, 3u, 6u, 1u, 5u, 2u, 4u, 0u, 8u};
+    for (unsigned i = 0; i < sizeof(ports); i++) {
+        RCC->MC_AHB4ENSETR = RCC_AHB4ENSETR_GPIOEN(ports[i]);
+    }
+}
+
 /* ---- HSEM and the examples' PERIPH_LOCK ------------------------------------------------ */
 #define MP15_HSEM_GPIO 0u /* GET_HSEM_SEM_INDEX: GPIOA-K, Z */
 #define MP15_HSEM_EXTI 1u

@@ -110,11 +110,7 @@ int main(void)
     RCC_MC_RSTSCLRR_R = RCC_MC_RSTSCLRR_ALL; /* __HAL_RCC_CLEAR_RESET_FLAGS */
     WWDGStatus = 0u;
 
-    /* MX_GPIO_Init: H, D, G, B, F, C, E, A, I */
-    static const uint8_t ports[] = {7u, 3u, 6u, 1u, 5u, 2u, 4u, 0u, 8u};
-    for (unsigned i = 0; i < sizeof(ports); i++) {
-        RCC->MC_AHB4ENSETR = RCC_AHB4ENSETR_GPIOEN(ports[i]);
-    }
+    mp15_mx_gpio_init_dk2(); /* MX_GPIO_Init */
     /* MX_WWDG1_Init -> HAL_WWDG_Init (HAL_WWDG_MspInit: the WWDG1 clock) */
     RCC_MC_APB1ENSETR_R = RCC_APB1_WWDG1EN;
     WWDG1_CFR = 0u | WWDG_PRESCALER_8 | WWDG_WINDOW;

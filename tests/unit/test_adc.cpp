@@ -65,6 +65,13 @@ struct AdcTest : ::testing::Test {
     FakeAnalog pins;
     Line irq;
     testutil::LogCapture cap;
+    // The instance's machine parameters (the STM32H745's ADC12 here).
+    virtual std::map<std::string, std::string> params() const
+    {
+        return {{"names", "ADC1,ADC2"},
+                {"channels.ADC1", "16:PA0 17:PA1 18:PA4 19:PA5 14:PA2"},
+                {"channels.ADC2", "18:PA4 19:PA5 15:PA3"}};
+    }
     void SetUp() override
     {
         DeviceContext ctx;
@@ -72,10 +79,7 @@ struct AdcTest : ::testing::Test {
         ctx.clock_source = &time;
         ctx.analog = &pins;
         adc.set_context(ctx);
-        adc.configure({{"names", "ADC1,ADC2"},
-                       {"channels.ADC1", "16:PA0 17:PA1 18:PA4 19:PA5 14:PA2"},
-                       {"channels.ADC2", "18:PA4 19:PA5 15:PA3"}},
-                      {});
+        adc.configure(params(), {});
         adc.reset();
         adc.irq("irq")->connect(&irq, 0, 18);
     }
@@ -478,17 +482,14 @@ namespace {
 // and each ADC has its own interrupt line (ADC1_IRQn 18, ADC2_IRQn 90).
 struct Mp15AdcTest : AdcTest {
     Line irq1, irq2;
+    std::map<std::string, std::string> params() const override
+    {
+        return {{"names", "ADC1,ADC2"}, {"channels.ADC2", "16:PA4"},
+                {"clock_div2", "0"}, {"calibration_cycles", "1280,16384"}};
+    }
     void SetUp() override
     {
-        DeviceContext ctx;
-        ctx.scheduler = &time;
-        ctx.clock_source = &time;
-        ctx.analog = &pins;
-        adc.set_context(ctx);
-        adc.configure({{"names", "ADC1,ADC2"}, {"channels.ADC2", "16:PA4"},
-                       {"clock_div2", "0"}, {"calibration_cycles", "1280,16384"}},
-                      {});
-        adc.reset();
+        AdcTest::SetUp();
         adc.irq("irq0")->connect(&irq1, 0, 18);
         adc.irq("irq1")->connect(&irq2, 0, 90);
     }
