@@ -1,7 +1,7 @@
 /*
  * bdma_cm7.c (CM7) - the BDMA and DMAMUX2 of the D3 domain, register for register as
  * ST's HAL drives them (stm32h7xx_hal_dma.c, its BDMA branch: HAL_DMA_Init,
- * DMA_SetConfig, HAL_DMA_Start_IT, HAL_DMA_IRQHandler).
+ * DMA_SetConfig, HAL_DMA_Start_IT, HAL_DMA_IRQHandler; in st_bdma_lite.h).
  *
  *   __HAL_RCC_BDMA_CLK_ENABLE: RCC_AHB4ENR.BDMAEN, read back.
  *   HAL_DMA_Init (BDMA channel 0, DMA_MEMORY_TO_MEMORY -> CCR.MEM2MEM, both increments,
@@ -11,7 +11,7 @@
  *   HAL_DMA_Start_IT: CCR.EN = 0; DMAMUX2 CFR; IFCR = CGIF0; CNDTR; CPAR = source, CM0AR
  *     = destination; CCR |= TCIE | TEIE (| HTIE with a half-transfer callback); EN = 1.
  *   HAL_DMA_IRQHandler (BDMA): HT (IFCR.CHTIF, HTIE off in normal mode), TC (IFCR.CTCIF,
- *     TE/TC/HT off in normal mode), TE (CGIF, all off, HAL_DMA_ERROR_TE).
+ *     TE/TC off in normal mode), TE (all off, CGIF, HAL_DMA_ERROR_TE).
  * Part 1: DMA_WORDS words from SRAM4 to the backup SRAM, both in D3.  Printed: "bdma:
  * channel 0 copied <bytes> bytes SRAM4 -> backup SRAM: half-transfer <h>,
  * transfer-complete <t>, errors 0x<e>, mismatches <m>, checksum 0x<c>" with
@@ -27,40 +27,11 @@
 #include "cortex_m.h"
 #include "demo_time.h"
 #include "platform.h"
+#include "st_bdma_lite.h"
 #include "stm32h745_irq.h"
 #include "stm32h745_regs.h"
 
 DEMO_TIME_DEFINE()
-
-/* ---- BDMA and DMAMUX2 (RM0399 register maps and bit names) ---------------------------- */
-struct bdma_channel {
-    volatile uint32_t CCR, CNDTR, CPAR, CM0AR, CM1AR;
-};
-struct bdma {
-    volatile uint32_t ISR, IFCR;
-    struct bdma_channel C[8];
-};
-_Static_assert(sizeof(struct bdma_channel) == 0x14, "BDMA channel stride");
-#define BDMA ((struct bdma *)0x58025400u)
-#define DMAMUX2_CCR(c) (*(volatile uint32_t *)(0x58025800u + 4u * (c)))
-#define DMAMUX2_CFR    (*(volatile uint32_t *)0x58025884u)
-
-#define BDMA_CCR_EN      (1u << 0)
-#define BDMA_CCR_TCIE    (1u << 1)
-#define BDMA_CCR_HTIE    (1u << 2)
-#define BDMA_CCR_TEIE    (1u << 3)
-#define BDMA_CCR_CIRC    (1u << 5)
-#define BDMA_CCR_PINC    (1u << 6)
-#define BDMA_CCR_MINC    (1u << 7)
-#define BDMA_CCR_PSIZE_W (2u << 8)
-#define BDMA_CCR_MSIZE_W (2u << 10)
-#define BDMA_CCR_PL_HIGH (2u << 12)
-#define BDMA_CCR_MEM2MEM (1u << 14)
-#define BDMA_ISR_GIF(c)  (1u << (4u * (c)))
-#define BDMA_ISR_TCIF(c) (2u << (4u * (c)))
-#define BDMA_ISR_HTIF(c) (4u << (4u * (c)))
-#define BDMA_ISR_TEIF(c) (8u << (4u * (c)))
-#define DMA_ERROR_TE (1u << 0)
 
 #ifndef DMA_WORDS
 #define DMA_WORDS 512u
@@ -68,66 +39,7 @@ _Static_assert(sizeof(struct bdma_channel) == 0x14, "BDMA channel stride");
 #define WAIT_MS    1000u
 #define WAIT_POLLS 50000000u
 
-struct bdma_handle {
-    unsigned ch;
-    volatile uint32_t halves, completes, error;
-    volatile int done;
-};
-static struct bdma_handle s_h = {.ch = 0u};
-
-/* HAL_DMA_Init, BDMA memory-to-memory. */
-static void hal_bdma_init(struct bdma_handle *h, uint32_t config)
-{
-    struct bdma_channel *c = &BDMA->C[h->ch];
-    c->CCR &= ~BDMA_CCR_EN;
-    c->CCR = config;
-    DMAMUX2_CCR(h->ch) = 0u; /* no request: memory-to-memory */
-    DMAMUX2_CFR = 1u << h->ch;
-    BDMA->IFCR = BDMA_ISR_GIF(h->ch);
-}
-
-/* HAL_DMA_Start_IT, BDMA. */
-static void hal_bdma_start_it(struct bdma_handle *h, uint32_t src, uint32_t dst, uint32_t n)
-{
-    struct bdma_channel *c = &BDMA->C[h->ch];
-    h->done = 0;
-    h->error = 0u;
-    c->CCR &= ~BDMA_CCR_EN;
-    DMAMUX2_CFR = 1u << h->ch;
-    BDMA->IFCR = BDMA_ISR_GIF(h->ch);
-    c->CNDTR = n;
-    c->CPAR = src;
-    c->CM0AR = dst;
-    c->CCR = (c->CCR & ~(BDMA_CCR_TCIE | BDMA_CCR_HTIE | BDMA_CCR_TEIE)) | BDMA_CCR_TCIE |
-             BDMA_CCR_TEIE | BDMA_CCR_HTIE;
-    c->CCR |= BDMA_CCR_EN;
-}
-
-/* HAL_DMA_IRQHandler, BDMA branch. */
-static void hal_bdma_irq_handler(struct bdma_handle *h)
-{
-    struct bdma_channel *c = &BDMA->C[h->ch];
-    const uint32_t isr = BDMA->ISR;
-    if ((isr & BDMA_ISR_HTIF(h->ch)) && (c->CCR & BDMA_CCR_HTIE)) {
-        if (!(c->CCR & BDMA_CCR_CIRC)) {
-            c->CCR &= ~BDMA_CCR_HTIE;
-        }
-        BDMA->IFCR = BDMA_ISR_HTIF(h->ch);
-        h->halves++;
-    } else if ((isr & BDMA_ISR_TCIF(h->ch)) && (c->CCR & BDMA_CCR_TCIE)) {
-        if (!(c->CCR & BDMA_CCR_CIRC)) {
-            c->CCR &= ~(BDMA_CCR_TEIE | BDMA_CCR_TCIE | BDMA_CCR_HTIE);
-        }
-        BDMA->IFCR = BDMA_ISR_TCIF(h->ch);
-        h->completes++;
-        h->done = 1;
-    } else if ((isr & BDMA_ISR_TEIF(h->ch)) && (c->CCR & BDMA_CCR_TEIE)) {
-        c->CCR &= ~(BDMA_CCR_TEIE | BDMA_CCR_TCIE | BDMA_CCR_HTIE);
-        BDMA->IFCR = BDMA_ISR_GIF(h->ch);
-        h->error = DMA_ERROR_TE;
-        h->done = 1;
-    }
-}
+static struct bdma_handle s_h = {.ch = 0u, .request = BDMA_REQUEST_MEM2MEM, .has_half_cb = 1};
 
 void BDMA_Channel0_IRQHandler(void);
 void BDMA_Channel0_IRQHandler(void) { hal_bdma_irq_handler(&s_h); }

@@ -1,9 +1,10 @@
 /*
  * st_dma_lite.h - DMA1/DMA2 streams and DMAMUX1 the way ST's HAL drives them
- * (stm32h7xx_hal_dma.c, stm32mp1xx_hal_dma.c: HAL_DMA_Init, HAL_DMA_Start_IT,
- * HAL_DMA_IRQHandler; the same IP and sequences on the STM32H7 and the STM32MP15),
- * written for this project (the same sequences as dma_m2m_cm7.c, for the
- * peripheral-request demos).  One definition per image (static functions).
+ * (stm32h7xx_hal_dma.c, stm32mp1xx_hal_dma.c: HAL_DMA_Init, HAL_DMA_DeInit,
+ * HAL_DMA_Start_IT, HAL_DMA_IRQHandler; the DMAMUX1 part in st_dmamux_lite.h; the same IP
+ * and sequences on the STM32H7 and the STM32MP15), written for this project (the same
+ * sequences as dma_m2m_cm7.c, for the peripheral-request demos).
+ * One definition per image (static functions).
  * Addresses: the STM32H745's unless the including file defines ST_DMA1_BASE,
  * ST_DMA2_BASE and ST_DMAMUX1_BASE first (STM32MP15: 0x48000000, 0x48001000,
  * 0x48002000).
@@ -12,6 +13,8 @@
 #define AMPVP_ST_DMA_LITE_H
 
 #include <stdint.h>
+
+#include "st_dmamux_lite.h"
 
 struct dma_stream {
     volatile uint32_t CR, NDTR, PAR, M0AR, M1AR, FCR;
@@ -22,13 +25,13 @@ struct dma {
 };
 #ifndef ST_DMA1_BASE
 #define ST_DMA1_BASE    0x40020000u
+#endif
+#ifndef ST_DMA2_BASE
 #define ST_DMA2_BASE    0x40020400u
-#define ST_DMAMUX1_BASE 0x40020800u
 #endif
 #define DMA1 ((struct dma *)ST_DMA1_BASE)
 #define DMA2 ((struct dma *)ST_DMA2_BASE)
-#define DMAMUX1_CCR(c) (*(volatile uint32_t *)(ST_DMAMUX1_BASE + 4u * (c)))
-#define DMAMUX1_CFR    (*(volatile uint32_t *)(ST_DMAMUX1_BASE + 0x84u))
+#define DMA_REQUEST_GENERATOR0 1u /* DMAMUX1 lines 1-8: request generators 0-7 */
 
 #define DMA_SxCR_EN      (1u << 0)
 #define DMA_SxCR_DMEIE   (1u << 1)
@@ -63,12 +66,14 @@ struct dma {
 #define DMA_FLAG_HTIF    (1u << 4)
 #define DMA_FLAG_TCIF    (1u << 5)
 #define RCC_AHB1ENR_DMA1EN (1u << 0)
+#define RCC_AHB1ENR_DMA2EN (1u << 1)
 
 struct dma_handle {
     struct dma_stream *instance;
     volatile uint32_t *isr, *ifcr;
     unsigned index, mux_channel;
-    volatile uint32_t halves, completes, errors;
+    unsigned request;                /* DMAMUX1 line; 1-8: a request generator */
+    volatile uint32_t halves, completes, errors, mux_errors; /* mux: HAL_DMA_ERROR_SYNC / _REQGEN */
     void (*xfer_half)(struct dma_handle *);
     void (*xfer_cplt)(struct dma_handle *);
     void (*xfer_error)(struct dma_handle *); /* after TE, FE or DME, as HAL's ErrorCallback */
@@ -80,18 +85,19 @@ static void dma_calc_base(struct dma_handle *h)
 {
     static const uint8_t shift[4] = {0u, 6u, 16u, 22u};
     struct dma_stream *s = h->instance;
-    struct dma *c = (uintptr_t)s >= ST_DMA2_BASE && (uintptr_t)s < ST_DMA2_BASE + 0x400u ? DMA2 : DMA1;
-    const unsigned n = (unsigned)(s - &c->S[0]);
+    struct dma *d = (struct dma *)((uintptr_t)s & ~(uintptr_t)0x3FFu);
+    const unsigned n = (unsigned)(s - &d->S[0]);
     h->index = shift[n & 3u];
-    h->isr = n > 3u ? &c->HISR : &c->LISR;
-    h->ifcr = n > 3u ? &c->HIFCR : &c->LIFCR;
-    h->mux_channel = n + (c == DMA2 ? 8u : 0u);
+    h->isr = n > 3u ? &d->HISR : &d->LISR;
+    h->ifcr = n > 3u ? &d->HIFCR : &d->LIFCR;
+    h->mux_channel = d == DMA2 ? n + 8u : n;
 }
 
-/* HAL_DMA_Init for a DMA1 or DMA2 stream: `config` = Direction | PeriphInc | MemInc |
- * sizes | Mode | Priority, plus MemBurst | PeriphBurst when `fcr` selects the FIFO
- * (DMDIS | FTH; 0: direct mode, single bursts); DMAMUX1 channel = stream (+ 8 on DMA2).
- * Memory to memory: request 0 (DMA_REQUEST_MEM2MEM), as HAL forces it. */
+/* HAL_DMA_Init for a DMA1/DMA2 stream: `config` = Direction | PeriphInc | MemInc | sizes |
+ * Mode | Priority, plus MemBurst | PeriphBurst when `fcr` selects the FIFO (DMDIS | FTH;
+ * 0: direct mode, single bursts); DMAMUX1 request (channel = stream, + 8 for DMA2;
+ * memory to memory: request 0, DMA_REQUEST_MEM2MEM, as the HAL forces it); a generator
+ * request also clears the generator (RGxCR = 0, RGCFR). */
 static void dma_init_fifo(struct dma_handle *h, uint32_t config, uint32_t fcr, uint32_t request)
 {
     struct dma_stream *s = h->instance;
@@ -104,16 +110,19 @@ static void dma_init_fifo(struct dma_handle *h, uint32_t config, uint32_t fcr, u
     s->CR = reg | config;
     s->FCR = (s->FCR & ~(DMA_SxFCR_DMDIS | DMA_SxFCR_FTH)) | fcr;
     dma_calc_base(h);
+    h->request = (config & DMA_SxCR_DIR) == DMA_SxCR_DIR_M2M ? 0u : request & 0xFFu;
     *h->ifcr = 0x3Fu << h->index;
-    if ((config & DMA_SxCR_DIR) == DMA_SxCR_DIR_M2M) {
-        request = 0u;
-    }
-    DMAMUX1_CCR(h->mux_channel) = request & 0xFFu;
-    DMAMUX1_CFR = 1u << h->mux_channel;
+    dmamux_init(DMAMUX1, h->mux_channel, h->request);
 }
 
-/* HAL_DMA_DeInit: stream disabled, its registers to their reset values (FCR 0x21),
- * its flags cleared, its DMAMUX1 channel's request 0 and overrun flag cleared. */
+/* HAL_DMA_Init in direct mode (no FIFO), single bursts. */
+static inline void dma_init(struct dma_handle *h, uint32_t config, uint32_t request)
+{
+    dma_init_fifo(h, config, 0u, request);
+}
+
+/* HAL_DMA_DeInit: stream disabled, its registers to their reset values (FCR 0x21), its
+ * flags cleared; the DMAMUX1 channel (and generator) cleared (st_dmamux_lite.h). */
 static inline void dma_deinit(struct dma_handle *h)
 {
     struct dma_stream *s = h->instance;
@@ -126,22 +135,17 @@ static inline void dma_deinit(struct dma_handle *h)
     s->M1AR = 0u;
     s->FCR = 0x21u;
     *h->ifcr = 0x3Fu << h->index;
-    DMAMUX1_CCR(h->mux_channel) = 0u;
-    DMAMUX1_CFR = 1u << h->mux_channel;
+    dmamux_deinit(DMAMUX1, h->mux_channel, h->request);
 }
 
-/* HAL_DMA_Init in direct mode (no FIFO), single bursts. */
-static inline void dma_init(struct dma_handle *h, uint32_t config, uint32_t request)
-{
-    dma_init_fifo(h, config, 0u, request);
-}
-
-/* HAL_DMA_Start_IT: TC, TE and DME interrupts, HT only with a half-transfer callback. */
+/* HAL_DMA_Start_IT: DMA_SetConfig, the interrupt enables (TC, TE, DME; HT only with a
+ * half-transfer callback), DMAMUX1 CxCR.SOIE when synchronized and RGxCR.OIE with a
+ * generator, EN. */
 static void dma_start_it(struct dma_handle *h, uint32_t src, uint32_t dst, uint32_t n)
 {
     struct dma_stream *s = h->instance;
     s->CR &= ~DMA_SxCR_EN;
-    DMAMUX1_CFR = 1u << h->mux_channel;
+    dmamux_clear_flags(DMAMUX1, h->mux_channel, h->request);
     *h->ifcr = 0x3Fu << h->index;
     s->CR &= ~DMA_SxCR_DBM;
     s->NDTR = n;
@@ -157,11 +161,18 @@ static void dma_start_it(struct dma_handle *h, uint32_t src, uint32_t dst, uint3
     if (h->xfer_half) {
         s->CR |= DMA_SxCR_HTIE;
     }
+    dmamux_enable_it(DMAMUX1, h->mux_channel, h->request);
     s->CR |= DMA_SxCR_EN;
 }
 
-/* HAL_DMA_IRQHandler: TE, FE, DME, HT, TC (circular streams keep their enables),
- * then the error callback if one of the first three was seen. */
+/* HAL_DMAEx_MUX_IRQHandler (DMAMUX1_OVR_IRQHandler). */
+static inline void dma_mux_irq_handler(struct dma_handle *h)
+{
+    h->mux_errors |= dmamux_irq_handler(DMAMUX1, h->mux_channel, h->request);
+}
+
+/* HAL_DMA_IRQHandler: TE, FE, DME, HT, TC (circular streams keep their enables), then
+ * the error callback if one of the first three was seen. */
 static void dma_irq_handler(struct dma_handle *h)
 {
     struct dma_stream *s = h->instance;

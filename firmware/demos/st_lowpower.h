@@ -13,10 +13,14 @@
  *   HAL_RTCEx_SetWakeUpTimer_IT         rtc_set_wakeup_timer_it
  *   HAL_RTCEx_DeactivateWakeUpTimer     rtc_deactivate_wakeup_timer
  *   HAL_RTC_GetTime + GetDate           rtc_now_ms (time of day in ms, with SSR)
+ *   HAL_PWR_EnterSTOPMode               hal_pwr_enter_stop_mode
  *   HAL_PWREx_EnterSTOPMode             pwr_enter_stop
  *   HAL_PWREx_EnterSTANDBYMode          pwr_enter_standby
  *   HAL_PWREx_HoldCore / ReleaseCore    pwr_hold_core / pwr_release_core
  *   HAL_PWREx_ClearPendingEvent         pwr_clear_pending_event
+ *   HAL_RCC_OscConfig (LSE on)          rcc_lse_on
+ *   HAL_LPTIM_Init (software trigger)   lptim_init
+ *   HAL_LPTIM_PWM_Start                 lptim_pwm_start
  */
 #ifndef AMPVP_ST_LOWPOWER_H
 #define AMPVP_ST_LOWPOWER_H
@@ -114,6 +118,16 @@ static inline void lp_deep_sleep(int wfe)
         cm_wfi();
     }
     SCB->SCR &= ~SCB_SCR_SLEEPDEEP;
+}
+
+/* HAL_PWR_EnterSTOPMode(Regulator, STOPEntry) on a DUAL_CORE part: PWR_CR1.LPDS as the
+ * regulator says (PWR_LOWPOWERREGULATOR_ON: 1), the calling CPU's domain and D3 kept in
+ * DStop (its PDDS_Dn and PDDS_D3 cleared in PWR_CPUCR), then deep sleep by WFI or WFE. */
+static inline void hal_pwr_enter_stop_mode(int lowpower_regulator, int wfe)
+{
+    PWR->CR1 = (PWR->CR1 & ~PWR_CR1_LPDS) | (lowpower_regulator ? PWR_CR1_LPDS : 0u);
+    PWR->CPUCR &= ~((lp_cpu_is_cm7() ? PWR_CPUCR_PDDS_D1 : PWR_CPUCR_PDDS_D2) | PWR_CPUCR_PDDS_D3);
+    lp_deep_sleep(wfe);
 }
 
 /* HAL_PWREx_EnterSTOPMode(PWR_MAINREGULATOR_ON, entry, domain): LPDS = 0; the domain's
@@ -360,5 +374,58 @@ static inline void rtc_wait_since(uint32_t t0, uint32_t ms)
 }
 
 static inline void rtc_delay_ms(uint32_t ms) { rtc_wait_since(rtc_now_ms(0), ms); }
+
+/* ---- LSE and LPTIM ------------------------------------------------------------- */
+
+/* HAL_RCC_OscConfig(LSE on): backup domain write access (PWR_CR1.DBP, waited for), then
+ * RCC_BDCR.LSEON, wait LSERDY.  1 when the LSE runs. */
+static inline int rcc_lse_on(void)
+{
+    PWR->CR1 |= PWR_CR1_DBP;
+    if (!lp_wait_set(&PWR->CR1, PWR_CR1_DBP)) {
+        return 0;
+    }
+    RCC->BDCR |= RCC_BDCR_LSEON;
+    return lp_wait_set(&RCC->BDCR, RCC_BDCR_LSERDY);
+}
+
+/* HAL_LPTIM_Init with a software trigger: CFGR read-modify-write: CKPOL and CKFLT cleared
+ * when Input1 clocks the counter (CKSEL or COUNTMODE in `cfgr`: ULPTIM clock source or
+ * external counter source), CKSEL, TRIGEN, PRELOAD, WAVPOL, PRESC and COUNTMODE replaced
+ * by `cfgr` (clock source | prescaler | output polarity | update mode | counter source);
+ * then the input sources (CFGR2 of LPTIM1/2/3) to 0: Input1 and Input2 from the pins. */
+static inline void lptim_init(struct h7_lptim *t, uint32_t cfgr)
+{
+    uint32_t v = t->CFGR;
+    if (cfgr & (LPTIM_CFGR_CKSEL | LPTIM_CFGR_COUNTMODE)) {
+        v &= ~(LPTIM_CFGR_CKPOL_Msk | LPTIM_CFGR_CKFLT_Msk);
+    }
+    v &= ~(LPTIM_CFGR_CKSEL | LPTIM_CFGR_TRIGEN_Msk | LPTIM_CFGR_PRELOAD | LPTIM_CFGR_WAVPOL |
+           LPTIM_CFGR_PRESC_Msk | LPTIM_CFGR_COUNTMODE);
+    t->CFGR = v | cfgr;
+    if (t == LPTIM1 || t == LPTIM2 || t == LPTIM3) {
+        t->CFGR2 = 0u;
+    }
+}
+
+/* HAL_LPTIM_PWM_Start(period, pulse): CFGR.WAVE = 0 (PWM); ENABLE; ICR.ARROKCF; ARR; wait
+ * ARROK; ICR.CMPOKCF; CMP; wait CMPOK; CNTSTRT.  1 on success (the HAL's HAL_TIMEOUT is 0). */
+static inline int lptim_pwm_start(struct h7_lptim *t, uint32_t period, uint32_t pulse)
+{
+    t->CFGR &= ~LPTIM_CFGR_WAVE;
+    t->CR |= LPTIM_CR_ENABLE;
+    t->ICR = LPTIM_ISR_ARROK;
+    t->ARR = period;
+    if (!lp_wait_set(&t->ISR, LPTIM_ISR_ARROK)) {
+        return 0;
+    }
+    t->ICR = LPTIM_ISR_CMPOK;
+    t->CMP = pulse;
+    if (!lp_wait_set(&t->ISR, LPTIM_ISR_CMPOK)) {
+        return 0;
+    }
+    t->CR |= LPTIM_CR_CNTSTRT;
+    return 1;
+}
 
 #endif /* AMPVP_ST_LOWPOWER_H */

@@ -180,27 +180,35 @@ static inline void tim_master_trgo_update(struct tim *t)
 }
 
 #if !defined(FW_TARGET_MP15)
-/* HAL_GPIO_Init for one pin: alternate function push-pull (speed, type, pull, AF,
- * mode, in the HAL's order), or analog. */
+/* HAL_GPIO_Init for one pin: output or alternate function push-pull (speed very high,
+ * type, pull, AF, mode, in the HAL's order), or analog; `pull` as GPIO_PUPDR (0 none,
+ * 1 pull-up, 2 pull-down). */
+#define GPIO_MODE_OUTPUT 1u
 #define GPIO_MODE_AF     2u
 #define GPIO_MODE_ANALOG 3u
-static inline void gpio_init_pin(unsigned port, unsigned pin, unsigned mode, unsigned af)
+#define GPIO_NOPULL      0u
+#define GPIO_PULLUP      1u
+static inline void gpio_init_pin_pull(unsigned port, unsigned pin, unsigned mode, unsigned af, unsigned pull)
 {
     RCC->AHB4ENR |= RCC_AHB4ENR_GPIOEN(port);
     (void)RCC->AHB4ENR;
     struct h7_gpio *g = GPIO(port);
-    if (mode == GPIO_MODE_AF) {
+    if (mode == GPIO_MODE_AF || mode == GPIO_MODE_OUTPUT) {
         g->OSPEEDR = (g->OSPEEDR & ~(3u << (2u * pin))) | (3u << (2u * pin)); /* very high */
         g->OTYPER &= ~(1u << pin);
-        g->PUPDR &= ~(3u << (2u * pin));
+    }
+    g->PUPDR = (g->PUPDR & ~(3u << (2u * pin))) | (mode == GPIO_MODE_ANALOG ? 0u : pull << (2u * pin));
+    if (mode == GPIO_MODE_AF) {
         volatile uint32_t *afr = &g->AFR[pin >> 3];
         const unsigned sh = 4u * (pin & 7u);
         *afr = (*afr & ~(15u << sh)) | (af << sh);
-    } else {
-        g->PUPDR &= ~(3u << (2u * pin));
     }
     g->MODER = (g->MODER & ~(3u << (2u * pin))) | (mode << (2u * pin));
 }
-#endif
+static inline void gpio_init_pin(unsigned port, unsigned pin, unsigned mode, unsigned af)
+{
+    gpio_init_pin_pull(port, pin, mode, af, GPIO_NOPULL);
+}
+#endif /* !FW_TARGET_MP15 */
 
 #endif /* AMPVP_ST_TIM_LITE_H */

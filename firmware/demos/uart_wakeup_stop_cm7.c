@@ -53,6 +53,7 @@
 #include "platform.h"
 #include "stm32h745_irq.h"
 #include "stm32h745_regs.h"
+#include "st_lowpower.h"
 #include "st_uart_irq.h"
 
 #define WAKEUP_KERNEL_HZ 64000000u /* HSI */
@@ -297,18 +298,6 @@ void USART3_IRQHandler(void)
     }
 }
 
-/* HAL_PWR_EnterSTOPMode(PWR_MAINREGULATOR_ON, PWR_STOPENTRY_WFI) on the CM7 of a DUAL_CORE part. */
-static void enter_stop_wfi(void)
-{
-    PWR->CR1 = (PWR->CR1 & ~PWR_CR1_LPDS) | 0u;
-    PWR->CPUCR &= ~(PWR_CPUCR_PDDS_D1 | PWR_CPUCR_PDDS_D3);
-    SCB->SCR |= SCB_SCR_SLEEPDEEP;
-    cm_dsb();
-    cm_isb();
-    cm_wfi();
-    SCB->SCR &= ~SCB_SCR_SLEEPDEEP;
-}
-
 /* The main loop's "while (HAL_UART_GetState() != HAL_UART_STATE_READY)", bounded. */
 static void wait_reception(const char *what)
 {
@@ -357,7 +346,7 @@ int main(void)
     reg_set(&USART3->CR3, USART_CR3_WUFIE);
     uart_transmit("uart_wakeup: part 1: entering Stop, send 4 bytes\r\n");
     uart_receive_it(&s_uart, s_rx, 3u);
-    enter_stop_wfi();
+    hal_pwr_enter_stop_mode(0, 0); /* HAL_PWR_EnterSTOPMode(PWR_MAINREGULATOR_ON, PWR_STOPENTRY_WFI) */
     wait_reception("part 1: reception not complete");
     reg_clear(&USART3->CR3, USART_CR3_WUFIE);
     reg_clear(&USART3->CR3, USART_CR3_RXFTIE);
@@ -370,7 +359,7 @@ int main(void)
     reg_set(&USART3->CR3, USART_CR3_WUFIE);
     uart_transmit("uart_wakeup: part 2: entering Stop, send 16 bytes\r\n");
     uart_receive_it(&s_uart, s_rx, 15u);
-    enter_stop_wfi();
+    hal_pwr_enter_stop_mode(0, 0); /* HAL_PWR_EnterSTOPMode(PWR_MAINREGULATOR_ON, PWR_STOPENTRY_WFI) */
     wait_reception("part 2: reception not complete");
     reg_clear(&USART3->CR3, USART_CR3_WUFIE);
     reg_clear(&USART3->CR1, USART_CR1_RXFFIE);

@@ -60,6 +60,9 @@
 #define RCC_LPTIMSEL_LSI      4u
 #define RCC_APB3ENR_WWDG1EN   (1u << 6)
 #define RCC_APB1LENR_LPTIM1EN (1u << 9)
+#define RCC_D3CCIPR_LPTIM2SEL_Pos 10u
+#define RCC_D3CCIPR_LPTIM2SEL_Msk (7u << 10)
+#define RCC_APB4ENR_LPTIM2EN  (1u << 9)
 #define RCC_APB1LENR_WWDG2EN  (1u << 11)
 #define RCC_APB4ENR_RTCAPBEN  (1u << 16)
 
@@ -177,9 +180,14 @@ struct h7_lptim {
     volatile uint32_t CMP;   /* 0x14 */
     volatile uint32_t ARR;   /* 0x18 */
     volatile uint32_t CNT;   /* 0x1C */
+    uint32_t reserved20;     /* 0x20 */
+    volatile uint32_t CFGR2; /* 0x24 */
 };
 H7_REG_AT(struct h7_lptim, CNT, 0x1C);
+H7_REG_AT(struct h7_lptim, CFGR2, 0x24);
 #define LPTIM1 ((struct h7_lptim *)LPTIM1_BASE)
+#define LPTIM2 ((struct h7_lptim *)LPTIM2_BASE)
+#define LPTIM3 ((struct h7_lptim *)LPTIM3_BASE)
 #define LPTIM_ISR_CMPM        (1u << 0)
 #define LPTIM_ISR_ARRM        (1u << 1)
 #define LPTIM_ISR_CMPOK       (1u << 3)
@@ -188,5 +196,26 @@ H7_REG_AT(struct h7_lptim, CNT, 0x1C);
 #define LPTIM_CR_ENABLE       (1u << 0)
 #define LPTIM_CR_SNGSTRT      (1u << 1)
 #define LPTIM_CR_CNTSTRT      (1u << 2)
+#define LPTIM_ISR_EXTTRIG     (1u << 2)
+#define LPTIM_ISR_UP          (1u << 5)
+#define LPTIM_ISR_DOWN        (1u << 6)
+/* LPTIM_CFGR fields (RM0399 "LPTIM configuration register"). */
+#define LPTIM_CFGR_CKSEL      (1u << 0)
+#define LPTIM_CFGR_CKPOL_Msk  (3u << 1)
+#define LPTIM_CFGR_CKFLT_Msk  (3u << 3)
+#define LPTIM_CFGR_TRGFLT_Msk (3u << 6)
+#define LPTIM_CFGR_PRESC_Msk  (7u << 9)
+#define LPTIM_CFGR_TRIGSEL_Msk (7u << 13)
+#define LPTIM_CFGR_TRIGEN_Msk (3u << 17)
+#define LPTIM_CFGR_TIMOUT     (1u << 19)
+#define LPTIM_CFGR_WAVE       (1u << 20)
+#define LPTIM_CFGR_WAVPOL     (1u << 21)
+#define LPTIM_CFGR_PRELOAD    (1u << 22)
+#define LPTIM_CFGR_COUNTMODE  (1u << 23)
+#define LPTIM_CFGR_ENC        (1u << 24)
+/* RCC bits around LPTIM1: its reset (APB1LRSTR) and the D2PCLK1 kernel clock. */
+#define RCC_APB1LRSTR_LPTIM1RST (1u << 9)
+#define RCC_LPTIMSEL_PCLK     0u
+#define LPTIM1_IRQ            93u
 
 #endif /* AMPVP_STM32H745_LOWPOWER_H */

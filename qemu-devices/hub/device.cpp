@@ -18,6 +18,25 @@ Waveform Waveform::normalized() const
     return w;
 }
 
+Waveform Waveform::at(uint64_t t) const
+{
+    Waveform w = normalized();
+    w.level = w.level_at(t);
+    return w;
+}
+
+Waveform Waveform::inverted() const
+{
+    if (!periodic()) {
+        return constant(!level_at(0));
+    }
+    Waveform i = *this;
+    i.start_ns = start_ns + high_ns; // the falling edge is the new rising one
+    i.high_ns = period_ns - high_ns;
+    i.level = !level;
+    return i;
+}
+
 bool Waveform::level_at(uint64_t t) const
 {
     if (!periodic()) {
@@ -26,6 +45,19 @@ bool Waveform::level_at(uint64_t t) const
     const uint64_t s = start_ns % period_ns;
     const uint64_t phase = (t + period_ns - s) % period_ns;
     return phase < high_ns;
+}
+
+uint64_t Waveform::next_edge(uint64_t after, bool rising) const
+{
+    if (!periodic()) {
+        return 0;
+    }
+    // Rising edges at start + k * period, falling ones high_ns later.
+    const uint64_t s = (start_ns + (rising ? 0 : high_ns)) % period_ns;
+    if (after < s) {
+        return s;
+    }
+    return s + ((after - s) / period_ns + 1) * period_ns;
 }
 
 std::string Waveform::describe() const
@@ -104,12 +136,27 @@ void IrqLine::set(bool level)
     }
 }
 
-void IrqLine::set_wave(const Waveform &w)
+bool IrqLine::changes(const Waveform &w) const
 {
     const Waveform n = w.normalized();
-    if (n == wave_ && (n.periodic() || n.level == level_)) {
+    return !(n == wave_ && (n.periodic() || n.level == level_));
+}
+
+void IrqLine::resend()
+{
+    for (const auto &t : targets_) {
+        if (t.kind == Kind::Input) {
+            t.dev->input_wave(t.line, wave_);
+        }
+    }
+}
+
+void IrqLine::set_wave(const Waveform &w)
+{
+    if (!changes(w)) {
         return;
     }
+    const Waveform n = w.normalized();
     const bool changed = n.level != level_;
     wave_ = n;
     level_ = n.level;

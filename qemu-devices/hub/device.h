@@ -72,7 +72,15 @@ struct Waveform {
     // The same signal in canonical form: constant if not periodic, else the
     // start reduced modulo the period (so equal signals compare equal).
     Waveform normalized() const;
+    // The normalized signal with `level` set to its level at t_ns (what a
+    // receiver that only takes levels sees).
+    Waveform at(uint64_t t_ns) const;
+    // The complement: high where this one is low (a timer output's polarity bit).
+    Waveform inverted() const;
     bool level_at(uint64_t t_ns) const;
+    // The first rising (`rising`) or falling edge strictly after `after_ns`;
+    // 0 for a constant signal, which has none.
+    uint64_t next_edge(uint64_t after_ns, bool rising) const;
     // "pwm 50% 1 kHz" / "1" / "0": what board lines and traces print.
     std::string describe() const;
     bool operator==(const Waveform &o) const
@@ -121,6 +129,13 @@ public:
     // change of the (normalized) waveform.
     void set_wave(const Waveform &w);
     const Waveform &wave() const { return wave_; }
+    // Whether set_wave(w) would change what the line carries (for a model
+    // that traces its outputs once per change).
+    bool changes(const Waveform &w) const;
+    // Send what the line carries to the device inputs again: an output that
+    // drives its targets from reset on, before any change (a timer output
+    // stage at its idle level), says so once.
+    void resend();
 
 private:
     enum class Kind { Nvic, Event, Wakeup, Input, Shared };

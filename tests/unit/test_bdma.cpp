@@ -271,4 +271,86 @@ TEST_F(BdmaTest, Dmamux2HasEightChannels)
     EXPECT_NE(mux.irq("req_out7"), nullptr);
 }
 
+// RM0399 DMAMUX CxCR.EGE / NBREQ: with event generation on, channel x pulses
+// dmamux_evtx each time NBREQ + 1 requests have been forwarded to the DMA (ST's
+// PWR_Domain3SystemControl: HAL_DMAEx_ConfigMuxSync with EventEnable, 4
+// requests, no synchronization; dmamux2_evt7 is an EXTI D3 pendclear source).
+TEST_F(BdmaTest, EventGenerationPulsesEveryNbreqPlusOneRequests)
+{
+    testutil::WaveSink exti; // counts the pulses on the EXTI's pendclear input
+    mux.irq("evt7")->connect_input(&exti, 97);
+    bus.rx = std::vector<uint32_t>(12, 'x');
+    // HAL_DMA_Init: C7CR = request 1 (generator 0); ConfigMuxSync: SE and EGE
+    // cleared, then NBREQ = 3, EGE = 1 in one write (DMAREQ_ID kept).
+    reg_write(mux, 0x1C, 1, 1);
+    reg_write(mux, 0x1C, reg_read(mux, 0x1C, 1) & ~((1u << 16) | (1u << 9)), 1);
+    reg_write(mux, 0x1C, 1u | (3u << 19) | (1u << 9), 1);
+    reg_write(mux, 0x100, 7u | (1u << 17) | (3u << 19), 1);
+    reg_write(mux, 0x100, reg_read(mux, 0x100, 1) | (1u << 16), 1);
+    hal_start(7, MINC | PSIZE_BYTE | MSIZE_BYTE, D3_REG, SRAM4, 12);
+    for (int chunk = 1; chunk <= 3; chunk++) {
+        mux.input(256 + 7, true);
+        time.advance(ns(3 * 2)); // three items served
+        EXPECT_EQ(exti.rises[97], chunk - 1) << "not before the 4th request";
+        time.advance(1000);
+        EXPECT_EQ(exti.rises[97], chunk) << "one event per 4 requests";
+        mux.input(256 + 7, false);
+    }
+    EXPECT_FALSE(cap.has("guest error"));
+}
+
+// RM0399 RCC_D3AMR (BDMAAMEN clear, its CPU in CStop) stops the BDMA's clock:
+// requests wait and a memory-to-memory pass stands still; both go on from
+// where they were when the clock returns.
+TEST_F(BdmaTest, NoClockNoTransferThenItGoesOn)
+{
+    bus.rx = {0x41, 0x42};
+    reg_write(mux, 0x04, 17, 1);
+    hal_start(1, MINC | PSIZE_BYTE | MSIZE_BYTE, D3_REG, SRAM4, 2);
+    bdma.input(Stm32Dma::CLOCK_OFF, true);
+    mux.input(17, true);
+    time.advance(10000);
+    EXPECT_EQ(rd(CNDTR(1)), 2u) << "no clock: the request waits";
+    bdma.input(Stm32Dma::CLOCK_OFF, false);
+    time.advance(1000);
+    EXPECT_EQ(rd(CNDTR(1)), 0u);
+    EXPECT_EQ(bus.at(SRAM4 + 1), 0x42);
+
+    fill(SRAM4 + 0x1000, 4096, 9);
+    hal_start(0, M2M_WORDS, SRAM4 + 0x1000, SRAM4 + 0x4000, 1024);
+    time.advance(ns(200));
+    bdma.input(Stm32Dma::CLOCK_OFF, true);
+    EXPECT_EQ(rd(CNDTR(0)), 1024u - 100);
+    time.advance(ns(2000));
+    EXPECT_EQ(rd(CNDTR(0)), 1024u - 100) << "the pass stands still";
+    bdma.input(Stm32Dma::CLOCK_OFF, false);
+    time.advance(ns(200));
+    EXPECT_EQ(rd(CNDTR(0)), 1024u - 200) << "and goes on at the same rate";
+    time.advance(ns(2048));
+    EXPECT_TRUE(same(SRAM4 + 0x1000, SRAM4 + 0x4000, 4096));
+}
+
+// RM0399: no access to a block whose clock is off (SRAM4 without SRAM4AMEN
+// while the CPUs are in CStop): the BDMA's item is not written, with a guest
+// error; the transfer itself goes on (its own clock runs).
+TEST_F(BdmaTest, ItemIntoAStoppedSram4IsNotWritten)
+{
+    bdma.configure({{"gated", "0x38000000+0x10000,0x38800000+0x1000"}}, {"cm7", "cm4"});
+    bus.rx = {0x41, 0x42};
+    reg_write(mux, 0x04, 17, 1);
+    hal_start(1, MINC | PSIZE_BYTE | MSIZE_BYTE, D3_REG, SRAM4, 2);
+    bdma.input(Stm32Dma::MEM_CLOCK_OFF + 0, true); // SRAM4 stopped
+    mux.input(17, true);
+    time.advance(1000);
+    EXPECT_EQ(rd(CNDTR(1)), 0u);
+    EXPECT_EQ(bus.at(SRAM4), 0u);
+    EXPECT_EQ(bus.at(SRAM4 + 1), 0u);
+    EXPECT_EQ(cap.count("whose clock is stopped"), 1) << "said once per pass";
+    bdma.input(Stm32Dma::MEM_CLOCK_OFF + 0, false);
+    bus.rx = {0x43};
+    hal_start(1, MINC | PSIZE_BYTE | MSIZE_BYTE, D3_REG, SRAM4, 1);
+    time.advance(1000);
+    EXPECT_EQ(bus.at(SRAM4), 0x43);
+}
+
 } // namespace

@@ -5,6 +5,7 @@
 // byte vectors; time is a fake Scheduler; the DMA's clock is 64 MHz unless a
 // test says otherwise, so one beat takes 15.625 ns.
 #include "models/stm32_dma.h"
+#include "models/stm32_tim.h"
 #include "models/stm32_usart.h"
 #include "models/stm32h7_dmamux.h"
 #include "dma_test_env.h"
@@ -538,16 +539,40 @@ TEST_F(DmaTest, DoubleBufferWriteToCurrentTargetIsATransferError)
 
 // ---- DMAMUX1 --------------------------------------------------------------------
 
+// Counts the rising edges of pulse outputs (acknowledges, events).
+struct Edges : IrqSink {
+    std::map<unsigned, int> rises;
+    std::map<unsigned, bool> level;
+    void set_irq(CoreId, unsigned line, bool l) override
+    {
+        rises[line] += l && !level[line];
+        level[line] = l;
+    }
+    void send_event(CoreId) override {}
+};
+
 struct DmamuxTest : ::testing::Test {
     Stm32h7Dmamux mux{"DMAMUX1"};
+    FakeTime time;
     Level out;
+    Edges pulses;
     testutil::LogCapture cap;
     void SetUp() override
     {
+        DeviceContext ctx;
+        ctx.scheduler = &time;
+        mux.set_context(ctx);
         for (unsigned c = 0; c < Stm32h7Dmamux::CHANNELS; c++) {
             mux.irq("req_out" + std::to_string(c))->connect(&out, 0, c);
+            mux.irq("evt" + std::to_string(c))->connect(&pulses, 0, 1000 + c);
         }
         mux.irq("ovr")->connect(&out, 0, 102);
+    }
+    // The DMA serves one request of channel c: its acknowledge pulse.
+    void ack(unsigned c)
+    {
+        mux.input(512 + c, true);
+        mux.input(512 + c, false);
     }
 };
 
@@ -598,13 +623,108 @@ TEST_F(DmamuxTest, TwoChannelsMaySelectTheSameLine)
     EXPECT_TRUE(out[12]);
 }
 
-// Synchronization (SE) is not modelled: setting it is logged once as
-// unimplemented.
-TEST_F(DmamuxTest, SynchronizationIsReportedUnimplemented)
+// RM0399 "DMAMUX request line multiplexer": the request and its acknowledge
+// are routed both ways: the DMA's acknowledge of channel x goes back to the
+// peripheral whose line the channel selects (TIM3_CH1 is line 23).
+TEST_F(DmamuxTest, AcknowledgeGoesBackToTheSelectedLine)
 {
-    reg_write(mux, 0, 46 | (1u << 16));
-    EXPECT_TRUE(cap.has("DMAMUX1.C0CR.SE"));
+    mux.irq("req_ack23")->connect(&pulses, 0, 23);
+    mux.irq("req_ack46")->connect(&pulses, 0, 46);
+    reg_write(mux, 4 * 7, 23); // C7CR.DMAREQ_ID = TIM3_CH1 (HAL_DMA_Init)
+    mux.input(23, true);
+    ack(7);
+    EXPECT_EQ(pulses.rises[23], 1);
+    EXPECT_EQ(pulses.rises[46], 0) << "only the selected line's peripheral";
+    ack(6); // a channel selecting nothing: no acknowledge
+    EXPECT_EQ(pulses.rises[23], 1);
+}
+
+// CxCR fields (RM0399 DMAMUX_CxCR): DMAREQ_ID [7:0], SOIE [8], EGE [9], SE
+// [16], SPOL [18:17], NBREQ [23:19], SYNC_ID [28:24].
+constexpr uint32_t cxcr(uint32_t req, bool se, uint32_t spol, uint32_t nbreq, uint32_t sync_id,
+                        bool ege = false)
+{
+    return req | (se ? 1u << 16 : 0u) | (spol << 17) | (nbreq << 19) | (sync_id << 24) |
+           (ege ? 1u << 9 : 0u);
+}
+
+// RM0399 "Synchronization mode": a synchronized channel forwards its pending
+// request only after an edge SPOL selects on input SYNC_ID, then NBREQ + 1
+// requests; at the request counter's underrun it waits for the next event.
+TEST_F(DmamuxTest, SynchronizedChannelForwardsNbreqPlusOneRequestsPerEvent)
+{
+    reg_write(mux, 0, cxcr(46, true, 1, 2, 6)); // HAL_DMAEx_ConfigMuxSync: EXTI0, rising, 3 requests
+    mux.input(46, true);                        // USART3_TX requests
+    EXPECT_FALSE(out[0]) << "no synchronization event yet";
+    mux.input(768 + 6, true);                   // the event
+    EXPECT_TRUE(out[0]);
+    ack(0);
+    ack(0);
+    EXPECT_TRUE(out[0]);
+    ack(0);                                     // the third: counter underrun
+    EXPECT_FALSE(out[0]);
+    mux.input(768 + 6, false);                  // SPOL rising: no event
+    EXPECT_FALSE(out[0]);
+    mux.input(768 + 6, true);
+    EXPECT_TRUE(out[0]);
+}
+
+// RM0399: a synchronization event while no request is pending is discarded;
+// the request asserted later waits for the next event.
+TEST_F(DmamuxTest, SynchronizationEventWithoutAPendingRequestIsDiscarded)
+{
+    reg_write(mux, 0, cxcr(46, true, 3, 0, 4)); // both edges, 1 request, LPTIM2_OUT
+    mux.input(768 + 4, true);
+    mux.input(46, true);
+    EXPECT_FALSE(out[0]);
+    mux.input(768 + 4, false);
+    EXPECT_TRUE(out[0]);
+}
+
+// RM0399 "Synchronization overrun": an event before the request counter
+// underrun sets CSR.SOFx, an interrupt with SOIE; CFR.CSOFx clears it.
+TEST_F(DmamuxTest, SynchronizationEventBeforeTheUnderrunIsAnOverrun)
+{
+    constexpr uint32_t CSR = 0x80, CFR = 0x84, SOIE = 1u << 8;
+    reg_write(mux, 4 * 2, cxcr(45, true, 1, 1, 3));
+    reg_write(mux, 4 * 2, reg_read(mux, 4 * 2) | SOIE); // HAL_DMA_Start_IT
+    mux.input(45, true);
+    mux.input(768 + 3, true);
+    ack(2);                                     // one of two served
+    mux.input(768 + 3, false);
+    mux.input(768 + 3, true);                   // too early
+    EXPECT_EQ(reg_read(mux, CSR), 1u << 2);
+    EXPECT_TRUE(out[102]);
+    reg_write(mux, CFR, 1u << 2);
+    EXPECT_EQ(reg_read(mux, CSR), 0u);
     EXPECT_FALSE(out[102]);
+}
+
+// RM0399 "Channel event generation": with EGE the request counter counts the
+// served requests and dmamux_evtx pulses at each underrun, every NBREQ + 1
+// requests, with or without synchronization.
+TEST_F(DmamuxTest, EventEveryNbreqPlusOneServedRequests)
+{
+    reg_write(mux, 4 * 1, cxcr(46, false, 0, 1, 0, true));
+    mux.input(46, true);
+    EXPECT_TRUE(out[1]) << "not synchronized: forwarded at once";
+    ack(1);
+    EXPECT_EQ(pulses.rises[1001], 0);
+    ack(1);
+    EXPECT_EQ(pulses.rises[1001], 1);
+    ack(1);
+    ack(1);
+    EXPECT_EQ(pulses.rises[1001], 2);
+}
+
+// RM0399 DMAMUX_CxCR.NBREQ "must only be written when both SE and EGE bits
+// are low".
+TEST_F(DmamuxTest, NbreqChangeWhileSynchronizedIsAGuestError)
+{
+    reg_write(mux, 0, cxcr(46, true, 1, 2, 6));
+    EXPECT_FALSE(cap.has("NBREQ"));
+    reg_write(mux, 0, cxcr(46, true, 1, 5, 6));
+    EXPECT_TRUE(cap.has("C0CR.NBREQ changed while SE or EGE is set"));
 }
 
 // RGxCR fields (RM0399 DMAMUX_RGxCR): SIG_ID [4:0], OIE [8], GE [16], GPOL
@@ -659,6 +779,118 @@ TEST_F(DmamuxTest, TriggerBeforeTheRequestsAreServedIsAnOverrun)
     EXPECT_TRUE(out[0]);
     reg_write(mux, RGCR, rg(7, 3, 0, false)); // GE = 0
     EXPECT_FALSE(out[0]);
+}
+
+// A trigger input may be a waveform (an LPTIM's PWM output is one periodic
+// signal): each of its edges GPOL selects is a trigger event at its own time
+// (RM0399 "DMAMUX request generator": requests on each trigger edge).
+TEST_F(DmamuxTest, PeriodicTriggerTriggersAtEachEdge)
+{
+    reg_write(mux, 0, 1);                     // channel 0: generator 0
+    reg_write(mux, RGCR, rg(4, 1, 0, true));  // LPTIM2_OUT, rising, 1 request
+    Waveform w;                               // 1 kHz, 25 %, rising at 10 us
+    w.period_ns = 1000000;
+    w.high_ns = 250000;
+    w.start_ns = 10000;
+    mux.input_wave(256 + 4, w);
+    EXPECT_FALSE(out[0]) << "low at t = 1 us: no edge yet";
+    time.advance(8999);                       // just before the rising edge
+    EXPECT_FALSE(out[0]);
+    time.advance(1);
+    EXPECT_TRUE(out[0]) << "rising edge at 10 us";
+    ack(0);
+    EXPECT_FALSE(out[0]);
+    time.advance(500000);                     // past the falling edge: not selected
+    EXPECT_FALSE(out[0]);
+    time.advance(500000);                     // the next rising edge at 1.01 ms
+    EXPECT_TRUE(out[0]);
+    time.advance(1000000);                    // another edge before the DMA served
+    EXPECT_EQ(reg_read(mux, RGSR), 1u) << "trigger overrun";
+    reg_write(mux, RGCR, rg(4, 1, 0, false)); // generator off: no deadline left
+    EXPECT_TRUE(time.due.empty());
+}
+
+// ---- TIM3 CC1 through DMAMUX1 to DMA1 stream 7 (ST's TIM_DMA), end to end --------
+
+// Records each waveform a pin receives, with the time it came.
+struct PinLog : Device {
+    std::vector<std::pair<uint64_t, Waveform>> changes;
+    const Scheduler *clock = nullptr;
+    PinLog() : Device("pin") {}
+    uint32_t read(BusAccess &) override { return 0; }
+    void write(BusAccess &, uint32_t) override {}
+    void input_wave(unsigned, const Waveform &w) override { changes.push_back({clock->now_ns(), w}); }
+};
+
+constexpr uint64_t TIM3 = 0x40000400;
+enum : uint32_t { T_CR1 = 0x00, T_DIER = 0x0C, T_SR = 0x10, T_EGR = 0x14, T_CCMR1 = 0x18, T_CCER = 0x20,
+                  T_PSC = 0x28, T_ARR = 0x2C, T_CCR1 = 0x34 };
+
+struct Tim3DmaTest : DmaTest {
+    Stm32Tim tim{"TIM3"};
+    Stm32h7Dmamux mux{"DMAMUX1"};
+    PinLog pin;
+    void SetUp() override
+    {
+        DmaTest::SetUp();
+        DeviceContext ctx;
+        ctx.scheduler = &time;
+        ctx.clock_source = &time; // no "tim_apb1": the timer's 64 MHz reset clock
+        tim.set_context(ctx);
+        mux.set_context(ctx);
+        pin.clock = &time;
+        bus.dev = &tim;
+        bus.dev_base = TIM3;
+        bus.dev_size = 0x400;
+        // The machine description's wiring: TIM3_CH1 is DMAMUX1 line 23, channel 7
+        // drives DMA1 stream 7, the acknowledges go back the same way.
+        tim.irq("dma_cc1")->connect_input(&mux, 23);
+        mux.irq("req_out7")->connect_input(&dma, 7);
+        dma.irq("ack7")->connect_input(&mux, 512 + 7);
+        mux.irq("req_ack23")->connect_input(&tim, Stm32Tim::ACK_CC);
+        tim.irq("ch1")->connect_input(&pin, 0);
+    }
+    // Counter ticks at 64 MHz, in ns as the timer rounds them.
+    static uint64_t tick_ns(uint64_t n) { return (n * 15625 + 500) / 1000; }
+};
+
+// ST's TIM_DMA (HAL_TIM_PWM_Init, HAL_TIM_PWM_ConfigChannel PWM1 with preload,
+// HAL_TIM_PWM_Start_DMA on channel 1): DMA1 stream 7, circular memory-to-
+// peripheral, three CCR1 values; RM0399 CCDS = 0: each CC1 match requests the
+// DMA, which writes the next value into CCR1's preload register; the update
+// event makes it active, so the duty cycle changes period by period.
+TEST_F(Tim3DmaTest, DmaRewritesCcr1EveryPeriod)
+{
+    const uint32_t values[3] = {750, 500, 250};
+    std::memcpy(bus.memory(0, SRAM4, sizeof(values)), values, sizeof(values));
+    reg_write(tim, T_PSC, 0);
+    reg_write(tim, T_ARR, 999); // 1000 ticks: 15.625 us
+    reg_write(tim, T_EGR, 1);
+    reg_write(tim, T_SR, 0);
+    reg_write(tim, T_CCER, 0);
+    reg_write(tim, T_CCMR1, 6u << 4);               // PWM mode 1
+    reg_write(tim, T_CCR1, values[0]);
+    reg_write(tim, T_CCMR1, (6u << 4) | (1u << 3)); // OC1PE
+    reg_write(mux, 4 * 7, 23);                      // HAL_DMA_Init: DMA_REQUEST_TIM3_CH1
+    hal_init(7, DIR_M2P | MINC | PSIZE_WORD | MSIZE_WORD | CIRC | PL_HIGH);
+    hal_start_it(7, SRAM4, TIM3 + T_CCR1, 3, true);
+    reg_write(tim, T_DIER, 1u << 9);                // CC1DE
+    reg_write(tim, T_CCER, 1);                      // CC1E
+    reg_write(tim, T_CR1, 1);                       // CEN
+    const uint64_t t0 = time.now, period = tick_ns(1000);
+    pin.changes.clear();
+    time.advance(7 * period + 10);
+    // Period 0 and 1: 750 (the DMA's first write is 750 again); then 500, 250,
+    // 750, 500, 250, 750 from periods 2-7, each from its update event on.
+    const uint32_t duty[] = {500, 250, 750, 500, 250, 750};
+    ASSERT_EQ(pin.changes.size(), 6u);
+    for (unsigned k = 0; k < 6; k++) {
+        EXPECT_EQ(pin.changes[k].first, t0 + (k + 2) * period) << "change " << k;
+        EXPECT_EQ(pin.changes[k].second.high_ns, tick_ns(duty[k])) << "change " << k;
+        EXPECT_EQ(pin.changes[k].second.period_ns, period);
+    }
+    EXPECT_EQ(rd(NDTR(7)), 3u - 7u % 3u) << "one item per period, circular";
+    EXPECT_EQ(rd(HISR) & TCIF(7), TCIF(7));
 }
 
 // ---- USART3 through DMAMUX1 to DMA1, end to end ---------------------------------

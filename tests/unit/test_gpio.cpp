@@ -179,6 +179,38 @@ TEST(Waveform, LevelAtFollowsThePhase)
     EXPECT_EQ(w.normalized().start_ns, 10u);
 }
 
+// The edges of a periodic signal: rising at start + k * period, falling
+// high_ns later; the first one strictly after the time asked.  A constant
+// signal has none.
+TEST(Waveform, NextEdgeIsTheFirstOneAfter)
+{
+    Waveform w;
+    w.period_ns = 100;
+    w.high_ns = 30;
+    w.start_ns = 1010;
+    EXPECT_EQ(w.next_edge(0, true), 10u);
+    EXPECT_EQ(w.next_edge(10, true), 110u) << "strictly after";
+    EXPECT_EQ(w.next_edge(1005, false), 1040u);
+    EXPECT_EQ(w.next_edge(1040, false), 1140u);
+    EXPECT_EQ(Waveform::constant(true).next_edge(0, true), 0u);
+}
+
+// The complement of a periodic signal rises where it falls; at() fills in the
+// level a level-only receiver sees at a time.
+TEST(Waveform, InvertedAndAt)
+{
+    Waveform w;
+    w.period_ns = 100;
+    w.high_ns = 30;
+    w.start_ns = 10;
+    const Waveform i = w.inverted();
+    EXPECT_EQ(i.high_ns, 70u);
+    EXPECT_EQ(i.next_edge(0, true), 40u);
+    EXPECT_TRUE(w.at(15).level);
+    EXPECT_FALSE(i.at(15).level);
+    EXPECT_EQ(Waveform::constant(true).inverted(), Waveform::constant(false));
+}
+
 // An output carries a waveform to device inputs whole and only on a change;
 // a core's NVIC line sees its level.
 TEST(Waveform, IrqLineSendsAWaveformOnce)
@@ -202,6 +234,31 @@ TEST(Waveform, IrqLineSendsAWaveformOnce)
     EXPECT_EQ(c.n, 1);
     l.set(false);
     EXPECT_EQ(c.n, 2);
+}
+
+// changes() tells whether set_wave() would send anything; resend() sends what
+// the line carries again (an output driving its pins from reset, no change yet);
+// at() fills in the level at a moment.
+TEST(Waveform, ChangesResendAndLevelAtAMoment)
+{
+    testutil::WaveSink c;
+    IrqLine l("x");
+    l.connect_input(&c, 0);
+    EXPECT_FALSE(l.changes(Waveform::constant(false)));
+    l.resend();
+    EXPECT_EQ(c.messages[0], 1);
+    EXPECT_FALSE(c.last[0].level);
+    Waveform w;
+    w.period_ns = 100;
+    w.high_ns = 30;
+    w.start_ns = 1000;
+    EXPECT_TRUE(l.changes(w));
+    l.set_wave(w);
+    w.start_ns = 1100;
+    EXPECT_FALSE(l.changes(w)); // the same signal a period later
+    EXPECT_TRUE(w.at(1010).level);
+    EXPECT_FALSE(w.at(1040).level);
+    EXPECT_EQ(w.at(1040).start_ns, 0u); // normalized
 }
 
 struct FakeClock : Scheduler {

@@ -8,11 +8,32 @@
 #include <cstring>
 #include <elf.h>
 #include <fstream>
+#include <map>
 #include <string>
 #include <unistd.h>
 #include <vector>
 
 namespace testutil {
+
+// Receives waveforms on numbered inputs, as a GPIO pin or an ADC would (a
+// timer's channel or output connected with IrqLine::connect_input).
+struct WaveSink : ampvp::Device {
+    std::map<unsigned, ampvp::Waveform> last;
+    std::map<unsigned, int> messages, rises;
+    WaveSink() : ampvp::Device("sink") {}
+    uint32_t read(ampvp::BusAccess &) override { return 0; }
+    void write(ampvp::BusAccess &, uint32_t) override {}
+    void input(unsigned n, bool level) override
+    {
+        rises[n] += level && !last[n].level;
+        input_wave(n, ampvp::Waveform::constant(level));
+    }
+    void input_wave(unsigned n, const ampvp::Waveform &w) override
+    {
+        last[n] = w;
+        messages[n]++;
+    }
+};
 
 // Captures the hub's log lines while alive.
 struct LogCapture {

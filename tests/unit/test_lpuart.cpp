@@ -206,6 +206,30 @@ TEST_F(LpuartTest, RxAndTxWakeupsAreSeparateLines)
     EXPECT_FALSE(wkup_rx.level);
 }
 
+// RM0399 "Peripheral clock gating control" / RCC_D3AMR: with its clocks
+// stopped (its CPU in CStop without LPUART1AMEN: the RCC's "ck_off.lpuart1")
+// the LPUART's registers cannot be accessed (a guest error; reads 0, writes
+// ignored) and its receiver samples nothing: the hub holds host bytes back,
+// one given anyway is lost.  With the clock back all works again.
+TEST_F(LpuartTest, WithoutItsClocksTheLpuartNeitherAnswersNorReceives)
+{
+    wr(BRR, 142222);
+    wr(CR1, CR1_UE | CR1_TE | CR1_RE);
+    u.input(Stm32Usart::CLOCK_OFF, true);
+    EXPECT_FALSE(u.accepts_input());
+    u.host_input('x');
+    EXPECT_EQ(rd(CR1), 0u);
+    EXPECT_TRUE(cap.has("while its clocks are stopped"));
+    wr(TDR, 'L');
+    EXPECT_EQ(chars.out, "") << "the write was not taken";
+    u.input(Stm32Usart::CLOCK_OFF, false);
+    EXPECT_EQ(rd(CR1), CR1_UE | CR1_TE | CR1_RE);
+    EXPECT_FALSE(rd(ISR) & ISR_RXNE) << "the byte sent while stopped was lost";
+    EXPECT_TRUE(u.accepts_input());
+    u.host_input('y');
+    EXPECT_EQ(rd(RDR), uint32_t('y'));
+}
+
 // RM0399 RCC_D3CCIPR.LPUART1SEL [2:0] selects LPUART1's kernel clock:
 // 000 rcc_pclk4 (reset), 001 pll2_q_ck, 010 pll3_q_ck, 011 hsi_ker_ck,
 // 100 csi_ker_ck, 101 lse_ck.

@@ -177,6 +177,58 @@ TEST_F(Pwr, RunD3FromCpu2KeepsTheSystemRunning)
     EXPECT_EQ(p.system(), Stm32h7Pwr::System::Stop);
 }
 
+// RM0399 PWR "Low-power modes", D3 domain: D3 enters DStop only when no EXTI
+// D3 wake-up request is pending (exti_d3_wkup, the EXTI's D3PMR requests):
+// with one pending, both CPUs in CStop leave D3, hence the system, in Run.
+TEST_F(Pwr, PendingD3WakeupKeepsTheSystemOutOfStop)
+{
+    p.input(Stm32h7Pwr::D3_WAKEUP, true);
+    p.core_power_changed(0, DEEP);
+    p.core_power_changed(1, DEEP);
+    EXPECT_EQ(p.domain(0), Stm32h7Pwr::Domain::DStop);
+    EXPECT_EQ(p.domain(1), Stm32h7Pwr::Domain::DStop);
+    EXPECT_EQ(p.system(), Stm32h7Pwr::System::Run);
+    EXPECT_FALSE(rd(CPUCR) & STOPF);
+    EXPECT_FALSE(rcc.level[7]);
+    p.input(Stm32h7Pwr::D3_WAKEUP, false);
+    EXPECT_EQ(p.system(), Stm32h7Pwr::System::Stop) << "nothing pending: D3 stops";
+    EXPECT_TRUE(rd(CPUCR) & STOPF);
+    EXPECT_TRUE(rcc.level[7]);
+}
+
+// RM0399 "Low-power D3 domain application example" (ST's
+// PWR_Domain3SystemControl): in system Stop an EXTI D3 wake-up takes D3 out of
+// DStop by itself: the system clocks run (the RCC is told Stop is over), D1
+// and D2 stay in DStop and neither CPU is woken; when the request is cleared
+// the system goes back to Stop, each time through the Stop entry (STOPF).
+TEST_F(Pwr, D3WakeupRunsD3AloneAndItStopsAgain)
+{
+    p.core_power_changed(0, DEEP);
+    p.core_power_changed(1, DEEP);
+    ASSERT_EQ(p.system(), Stm32h7Pwr::System::Stop);
+    for (int round = 1; round <= 2; round++) {
+        p.input(Stm32h7Pwr::D3_WAKEUP, true);
+        EXPECT_EQ(p.system(), Stm32h7Pwr::System::Run);
+        EXPECT_FALSE(rcc.level[7]) << "D3 runs";
+        EXPECT_EQ(p.domain(0), Stm32h7Pwr::Domain::DStop);
+        EXPECT_EQ(p.domain(1), Stm32h7Pwr::Domain::DStop);
+        EXPECT_FALSE(cores.wake[0] || cores.wake[1]) << "the CPUs stay stopped";
+        p.input(Stm32h7Pwr::D3_WAKEUP, false);
+        EXPECT_EQ(p.system(), Stm32h7Pwr::System::Stop);
+        EXPECT_TRUE(rcc.level[7]);
+        EXPECT_EQ(rcc.pulses[7], round + 1) << "one Stop entry per D3 run";
+    }
+    // A CPU woken while D3 runs (the BDMA's interrupt on the EXTI) finds the
+    // system running; the request falling then leaves it running.
+    p.input(Stm32h7Pwr::D3_WAKEUP, true);
+    p.input(Stm32h7Pwr::CPU1_WAKEUP, true);
+    EXPECT_TRUE(cores.wake[0]);
+    p.core_power_changed(0, RUN);
+    p.input(Stm32h7Pwr::D3_WAKEUP, false);
+    EXPECT_EQ(p.system(), Stm32h7Pwr::System::Run);
+    EXPECT_FALSE(rcc.level[7]);
+}
+
 // RM0399: "The system D3 domain enters Standby mode only when the D1 and D2
 // domain are in DStandby" and its PDDS_D3 bits select Standby: SBF is set;
 // the EXTI is off, only a Standby wake-up source (RTC) gets it out, by a

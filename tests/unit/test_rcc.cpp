@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 using namespace ampvp;
 
 namespace {
@@ -478,6 +480,152 @@ TEST_F(Rcc, RngKernelClockFollowsRngsel)
     EXPECT_EQ(rcc.clock_hz("rng"), 32000u);
     wr(0x054, 1u << 8); // pll1_q_ck: PLL1 off
     EXPECT_EQ(rcc.clock_hz("rng"), rcc.clock_hz("pll1_q"));
+}
+
+// RM0399 RCC_CFGR.HRTIMSEL: the HRTIM prescaler clock is the APB2 timers' clock
+// (rcc_timy_ker_ck: twice PCLK2 when the APB2 prescaler divides), or with
+// HRTIMSEL = 1 the CPU clock (c_ck).
+TEST_F(Rcc, HrtimselSelectsTheTimerOrTheCpuClock)
+{
+    EXPECT_EQ(rcc.clock_hz("hrtim"), 64000000u); // HSI, no prescaler
+    wr(0x01C, 4u << 8);                          // RCC_D2CFGR.D2PPRE2 = /2
+    EXPECT_EQ(rcc.clock_hz("pclk2"), 32000000u);
+    EXPECT_EQ(rcc.clock_hz("hrtim"), 64000000u); // twice the divided APB2 clock
+    wr(0x018, 8u);                               // RCC_D1CFGR.HPRE = /2: HCLK 32 MHz
+    EXPECT_EQ(rcc.clock_hz("hrtim"), 32000000u);
+    wr(0x010, 1u << 14);                         // RCC_CFGR.HRTIMSEL = 1: c_ck
+    EXPECT_EQ(rcc.clock_hz("hrtim"), 64000000u);
+}
+
+// ---- D3 autonomous mode (RCC_D3AMR) ---------------------------------------------------
+
+// Records each "ck_off.<block>" output's level (high: the block's clocks stop).
+struct ClockGates : Device {
+    std::map<unsigned, bool> off;
+    ClockGates() : Device("gates") {}
+    uint32_t read(BusAccess &) override { return 0; }
+    void write(BusAccess &, uint32_t) override {}
+    void input(unsigned n, bool l) override { off[n] = l; }
+};
+
+struct RccD3 : Rcc {
+    ClockGates g;
+    enum : unsigned { BDMA, LPUART1, LPTIM2, LPTIM4, SRAM4, BKPSRAM };
+    // RM0399 register offsets and bits (ST's CMSIS names).
+    enum : uint32_t { D3CCIPR = 0x058, D3AMR = 0x0A8, AHB4ENR = 0x0E0, APB4ENR = 0x0F4 };
+    enum : uint32_t { BDMAEN = 1u << 21, BKPRAMEN = 1u << 28, LPUART1EN = 1u << 3, LPTIM2EN = 1u << 9,
+                      LPTIM4EN = 1u << 11 };
+    enum : uint32_t { BDMAAMEN = 1u << 0, LPUART1AMEN = 1u << 3, LPTIM2AMEN = 1u << 9, LPTIM4AMEN = 1u << 11,
+                      BKPRAMAMEN = 1u << 28, SRAM4AMEN = 1u << 29 };
+    void SetUp() override
+    {
+        Rcc::SetUp();
+        const char *names[] = {"bdma", "lpuart1", "lptim2", "lptim4", "sram4", "bkpsram"};
+        for (unsigned i = 0; i < 6; i++) {
+            rcc.irq(std::string("ck_off.") + names[i])->connect_input(&g, i);
+        }
+    }
+    // __HAL_RCC_xxx_CLK_ENABLE on core `core`: the common address reaches its bank.
+    void enable(uint32_t reg, uint32_t bit, CoreId core)
+    {
+        testutil::reg_write(rcc, reg, testutil::reg_read(rcc, reg, core) | bit, core);
+    }
+    void cpu(CoreId core, CorePower p) { rcc.core_power_changed(core, p); }
+    void d3_stop(bool stop) { rcc.input(Stm32h7Rcc::SYS_STOP, stop); }
+};
+
+// RM0399 "Peripheral clock gating control": the clocks of a peripheral
+// allocated to a CPU (its PERxEN in that CPU's RCC_Cx bank) stop when that CPU
+// enters CStop, unless the peripheral has its autonomous bit in RCC_D3AMR:
+// then they run as long as D3 is in Run (ST's PWR_Domain3SystemControl sets
+// BDMAAMEN so the BDMA works while the CM7 is stopped).
+TEST_F(RccD3, AllocatedBlockStopsWithItsCpuUnlessAutonomous)
+{
+    enable(AHB4ENR, BDMAEN, 0);
+    EXPECT_EQ(rd(0x130 + 0x10) & BDMAEN, BDMAEN) << "in RCC_C1_AHB4ENR";
+    cpu(0, CorePower::DeepSleep);
+    EXPECT_TRUE(g.off[BDMA]) << "CPU1 in CStop, BDMAAMEN = 0";
+    wr(D3AMR, BDMAAMEN);
+    EXPECT_FALSE(g.off[BDMA]) << "autonomous: runs while D3 runs";
+    wr(D3AMR, 0);
+    EXPECT_TRUE(g.off[BDMA]);
+    cpu(0, CorePower::Run);
+    EXPECT_FALSE(g.off[BDMA]);
+}
+
+// RM0399: a peripheral allocated to CPU2 only keeps its clocks while CPU2 runs,
+// whatever CPU1 does; one allocated to both runs while either does.
+TEST_F(RccD3, OnlyTheAllocatingCpuMatters)
+{
+    enable(APB4ENR, LPTIM4EN, 1);
+    cpu(1, CorePower::DeepSleep);
+    EXPECT_TRUE(g.off[LPTIM4]) << "CPU2 stopped, CPU1 running but not its owner";
+    enable(APB4ENR, LPTIM4EN, 0);
+    EXPECT_FALSE(g.off[LPTIM4]) << "CPU1 allocated it too";
+    cpu(0, CorePower::DeepSleep);
+    EXPECT_TRUE(g.off[LPTIM4]);
+    cpu(1, CorePower::Sleep);
+    EXPECT_FALSE(g.off[LPTIM4]) << "CSleep keeps the clocks (PERxLPEN is not modelled)";
+}
+
+// RM0399 SRAM4 has no enable bit (both CPUs use it): its clock stops only
+// when both CPUs are in CStop, and SRAM4AMEN keeps it while D3 runs; the
+// backup SRAM follows BKPRAMEN / BKPRAMAMEN.
+TEST_F(RccD3, Sram4StopsWithBothCpusUnlessAutonomous)
+{
+    cpu(0, CorePower::DeepSleep);
+    EXPECT_FALSE(g.off[SRAM4]);
+    cpu(1, CorePower::DeepSleep);
+    EXPECT_TRUE(g.off[SRAM4]);
+    wr(D3AMR, SRAM4AMEN);
+    EXPECT_FALSE(g.off[SRAM4]);
+    EXPECT_TRUE(g.off[BKPSRAM]);
+    wr(D3AMR, SRAM4AMEN | BKPRAMAMEN);
+    EXPECT_FALSE(g.off[BKPSRAM]);
+}
+
+// RM0399 RCC_D3AMR in D3 DStop (system Stop): bus clocks stop, so an
+// autonomous BDMA or SRAM4 stops too; an autonomous LPUART1 or LPTIM keeps a
+// kernel clock that runs in Stop (LPUART1SEL = HSI, which the LPUART
+// requests in Stop; LPTIMxSEL = LSE / LSI), not one from PCLK4.
+TEST_F(RccD3, InD3StopOnlyAutonomousBlocksWithAStopKernelClockRun)
+{
+    enable(AHB4ENR, BDMAEN, 0);
+    enable(APB4ENR, LPUART1EN | LPTIM2EN, 0);
+    wr(D3AMR, BDMAAMEN | LPUART1AMEN | LPTIM2AMEN | SRAM4AMEN);
+    cpu(0, CorePower::DeepSleep);
+    cpu(1, CorePower::DeepSleep);
+    EXPECT_FALSE(g.off[BDMA] || g.off[LPUART1] || g.off[LPTIM2] || g.off[SRAM4]) << "D3 still runs";
+    d3_stop(true);
+    EXPECT_TRUE(g.off[BDMA]);
+    EXPECT_TRUE(g.off[SRAM4]);
+    EXPECT_TRUE(g.off[LPUART1]) << "LPUART1SEL = 000: rcc_pclk4 stops in Stop";
+    EXPECT_TRUE(g.off[LPTIM2]) << "LPTIM2SEL = 000: rcc_pclk4";
+    wr(D3CCIPR, (3u << 0) | (3u << 10)); // LPUART1SEL = hsi_ker, LPTIM2SEL = lse
+    EXPECT_FALSE(g.off[LPUART1]);
+    EXPECT_FALSE(g.off[LPTIM2]);
+    wr(D3AMR, SRAM4AMEN);
+    EXPECT_TRUE(g.off[LPUART1]) << "no autonomous bit: nothing runs in Stop";
+    EXPECT_TRUE(g.off[LPTIM2]);
+    d3_stop(false);
+    EXPECT_TRUE(g.off[LPUART1]) << "D3 runs again, but its CPU is still stopped";
+    EXPECT_FALSE(g.off[SRAM4]);
+}
+
+// RM0399 RCC_D3AMR register: BDMAAMEN 0, LPUART1AMEN 3, LPTIM2-5AMEN 9-12,
+// BKPRAMAMEN 28, SRAM4AMEN 29 are modelled; the autonomous bits of blocks
+// ampvp does not gate (SPI6, I2C4, COMP12, VREF, RTC, CRC, SAI4, ADC3) are
+// stored and reported.
+TEST_F(RccD3, D3amrFieldsWhereTheRmPutsThem)
+{
+    const Register &r = rcc.bank()["D3AMR"];
+    EXPECT_EQ(r.find("SRAM4AMEN")->lsb, 29u);
+    EXPECT_EQ(r.find("LPTIM5AMEN")->lsb, 12u);
+    EXPECT_FALSE(r.find("BDMAAMEN")->unimplemented);
+    EXPECT_TRUE(r.find("ADC3AMEN")->unimplemented);
+    wr(D3AMR, 1u << 24);
+    EXPECT_TRUE(cap.has("ADC3AMEN"));
+    EXPECT_EQ(rd(D3AMR), 1u << 24);
 }
 
 } // namespace

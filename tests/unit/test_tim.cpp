@@ -261,24 +261,7 @@ enum : uint32_t {
     CR2_MMS_UPDATE = 2u << 4, CR2_MMS_OC1REF = 4u << 4,
 };
 
-// Receives waveforms on numbered inputs, as a GPIO pin or an ADC would.
-struct WaveSink : Device {
-    std::map<unsigned, Waveform> last;
-    std::map<unsigned, int> messages, rises;
-    WaveSink() : Device("sink") {}
-    uint32_t read(BusAccess &) override { return 0; }
-    void write(BusAccess &, uint32_t) override {}
-    void input(unsigned n, bool level) override
-    {
-        rises[n] += level && !last[n].level;
-        input_wave(n, Waveform::constant(level));
-    }
-    void input_wave(unsigned n, const Waveform &w) override
-    {
-        last[n] = w;
-        messages[n]++;
-    }
-};
+using testutil::WaveSink;
 
 struct TimChannelTest : TimTest {
     WaveSink pins;
@@ -578,5 +561,115 @@ TEST_F(TimChannelTest, TrgoCanBeOc1ref)
     pwm1(500);
     reg_write(t, CR2, CR2_MMS_OC1REF);
     EXPECT_EQ(pins.last[100].describe(), "pwm 50% 1 kHz");
+}
+// ---- DMA requests ----------------------------------------------------------------
+
+enum : uint32_t {
+    DIER_UDE = 1u << 8, DIER_CC1DE = 1u << 9, CR2_CCDS = 1u << 3,
+};
+
+struct TimDmaTest : TimChannelTest {
+    void SetUp() override
+    {
+        TimChannelTest::SetUp();
+        t.irq("dma_up")->connect_input(&pins, 200);
+        t.irq("dma_cc1")->connect_input(&pins, 201);
+    }
+    bool up() { return pins.last[200].level; }
+    bool cc1() { return pins.last[201].level; }
+    // The DMA served the request (DMAMUX1's req_ack pulse).
+    void ack(unsigned n)
+    {
+        t.input(n, true);
+        t.input(n, false);
+    }
+};
+
+// RM0399 TIMx_DIER.UDE "update DMA request enable": the update event (counter
+// overflow) raises the update DMA request, which stays until the DMA
+// acknowledges it.
+TEST_F(TimDmaTest, UpdateDmaRequestAtOverflowUntilAcknowledged)
+{
+    start_1khz();
+    reg_write(t, DIER, DIER_UDE);
+    time.advance(999999);
+    EXPECT_FALSE(up());
+    time.advance(1); // the overflow at 1 ms
+    EXPECT_TRUE(up());
+    time.advance(500000);
+    EXPECT_TRUE(up()) << "held until served";
+    ack(Stm32Tim::ACK_UP);
+    EXPECT_FALSE(up());
+    time.advance(500000); // the next overflow
+    EXPECT_TRUE(up());
+    EXPECT_EQ(pins.rises[200], 2);
+}
+
+// RM0399 TIMx_CR1.URS: with URS = 0 setting UG generates the update DMA
+// request, with URS = 1 only the overflow does; UDIS: no update event at all.
+TEST_F(TimDmaTest, UgRequestsOnlyWithUrsZero)
+{
+    reg_write(t, DIER, DIER_UDE);
+    reg_write(t, CR1, CR1_URS);
+    reg_write(t, EGR, EGR_UG);
+    EXPECT_FALSE(up());
+    reg_write(t, CR1, CR1_UDIS);
+    reg_write(t, EGR, EGR_UG);
+    EXPECT_FALSE(up());
+    reg_write(t, CR1, 0);
+    reg_write(t, EGR, EGR_UG);
+    EXPECT_TRUE(up());
+}
+
+// RM0399 TIMx_CR2.CCDS = 0: the CCx DMA request is sent when the CCx event
+// occurs (in PWM mode, the compare match CNT = CCRx).
+TEST_F(TimDmaTest, CcDmaRequestAtTheCompareMatch)
+{
+    pwm1(250);
+    reg_write(t, DIER, DIER_CC1DE);
+    time.advance(249999);
+    EXPECT_FALSE(cc1());
+    time.advance(1); // CNT = 250
+    EXPECT_TRUE(cc1());
+    EXPECT_FALSE(up());
+    ack(Stm32Tim::ACK_CC);
+    EXPECT_FALSE(cc1());
+    time.advance(1000000); // the next period's match
+    EXPECT_TRUE(cc1());
+}
+
+// RM0399 TIMx_CR2.CCDS = 1: the CCx DMA requests are sent when the update
+// event occurs instead.
+TEST_F(TimDmaTest, CcdsMovesTheCcRequestToTheUpdateEvent)
+{
+    pwm1(250);
+    reg_write(t, CR2, CR2_CCDS);
+    reg_write(t, DIER, DIER_CC1DE);
+    time.advance(500000);
+    EXPECT_FALSE(cc1()) << "the match is no request with CCDS = 1";
+    time.advance(500000); // the update at 1 ms
+    EXPECT_TRUE(cc1());
+}
+
+// A request not yet served stays one request: further events make no second
+// one; clearing the enable bit withdraws it.
+TEST_F(TimDmaTest, HeldRequestIsOneAndClearingTheEnableWithdrawsIt)
+{
+    pwm1(250);
+    reg_write(t, DIER, DIER_CC1DE);
+    time.advance(3 * 1000000);
+    EXPECT_TRUE(cc1());
+    EXPECT_EQ(pins.rises[201], 1);
+    reg_write(t, DIER, 0);
+    EXPECT_FALSE(cc1());
+    EXPECT_FALSE(cap.has("unimplemented")) << "UDE/CCxDE/CCDS are modelled";
+}
+
+// RM0399: EGR.CC1G generates a CC1 event, so the CC1 DMA request with CC1DE.
+TEST_F(TimDmaTest, Cc1gRequests)
+{
+    reg_write(t, DIER, DIER_CC1DE);
+    reg_write(t, EGR, EGR_CC1G);
+    EXPECT_TRUE(cc1());
 }
 } // namespace

@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <map>
 #include <string>
 #include <vector>
@@ -450,4 +451,153 @@ TEST_F(UsartTiming, LpuartFrameTimeFollowsTheLpuartBaudRateFormula)
     time.run_to(t0 + kFrame8N1);
     EXPECT_TRUE(isr(ISR_TC));
     EXPECT_EQ(host.out, "x");
+}
+
+// ---- the RX line after the host's frames: IDLE, BUSY, receiver timeout, CMF ----
+
+namespace {
+enum : uint32_t {
+    RTOR = 0x14,
+    CR1_IDLEIE = 1u << 4, CR1_CMIE = 1u << 14, CR1_RTOIE = 1u << 26,
+    CR2_RTOEN = 1u << 23, CR2_ADD_Pos = 24,
+    ISR_IDLE = 1u << 4, ISR_RTOF = 1u << 11, ISR_BUSY = 1u << 16, ISR_CMF = 1u << 17,
+    ICR_IDLECF = 1u << 4, ICR_RTOCF = 1u << 11, ICR_CMCF = 1u << 17,
+};
+constexpr double kBit115200 = 1e9 / 115200; // ns
+} // namespace
+
+// RM0399 "USART character description": "An Idle character is interpreted as
+// an entire frame of 1s"; ISR IDLE: "set by hardware when an Idle line is
+// detected". The host's frame ends one frame time after it starts; the idle
+// frame after it ends one frame time later.
+TEST_F(UsartTiming, IdleIsSetOneIdleFrameAfterTheLastFrame)
+{
+    enable();
+    const uint64_t t0 = time.now;
+    u.host_input('a');
+    time.run_to(t0 + 2 * kFrame8N1 - 1);
+    EXPECT_FALSE(isr(ISR_IDLE));
+    time.run_to(t0 + 2 * kFrame8N1);
+    EXPECT_TRUE(isr(ISR_IDLE));
+}
+
+// Frames back to back leave the line no idle frame: IDLE only after the last
+// (what HAL_UARTEx_ReceiveToIdle relies on to end a message).
+TEST_F(UsartTiming, BackToBackFramesSetIdleOnlyAfterTheLast)
+{
+    enable(CR1_FIFOEN);
+    const uint64_t t0 = time.now;
+    u.host_input('a');
+    time.run_to(t0 + kFrame8N1);
+    ASSERT_TRUE(u.accepts_input());
+    u.host_input('b');
+    time.run_to(t0 + 3 * kFrame8N1 - 1);
+    EXPECT_FALSE(isr(ISR_IDLE));
+    time.run_to(t0 + 3 * kFrame8N1);
+    EXPECT_TRUE(isr(ISR_IDLE));
+}
+
+// RM0399 IDLE: "cleared by software, writing 1 to the IDLECF ... The IDLE bit
+// is not set again until the RXNE bit has been set (i.e. a new idle line
+// occurs)"; with IDLEIE=1 it interrupts.
+TEST_F(UsartTiming, IdleInterruptsOnceUntilTheNextDatum)
+{
+    enable(CR1_IDLEIE);
+    u.host_input('a');
+    time.run_for(2 * kFrame8N1);
+    EXPECT_TRUE(isr(ISR_IDLE));
+    EXPECT_EQ(irq.level, 1);
+    wr(ICR, ICR_IDLECF);
+    EXPECT_FALSE(isr(ISR_IDLE));
+    EXPECT_EQ(irq.level, 0);
+    time.run_for(10 * kFrame8N1);
+    EXPECT_FALSE(isr(ISR_IDLE)) << "the line stays idle, but no datum came since";
+    EXPECT_EQ(rd(RDR), 'a');
+    u.host_input('b');
+    time.run_for(2 * kFrame8N1);
+    EXPECT_TRUE(isr(ISR_IDLE));
+}
+
+// RM0399 BUSY: "active when a communication is ongoing on the RX line
+// (successful start bit detected). It is reset at the end of the reception".
+TEST_F(UsartTiming, BusyWhileTheHostFrameIsOnTheLine)
+{
+    enable();
+    EXPECT_FALSE(isr(ISR_BUSY));
+    const uint64_t t0 = time.now;
+    u.host_input('a');
+    EXPECT_TRUE(isr(ISR_BUSY));
+    time.run_to(t0 + kFrame8N1 - 1);
+    EXPECT_TRUE(isr(ISR_BUSY));
+    time.run_to(t0 + kFrame8N1);
+    EXPECT_FALSE(isr(ISR_BUSY));
+}
+
+// RM0399 "Receiver timeout": enabled by CR2.RTOEN, "The receiver timeout
+// counter starts counting from the end of the stop bit of the last received
+// character. When the timeout duration has elapsed, the RTOF flag in the
+// USART_ISR register is set. A timeout is generated if RTOIE bit in USART_CR1
+// is set"; RTOR.RTO is "in terms of number of bit duration". HAL's
+// HAL_UART_ReceiverTimeout_Config / HAL_UART_EnableReceiverTimeout order.
+TEST_F(UsartTiming, ReceiverTimeoutCountsRtoBitTimesAfterTheLastFrame)
+{
+    wr(RTOR, 20);
+    wr(CR2, CR2_RTOEN);
+    enable(CR1_RTOIE);
+    const uint64_t t0 = time.now;
+    u.host_input('a');
+    const uint64_t due = t0 + kFrame8N1 + static_cast<uint64_t>(std::llround(20 * kBit115200));
+    time.run_to(due - 1);
+    EXPECT_FALSE(isr(ISR_RTOF));
+    time.run_to(due);
+    EXPECT_TRUE(isr(ISR_RTOF));
+    EXPECT_EQ(irq.level, 1);
+    wr(ICR, ICR_RTOCF);
+    EXPECT_FALSE(isr(ISR_RTOF));
+}
+
+// Without RTOEN the counter does not run; a new frame before the timeout
+// restarts it from that frame's end.
+TEST_F(UsartTiming, ReceiverTimeoutNeedsRtoenAndRestartsWithEachFrame)
+{
+    wr(RTOR, 20);
+    enable(CR1_FIFOEN);
+    u.host_input('a');
+    time.run_for(kFrame8N1 * 5);
+    EXPECT_FALSE(isr(ISR_RTOF)) << "RTOEN = 0";
+    wr(CR1, 0); // RTOEN is written with the USART disabled, as HAL does
+    wr(CR2, CR2_RTOEN);
+    enable(CR1_FIFOEN);
+    const uint64_t t0 = time.now;
+    u.host_input('a');
+    time.run_to(t0 + kFrame8N1 + 10 * static_cast<uint64_t>(kBit115200));
+    u.host_input('b');
+    const uint64_t t1 = time.now;
+    time.run_to(t0 + kFrame8N1 + static_cast<uint64_t>(std::llround(20 * kBit115200)));
+    EXPECT_FALSE(isr(ISR_RTOF)) << "'b' restarted the counter";
+    time.run_to(t1 + kFrame8N1 + static_cast<uint64_t>(std::llround(20 * kBit115200)));
+    EXPECT_TRUE(isr(ISR_RTOF));
+}
+
+// RM0399 CMF: "set by hardware, when the character defined by ADD[7:0] is
+// received"; ADD: "the whole received character (8-bit) is compared to the
+// ADD[7:0] value and CMF flag is set on match"; CMIE enables its interrupt,
+// CMCF clears it. (The LPUART has the same bits.)
+TEST_F(UsartTiming, CharacterMatchFlagsTheAddCharacter)
+{
+    for (Stm32Usart *d : {static_cast<Stm32Usart *>(&u), static_cast<Stm32Usart *>(&lpuart)}) {
+        dev = d;
+        wr(CR2, static_cast<uint32_t>('\r') << CR2_ADD_Pos);
+        enable(CR1_FIFOEN | CR1_CMIE, d == &u ? 100 : 25600);
+        d->host_input('a');
+        EXPECT_FALSE(isr(ISR_CMF));
+        time.run_for(kFrame8N1);
+        d->host_input('\r');
+        EXPECT_TRUE(isr(ISR_CMF));
+        if (d == &u) {
+            EXPECT_EQ(irq.level, 1);
+        }
+        wr(ICR, ICR_CMCF);
+        EXPECT_FALSE(isr(ISR_CMF));
+    }
 }

@@ -7,9 +7,9 @@
 
 namespace ampvp::dma {
 
-void Master::set_reach(const std::string &spec)
+std::vector<Master::Range> Master::parse_ranges(const std::string &spec, const char *param)
 {
-    reach_.clear();
+    std::vector<Range> out;
     std::stringstream in(spec);
     std::string item;
     while (std::getline(in, item, ',')) {
@@ -20,11 +20,14 @@ void Master::set_reach(const std::string &spec)
         const uint64_t base = std::strtoull(b.c_str(), &end1, 0);
         const uint64_t size = std::strtoull(s.c_str(), &end2, 0);
         if (plus == std::string::npos || b.empty() || s.empty() || *end1 || *end2 || !size) {
-            throw ConfigError("param reach: \"" + item + "\" is not BASE+SIZE");
+            throw ConfigError(std::string("param ") + param + ": \"" + item + "\" is not BASE+SIZE");
         }
-        reach_.push_back({base, size});
+        out.push_back({base, size});
     }
+    return out;
 }
+
+void Master::set_reach(const std::string &spec) { reach_ = parse_ranges(spec, "reach"); }
 
 bool Master::reachable(uint64_t addr, uint64_t len) const
 {
@@ -32,7 +35,7 @@ bool Master::reachable(uint64_t addr, uint64_t len) const
         return true;
     }
     for (const Range &r : reach_) {
-        if (addr >= r.base && len <= r.size && addr - r.base <= r.size - len) {
+        if (inside(r, addr, len)) {
             return true;
         }
     }

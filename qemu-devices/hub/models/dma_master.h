@@ -8,6 +8,11 @@
 //    master whose bus matrix reaches only some areas (RM0399: the BDMA sees
 //    only the D3 domain) lists them in param "reach"; an access outside fails
 //    as a bus error does (the model sets its transfer-error flag).
+//  - Clock gates (param "gated": "BASE+SIZE,..."): areas whose clock another
+//    model switches (RM0399: SRAM4 and the backup SRAM follow RCC_D3AMR);
+//    set_gate_off(i) says area i's clock is stopped.  clock_stopped() tells
+//    whether an access falls in such an area; the DMA model decides what
+//    that means for its transfer.
 //  - Clock: the master's clock by name (param "clock", default "hclk"),
 //    resolved once, and cycles -> ns (64 MHz, the HSI after reset, when the
 //    clock model does not answer).
@@ -81,14 +86,39 @@ public:
     }
     // " (view of cm4)" / " (outside the BDMA's reach)" for messages about addr.
     std::string where(uint64_t addr) const;
+    // "BASE+SIZE,BASE+SIZE..." areas with a switchable clock; throws ConfigError.
+    void set_gated(const std::string &spec) { gated_ = parse_ranges(spec, "gated"); gate_off_.assign(gated_.size(), false); }
+    unsigned gates() const { return static_cast<unsigned>(gated_.size()); }
+    void set_gate_off(unsigned i, bool off)
+    {
+        if (i < gate_off_.size()) {
+            gate_off_[i] = off;
+        }
+    }
+    bool clock_stopped(uint64_t addr, uint64_t len) const
+    {
+        for (size_t i = 0; i < gated_.size(); i++) {
+            if (gate_off_[i] && inside(gated_[i], addr, len)) {
+                return true;
+            }
+        }
+        return false;
+    }
 
 private:
     struct Range {
         uint64_t base, size;
     };
+    static std::vector<Range> parse_ranges(const std::string &spec, const char *param);
+    static bool inside(const Range &r, uint64_t addr, uint64_t len)
+    {
+        return addr >= r.base && len <= r.size && addr - r.base <= r.size - len;
+    }
     CoreId view_ = -1;
     std::string view_name_;
     std::vector<Range> reach_; // empty: everything
+    std::vector<Range> gated_;  // areas with a switchable clock
+    std::vector<bool> gate_off_;
 };
 
 class Clock {

@@ -334,6 +334,9 @@ void Stm32Dma::configure(const std::map<std::string, std::string> &params,
     if (params.count("reach")) {
         bus_.set_reach(params.at("reach"));
     }
+    if (params.count("gated")) {
+        bus_.set_gated(params.at("gated"));
+    }
 }
 
 void Stm32Dma::reset()
@@ -377,13 +380,37 @@ uint8_t *Stm32Dma::mem(unsigned s, uint64_t addr, uint64_t len)
     return bus_.memory(ctx_, st_.s[s].initiator, addr, len);
 }
 
+// An access to an area whose clock is stopped ("gated"): RM0399 supports no
+// register or memory access to a block without its clock.  Said once per pass.
+bool Stm32Dma::gated_access(unsigned s, uint64_t addr, unsigned size, const char *what)
+{
+    if (!bus_.clock_stopped(addr, size)) {
+        return false;
+    }
+    StreamState &ss = st_.s[s];
+    if (!ss.said_gated) {
+        ss.said_gated = true;
+        log().guest_error(ss.initiator_name, sname(s) + ": " + what + " " + hex(addr) +
+                                                 ", whose clock is stopped (RCC_D3AMR: the CPU in CStop "
+                                                 "without its autonomous bit): not supported, no data moved");
+    }
+    return true;
+}
+
 bool Stm32Dma::port_read(unsigned s, uint64_t addr, unsigned size, uint32_t &v)
 {
+    if (gated_access(s, addr, size, "reading")) {
+        v = 0;
+        return true;
+    }
     return bus_.read(ctx_, st_.s[s].initiator, addr, size, v);
 }
 
 bool Stm32Dma::port_write(unsigned s, uint64_t addr, unsigned size, uint32_t v)
 {
+    if (gated_access(s, addr, size, "writing")) {
+        return true;
+    }
     return bus_.write(ctx_, st_.s[s].initiator, addr, size, v);
 }
 
@@ -485,7 +512,7 @@ void Stm32Dma::start(unsigned s, const BusAccess &a)
 void Stm32Dma::schedule_m2m(unsigned s)
 {
     StreamState &ss = st_.s[s];
-    if (!ctx_.scheduler || !ss.running) {
+    if (!ctx_.scheduler || !ss.running || st_.clock_off) {
         return;
     }
     uint64_t at = ss.t_end;
@@ -501,7 +528,7 @@ void Stm32Dma::schedule_m2m(unsigned s)
 void Stm32Dma::schedule_service(unsigned s)
 {
     StreamState &ss = st_.s[s];
-    if (ss.service_pending) {
+    if (ss.service_pending || st_.clock_off) {
         return;
     }
     if (!ctx_.scheduler) {
@@ -522,7 +549,7 @@ void Stm32Dma::schedule_service(unsigned s)
 void Stm32Dma::advance(unsigned s, uint64_t t)
 {
     StreamState &ss = st_.s[s];
-    if (!ss.running || ss.dir != DIR_M2M) {
+    if (!ss.running || ss.dir != DIR_M2M || st_.clock_off) {
         return;
     }
     uint64_t due = ss.total;
@@ -760,8 +787,49 @@ void Stm32Dma::write(BusAccess &a, uint32_t value)
     RegisterDevice::write(a, value);
 }
 
+// The controller's clock stops / returns: a memory-to-memory pass keeps the
+// items moved so far and later continues from there at the same rate; a
+// peripheral request waits.
+void Stm32Dma::set_clock_off(bool off)
+{
+    if (off == st_.clock_off) {
+        return;
+    }
+    const uint64_t t = now();
+    if (off) {
+        advance_all(); // up to the moment the clock stops
+    }
+    st_.clock_off = off;
+    AMPVP_TRACE("clock", name(), off ? "clock stopped: no transfer" : "clock runs again");
+    for (unsigned s = 0; s < STREAMS; s++) {
+        StreamState &ss = st_.s[s];
+        if (!ss.running) {
+            continue;
+        }
+        if (off) {
+            cancel(s);
+        } else if (ss.dir == DIR_M2M) {
+            const uint64_t d = ss.t_end - ss.t0; // the pass's length, re-anchored at its progress
+            ss.t0 = t - (ss.total ? d * ss.done / ss.total : 0);
+            ss.t_end = ss.t0 + d;
+            schedule_m2m(s);
+        } else if (ss.request) {
+            schedule_service(s);
+        }
+    }
+}
+
 void Stm32Dma::input(unsigned n, bool level)
 {
+    if (n == CLOCK_OFF) {
+        set_clock_off(level);
+        update_irq();
+        return;
+    }
+    if (n >= MEM_CLOCK_OFF && n < MEM_CLOCK_OFF + bus_.gates()) {
+        bus_.set_gate_off(n - MEM_CLOCK_OFF, level);
+        return;
+    }
     if (n >= STREAMS) {
         return;
     }
@@ -792,6 +860,9 @@ void Stm32Dma::timer_fired(unsigned tag)
         schedule_m2m(s);
     } else {
         ss.service_pending = false;
+        if (st_.clock_off) {
+            return;
+        }
         if (ss.running && ss.request && move_items(s, 1)) {
             served(s);
             progress(s);

@@ -106,7 +106,10 @@ public:
     uint32_t read(BusAccess &a) override;
     void write(BusAccess &a, uint32_t value) override;
     void reset() override;
-    // Input n (0-7): stream n's request line (dma_strn), a level.
+    // Input n (0-7): stream n's request line (dma_strn), a level.  Input
+    // CLOCK_OFF: high while the controller's clock is stopped (RCC); input
+    // MEM_CLOCK_OFF + i: high while area i of param "gated" has no clock.
+    static constexpr unsigned CLOCK_OFF = 16, MEM_CLOCK_OFF = 17;
     void input(unsigned n, bool level) override;
     void timer_fired(unsigned tag) override; // tag: the stream
 
@@ -142,9 +145,11 @@ private:
         uint64_t t0 = 0, t_end = 0;   // memory-to-memory pass: start, end (ns)
         CoreId initiator = 0;         // the core that set EN
         std::string initiator_name;
+        bool said_gated = false;      // the "no clock" guest error went out for this pass
     };
     struct State {
         std::array<StreamState, STREAMS> s;
+        bool clock_off = false;       // CLOCK_OFF: nothing moves
     };
 
     // A stream's registers and fields, declared once in the constructor.
@@ -190,6 +195,8 @@ private:
     uint64_t duration_ns(unsigned s, uint64_t items);
     uint64_t now() const;
     void cancel(unsigned s);
+    void set_clock_off(bool off);
+    bool gated_access(unsigned s, uint64_t addr, unsigned size, const char *what);
     std::string sname(unsigned s) const;
 
     State st_;
@@ -219,6 +226,15 @@ private:
 //  - Reach (param "reach"): RM0399's bus matrix gives the BDMA the D3 domain
 //    only: SRAM4, the backup SRAM and the D3 peripherals; any other address
 //    is a bus error (TEIFx, channel disabled), as for DMA1/DMA2.
+//  - Clocks (RM0399 RCC_D3AMR, the machine wires the RCC's "ck_off.*"):
+//    while input CLOCK_OFF is high (the BDMA's clock stopped: its CPU in
+//    CStop without BDMAAMEN, or D3 in DStop) no request is served and a
+//    memory-to-memory pass stands still; both go on where they stopped when
+//    the clock returns.  An item whose source or destination lies in an area
+//    of param "gated" whose clock is stopped (SRAM4 without SRAM4AMEN, the
+//    backup SRAM without BKPRAMAMEN): RM0399 does not support accesses to a
+//    block without its clock: a guest error, the item reads as 0 / is not
+//    written, the transfer goes on.
 // Not modelled: MEM2MEM with DIR = 1 (logged, no transfer), CNDTR = 0 at
 // enable (no reload: nothing moves), the rest as for DMA1/DMA2 above.
 class Stm32Bdma : public Stm32Dma {

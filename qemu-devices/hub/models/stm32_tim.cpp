@@ -5,28 +5,6 @@
 
 namespace ampvp {
 
-namespace {
-// A waveform with its current level filled in (what level-only receivers see).
-Waveform at_now(Waveform w, uint64_t now)
-{
-    w = w.normalized();
-    w.level = w.level_at(now);
-    return w;
-}
-
-Waveform invert(const Waveform &w)
-{
-    if (!w.periodic()) {
-        return Waveform::constant(!w.level);
-    }
-    Waveform i = w;
-    i.start_ns = w.start_ns + w.high_ns; // the falling edge is the new rising one
-    i.high_ns = w.period_ns - w.high_ns;
-    i.level = !w.level;
-    return i;
-}
-} // namespace
-
 Stm32Tim::Stm32Tim(const std::string &name)
     : RegisterDevice(name), irq_(add_irq("irq")), up_(add_irq("up")), cc_(add_irq("cc")),
       trgo_(add_irq("trgo"))
@@ -36,6 +14,10 @@ Stm32Tim::Stm32Tim(const std::string &name)
     }
     for (unsigned c = 0; c < 3; c++) {
         chn_out_[c] = &add_irq("ch" + std::to_string(c + 1) + "n");
+    }
+    dma_up_ = &add_irq("dma_up");
+    for (unsigned c = 0; c < CHANNELS; c++) {
+        dma_cc_[c] = &add_irq("dma_cc" + std::to_string(c + 1));
     }
     auto &r = regs_;
     r.reg("CR1", 0x00, 0)
@@ -67,7 +49,7 @@ Stm32Tim::Stm32Tim(const std::string &name)
     cr2_ = &r.reg("CR2", 0x04, 0)
                 .unimpl("CCPC", 0, 1)
                 .unimpl("CCUS", 2, 1)
-                .unimpl("CCDS", 3, 1)
+                .field("CCDS", 3, 1, Acc::RW, &ccds_)
                 .field("MMS", 4, 3, Acc::RW, &mms_)
                 .unimpl("TI1S", 7, 1)
                 .field("OIS1", 8, 1, Acc::RW, &ois_[0])
@@ -99,13 +81,16 @@ Stm32Tim::Stm32Tim(const std::string &name)
         .unimpl("COMIE", 5, 1)
         .unimpl("TIE", 6, 1)
         .unimpl("BIE", 7, 1)
-        .unimpl("UDE", 8, 1)
-        .unimpl("CC1DE", 9, 1)
-        .unimpl("CC2DE", 10, 1)
-        .unimpl("CC3DE", 11, 1)
-        .unimpl("CC4DE", 12, 1)
+        .field("UDE", 8, 1, Acc::RW, &ude_)
+        .field("CC1DE", 9, 1, Acc::RW, &ccde_[0])
+        .field("CC2DE", 10, 1, Acc::RW, &ccde_[1])
+        .field("CC3DE", 11, 1, Acc::RW, &ccde_[2])
+        .field("CC4DE", 12, 1, Acc::RW, &ccde_[3])
         .unimpl("COMDE", 13, 1)
-        .unimpl("TDE", 14, 1);
+        .unimpl("TDE", 14, 1)
+        .post_write([this](BusAccess &, uint32_t, uint32_t, uint32_t) {
+            st_.dreq &= dma_enabled(); // a disabled request is withdrawn
+        });
     // SR flags are rc_w0: writing 0 clears, 1 leaves them.  The flags of
     // unmodelled features are never set.
     sr_ = &r.reg("SR", 0x10, 0)
@@ -146,7 +131,7 @@ Stm32Tim::Stm32Tim(const std::string &name)
                             // RM0399 CCxG: a capture on an input channel, the
                             // flag alone on an output channel.
                             if (ccs(c) == CCS_OUTPUT) {
-                                ccif_[c].set(1);
+                                cc_event(c);
                             } else {
                                 capture(c);
                             }
@@ -363,7 +348,7 @@ void Stm32Tim::check_matches(uint64_t from, uint64_t to)
         }
         const uint64_t m = next_match_ns(c, from);
         if (m && m <= to) {
-            ccif_[c].set(1);
+            cc_event(c);
             if (ocm(c) == OCM_ACTIVE) {
                 st_.ref[c] = true;
             } else if (ocm(c) == OCM_INACTIVE) {
@@ -442,7 +427,14 @@ void Stm32Tim::update_event(bool software)
             }
         }
         if (!(software && urs_.on())) {
+            // RM0399 URS = 0: overflow and UG raise UIF and the update DMA
+            // request; URS = 1: only the overflow.  CCDS = 1: the CCx DMA
+            // requests come with the update event.
             uif_.set(1);
+            st_.dreq |= dma_enabled() & 1u;
+            if (ccds_.on()) {
+                st_.dreq |= dma_enabled() & ~1u;
+            }
         }
         const uint32_t mms = mms_.get();
         if (mms == MMS_UPDATE || (software && mms == MMS_RESET)) {
@@ -462,6 +454,9 @@ bool Stm32Tim::needs_update_events() const
 {
     if (uie_.on() || opm_.on() || mms_.get() == MMS_UPDATE) {
         return true;
+    }
+    if (ude_.on() || (ccds_.on() && (dma_enabled() & ~1u))) {
+        return true; // DMA requests at each update event
     }
     // A shadow waiting for the update changes the outputs then.
     if (psc_.get() != st_.psc_active || arr_->value != st_.arr_active) {
@@ -487,7 +482,7 @@ void Stm32Tim::schedule()
         uint64_t at = 0;
         if (run && ccs(c) == CCS_OUTPUT) {
             const uint32_t m = ocm(c);
-            const bool wanted = (ccie_[c].on() && !ccif_[c].on()) ||
+            const bool wanted = (ccie_[c].on() && !ccif_[c].on()) || (ccde_[c].on() && !ccds_.on()) ||
                                 (m == OCM_ACTIVE && !st_.ref[c]) || (m == OCM_INACTIVE && st_.ref[c]);
             at = wanted ? next_match_ns(c, t) : 0;
         }
@@ -567,7 +562,7 @@ Waveform Stm32Tim::ref_wave(unsigned c) const
         const uint64_t zero = st_.anchor_ns + ticks_ns(arr + 1ull - st_.anchor_cnt);
         w.high_ns = ticks_ns(v);
         w.start_ns = zero;
-        return at_now(pwm1 ? w : invert(w), t);
+        return (pwm1 ? w : w.inverted()).at(t);
     }
     case OCM_TOGGLE: {
         if (!cen_.on() || !ctx_.scheduler || v > arr) {
@@ -584,7 +579,7 @@ Waveform Stm32Tim::ref_wave(unsigned c) const
         w.period_ns = 2 * p;
         w.high_ns = p;
         w.start_ns = st_.ref[c] ? first + p : first;
-        return at_now(w, t);
+        return w.at(t);
     }
     default: // frozen, active / inactive on match: a level that changes at matches
         if (m > OCM_PWM2) {
@@ -608,24 +603,24 @@ void Stm32Tim::update_outputs()
         Waveform out = Waveform::constant(false);
         if (ccs(c) == CCS_OUTPUT && cce_[c].on()) {
             if (gate) {
-                out = ccp_[c].on() ? invert(ref) : ref;
+                out = ccp_[c].on() ? ref.inverted() : ref;
             } else if (ossi_.on()) {
                 out = Waveform::constant(ois_[c].on());
             }
         }
-        out = at_now(out, t);
-        if (out != ch_out_[c]->wave() || (!out.periodic() && out.level != ch_out_[c]->level())) {
+        out = out.at(t);
+        if (ch_out_[c]->changes(out)) {
             AMPVP_TRACE("tim", name(), "CH" + std::to_string(c + 1) + " = " + out.describe());
         }
         ch_out_[c]->set_wave(out);
         if (c < 3 && advanced_) {
             Waveform n = Waveform::constant(false);
             if (ccs(c) == CCS_OUTPUT && ccne_[c].on() && moe_.on()) {
-                const Waveform nref = invert(ref);
-                n = ccnp_[c].on() ? invert(nref) : nref;
+                const Waveform nref = ref.inverted();
+                n = ccnp_[c].on() ? nref.inverted() : nref;
             }
-            n = at_now(n, t);
-            if (n != chn_out_[c]->wave() || (!n.periodic() && n.level != chn_out_[c]->level())) {
+            n = n.at(t);
+            if (chn_out_[c]->changes(n)) {
                 AMPVP_TRACE("tim", name(), "CH" + std::to_string(c + 1) + "N = " + n.describe());
             }
             chn_out_[c]->set_wave(n);
@@ -649,8 +644,25 @@ void Stm32Tim::capture(unsigned c)
         ccof_[c].set(1); // RM0399: a capture while CCxIF is set is an overcapture
     }
     ccr_[c]->value = cen_.on() ? counter() : cnt_->value;
-    ccif_[c].set(1);
+    cc_event(c);
     AMPVP_TRACE("tim", name(), "IC" + std::to_string(c + 1) + " capture CNT = " + std::to_string(ccr_[c]->value));
+}
+
+void Stm32Tim::cc_event(unsigned c)
+{
+    ccif_[c].set(1);
+    if (!ccds_.on()) {
+        st_.dreq |= dma_enabled() & (2u << c); // RM0399 CCDS = 0: CCx DMA request at the CCx event
+    }
+}
+
+uint32_t Stm32Tim::dma_enabled() const
+{
+    uint32_t e = ude_.on() ? 1u : 0u;
+    for (unsigned c = 0; c < CHANNELS; c++) {
+        e |= ccde_[c].on() ? 2u << c : 0u;
+    }
+    return e;
 }
 
 void Stm32Tim::on_edge(unsigned ti, bool rising)
@@ -677,6 +689,14 @@ void Stm32Tim::on_edge(unsigned ti, bool rising)
 
 void Stm32Tim::input(unsigned n, bool level)
 {
+    if (n == ACK_UP || (n >= ACK_CC && n < ACK_CC + CHANNELS)) {
+        if (level) {
+            // The DMA served the request: it is released.
+            st_.dreq &= ~(n == ACK_UP ? 1u : 2u << (n - ACK_CC));
+            update_irq();
+        }
+        return;
+    }
     if (n >= CHANNELS || st_.ti[n] == level) {
         return;
     }
@@ -697,6 +717,10 @@ void Stm32Tim::update_irq()
     up_.set(up);
     cc_.set(cc);
     irq_.set(up || cc);
+    dma_up_->set(st_.dreq & 1u);
+    for (unsigned c = 0; c < CHANNELS; c++) {
+        dma_cc_[c]->set(st_.dreq & (2u << c));
+    }
 }
 
 } // namespace ampvp

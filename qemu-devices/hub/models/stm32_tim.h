@@ -45,11 +45,24 @@
 // "up" (UIF & UIE), "cc" (CCxIF & CCxIE): TIM1/TIM8's separate update and
 // capture/compare vectors.  "--trace tim" shows the output waveforms and the
 // captures.
+// DMA requests (RM0399 TIMx_DIER UDE/CCxDE, TIMx_CR2 CCDS, "TIMx DMA
+// requests"): an update event that would set UIF (UG only with URS = 0, none
+// with UDIS) raises the update request with DIER.UDE; a capture/compare event
+// (a match on an output channel, a capture, EGR.CCxG) raises the CCx request
+// with CCxDE when CR2.CCDS = 0, and with CCDS = 1 the CCx requests come at the
+// update event instead.  A request is a level on output "dma_up" /
+// "dma_cc1".."dma_cc4" (to DMAMUX1's request lines, machine description) held
+// until the DMA acknowledges it (inputs 4: update, 5-8: CC1-CC4, pulses from
+// DMAMUX1's "req_ack<n>") or its enable bit is cleared; events while it is
+// held make no second request.  A DMA writing CCRx this way changes the duty
+// cycle at the next update event (with OCxPE), so the channel's waveform
+// changes period by period.
 // Not modelled (stored, logged once when set): down and center-aligned
 // counting, the repetition counter, slave modes and triggers (SMCR), dead
-// time, break inputs, OCxREF clear, channels 5 and 6, DMA requests, input
-// filters (ICxF stored, no effect), combined and asymmetric PWM modes, TRGO2,
-// MMS 011 (compare pulse).
+// time, break inputs, OCxREF clear, channels 5 and 6, the COM and trigger DMA
+// requests (COMDE, TDE) and DMA bursts (DCR/DMAR), input filters (ICxF
+// stored, no effect), combined and asymmetric PWM modes, TRGO2, MMS 011
+// (compare pulse).
 #pragma once
 
 #include "../regs.h"
@@ -69,7 +82,9 @@ public:
     void write(BusAccess &a, uint32_t value) override;
     void timer_fired(unsigned tag) override;
     void reset() override;
-    // Inputs 0-3: TI1-TI4 (levels).
+    // Inputs 0-3: TI1-TI4 (levels); ACK_UP, ACK_CC + x: the DMA's
+    // acknowledge of the update / CCx+1 request (pulses).
+    static constexpr unsigned ACK_UP = 4, ACK_CC = 5;
     void input(unsigned n, bool level) override;
 
 protected:
@@ -98,6 +113,8 @@ private:
     bool needs_update_events() const;
     void schedule();
     void capture(unsigned ch);
+    void cc_event(unsigned ch); // CCxIF and, with CCDS = 0, the CCx DMA request
+    uint32_t dma_enabled() const; // DIER's DMA enables as request bits
     void on_edge(unsigned ti, bool rising);
 
     // Channel views of CCMR1/CCMR2.
@@ -123,11 +140,14 @@ private:
         std::array<uint64_t, CHANNELS> toggle_start{}; // toggle mode: the first toggle
         std::array<bool, CHANNELS> ti{};    // TIx input levels
         std::array<unsigned, CHANNELS> ic_events{}; // edges towards the IC prescaler
+        uint32_t dreq = 0; // DMA requests held: bit 0 update, bit 1 + x channel x + 1
     } st_;
 
     IrqLine &irq_, &up_, &cc_, &trgo_;
     std::array<IrqLine *, CHANNELS> ch_out_{};
     std::array<IrqLine *, 3> chn_out_{};
+    IrqLine *dma_up_ = nullptr;
+    std::array<IrqLine *, CHANNELS> dma_cc_{};
 
     // Registers the behaviour touches, and the fields it uses (RM0399 names),
     // declared once in the constructor's table.
@@ -136,10 +156,10 @@ private:
     std::array<Register *, 2> ccmr_{};
     std::array<Register *, CHANNELS> ccr_{};
     FieldRef cen_, udis_, urs_, opm_, arpe_;      // CR1
-    FieldRef mms_;                                // CR2
+    FieldRef ccds_, mms_;                         // CR2
     std::array<FieldRef, CHANNELS> ois_{};        // CR2 OISx
-    FieldRef uie_;                                // DIER
-    std::array<FieldRef, CHANNELS> ccie_{};       // DIER CCxIE
+    FieldRef uie_, ude_;                          // DIER
+    std::array<FieldRef, CHANNELS> ccie_{}, ccde_{}; // DIER CCxIE, CCxDE
     FieldRef uif_;                                // SR
     std::array<FieldRef, CHANNELS> ccif_{}, ccof_{}; // SR
     FieldRef ug_;                                 // EGR

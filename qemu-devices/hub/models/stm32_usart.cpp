@@ -34,13 +34,13 @@ Stm32Usart::Stm32Usart(const std::string &name, Kind kind)
                 .unimpl("WAKE", 11, 1)
                 .field("M0", 12, 1, Acc::RW, &m0_)
                 .unimpl("MME", 13, 1)
-                .unimpl("CMIE", 14, 1);
+                .field("CMIE", 14, 1, Acc::RW, &cmie_);
     if (usart) {
         cr1_->field("OVER8", 15, 1, Acc::RW, &over8_); // LPUART: no oversampling by 8
     }
     cr1_->unimpl("DEDT", 16, 5).unimpl("DEAT", 21, 5);
     if (usart) {
-        cr1_->unimpl("RTOIE", 26, 1).unimpl("EOBIE", 27, 1);
+        cr1_->field("RTOIE", 26, 1, Acc::RW, &rtoie_).unimpl("EOBIE", 27, 1);
     }
     cr1_->field("M1", 28, 1, Acc::RW, &m1_)
         .field("FIFOEN", 29, 1, Acc::RW, &fifoen_)
@@ -49,9 +49,7 @@ Stm32Usart::Stm32Usart(const std::string &name, Kind kind)
         .post_write([this](BusAccess &, uint32_t old, uint32_t now, uint32_t) { cr1_written(old, now); });
     // Unmodelled enables (no overload of unimpl() keeps a handle): their
     // flags are never set, but update_irq() keeps the RM's whole table.
-    cmie_ = cr1_->ref("CMIE");
     if (usart) {
-        rtoie_ = cr1_->ref("RTOIE");
         eobie_ = cr1_->ref("EOBIE");
     }
     cr2_ = &r.reg("CR2", 0x04, 0x00000000);
@@ -77,9 +75,11 @@ Stm32Usart::Stm32Usart(const std::string &name, Kind kind)
         .unimpl("DATAINV", 18, 1)
         .unimpl("MSBFIRST", 19, 1);
     if (usart) {
-        cr2_->unimpl("ABREN", 20, 1).unimpl("ABRMOD", 21, 2).unimpl("RTOEN", 23, 1);
+        cr2_->unimpl("ABREN", 20, 1).unimpl("ABRMOD", 21, 2).field("RTOEN", 23, 1, Acc::RW, &rtoen_);
     }
-    cr2_->unimpl("ADD", 24, 8);
+    // ADD: the character CMF compares the whole received character with (the
+    // address-mark wake-up and mute mode it also serves are not modelled).
+    cr2_->field("ADD", 24, 8, Acc::RW, &add_);
     if (usart) {
         lbdie_ = cr2_->ref("LBDIE");
     }
@@ -140,7 +140,7 @@ Stm32Usart::Stm32Usart(const std::string &name, Kind kind)
         });
     if (usart) { // LPUART: offsets 0x10 and 0x14 are reserved
         r.reg("GTPR", 0x10, 0x00000000).unimpl("PSC", 0, 8).unimpl("GT", 8, 8);
-        r.reg("RTOR", 0x14, 0x00000000).unimpl("RTO", 0, 24).unimpl("BLEN", 24, 8);
+        r.reg("RTOR", 0x14, 0x00000000).field("RTO", 0, 24, Acc::RW, &rto_).unimpl("BLEN", 24, 8);
     }
     rqr_ = &r.reg("RQR", 0x18, 0x00000000);
     if (usart) {
@@ -187,7 +187,7 @@ Stm32Usart::Stm32Usart(const std::string &name, Kind kind)
             .field("ABRE", 14, 1, Acc::RO)
             .field("ABRF", 15, 1, Acc::RO);
     }
-    isr_->field("BUSY", 16, 1, Acc::RO)
+    isr_->field("BUSY", 16, 1, Acc::RO, &busy_)
         .field("CMF", 17, 1, Acc::RO, &cmf_)
         .field("SBKF", 18, 1, Acc::RO)
         .field("RWU", 19, 1, Acc::RO)
@@ -291,8 +291,9 @@ void Stm32Usart::reset()
 {
     s_ = State{};
     if (ctx_.scheduler) {
-        ctx_.scheduler->schedule(this, TAG_TX_FRAME, 0);
-        ctx_.scheduler->schedule(this, TAG_RX_FRAME, 0);
+        for (unsigned tag : {TAG_TX_FRAME, TAG_RX_FRAME, TAG_RX_IDLE, TAG_RX_TIMEOUT}) {
+            ctx_.scheduler->schedule(this, tag, 0);
+        }
     }
     RegisterDevice::reset();
 }
@@ -387,6 +388,11 @@ void Stm32Usart::cr1_written(uint32_t old, uint32_t now)
         s_.shifting = false;
         s_.shift_end_ns = 0;
         s_.rx_free_ns = 0;
+        s_.idle_armed = false;
+        if (ctx_.scheduler) {
+            ctx_.scheduler->schedule(this, TAG_RX_IDLE, 0);
+            ctx_.scheduler->schedule(this, TAG_RX_TIMEOUT, 0);
+        }
         schedule_tx();
     }
     if (uesm_.in(old) && !uesm_.in(now)) {
@@ -449,12 +455,17 @@ void Stm32Usart::refresh_status()
 
 bool Stm32Usart::accepts_input() const
 {
-    // Room for the datum, and the host's previous frame has left the line.
-    return ue_.on() && re_.on() && s_.rx.size() < rx_capacity() && now() >= s_.rx_free_ns;
+    // Room for the datum, and the host's previous frame has left the line;
+    // a receiver without its kernel clock samples nothing.
+    return !clock_off_ && ue_.on() && re_.on() && s_.rx.size() < rx_capacity() && now() >= s_.rx_free_ns;
 }
 
 void Stm32Usart::host_input(uint8_t byte)
 {
+    if (clock_off_) {
+        AMPVP_TRACE("uart", "host", name() + ": byte " + hex(byte, 2) + " lost, no kernel clock (RCC)");
+        return;
+    }
     if (!ue_.on() || !re_.on()) {
         // Nothing samples the RX line with the receiver off.
         AMPVP_TRACE("uart", "host", name() + ": byte " + hex(byte, 2) +
@@ -475,6 +486,11 @@ void Stm32Usart::host_input(uint8_t byte)
     if (s_.rx.size() < rx_capacity()) {
         s_.rx.push_back(data);
         wakeup_event(WUS_RXNE); // RXNE/RXFNE: the datum is in RDR or the RXFIFO
+        // RM0399 CMF: "set by hardware, when the character defined by
+        // ADD[7:0] is received"; the whole 8-bit character is compared.
+        if ((byte & 0xffu) == add_.get()) {
+            cmf_.set(1);
+        }
     } else if (ovrdis_.on()) {
         // RM0399 OVRDIS: no ORE; the new data overwrites RDR.
         s_.rx.back() = data;
@@ -485,9 +501,48 @@ void Stm32Usart::host_input(uint8_t byte)
         ore_.set(1);
         AMPVP_TRACE("uart", "host", name() + ": overrun, byte " + hex(byte, 2) + " lost (ORE)");
     }
+    s_.idle_armed = true;
+    schedule_rx_line_events(fns);
     rdr_->value = s_.rx.front();
     refresh_status();
     update_irq();
+}
+
+void Stm32Usart::schedule_rx_line_events(uint64_t fns)
+{
+    if (!fns || !ctx_.scheduler) {
+        return; // no baud rate: no frame time to measure an idle line by
+    }
+    // RM0399 "USART character description": "An Idle character is
+    // interpreted as an entire frame of 1s", so IDLE comes one frame time
+    // after the last frame's stop bits, unless another start bit came first
+    // (host_input then schedules again, replacing this deadline).
+    ctx_.scheduler->schedule(this, TAG_RX_IDLE, s_.rx_free_ns + fns);
+    // RM0399 "Receiver timeout": "The receiver timeout counter starts
+    // counting from the end of the stop bit of the last received character";
+    // RTOR.RTO is "in terms of number of bit duration".
+    if (kind_ == Kind::Usart && rtoen_.on()) {
+        const double bit_ns = 1e9 / baud();
+        ctx_.scheduler->schedule(this, TAG_RX_TIMEOUT,
+                                 s_.rx_free_ns + static_cast<uint64_t>(std::llround(rto_.get() * bit_ns)));
+    } else {
+        ctx_.scheduler->schedule(this, TAG_RX_TIMEOUT, 0);
+    }
+}
+
+void Stm32Usart::rx_line_event(unsigned tag)
+{
+    if (!ue_.on() || !re_.on()) {
+        return;
+    }
+    if (tag == TAG_RX_IDLE && s_.idle_armed) {
+        // RM0399 IDLE: "set by hardware when an Idle line is detected ...
+        // The IDLE bit is not set again until the RXNE bit has been set".
+        idle_.set(1);
+        s_.idle_armed = false;
+    } else if (tag == TAG_RX_TIMEOUT && rtoen_.on()) {
+        rtof_.set(1); // RM0399 RTOF: "the timeout duration has elapsed"
+    }
 }
 
 void Stm32Usart::wakeup_event(uint32_t wus)
@@ -568,14 +623,44 @@ uint64_t Stm32Usart::frame_ns() const
     return static_cast<uint64_t>(std::llround(bits * 1e9 / rate));
 }
 
+void Stm32Usart::input(unsigned n, bool level)
+{
+    if (n == CLOCK_OFF && level != clock_off_) {
+        clock_off_ = level;
+        AMPVP_TRACE("clock", name(), level ? "clocks stopped (RCC)" : "clocks run again");
+    }
+}
+
+// RM0399: a peripheral's registers cannot be accessed while its clock is off.
+bool Stm32Usart::unclocked_access(BusAccess &a)
+{
+    if (!clock_off_) {
+        return false;
+    }
+    log().guest_error(a.core_name, name() + ": access at offset " + hex(a.offset, 2) +
+                                       " while its clocks are stopped (RCC: the CPU that enabled it in CStop, "
+                                       "no autonomous mode): not supported, read as 0 / ignored");
+    return true;
+}
+
 uint32_t Stm32Usart::read(BusAccess &a)
 {
+    if (unclocked_access(a)) {
+        return 0;
+    }
     advance_tx(now()); // flags as they are at this moment
+    // RM0399 BUSY: "active when a communication is ongoing on the RX line
+    // (successful start bit detected). It is reset at the end of the
+    // reception": the host's frame occupies the line until rx_free_ns.
+    busy_.set(ue_.on() && re_.on() && now() < s_.rx_free_ns);
     return RegisterDevice::read(a);
 }
 
 void Stm32Usart::write(BusAccess &a, uint32_t value)
 {
+    if (unclocked_access(a)) {
+        return;
+    }
     advance_tx(now());
     RegisterDevice::write(a, value);
 }
@@ -584,6 +669,9 @@ void Stm32Usart::timer_fired(unsigned tag)
 {
     if (tag == TAG_TX_FRAME) {
         advance_tx(now());
+    }
+    if (tag == TAG_RX_IDLE || tag == TAG_RX_TIMEOUT) {
+        rx_line_event(tag);
     }
     // TAG_RX_FRAME: the RX line is free; the hub offers the next host byte
     // after this callback (accepts_input).

@@ -75,6 +75,14 @@
 // WUF: EXTI "LPUART1 RX wakeup") and "wkup_tx" (TXFIFO empty / threshold:
 // "LPUART1 TX wakeup").  Kernel clock: params "clock": "lpuart1" (RCC
 // D3CCIPR.LPUART1SEL).
+// Clock gating (RM0399 "Peripheral clock gating control", RCC_D3AMR; the
+// machine wires the RCC's "ck_off.lpuart1" to LPUART1's input CLOCK_OFF):
+// while that input is high the USART has neither bus nor kernel clock: a
+// register access is not supported (a guest error; reads 0, writes are
+// ignored), the receiver does not sample the line (accepts_input() is false,
+// so the hub holds host bytes back; a byte given anyway, as a --replay does,
+// is lost).  Not modelled: a frame being shifted out when the clock stops
+// still completes.
 // Not modelled (stored, logged once when set): IDLE, BUSY (receive side: a
 // host byte arrives as a whole frame) and RTOF are never set, receive
 // errors (PE/FE/NE never set), LIN, smartcard, IrDA, synchronous/SPI mode,
@@ -101,6 +109,9 @@ public:
     uint32_t read(BusAccess &a) override;
     void write(BusAccess &a, uint32_t value) override;
     void timer_fired(unsigned tag) override;
+    // Input CLOCK_OFF: high while the RCC has stopped the USART's clocks.
+    static constexpr unsigned CLOCK_OFF = 0;
+    void input(unsigned n, bool level) override;
 
     // RM0399: the RXFIFO and TXFIFO are 16 data deep.
     static constexpr unsigned kFifoDepth = 16;
@@ -130,7 +141,9 @@ private:
 
     // Scheduler tags: the end of the frame in the shift register, the end of
     // the host byte's frame on the RX line.
-    enum : unsigned { TAG_TX_FRAME = 1, TAG_RX_FRAME = 2 };
+    // the idle frame after the host's last one (IDLE), the receiver timeout
+    // after it (RTOF).
+    enum : unsigned { TAG_TX_FRAME = 1, TAG_RX_FRAME = 2, TAG_RX_IDLE = 3, TAG_RX_TIMEOUT = 4 };
 
     // A datum on its way out, with the access that wrote it (the console
     // names the core).
@@ -150,6 +163,7 @@ private:
         TxDatum shift;             // ... this one
         uint64_t shift_end_ns = 0; // ... until then (its stop bits end)
         uint64_t rx_free_ns = 0;   // the RX line carries the host's last frame until then
+        bool idle_armed = false;   // a datum came since IDLE was last set (RM0399 IDLE note)
     };
 
     // An interrupt request of RM0399's "USART interrupt requests" table: an
@@ -165,6 +179,10 @@ private:
     };
 
     void cr1_written(uint32_t old, uint32_t now);
+    // The RX line after the host's last frame (ends at s_.rx_free_ns): IDLE
+    // one idle frame later, RTOF RTOR.RTO bit times later.
+    void schedule_rx_line_events(uint64_t fns);
+    void rx_line_event(unsigned tag);
     void wakeup_event(uint32_t wus);
     bool wakeup_request(bool tx) const;
     void transmit(BusAccess &a, uint32_t tdr);
@@ -197,6 +215,8 @@ private:
     std::string clock_;
     mutable ClockId clock_id_ = -1;
     mutable bool clock_resolved_ = false;
+    bool clock_off_ = false;           // input CLOCK_OFF
+    bool unclocked_access(BusAccess &a);
     bool said_address_wakeup_ = false; // the WUS = 00 "unimplemented" line went out
     bool said_shared_tdr_ = false;     // the "cores write TDR concurrently" line went out
     IrqLine &irq_;  // usart_it: the global interrupt (NVIC)
@@ -212,13 +232,14 @@ private:
     FieldRef ue_, uesm_, re_, te_, idleie_, rxneie_ /* RXFNEIE */, tcie_,
         txeie_ /* TXFNFIE */, peie_, ps_, pce_, m0_, cmie_, over8_, rtoie_, eobie_, m1_,
         fifoen_, txfeie_, rxffie_;                                       // CR1
-    FieldRef lbdie_, stop_;                                              // CR2
+    FieldRef lbdie_, stop_, rtoen_, add_;                                // CR2
+    FieldRef rto_;                                                       // RTOR
     FieldRef eie_, dmar_, dmat_, ctsie_, ovrdis_, wus_, wufie_, txftie_, tcbgtie_, rxftcfg_,
         rxftie_, txftcfg_;                                               // CR3
     FieldRef brr_;                                                       // BRR
     FieldRef rxfrq_, txfrq_;                                             // RQR
     FieldRef pe_, fe_, ne_, ore_, idle_, rxne_ /* RXFNE */, tc_, txe_ /* TXFNF */, lbdf_,
-        ctsif_, rtof_, eobf_, udr_, cmf_, wuf_, teack_, reack_, txfe_, rxff_, tcbgt_, rxft_,
+        ctsif_, rtof_, eobf_, udr_, busy_, cmf_, wuf_, teack_, reack_, txfe_, rxff_, tcbgt_, rxft_,
         txft_;                                                           // ISR
     FieldRef pecf_, fecf_, necf_, orecf_, idlecf_, txfecf_, tccf_, tcbgtcf_, lbdcf_, ctscf_,
         rtocf_, eobcf_, udrcf_, cmcf_, wucf_;                            // ICR

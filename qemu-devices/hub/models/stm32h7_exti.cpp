@@ -41,6 +41,7 @@ Stm32h7Exti::Stm32h7Exti(const std::string &name) : RegisterDevice(name)
             direct_[cpu][l] = &add_irq(c + ".line" + std::to_string(l));
         }
     }
+    d3_wakeup_ = &add_irq("d3.wakeup");
     auto &r = regs_;
     for (unsigned k = 0; k < 3; k++) {
         const std::string x = std::to_string(k + 1);
@@ -59,14 +60,48 @@ Stm32h7Exti::Stm32h7Exti(const std::string &name) : RegisterDevice(name)
                         }
                     }
                 });
+        } else if (k == 1) {
+            // RM0399 RTSR2/FTSR2/SWIER2: only lines 49 and 51 (LPTIM2/3 outputs)
+            // are configurable (not modelled); the other bits belong to direct
+            // lines and are reserved.  ST's HAL_EXTI_EdgeConfig sets them anyway
+            // (PWR_Domain3SystemControl: line 34): they read 0 and the write
+            // does nothing, without a warning.
+            for (const char *n : {"RTSR2", "FTSR2", "SWIER2"}) {
+                const bool sw = n[0] == 'S';
+                const std::string f = sw ? "SWI" : "TR";
+                r.reg(n, base + (sw ? 0x08 : n[0] == 'F' ? 0x04 : 0x00), 0)
+                    .field("RES0", 0, 17, Acc::RO)
+                    .unimpl(f + "49", 17, 1, sw ? Acc::WO : Acc::RW)
+                    .field("RES18", 18, 1, Acc::RO)
+                    .unimpl(f + "51", 19, 1, sw ? Acc::WO : Acc::RW)
+                    .field("RES20", 20, 12, Acc::RO);
+            }
         } else {
             r.reg("RTSR" + x, base + 0x00, 0).unimpl("TR", 0, 32);
             r.reg("FTSR" + x, base + 0x04, 0).unimpl("TR", 0, 32);
             r.reg("SWIER" + x, base + 0x08, 0).unimpl("SWI", 0, 32, Acc::WO);
         }
-        r.reg("D3PMR" + x, base + 0x0C, 0).unimpl("MR", 0, 32);
-        r.reg("D3PCR" + x + "L", base + 0x10, 0).unimpl("PCS", 0, 32);
-        r.reg("D3PCR" + x + "H", base + 0x14, 0).unimpl("PCS", 0, 32);
+        // D3PMRx: MR<L> for the lines with a D3 wake-up target; clearing one
+        // drops that line's D3 pending request.
+        Register &pmr = r.reg("D3PMR" + x, base + 0x0C, 0);
+        d3pmr_[k] = &pmr;
+        for (unsigned b = 0; b < 32; b++) {
+            if (kD3Lines[k] & (1u << b)) {
+                pmr.field("MR" + std::to_string(32 * k + b), b, 1, Acc::RW);
+            }
+        }
+        pmr.post_write([this, k](BusAccess &, uint32_t, uint32_t now, uint32_t) { d3_pending_[k] &= now; });
+        // D3PCRxL (lines 32k .. 32k+15) and D3PCRxH (32k+16 .. 32k+31): PCS<L>
+        // at bits 2 (L mod 16) for the same lines.
+        for (unsigned h = 0; h < 2; h++) {
+            Register &pcr = r.reg("D3PCR" + x + (h ? "H" : "L"), base + 0x10 + 4 * h, 0);
+            d3pcr_[k][h] = &pcr;
+            for (unsigned b = 16 * h; b < 16 * h + 16; b++) {
+                if (kD3Lines[k] & (1u << b)) {
+                    pcr.field("PCS" + std::to_string(32 * k + b), 2 * (b % 16), 2, Acc::RW);
+                }
+            }
+        }
     }
     // Reset values: CPU1 per RM0399; CPU2 per ST's SVD (see the header): the
     // direct lines unmasked, the configurable ones masked.
@@ -97,13 +132,108 @@ void Stm32h7Exti::reset()
 {
     RegisterDevice::reset();
     level_ = {};
-    direct_high_[0] = direct_high_[1] = direct_high_[2] = 0;
+    for (unsigned k = 0; k < 3; k++) {
+        direct_high_[k] = d3_pending_[k] = 0;
+    }
+    update_irq();
+}
+
+// RM0399 EXTI: an event on an input whose wake-up target includes D3, with its
+// D3PMR bit set, is a D3 domain wake-up request that stays pending until the
+// D3 pendclear source selected in D3PCR clears it.
+void Stm32h7Exti::d3_event(unsigned line)
+{
+    const unsigned reg = line / 32;
+    const uint32_t bit = 1u << (line % 32);
+    if (!(kD3Lines[reg] & bit) || !(d3pmr_[reg]->value & bit) || (d3_pending_[reg] & bit)) {
+        return;
+    }
+    d3_pending_[reg] |= bit;
+    AMPVP_TRACE("exti", name(), "line " + std::to_string(line) + " D3 wake-up pending (cleared by pendclear source " +
+                                    std::to_string(pendclear_source(line)) + ")");
+    AMPVP_TL(exti(name(), "D3", line, "D3 pending", ""));
+    schedule_pendclear(pendclear_source(line));
+}
+
+unsigned Stm32h7Exti::pendclear_source(unsigned line) const
+{
+    const unsigned b = line % 32;
+    return (d3pcr_[line / 32][b / 16]->value >> (2 * (b % 16))) & 3u;
+}
+
+// A rising edge of pendclear source `source`: every D3 pending request that
+// selects it is cleared.
+void Stm32h7Exti::pendclear(unsigned source)
+{
+    for (unsigned k = 0; k < 3; k++) {
+        for (uint32_t bits = d3_pending_[k]; bits; bits &= bits - 1) {
+            const unsigned b = static_cast<unsigned>(__builtin_ctz(bits));
+            if (pendclear_source(32 * k + b) == source) {
+                d3_pending_[k] &= ~(1u << b);
+                AMPVP_TRACE("exti", name(), "line " + std::to_string(32 * k + b) +
+                                                " D3 pending cleared (pendclear source " + std::to_string(source) + ")");
+            }
+        }
+    }
+    update_irq();
+}
+
+// A periodic pendclear signal (an LPTIM's PWM output) clears at each of its
+// rising edges: a timer at the next one while a request waits for it.
+void Stm32h7Exti::schedule_pendclear(unsigned source)
+{
+    const Waveform &w = pendclear_[source];
+    if (!ctx_.scheduler || !w.periodic()) {
+        return;
+    }
+    const uint64_t now = ctx_.scheduler->now_ns();
+    const uint64_t phase = (now + w.period_ns - w.start_ns % w.period_ns) % w.period_ns;
+    ctx_.scheduler->schedule(this, source, now + (w.period_ns - phase));
+}
+
+void Stm32h7Exti::timer_fired(unsigned tag)
+{
+    if (tag >= PENDCLEAR_SOURCES || !pendclear_[tag].periodic()) {
+        return;
+    }
+    pendclear(tag);
+}
+
+void Stm32h7Exti::input_wave(unsigned n, const Waveform &w)
+{
+    if (n < PENDCLEAR || n >= PENDCLEAR + PENDCLEAR_SOURCES) {
+        input(n, w.level);
+        return;
+    }
+    const unsigned source = n - PENDCLEAR;
+    const Waveform nw = w.normalized();
+    const bool was = pendclear_[source].periodic() ? false : pendclear_[source].level;
+    pendclear_[source] = nw;
+    if (nw.periodic()) {
+        bool waiting = false;
+        for (unsigned k = 0; k < 3 && !waiting; k++) {
+            for (uint32_t bits = d3_pending_[k]; bits && !waiting; bits &= bits - 1) {
+                waiting = pendclear_source(32 * k + static_cast<unsigned>(__builtin_ctz(bits))) == source;
+            }
+        }
+        if (waiting) {
+            schedule_pendclear(source);
+        }
+    } else {
+        if (ctx_.scheduler) {
+            ctx_.scheduler->schedule(this, source, 0);
+        }
+        if (nw.level && !was) {
+            pendclear(source);
+        }
+    }
 }
 
 void Stm32h7Exti::trigger(unsigned line, const char *why)
 {
     const unsigned reg = line / 32;
     const uint32_t bit = 1u << (line % 32);
+    d3_event(line);
     for (int cpu = 0; cpu < 2; cpu++) {
         const std::string &who = cpu_name_[cpu];
         if (imr_[cpu][reg].get() & bit) {
@@ -125,6 +255,7 @@ void Stm32h7Exti::direct_edge(unsigned line)
 {
     const unsigned reg = line / 32;
     const uint32_t bit = 1u << (line % 32);
+    d3_event(line);
     for (int cpu = 0; cpu < 2; cpu++) {
         const std::string &who = cpu_name_[cpu];
         if (!targets(cpu, line)) {
@@ -147,6 +278,10 @@ void Stm32h7Exti::direct_edge(unsigned line)
 
 void Stm32h7Exti::input(unsigned line, bool level)
 {
+    if (line >= PENDCLEAR && line < PENDCLEAR + PENDCLEAR_SOURCES) {
+        input_wave(line, Waveform::constant(level));
+        return;
+    }
     if (line >= LINES || level_[line] == level) {
         return;
     }
@@ -195,6 +330,7 @@ void Stm32h7Exti::update_irq()
         wake_pulse_[cpu] = false;
         wakeup_[cpu]->set(wake);
     }
+    d3_wakeup_->set((d3_pending_[0] | d3_pending_[1] | d3_pending_[2]) != 0);
 }
 
 } // namespace ampvp

@@ -33,9 +33,32 @@
 // tamper/timestamp 18, RTC wake-up timer 19, COMP1/2; high while pending and
 // unmasked, as lines 0-15: RM0399 "RTC interrupts" go to the NVIC through
 // EXTI) and "cN.line<L>" for direct line L.  Inputs: input L is line L.
-// Not modelled (stored, logged once when set): the D3 domain pending
-// mask/clear registers D3PMRx/D3PCRx (autonomous mode), configurable lines
-// above 21.
+// D3 domain wake-up (RM0399 EXTI "EXTI event input mapping": the event
+// inputs whose wake-up target is "Any" also wake the D3 domain; the D3
+// pending mask EXTI_D3PMRx and pending clear selection EXTI_D3PCRxL/H):
+//  - the D3-capable lines are those with a D3PMR bit in ST's CMSIS header
+//    (0-15, 19-21, 25, 34, 35, 41, 48-53, 88); a trigger of such a line (an
+//    enabled edge or SWIER on a configurable line, a rising edge on a direct
+//    one) with its D3PMR bit set latches its D3 pending request, whatever
+//    the CPUs' masks;
+//  - output "d3.wakeup" (exti_d3_wkup, to the PWR) is high while any D3
+//    pending request is latched: it takes the D3 domain out of DStop and
+//    keeps it in Run;
+//  - a request is cleared by the D3 domain pendclear source its 2-bit
+//    D3PCR field selects (PCS: 00 dmamux2_evt6, 01 dmamux2_evt7, 10
+//    lptim4_out, 11 lptim5_out, inputs PENDCLEAR + 0..3): on a rising edge
+//    of that signal (a pulse, a level, or each rising edge of a periodic
+//    waveform such as an LPTIM's PWM output), and by clearing its D3PMR bit
+//    (ST's HAL disables and re-enables the line to drop a stale request).
+//  PCS for line L sits at bits 2 (L mod 16) of D3PCRxL (L mod 32 < 16) or
+//  D3PCRxH, as ST's HAL_EXTI_D3_EventInputConfig computes it (its SVD puts
+//  PCS88 two bits higher; the HAL's layout is used).
+// RTSR2/FTSR2/SWIER2: TR49/TR51 (SWI49/51) only; the direct lines' bits
+// there are reserved, and ST's HAL_EXTI_EdgeConfig writes them (line 34 in
+// PWR_Domain3SystemControl): read 0, ignored without a warning.
+// Not modelled (stored, logged once when set): configurable lines above 21
+// (TR49/TR51 of RTSR2/FTSR2/SWIER2, RTSR3/FTSR3/SWIER3; lines 49/51 are taken
+// as direct: a rising edge).
 // Register access goes through handles kept at declaration (FieldRef
 // members): no access path looks a register or field up by name.
 #pragma once
@@ -56,6 +79,13 @@ public:
     void configure(const std::map<std::string, std::string> &params,
                    const std::vector<std::string> &core_names) override;
     static bool configurable(unsigned line) { return line < 22; }
+    // Inputs PENDCLEAR + k: the D3 domain pendclear sources (RM0399 EXTI
+    // D3PCR values k = 0 dmamux2_evt6, 1 dmamux2_evt7, 2 lptim4_out, 3 lptim5_out).
+    static constexpr unsigned PENDCLEAR = LINES, PENDCLEAR_SOURCES = 4;
+    // Lines with a D3 pending mask bit, by register (ST's CMSIS EXTI_D3PMRx).
+    static constexpr uint32_t kD3Lines[3] = {0x0238FFFFu, 0x003F020Cu, 0x01000000u};
+    void input_wave(unsigned n, const Waveform &w) override;
+    void timer_fired(unsigned tag) override;
 
 protected:
     void update_irq() override;
@@ -63,6 +93,10 @@ protected:
 private:
     void trigger(unsigned line, const char *why);
     void direct_edge(unsigned line);
+    void d3_event(unsigned line);
+    unsigned pendclear_source(unsigned line) const;
+    void pendclear(unsigned source);
+    void schedule_pendclear(unsigned source);
 
     // Field handles, declared once in the constructor's RM table.
     // RTSR1.TR / FTSR1.TR / SWIER1.SWI: bit L for configurable line L.
@@ -71,9 +105,15 @@ private:
     // each as one vector with bit (L mod 32) for line L, so model code masks
     // them with that bit.
     FieldRef imr_[2][3], emr_[2][3], pr_[2][3];
+    // D3PMRx (the whole register: only the kD3Lines bits are fields) and the
+    // D3PCRxL / D3PCRxH registers, [register x-1][0 low, 1 high].
+    Register *d3pmr_[3] = {}, *d3pcr_[3][2] = {};
 
     std::array<bool, LINES> level_{};
     uint32_t direct_high_[3] = {0, 0, 0}; // direct lines whose input is high, by register
+    uint32_t d3_pending_[3] = {0, 0, 0};  // latched D3 pending requests, by register
+    Waveform pendclear_[PENDCLEAR_SOURCES]; // the pendclear sources' signals
+    IrqLine *d3_wakeup_ = nullptr;
     IrqLine *event_[2];
     IrqLine *wakeup_[2];
     bool wake_pulse_[2] = {false, false}; // an event went to the CPU: pulse its wake-up

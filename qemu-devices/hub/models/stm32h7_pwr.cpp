@@ -128,6 +128,7 @@ void Stm32h7Pwr::reset()
         domain_[k] = Domain::Run;
     }
     system_ = System::Run;
+    d3_wake_ = false;
     update_irq();
 }
 
@@ -175,28 +176,51 @@ void Stm32h7Pwr::core_power_changed(CoreId core, CorePower p)
     if (standby) {
         set_flag(cpu == 0 ? &CpuCr::sbf_d1 : &CpuCr::sbf_d2);
     }
-    const bool run_d3 = cpucr_[0].run_d3.on() || cpucr_[1].run_d3.on();
-    if (power_[0] == CorePower::DeepSleep && power_[1] == CorePower::DeepSleep && !run_d3) {
-        // RM0399: D3 (the system) enters Standby only when D1 and D2 are in
-        // DStandby and its PDDS_D3 bits select Standby; else Stop.
-        if (domain_[0] == Domain::DStandby && domain_[1] == Domain::DStandby && all_pdds(&CpuCr::pdds_d3)) {
-            system_ = System::Standby;
-            set_flag(&CpuCr::sbf);
-            AMPVP_TRACE("power", name(), "system Standby");
-        } else {
-            system_ = System::Stop;
-            set_flag(&CpuCr::stopf);
-            AMPVP_TRACE("power", name(), "system Stop");
-        }
-    }
+    system_low_power();
     update_irq();
     if (standby && system_ != System::Standby && wake_in_[cpu]) {
         leave_standby(cpu); // a wake-up already there: straight out again
     }
 }
 
+void Stm32h7Pwr::system_low_power()
+{
+    const bool run_d3 = cpucr_[0].run_d3.on() || cpucr_[1].run_d3.on();
+    if (system_ != System::Run || power_[0] != CorePower::DeepSleep || power_[1] != CorePower::DeepSleep ||
+        run_d3 || d3_wake_) {
+        return;
+    }
+    // RM0399: D3 (the system) enters Standby only when D1 and D2 are in
+    // DStandby and its PDDS_D3 bits select Standby; else Stop.
+    if (domain_[0] == Domain::DStandby && domain_[1] == Domain::DStandby && all_pdds(&CpuCr::pdds_d3)) {
+        system_ = System::Standby;
+        set_flag(&CpuCr::sbf);
+        AMPVP_TRACE("power", name(), "system Standby");
+    } else {
+        system_ = System::Stop;
+        set_flag(&CpuCr::stopf);
+        AMPVP_TRACE("power", name(), "system Stop (D3 in DStop)");
+    }
+}
+
 void Stm32h7Pwr::input(unsigned n, bool level)
 {
+    if (n == D3_WAKEUP) {
+        if (level == d3_wake_) {
+            return;
+        }
+        d3_wake_ = level;
+        if (level && system_ == System::Stop) {
+            // RM0399: an EXTI D3 wake-up takes D3 out of DStop on its own; D1
+            // and D2 stay in DStop, the CPUs in CStop.
+            system_ = System::Run;
+            AMPVP_TRACE("power", name(), "D3 leaves DStop (EXTI D3 wake-up): the system runs, the CPUs stay stopped");
+        } else if (!level) {
+            system_low_power(); // nothing pending any more: D3 may stop again
+        }
+        update_irq();
+        return;
+    }
     if (n == STANDBY_WAKEUP) {
         if (level && system_ == System::Standby) {
             AMPVP_TRACE("power", name(), "Standby wake-up: the system leaves Standby (system reset)");

@@ -14,6 +14,13 @@
 //    Standby ("D3 enters Standby only when D1 and D2 are in DStandby"), SBF
 //    set; otherwise Stop, STOPF set and output "sys_stop" high (to the RCC:
 //    the clocks leaving Stop).  RUN_D3 keeps D3, hence the system, running.
+//  - D3 domain wake-up (input 3, exti_d3_wkup: the EXTI's D3 pending
+//    requests): RM0399 keeps D3 in DStop only while no D3 wake-up is
+//    pending.  With it high, both CPUs in CStop leave D3 and the system in
+//    Run (as RUN_D3 does); rising while the system is in Stop, it takes D3
+//    (the system) out of Stop while D1 and D2 stay in DStop and the CPUs
+//    sleep; falling with both CPUs still in CStop and RUN_D3 clear, the
+//    system enters Stop again (STOPF set).  "sys_stop" follows: D3 in DStop.
 //  - CSSF (write 1) clears STOPF, SBF, SBF_D1, SBF_D2 and HOLDxF of the same
 //    register; a system reset keeps STOPF/SBF/SBF_Dx (cleared only by POR or
 //    CSSF) and clears the rest.
@@ -52,7 +59,7 @@ public:
     void input(unsigned n, bool level) override;
     void reset() override;
 
-    enum Input : unsigned { CPU1_WAKEUP = 0, CPU2_WAKEUP = 1, STANDBY_WAKEUP = 2 };
+    enum Input : unsigned { CPU1_WAKEUP = 0, CPU2_WAKEUP = 1, STANDBY_WAKEUP = 2, D3_WAKEUP = 3 };
     enum class Domain { Run, DStop, DStandby };
     enum class System { Run, Stop, Standby };
     Domain domain(int cpu) const { return domain_[cpu]; } // cpu 0 = CPU1/D1, 1 = CPU2/D2
@@ -71,10 +78,14 @@ private:
     bool held(int cpu) const; // HOLD set for that CPU (HOLD1 in CPU2CR, HOLD2 in CPUCR)
     void leave_standby(int cpu);
     void set_flag(FieldRef CpuCr::*f);
+    // Both CPUs in CStop: the system enters Stop or Standby unless RUN_D3 or
+    // a D3 wake-up keeps D3 in Run.
+    void system_low_power();
 
     CoreId cpu_[2] = {-1, -1}; // CoreId of CPU1 (CPUCR) and CPU2 (CPU2CR)
     CorePower power_[2] = {CorePower::Run, CorePower::Run};
     bool wake_in_[2] = {false, false};  // EXTI wake-up requests
+    bool d3_wake_ = false;              // EXTI D3 wake-up (pending D3 requests)
     bool woken_held_[2] = {false, false}; // a wake-up came while the CPU was held
     Domain domain_[2] = {Domain::Run, Domain::Run};
     System system_ = System::Run;

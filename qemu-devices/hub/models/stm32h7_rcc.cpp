@@ -5,6 +5,7 @@
 #include "../machine.h"
 
 #include <cstdio>
+#include <cstring>
 
 namespace ampvp {
 
@@ -67,7 +68,7 @@ Stm32h7Rcc::Stm32h7Rcc(const std::string &name) : RegisterDevice(name)
         .field("STOPWUCK", 6, 1, Acc::RW, &stopwuck_)
         .field("STOPKERWUCK", 7, 1, Acc::RW)
         .field("RTCPRE", 8, 6, Acc::RW, &rtcpre_)
-        .field("HRTIMSEL", 14, 1, Acc::RW)
+        .field("HRTIMSEL", 14, 1, Acc::RW, &hrtimsel_)
         .field("TIMPRE", 15, 1, Acc::RW)
         .field("MCO1PRE", 18, 4, Acc::RW)
         .field("MCO1", 22, 3, Acc::RW)
@@ -134,9 +135,30 @@ Stm32h7Rcc::Stm32h7Rcc(const std::string &name) : RegisterDevice(name)
                             std::make_pair("AHB2RSTR", 0x084u), std::make_pair("AHB4RSTR", 0x088u),
                             std::make_pair("APB3RSTR", 0x08Cu), std::make_pair("APB1LRSTR", 0x090u),
                             std::make_pair("APB1HRSTR", 0x094u), std::make_pair("APB2RSTR", 0x098u),
-                            std::make_pair("APB4RSTR", 0x09Cu), std::make_pair("D3AMR", 0x0A8u)}) {
+                            std::make_pair("APB4RSTR", 0x09Cu)}) {
         stored(rst.first, rst.second, 0);
     }
+    // RM0399 RCC_D3AMR: the D3 peripherals' autonomous mode enables (bit
+    // positions: ST's CMSIS RCC_D3AMR_*).
+    Register &amr = r.reg("D3AMR", 0x0A8, 0);
+    FieldRef bdmaamen, lpuart1amen, lptimamen[4], bkpramamen, sram4amen;
+    amr.field("BDMAAMEN", 0, 1, Acc::RW, &bdmaamen)
+        .field("LPUART1AMEN", 3, 1, Acc::RW, &lpuart1amen)
+        .unimpl("SPI6AMEN", 5, 1)
+        .unimpl("I2C4AMEN", 7, 1)
+        .field("LPTIM2AMEN", 9, 1, Acc::RW, &lptimamen[0])
+        .field("LPTIM3AMEN", 10, 1, Acc::RW, &lptimamen[1])
+        .field("LPTIM4AMEN", 11, 1, Acc::RW, &lptimamen[2])
+        .field("LPTIM5AMEN", 12, 1, Acc::RW, &lptimamen[3])
+        .unimpl("COMP12AMEN", 14, 1)
+        .unimpl("VREFAMEN", 15, 1)
+        .unimpl("RTCAMEN", 16, 1)
+        .unimpl("CRCAMEN", 19, 1)
+        .unimpl("SAI4AMEN", 21, 1)
+        .unimpl("ADC3AMEN", 24, 1)
+        .field("BKPRAMAMEN", 28, 1, Acc::RW, &bkpramamen)
+        .field("SRAM4AMEN", 29, 1, Acc::RW, &sram4amen)
+        .post_write([this](BusAccess &, uint32_t, uint32_t, uint32_t) { update_d3_clocks(); });
     // The enable / low-power enable registers at the common addresses
     // 0x0D4-0x11C, and the per-core banks RCC_C1_* (0x130) and RCC_C2_*
     // (0x190) with the same layout (RM0399).  An access goes to the bank of
@@ -217,6 +239,80 @@ Stm32h7Rcc::Stm32h7Rcc(const std::string &name) : RegisterDevice(name)
             r.reg(std::string(bank.first) + e.n, bank.second + e.off, 0).field("VALUE", 0, 32, Acc::RW);
         }
     }
+    // The D3 clocks that follow the autonomous mode: the enable bit that
+    // allocates each to a CPU (RCC_Cx_AHB4ENR / RCC_Cx_APB4ENR, ST's CMSIS
+    // bit positions; SRAM4 has none: it serves both CPUs) and the kernel
+    // clock selection that can keep it running in Stop.
+    struct GateDef {
+        const char *name;
+        FieldRef amen;
+        const char *enr; // bank register, or nullptr
+        unsigned bit;
+        FieldRef *ker;   // kernel clock selection, or nullptr
+        uint32_t stop_sources; // selection values that run in Stop (bit per value)
+    };
+    // LPUART1SEL: 3 hsi_ker, 4 csi_ker (the LPUART requests them in Stop), 5
+    // lse; LPTIMxSEL: 3 lse, 4 lsi.
+    const uint32_t kLpuartStop = (1u << 3) | (1u << 4) | (1u << 5), kLptimStop = (1u << 3) | (1u << 4);
+    const GateDef defs[] = {
+        {"bdma", bdmaamen, "AHB4ENR", 21, nullptr, 0},
+        {"lpuart1", lpuart1amen, "APB4ENR", 3, &lpuart1sel_, kLpuartStop},
+        {"lptim2", lptimamen[0], "APB4ENR", 9, &lptim2sel_, kLptimStop},
+        {"lptim3", lptimamen[1], "APB4ENR", 10, &lptim345sel_, kLptimStop},
+        {"lptim4", lptimamen[2], "APB4ENR", 11, &lptim345sel_, kLptimStop},
+        {"lptim5", lptimamen[3], "APB4ENR", 12, &lptim345sel_, kLptimStop},
+        {"bkpsram", bkpramamen, "AHB4ENR", 28, nullptr, 0},
+        {"sram4", sram4amen, nullptr, 0, nullptr, 0},
+    };
+    auto regate = [this](BusAccess &, uint32_t, uint32_t, uint32_t) { update_d3_clocks(); };
+    for (const GateDef &d : defs) {
+        D3Gate g;
+        g.amen = d.amen;
+        if (d.enr) {
+            g.en[0] = part(r[std::string("C1_") + d.enr], d.bit, 1);
+            g.en[1] = part(r[std::string("C2_") + d.enr], d.bit, 1);
+        }
+        g.ker = d.ker;
+        g.stop_sources = d.stop_sources;
+        g.off = &add_irq(std::string("ck_off.") + d.name);
+        d3_gates_.push_back(g);
+    }
+    for (const char *enr : {"C1_AHB4ENR", "C1_APB4ENR", "C2_AHB4ENR", "C2_APB4ENR"}) {
+        r[enr].post_write(regate);
+    }
+    ccip3.post_write(regate);
+}
+
+// RM0399 "Peripheral clock gating control" and RCC_D3AMR: a peripheral's bus
+// and kernel clocks run while a CPU that allocated it (its PERxEN in
+// RCC_Cx_xxxENR) is in CRun or CSleep; when every such CPU is in CStop they
+// stop, unless the peripheral is in D3 with its autonomous bit PERxAMEN set:
+// then they run while D3 is in Run, and in D3 Stop its kernel clock keeps
+// running only from a source that runs in Stop (LSE, LSI; HSI or CSI
+// requested by the LPUART).  Output "ck_off.<name>" is high while they are
+// stopped.  Not modelled: a peripheral no CPU allocated is taken as allocated
+// to both (the other models do not check PERxEN either), CSleep without
+// PERxLPEN.
+void Stm32h7Rcc::update_d3_clocks()
+{
+    const bool running[2] = {!d1_stopped_, !d2_stopped_};
+    const bool d3_run = !sys_stop_;
+    for (const D3Gate &g : d3_gates_) {
+        bool alloc[2] = {!g.en[0].valid() || g.en[0].on(), !g.en[1].valid() || g.en[1].on()};
+        if (!alloc[0] && !alloc[1]) {
+            alloc[0] = alloc[1] = true;
+        }
+        bool on = (alloc[0] && running[0]) || (alloc[1] && running[1]);
+        if (!on && g.amen.on()) {
+            on = d3_run || (g.ker && (g.stop_sources & (1u << g.ker->get())));
+        }
+        if (g.off->level() == on) {
+            AMPVP_TRACE("clock", name(), std::string("D3 autonomous clock of ") +
+                                             g.off->name().substr(std::strlen("ck_off.")) +
+                                             (on ? " runs" : " stopped"));
+        }
+        g.off->set(!on);
+    }
 }
 
 // RM0399 "RCC register description" (dual core): the registers at
@@ -286,7 +382,9 @@ void Stm32h7Rcc::reset()
         keep[i]->value = kept[i];
     }
     sys_stop_ = false;
+    d1_stopped_ = d2_stopped_ = false;
     clocks_changed(nullptr);
+    update_d3_clocks();
 }
 
 // A reset request: flags now, the reset itself from the hub's loop (never
@@ -334,6 +432,7 @@ void Stm32h7Rcc::input(unsigned n, bool level)
             enter_system_stop();
         }
         sys_stop_ = level;
+        update_d3_clocks();
         return;
     }
     if (!level) {
@@ -457,10 +556,11 @@ const char *const kClockNames[] = {"sysclk",  "hclk",    "pclk1",   "pclk2",    
                                    "pll1_p",  "pll1_q",  "pll1_r",  "pll2_p",     "pll2_q",
                                    "pll2_r",  "pll3_p",  "pll3_q",  "pll3_r",
                                    "lsi",     "lse",     "rtcclk",  "lptim1",     "lptim2",
-                                   "lptim345", "lpuart1", "per_ck",  "adc",        "rng"};
+                                   "lptim345", "lpuart1", "per_ck",  "adc",        "rng",
+                                   "hrtim"};
 enum : ClockId { SYSCLK, HCLK, PCLK1, PCLK2, PCLK3, PCLK4, TIM_APB1, TIM_APB2, USART234578, USART16,
                  PLL_FIRST, LSI = PLL_FIRST + 9, LSE, RTCCLK, LPTIM1, LPTIM2, LPTIM345, LPUART1,
-                 PER_CK, ADC, RNG };
+                 PER_CK, ADC, RNG, HRTIM };
 constexpr uint64_t kLsiHz = 32000, kLseHz = 32768; // RM0399: LSI RC 32 kHz, LSE crystal 32.768 kHz
 } // namespace
 
@@ -540,7 +640,7 @@ uint64_t Stm32h7Rcc::hz(ClockId id) const
     }
     default: break;
     }
-    if (id < 0 || (id >= PLL_FIRST && id != LPUART1)) {
+    if (id < 0 || (id >= PLL_FIRST && id != LPUART1 && id != HRTIM)) {
         return 0;
     }
     const Clocks c = clocks();
@@ -553,6 +653,10 @@ uint64_t Stm32h7Rcc::hz(ClockId id) const
     case PCLK4: return c.pclk4;
     case TIM_APB1: return apb_div(d2ppre1_.get()) == 1 ? c.pclk1 : 2 * c.pclk1;
     case TIM_APB2: return apb_div(d2ppre2_.get()) == 1 ? c.pclk2 : 2 * c.pclk2;
+    case HRTIM:
+        // RM0399 RCC_CFGR.HRTIMSEL: 0 the APB2 timers' clock (rcc_timy_ker_ck),
+        // 1 the CPU clock (c_ck).
+        return hrtimsel_.on() ? c.cm7 : hz(TIM_APB2);
     default: break;
     }
     // RM0399 kernel clock selection of the U(S)ARTs: RCC_D2CCIP2R
@@ -611,6 +715,7 @@ void Stm32h7Rcc::core_power_changed(CoreId core, CorePower p)
     if (core == d2_core_) {
         d2_stopped_ = stopped;
     }
+    update_d3_clocks();
 }
 
 } // namespace ampvp

@@ -49,6 +49,13 @@
 // PLL3 R, per_ck) and "rng" (D2CCIP2R.RNGSEL: HSI48, PLL1 Q, LSE, LSI); a
 // source that is off gives 0 (the ADC and RNG models then fall back to the
 // clock ST's examples select: HSI 64 MHz and HSI48).
+// D3 autonomous mode (RCC_D3AMR, RM0399 "Peripheral clock gating control"):
+// outputs "ck_off.bdma", "ck_off.lpuart1", "ck_off.lptim2".."ck_off.lptim5",
+// "ck_off.bkpsram", "ck_off.sram4" are high while that D3 block's clocks are
+// stopped: every CPU that allocated it (RCC_Cx_AHB4ENR / APB4ENR) in CStop
+// and its AMEN bit clear, or D3 in DStop (SYS_STOP) without AMEN or without a
+// kernel clock that runs in Stop (update_d3_clocks).  AMEN bits of blocks not
+// modelled (SPI6, I2C4, COMP12, VREF, RTC, CRC, SAI4, ADC3) are stored.
 // Not modelled yet (stored, reported once): other kernel clocks, clock security, interrupts (CIER/CIFR/CICR), resets triggered
 // through the *RSTR registers, the low-power resets (LPWRxRSTF), the WWDG reset
 // notification to the other CPU (EXTI lines 82/84).
@@ -109,11 +116,22 @@ private:
     };
     void request_reset(int kind, uint32_t flags, const std::string &why);
     void enter_system_stop();
+    void update_d3_clocks();
+    // A D3 block whose clocks follow the autonomous mode.
+    struct D3Gate {
+        FieldRef amen;      // RCC_D3AMR.PERxAMEN
+        FieldRef en[2];     // PERxEN in RCC_C1_/C2_ bank (invalid: allocated to both)
+        FieldRef *ker = nullptr;   // kernel clock selection (nullptr: bus clock only)
+        uint32_t stop_sources = 0; // selection values that run in Stop
+        IrqLine *off = nullptr;    // "ck_off.<name>"
+    };
+    std::vector<D3Gate> d3_gates_;
     std::vector<ResetRequest> pending_resets_;
     bool sys_stop_ = false;
     IrqLine *bdrst_ = nullptr;
     FieldRef ww1rsc_, ww2rsc_, stopwuck_, rtcpre_, rtcsel_, rtcen_, bdrst_f_;
     FieldRef lptim1sel_, lptim2sel_, lptim345sel_;
+    FieldRef hrtimsel_; // RCC_CFGR.HRTIMSEL
     uint64_t bank_offset(const BusAccess &a) const;
     uint64_t hsi_hz() const;
     void clocks_changed(const BusAccess *a);

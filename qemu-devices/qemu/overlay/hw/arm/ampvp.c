@@ -731,7 +731,20 @@ static void ampvp_sleep(void *opaque, int state)
             qemu_mutex_lock_iothread();
         }
         if (!(cpu->env.v7m.wfe_sleep && cpu->env.v7m.event_register)) {
+            /*
+             * Stopping SysTick reads the virtual clock, which instruction
+             * counting refuses in the middle of a TB ("Bad icount read":
+             * every ST example entering Stop with its HAL tick running died
+             * under --deterministic).  WFI and WFE end their TB, and a TB's
+             * instructions are counted as it starts, so the count is exact
+             * here: allow the read, as gen_io_start() does for an I/O
+             * instruction at the end of its TB.
+             */
+            CPUState *cs = first_cpu;
+            const uint32_t can_do_io = cs->can_do_io;
+            cs->can_do_io = 1;
             ampvp_clock_stop(m, true);
+            cs->can_do_io = can_do_io;
         }
         p.reason = m->events_seen;
         if (!locked) {
