@@ -41,73 +41,21 @@
 #include "cortex_m.h"
 #include "demo_time.h"
 #include "platform.h"
+#include "st_adc_dac_regs.h"
 #include "st_dma_lite.h"
 #include "st_tim_lite.h"
 #include "stm32h745_regs.h"
 
 DEMO_TIME_DEFINE()
 
-/* ---- ADC (RM0399 ADC registers) ----------------------------------------------------- */
-struct adc {
-    volatile uint32_t ISR, IER, CR, CFGR, CFGR2, SMPR1, SMPR2, PCSEL, LTR1, HTR1, r0[2], SQR1, SQR2,
-        SQR3, SQR4, DR, r1[2], JSQR, r2[4], OFR[4], r3[4], JDR[4];
-};
-struct adc_common {
-    volatile uint32_t CSR, r0, CCR, CDR, CDR2;
-};
+/* ---- ADC (RM0399 ADC registers; the blocks in st_adc_dac_regs.h) ------------------- */
 #define ADC1      ((struct adc *)0x40022000u)
 #define ADC2      ((struct adc *)0x40022100u)
 #define ADC12_COM ((struct adc_common *)0x40022300u)
 #define ADC3      ((struct adc *)0x58026000u)
 #define ADC3_COM  ((struct adc_common *)0x58026300u)
-
-#define ADC_ISR_ADRDY  (1u << 0)
-#define ADC_ISR_EOSMP  (1u << 1)
-#define ADC_ISR_EOC    (1u << 2)
-#define ADC_ISR_EOS    (1u << 3)
-#define ADC_ISR_OVR    (1u << 4)
-#define ADC_ISR_JEOC   (1u << 5)
-#define ADC_ISR_JEOS   (1u << 6)
-#define ADC_IER_OVRIE  (1u << 4)
-#define ADC_CR_ADEN    (1u << 0)
-#define ADC_CR_ADDIS   (1u << 1)
-#define ADC_CR_ADSTART (1u << 2)
-#define ADC_CR_JADSTART (1u << 3)
-#define ADC_CR_ADSTP   (1u << 4)
-#define ADC_CR_JADSTP  (1u << 5)
 #define ADC_CR_BOOST   (3u << 8)
-#define ADC_CR_ADCALLIN (1u << 16)
-#define ADC_CR_ADVREGEN (1u << 28)
-#define ADC_CR_DEEPPWD (1u << 29)
-#define ADC_CR_ADCALDIF (1u << 30)
-#define ADC_CR_ADCAL   (1u << 31)
-/* ADC_CR_BITS_PROPERTY_RS: bits set by software, cleared by hardware. */
-#define ADC_CR_RS (ADC_CR_ADCAL | ADC_CR_JADSTP | ADC_CR_ADSTP | ADC_CR_JADSTART | ADC_CR_ADSTART | \
-                   ADC_CR_ADDIS | ADC_CR_ADEN)
-#define ADC_CFGR_DMNGT     (3u << 0)
-#define ADC_CFGR_DMNGT_CIRC (3u << 0)
-#define ADC_CFGR_RES       (7u << 2)
-#define ADC_CFGR_RES_12B   (2u << 2) /* HAL ADC_RESOLUTION_12B (revision V) */
-#define ADC_CFGR_EXTSEL    (31u << 5)
-#define ADC_CFGR_EXTEN     (3u << 10)
-#define ADC_CFGR_EXTEN_RISING (1u << 10)
-#define ADC_CFGR_OVRMOD    (1u << 12)
-#define ADC_CFGR_CONT      (1u << 13)
-#define ADC_CFGR_AUTDLY    (1u << 14)
-#define ADC_CFGR_DISCEN    (1u << 16)
-#define ADC_CFGR_DISCNUM   (7u << 17)
-#define ADC_CFGR_FIELDS_1  (ADC_CFGR_RES | ADC_CFGR_EXTSEL | ADC_CFGR_EXTEN | ADC_CFGR_OVRMOD | \
-                            ADC_CFGR_CONT | ADC_CFGR_DISCEN | ADC_CFGR_DISCNUM)
-#define ADC_CFGR2_ROVSE    (1u << 0)
-#define ADC_CFGR2_LSHIFT   (15u << 28)
-#define ADC_SQR1_L         (15u << 0)
-#define ADC_CCR_DUAL       (31u << 0)
-#define ADC_CCR_DELAY      (15u << 8)
-#define ADC_CCR_DAMDF      (3u << 14)
-#define ADC_CCR_CKMODE     (3u << 16)
-#define ADC_CCR_PRESC      (15u << 18)
 #define ADC_CCR_PRESC_DIV2 (1u << 18)
-#define ADC_CCR_VREFEN     (1u << 22)
 #define ADC_DUALMODE_INTERL (7u << 0)
 #define ADC_DUALMODEDATAFORMAT_32_10_BITS (2u << 14)
 #define ADC_EXTERNALTRIG_T3_TRGO (4u << 5)
@@ -127,20 +75,7 @@ struct adc_common {
 #define WAIT_POLLS 20000000u
 
 /* ---- DAC (RM0399 DAC registers) ----------------------------------------------------- */
-struct dac {
-    volatile uint32_t CR, SWTRGR, DHR12R1, DHR12L1, DHR8R1, DHR12R2, DHR12L2, DHR8R2, DHR12RD, DHR12LD,
-        DHR8RD, DOR1, DOR2, SR, CCR, MCR;
-};
 #define DAC1 ((struct dac *)0x40007400u)
-#define DAC_CR_EN1     (1u << 0)
-#define DAC_CR_TEN1    (1u << 1)
-#define DAC_CR_TSEL1   (15u << 2)
-#define DAC_CR_WAVE1   (3u << 6)
-#define DAC_CR_MAMP1   (15u << 8)
-#define DAC_CR_DMAEN1  (1u << 12)
-#define DAC_CR_DMAUDRIE1 (1u << 13)
-#define DAC_CR_CEN1    (1u << 14)
-#define DAC_MCR_MODE1  (7u << 0)
 #define DAC_TRIGGER_NONE    0u
 #define DAC_TRIGGER_T6_TRGO ((5u << 2) | DAC_CR_TEN1)
 
@@ -304,6 +239,8 @@ void DMA1_Stream1_IRQHandler(void);
 void DMA1_Stream1_IRQHandler(void) { dma_irq_handler(&s_adc_dma); }
 void DMA1_Stream3_IRQHandler(void);
 void DMA1_Stream3_IRQHandler(void) { dma_irq_handler(&s_dac_dma); }
+/* HAL_DAC_Start_DMA installs DAC_DMAHalfConvCpltCh1: the stream's HT interrupt is on. */
+static void dac_dma_half(struct dma_handle *h) { (void)h; }
 void ADC_IRQHandler(void);
 void ADC_IRQHandler(void)
 {
@@ -410,6 +347,7 @@ int main(void)
     TIM6->CR1 |= TIM_CR1_CEN; /* HAL_TIM_Base_Start (DAC trigger) */
     DAC1->CR |= DAC_CR_DMAEN1;
     DAC1->CR |= DAC_CR_DMAUDRIE1;
+    s_dac_dma.xfer_half = dac_dma_half;
     dma_start_it(&s_dac_dma, (uint32_t)(uintptr_t)s_wave, (uint32_t)(uintptr_t)&DAC1->DHR8R1, 5u);
     DAC1->CR |= DAC_CR_EN1;
 

@@ -21,7 +21,10 @@ struct dmamux {
     volatile uint32_t RGSR, RGCFR; /* 0x140 */
 };
 _Static_assert(sizeof(struct dmamux) == 0x148, "DMAMUX register map");
-#define DMAMUX1 ((struct dmamux *)0x40020800u)
+#ifndef ST_DMAMUX1_BASE
+#define ST_DMAMUX1_BASE 0x40020800u /* STM32H745; STM32MP15: 0x48002000 */
+#endif
+#define DMAMUX1 ((struct dmamux *)ST_DMAMUX1_BASE)
 #define DMAMUX2 ((struct dmamux *)0x58025800u)
 
 #define DMAMUX_CxCR_DMAREQ_ID_Msk 0xFFu
@@ -45,6 +48,16 @@ static inline void dmamux_init(struct dmamux *m, unsigned ch, unsigned request)
 {
     m->CCR[ch] = request & 0xFFu;
     m->CFR = 1u << ch;
+    if (dmamux_is_generator(request)) {
+        m->RGCR[request - 1u] = 0u;
+        m->RGCFR = 1u << (request - 1u);
+    }
+}
+
+/* HAL_DMA_DeInit's DMAMUX part: CxCR = 0, CFR; a generator request: RGxCR = 0, RGCFR. */
+static inline void dmamux_deinit(struct dmamux *m, unsigned ch, unsigned request)
+{
+    dmamux_init(m, ch, 0u);
     if (dmamux_is_generator(request)) {
         m->RGCR[request - 1u] = 0u;
         m->RGCFR = 1u << (request - 1u);

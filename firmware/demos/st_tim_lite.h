@@ -4,25 +4,39 @@
  * TIM_Base_SetConfig, TIM_OCx_SetConfig + HAL_TIM_PWM_ConfigChannel, HAL_TIM_PWM_Start
  * (TIM_CCxChannelCmd, BDTR.MOE on timers with a break input), TIM_TIx_SetConfig +
  * HAL_TIM_IC_ConfigChannel, HAL_TIM_IC_Start_IT, HAL_TIMEx_MasterConfigSynchronization,
- * and HAL_GPIO_Init for one pin.  Register names as in RM0399.
+ * and HAL_GPIO_Init for one pin.  Register names as in RM0399.  The timers are the same
+ * IP on the STM32MP15 (stm32mp1xx_hal_tim.c, RM0436): an FW_TARGET_MP15 image gets its
+ * addresses and the timer functions, without the H7's RCC bits and gpio_init_pin.
  */
 #ifndef AMPVP_ST_TIM_LITE_H
 #define AMPVP_ST_TIM_LITE_H
 
 #include <stdint.h>
 
+#if defined(FW_TARGET_MP15)
+#include "stm32mp15_regs.h"
+#else
 #include "stm32h745_regs.h"
+#endif
 
 struct tim {
     volatile uint32_t CR1, CR2, SMCR, DIER, SR, EGR, CCMR1, CCMR2, CCER, CNT, PSC, ARR, RCR;
     volatile uint32_t CCR[4];
     volatile uint32_t BDTR, DCR, DMAR;
 };
+#if defined(FW_TARGET_MP15) /* RM0436 memory map */
+#define TIM1 ((struct tim *)0x44000000u)
+#define TIM2 ((struct tim *)0x40000000u)
+#define TIM3 ((struct tim *)0x40001000u)
+#define TIM6 ((struct tim *)0x40004000u)
+#define TIM8 ((struct tim *)0x44001000u)
+#else
 #define TIM1 ((struct tim *)0x40010000u)
 #define TIM2 ((struct tim *)0x40000000u)
 #define TIM3 ((struct tim *)0x40000400u)
 #define TIM6 ((struct tim *)0x40001000u)
 #define TIM8 ((struct tim *)0x40010400u)
+#endif
 
 #define TIM_CR1_CEN      (1u << 0)
 #define TIM_CR1_DIR      (1u << 4)
@@ -165,6 +179,7 @@ static inline void tim_master_trgo_update(struct tim *t)
     t->SMCR = smcr;
 }
 
+#if !defined(FW_TARGET_MP15)
 /* HAL_GPIO_Init for one pin: output or alternate function push-pull (speed very high,
  * type, pull, AF, mode, in the HAL's order), or analog; `pull` as GPIO_PUPDR (0 none,
  * 1 pull-up, 2 pull-down). */
@@ -194,5 +209,6 @@ static inline void gpio_init_pin(unsigned port, unsigned pin, unsigned mode, uns
 {
     gpio_init_pin_pull(port, pin, mode, af, GPIO_NOPULL);
 }
+#endif /* !FW_TARGET_MP15 */
 
 #endif /* AMPVP_ST_TIM_LITE_H */

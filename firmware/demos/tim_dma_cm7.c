@@ -58,6 +58,10 @@ DEMO_TIME_DEFINE()
 static uint32_t s_cc_values[8] __attribute__((section(".axisram"), aligned(32)));
 static struct dma_handle s_dma = {.instance = &DMA1->S[7]};
 
+/* TIM_DMADelayPulseHalfCplt -> HAL_TIM_PWM_PulseFinishedHalfCpltCallback (empty in the
+ * example; dma_irq_handler counts the interrupt). */
+static void tim_dma_delay_pulse_half_cplt(struct dma_handle *h) { (void)h; }
+
 void DMA1_Stream7_IRQHandler(void);
 void DMA1_Stream7_IRQHandler(void) { dma_irq_handler(&s_dma); }
 
@@ -98,7 +102,9 @@ int main(void)
     tim_base_set_config(TIM3, 0u, period);           /* HAL_TIM_PWM_Init */
     tim_pwm_config_channel(TIM3, 1u, s_cc_values[0]); /* HAL_TIM_PWM_ConfigChannel */
 
-    /* HAL_TIM_PWM_Start_DMA */
+    /* HAL_TIM_PWM_Start_DMA: it installs the HAL's half-transfer callback
+     * (TIM_DMADelayPulseHalfCplt), so HAL_DMA_Start_IT enables HT */
+    s_dma.xfer_half = tim_dma_delay_pulse_half_cplt;
     dma_start_it(&s_dma, (uint32_t)(uintptr_t)s_cc_values, (uint32_t)(uintptr_t)&TIM3->CCR[0], 3u);
     TIM3->DIER |= TIM_DIER_CC1DE;
     tim_pwm_start(TIM3, 1u);

@@ -43,7 +43,9 @@ extern int main(void);
 
 void Reset_Handler(void) __attribute__((naked, noreturn));
 void Default_Handler(void);
-void HardFault_Handler(void) __attribute__((naked));
+/* Weak: an image reproducing an application's own handler (ST's while (1) {}) may
+ * define it; the others get the report below. */
+void HardFault_Handler(void) __attribute__((naked, weak));
 void fw_reset_c(void) __attribute__((used, noreturn));
 void fw_hardfault_report(const uint32_t *frame, uint32_t exc_return) __attribute__((used, noreturn));
 

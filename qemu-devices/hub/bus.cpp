@@ -129,6 +129,28 @@ void Bus::connect(IrqLine &line, const SignalTarget &t, IrqSink *irqs, const std
         throw ConfigError(machine_.source + ": " + what + " targets " + t.target +
                           ", which has no model to receive it");
     }
+    if (t.reset) {
+        // A peripheral reset line (an RCC xxxRSTSETR bit): the peripheral
+        // returns to its reset state when the line rises.
+        struct ResetInput : Device {
+            Device *target;
+            bool level = false;
+            explicit ResetInput(Device *d) : Device(d->name() + ".reset"), target(d) {}
+            uint32_t read(BusAccess &) override { return 0; }
+            void write(BusAccess &, uint32_t) override {}
+            void input(unsigned, bool l) override
+            {
+                if (l && !level) {
+                    AMPVP_TRACE("power", target->name(), "peripheral reset");
+                    target->reset();
+                }
+                level = l;
+            }
+        };
+        reset_inputs_.push_back(std::make_unique<ResetInput>(d));
+        line.connect_input(reset_inputs_.back().get(), 0);
+        return;
+    }
     line.connect_input(d, t.n);
 }
 

@@ -66,6 +66,7 @@ private:
     std::vector<Entry> map_; // sorted by base
     std::vector<std::unique_ptr<IrqLine>> txev_; // per core
     std::vector<std::unique_ptr<IrqLine>> sysresetreq_; // per core
+    std::vector<std::unique_ptr<Device>> reset_inputs_;  // "reset" targets (ResetInput)
     // A core's level inputs (NVIC lines, wake-up) are wired-OR: every output
     // the machine connects to one drives it through its SharedLine.
     std::map<std::tuple<CoreId, bool, unsigned>, std::unique_ptr<SharedLine>> core_inputs_;

@@ -433,6 +433,8 @@ std::vector<SignalTarget> MachineDesc::parse_targets(const nlohmann::json &j,
             t.event = true;
         } else if (t.is_core && v.is_string() && v.get<std::string>() == "wakeup") {
             t.wakeup = true;
+        } else if (!t.is_core && v.is_string() && v.get<std::string>() == "reset") {
+            t.reset = true;
         } else if (v.is_number_unsigned()) {
             t.n = v.get<unsigned>();
             if (t.is_core && t.n >= cores[ci].num_irq) {
@@ -453,7 +455,7 @@ std::vector<SignalTarget> MachineDesc::parse_targets(const nlohmann::json &j,
         } else {
             r.fail(where + "." + name,
                    t.is_core ? "must be an NVIC line number, \"event\" or \"wakeup\""
-                             : "must be an input number or an array of them");
+                             : "must be an input number, an array of them or \"reset\"");
         }
         out.push_back(t);
     }

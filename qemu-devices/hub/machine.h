@@ -22,6 +22,7 @@ struct SignalTarget {
     bool is_core = false;
     bool event = false; // core target: its RXEV rather than an NVIC line
     bool wakeup = false; // core target: its wake-up (clock restart) input
+    bool reset = false;  // peripheral target: its reset (Device::reset on each rising edge)
     unsigned n = 0;     // NVIC line or device input
 };
 

@@ -65,6 +65,13 @@ struct AdcTest : ::testing::Test {
     FakeAnalog pins;
     Line irq;
     testutil::LogCapture cap;
+    // The instance's machine parameters (the STM32H745's ADC12 here).
+    virtual std::map<std::string, std::string> params() const
+    {
+        return {{"names", "ADC1,ADC2"},
+                {"channels.ADC1", "16:PA0 17:PA1 18:PA4 19:PA5 14:PA2"},
+                {"channels.ADC2", "18:PA4 19:PA5 15:PA3"}};
+    }
     void SetUp() override
     {
         DeviceContext ctx;
@@ -72,10 +79,7 @@ struct AdcTest : ::testing::Test {
         ctx.clock_source = &time;
         ctx.analog = &pins;
         adc.set_context(ctx);
-        adc.configure({{"names", "ADC1,ADC2"},
-                       {"channels.ADC1", "16:PA0 17:PA1 18:PA4 19:PA5 14:PA2"},
-                       {"channels.ADC2", "18:PA4 19:PA5 15:PA3"}},
-                      {});
+        adc.configure(params(), {});
         adc.reset();
         adc.irq("irq")->connect(&irq, 0, 18);
     }
@@ -464,6 +468,93 @@ TEST_F(AdcTest, StartOnADisabledAdcIsIgnored)
     wr(CR, ADSTART);
     EXPECT_EQ(rd(CR) & ADSTART, 0u);
     EXPECT_TRUE(cap.has("not enabled"));
+}
+
+} // namespace
+
+namespace {
+
+// The STM32MP15's ADC1/ADC2 (RM0436 "Analog-to-digital converters (ADC)") as
+// machine/stm32mp157.json configures the model: the ADC runs at its input
+// clock (no division by 2: ST's MP1 ADC_ConfigureBoostMode takes the clock as
+// it is), calibration lasts 1280 ADC clock cycles (offset) or 16384 (offset and
+// linearity: ST's stm32mp1xx_ll_adc.h LL_ADC_CALIB_OFFSET / _OFFSET_LINEARITY),
+// and each ADC has its own interrupt line (ADC1_IRQn 18, ADC2_IRQn 90).
+struct Mp15AdcTest : AdcTest {
+    Line irq1, irq2;
+    std::map<std::string, std::string> params() const override
+    {
+        return {{"names", "ADC1,ADC2"}, {"channels.ADC2", "16:PA4"},
+                {"clock_div2", "0"}, {"calibration_cycles", "1280,16384"}};
+    }
+    void SetUp() override
+    {
+        AdcTest::SetUp();
+        adc.irq("irq0")->connect(&irq1, 0, 18);
+        adc.irq("irq1")->connect(&irq2, 0, 90);
+    }
+};
+
+// RM0436: with CKMODE = 00 the ADC clock is the kernel clock (64 MHz here) /
+// PRESC; a 12-bit conversion with 1.5 sampling cycles takes 1.5 + 6.5 = 8
+// cycles: 125 ns at 64 MHz (the STM32H7 revision V would take 250 ns).
+TEST_F(Mp15AdcTest, AdcClockIsNotDividedByTwo)
+{
+    power_up(ADC2);
+    single(16, RES_12, ADC2);
+    pins.v["PA4"] = 1.65;
+    wr(ADC2 + CR, ADVREGEN | ADEN | ADSTART);
+    time.advance(124);
+    EXPECT_EQ(rd(ADC2 + ISR) & EOC, 0u);
+    time.advance(2);
+    EXPECT_EQ(rd(ADC2 + ISR) & EOC, EOC);
+    EXPECT_EQ(rd(ADC2 + DR), code(1.65, 12));
+}
+
+// ST's stm32mp1xx_ll_adc.h: "Calibration of ADC offset: 1280 ADC clock cycles
+// ... offset and linearity: 16384 ADC clock cycles".
+TEST_F(Mp15AdcTest, CalibrationTakesTheMp15Durations)
+{
+    wr(CR, 0);
+    wr(CR, ADVREGEN);
+    time.advance(10000);
+    wr(CR, ADVREGEN | ADCAL);
+    time.advance(1280 * 1000000000ull / 64000000 - 10);
+    EXPECT_EQ(rd(CR) & ADCAL, ADCAL);
+    time.advance(20);
+    EXPECT_EQ(rd(CR) & ADCAL, 0u);
+    wr(CR, ADVREGEN | ADCALLIN | ADCAL);
+    time.advance(16384 * 1000000000ull / 64000000 - 10);
+    EXPECT_EQ(rd(CR) & ADCAL, ADCAL);
+    time.advance(20);
+    EXPECT_EQ(rd(CR) & ADCAL, 0u);
+}
+
+// stm32mp157cxx_cm4.h: ADC1_IRQn 18 and ADC2_IRQn 90 are separate vectors:
+// ADC2's end of conversion raises only ADC2's line.
+TEST_F(Mp15AdcTest, EachAdcHasItsOwnInterruptLine)
+{
+    power_up(ADC2);
+    single(16, RES_12, ADC2);
+    wr(ADC2 + IER, EOCIE);
+    wr(ADC2 + CR, ADVREGEN | ADEN | ADSTART);
+    time.advance(1000);
+    EXPECT_TRUE(irq2.level);
+    EXPECT_FALSE(irq1.level);
+    (void)rd(ADC2 + DR); // reading DR clears EOC
+    EXPECT_FALSE(irq2.level);
+}
+
+// HAL_ADC_DeInit sets CFGR.JQM with the injected queue disabled (JQDIS = 1,
+// the reset value): RM0399/RM0436 JQM selects how the queue behaves when it
+// is enabled, so with JQDIS = 1 it has nothing to change and is not reported.
+TEST_F(Mp15AdcTest, JqmWithTheQueueDisabledIsNotAGap)
+{
+    wr(CFGR, rd(CFGR) | (1u << 21));
+    EXPECT_EQ(rd(CFGR) & (1u << 21), 1u << 21);
+    EXPECT_FALSE(cap.has("unimplemented"));
+    wr(CFGR, (1u << 21)); // JQDIS = 0: the queue, which the model does not have
+    EXPECT_TRUE(cap.has("injected queue is not modelled"));
 }
 
 } // namespace

@@ -200,6 +200,52 @@ TEST_F(BusTest, D2ckrdyFollowsTheCm4PowerReports)
     EXPECT_TRUE(rd() & (1u << 15));
 }
 
+// RM0436 RCC_APB1RSTSETR / RCC_APB1RSTCLRR: writing 1 to USART3RST (bit 15)
+// holds USART3 in reset, writing it to RSTCLRR releases it; the reset puts
+// the peripheral's registers back to their reset values (ST's
+// HAL_UART_MspInit: __HAL_RCC_USART3_FORCE_RESET / RELEASE_RESET).  The
+// stm32mp157 machine wires the RCC's "rst.APB1.15" output to USART3 "reset".
+TEST(BusMp15, RccPeripheralResetReturnsUsart3ToItsResetValues)
+{
+    MachineDesc m = MachineDesc::load_file(testutil::source_dir() + "/machine/stm32mp157.json");
+    NullIrqs irqs;
+    DeviceContext ctx;
+    LogCapture cap;
+    Bus bus(m, ctx, &irqs);
+    auto acc = [&m](uint64_t addr) {
+        BusAccess a;
+        a.core = m.core_index("m4");
+        a.core_name = "m4";
+        a.addr = addr;
+        a.size = 4;
+        return a;
+    };
+    auto rd = [&](uint64_t addr) { auto a = acc(addr); return bus.read(a); };
+    auto wr = [&](uint64_t addr, uint32_t v) { auto a = acc(addr); bus.write(a, v); };
+    constexpr uint64_t USART3_BRR = 0x4000F00C, APB1RSTSETR = 0x50000980, APB1RSTCLRR = 0x50000984;
+    wr(USART3_BRR, 0x22B);
+    EXPECT_EQ(rd(USART3_BRR), 0x22Bu);
+    wr(APB1RSTSETR, 1u << 15);
+    EXPECT_EQ(rd(APB1RSTCLRR), 1u << 15); // both read the bits held
+    EXPECT_EQ(rd(USART3_BRR), 0u);
+    wr(APB1RSTCLRR, 1u << 15);
+    EXPECT_EQ(rd(APB1RSTSETR), 0u);
+    wr(USART3_BRR, 0x22B); // released: the USART works again
+    EXPECT_EQ(rd(USART3_BRR), 0x22Bu);
+    EXPECT_FALSE(cap.has("unimplemented"));
+}
+
+// "reset" is a peripheral target only (a core has NVIC lines, "event", "wakeup").
+TEST(BusMp15, ResetTargetIsForPeripheralsOnly)
+{
+    const char *bad = R"({
+      "name": "t", "cores": [ { "name": "cm7", "cpu": "cortex-m7", "num_irq": 16, "clock_hz": 1, "boot": 0 } ],
+      "windows": [ { "name": "p", "base": "0x40000000", "size": "0x20000000" } ],
+      "peripherals": [ { "name": "USART3", "base": "0x40004800", "model": "stm32-usart",
+                         "irqs": { "irq": { "cm7": "reset" } } } ] })";
+    EXPECT_THROW(MachineDesc::parse(bad, "test"), ConfigError);
+}
+
 TEST(BusModels, UnknownModelIsAConfigError)
 {
     EXPECT_THROW(make_model("no-such-model", "X"), ConfigError);

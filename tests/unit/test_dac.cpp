@@ -169,6 +169,33 @@ TEST_F(DacTest, DisabledOrInternalChannelDoesNotDriveThePin)
     EXPECT_EQ(pins.by.size(), n);
 }
 
+// RM0436 (STM32MP15) "DAC channel mode": MODEx = 011, "DAC channelx is
+// connected to on chip peripherals with buffer disabled" (ST's
+// DAC_CHIPCONNECT_ENABLE | DAC_OUTPUTBUFFER_DISABLE): the output reaches ADC2's
+// internal channel (the net of params "internal1") but not the pin; 001 drives
+// both; 000 only the pin, the on-chip connection is then open (0 V).
+TEST(Mp15DacTest, OnChipConnectionFollowsMode)
+{
+    Stm32h7Dac dac{"DAC1"};
+    FakeAnalog pins;
+    DeviceContext ctx;
+    ctx.analog = &pins;
+    dac.set_context(ctx);
+    dac.configure({{"out1", "PA4"}, {"internal1", "DAC1_OUT1"}}, {});
+    dac.reset();
+    reg_write(dac, MCR, 3u);
+    reg_write(dac, CR, EN1);
+    reg_write(dac, DHR12R1, 2048);
+    EXPECT_DOUBLE_EQ(pins.v["DAC1_OUT1"], 3.3 * 2048 / 4095.0);
+    EXPECT_DOUBLE_EQ(pins.v["PA4"], 0.0); // left by reset, never driven since
+    reg_write(dac, MCR, 1u);
+    EXPECT_DOUBLE_EQ(pins.v["PA4"], 3.3 * 2048 / 4095.0);
+    EXPECT_DOUBLE_EQ(pins.v["DAC1_OUT1"], 3.3 * 2048 / 4095.0);
+    reg_write(dac, MCR, 0u);
+    EXPECT_DOUBLE_EQ(pins.v["DAC1_OUT1"], 0.0);
+    EXPECT_DOUBLE_EQ(pins.v["PA4"], 3.3 * 2048 / 4095.0);
+}
+
 } // namespace
 
 namespace {

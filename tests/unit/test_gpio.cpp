@@ -87,6 +87,21 @@ TEST_F(GpioTest, IdrOfAnInputReadsTheExternalLevelOrThePull)
     EXPECT_FALSE(rd(0x10) & (1u << 13));
 }
 
+// RM0399 (and RM0436) "Analog configuration": the Schmitt trigger input is
+// deactivated, its output forced to 0, and the weak pull-up/pull-down are
+// disabled by hardware: reading IDR gets 0, whatever the pull or a level
+// driven from outside.  So an LED on a pin configured pull-up before its MODER
+// (ST's HAL_GPIO_Init order) does not light while the pin is still analog.
+TEST_F(GpioTest, AnalogPinReadsZeroWhateverItsPullOrDrive)
+{
+    wr(0x0C, 1u << 14); // pin 7 pull-up, MODER still all analog (reset)
+    EXPECT_FALSE(rd(0x10) & (1u << 7));
+    g.input(7, true);
+    EXPECT_FALSE(rd(0x10) & (1u << 7));
+    wr(0x00, 0xFFFFFFFFu & ~(3u << 14)); // pin 7 input: the driven level
+    EXPECT_TRUE(rd(0x10) & (1u << 7));
+}
+
 // The pin outputs carry the level IDR shows: ODR on an output pin, the
 // external or pulled level on an input (what SYSCFG's EXTI multiplexer samples).
 TEST_F(GpioTest, PinOutputFollowsOdrOnOutputsAndTheInputLevelOnInputs)

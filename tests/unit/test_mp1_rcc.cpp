@@ -17,7 +17,18 @@ struct Told : ClockSink {
 
 struct Released : BootControl {
     std::vector<std::pair<CoreId, std::string>> calls;
+    std::vector<std::pair<CoreId, std::string>> resets;
     void release_core(CoreId c, const std::string &by) override { calls.push_back({c, by}); }
+    void reset_core(CoreId c, const std::string &why) override { resets.push_back({c, why}); }
+};
+
+// Counts the pulses of an output (RCC "mcu_rst" to WWDG1).
+struct Pulses : Device {
+    int count = 0;
+    Pulses() : Device("WWDG1") {}
+    uint32_t read(BusAccess &) override { return 0; }
+    void write(BusAccess &, uint32_t) override {}
+    void input(unsigned, bool level) override { count += level; }
 };
 
 // Register offsets (ST's CMSIS RCC_TypeDef for the STM32MP15).
@@ -444,6 +455,150 @@ TEST_F(Mp1Rcc, UnknownClockName)
     EXPECT_EQ(rcc.clock_id("usart234578"), -1);
     EXPECT_EQ(rcc.clock_hz("nope"), 0u);
     EXPECT_NE(rcc.clock_id("pll4_r"), -1);
+}
+
+// RM0436 RCC_HSICFGR: "HSICAL represents the sum of the engineering option
+// byte calibration value and HSITRIM bits value" (HSICAL = HSITRIM +
+// engineering calibration, 0 after reset here).  The emulated HSI is exact:
+// trimming leaves it at 64 MHz.
+TEST_F(Mp1Rcc, HsicalIsTheCalibrationPlusHsitrim)
+{
+    EXPECT_EQ((rd(HSICFGR) >> 16) & 0xFFFu, 0u);
+    wr(HSICFGR, 16u << 8); // ST's DK2 SystemClock_Config: HSICalibrationValue 16
+    EXPECT_EQ((rd(HSICFGR) >> 8) & 0x7Fu, 16u);
+    EXPECT_EQ((rd(HSICFGR) >> 16) & 0xFFFu, 16u);
+    EXPECT_EQ(rcc.clock_hz("hsi"), 64000000u);
+    EXPECT_FALSE(cap.has("unimplemented"));
+}
+
+// RM0436 RCC_MPCKSELR: MPUSRC selects the MPU clock (0 HSI, 1 HSE, 2 PLL1 P,
+// 3 MPUDIV); MPUSRCRDY is set by hardware once the selected source is the
+// MPU's clock, so it stays 0 while the source does not run.
+TEST_F(Mp1Rcc, MpusrcrdyWaitsForTheSelectedSource)
+{
+    constexpr uint32_t MPCKSELR = 0x020, PLL1CR = 0x080;
+    EXPECT_TRUE(rd(MPCKSELR) & kRdy31); // HSI
+    wr(MPCKSELR, 2);                    // PLL1 P, PLL1 off
+    EXPECT_FALSE(rd(MPCKSELR) & kRdy31);
+    wr(PLL1CR, PLLON | DIVPEN); // PLL1 from the HSI (RCK12SELR reset value)
+    EXPECT_TRUE(rd(MPCKSELR) & kRdy31);
+    wr(MPCKSELR, 1); // HSE, off
+    EXPECT_FALSE(rd(MPCKSELR) & kRdy31);
+    EXPECT_FALSE(cap.has("unimplemented"));
+}
+
+// RM0436 RCC_PLL3CFGR1.IFRGE: the PLL3 input (reference / DIVM3) must lie in
+// the selected range, 00 = 4 to 8 MHz, 01 = 8 to 16 MHz.  ST's DK2 set-up
+// (HSE 24 MHz / 2 = 12 MHz, IFRGE = 01) is right; the same PLL enabled with
+// IFRGE = 00 is the firmware's mistake (reported, the model's PLL locks).
+TEST_F(Mp1Rcc, Pll3InputOutsideIfrgeIsAGuestError)
+{
+    dk2_pll3(); // IFRGE left at 00: 12 MHz is outside 4-8 MHz
+    EXPECT_EQ(cap.count("outside the input range"), 1);
+    EXPECT_TRUE(rd(PLL3CR) & PLLRDY);
+    wr(PLL3CR, 0);
+    wr(PLL3CFGR1, (1u << 24) | (1u << 16) | 33u); // IFRGE 01
+    wr(PLL3CR, PLLON);
+    EXPECT_EQ(cap.count("outside the input range"), 1);
+    EXPECT_EQ(rcc.clock_id("pll3_p") >= 0, true);
+}
+
+// RM0436 RCC_BDCR.RTCSRC selects the RTC clock (00 none, 01 LSE, 10 LSI, 11
+// HSE divided by RCC_RTCDIVR.RTCDIV + 1), RTCCKEN enables it.  ST's DK2
+// examples set RTCDIV = 24 - 1: the 24 MHz HSE gives a 1 MHz RTC clock.
+TEST_F(Mp1Rcc, RtcClockFollowsRtcsrcRtcdivAndRtccken)
+{
+    constexpr uint32_t RTCDIVR = 0x044;
+    wr(OCENSETR, HSEON);
+    wr(RTCDIVR, 23);
+    wr(BDCR, rd(BDCR) | (3u << 16)); // HSE / RTCDIV, not enabled
+    EXPECT_EQ(rcc.clock_hz("rtcclk"), 0u);
+    wr(BDCR, rd(BDCR) | (1u << 20)); // RTCCKEN
+    EXPECT_EQ(rcc.clock_hz("rtcclk"), 1000000u);
+    wr(BDCR, (rd(BDCR) & ~(3u << 16)) | (1u << 16) | 1u); // LSE, LSEON
+    EXPECT_EQ(rcc.clock_hz("rtcclk"), 32768u);
+    EXPECT_FALSE(cap.has("unimplemented"));
+}
+
+// RM0436 "Reset" / RCC_MC_RSTSCLRR: a WWDG1 time-out resets the MCU
+// (mcu_rst) and sets WWDG1RSTF (bit 10); the MCU reset does not reset the
+// RCC, so the MCU keeps the clock the firmware chose (ST's WWDG_Example skips
+// SystemClock_Config when it finds WWDG1RSTF), and WWDG1 is reset with the
+// MCU (output "mcu_rst").  MCURSTF (bit 5) is for MP_GRSTCSETR.MCURST only:
+// it is not part of the power-on value 0x15 although a power-on resets the
+// MCU too.
+TEST_F(Mp1Rcc, Wwdg1TimeoutResetsTheMcuAndSetsWwdg1rstf)
+{
+    Pulses wwdg;
+    rcc.irq("mcu_rst")->connect_input(&wwdg, 0);
+    wr(MC_RSTSCLRR, 0x7FF); // HAL: __HAL_RCC_CLEAR_RESET_FLAGS
+    dk2_pll3();
+    wr(MSSCKSELR, 3); // MCU on PLL3 P
+    rcc.input(Stm32mp1Rcc::kInputWwdg1, true);
+    rcc.input(Stm32mp1Rcc::kInputWwdg1, false);
+    EXPECT_EQ(rd(MC_RSTSCLRR), 1u << 10);
+    ASSERT_EQ(rel.resets.size(), 1u);
+    EXPECT_EQ(rel.resets[0].first, CoreId(0));
+    EXPECT_EQ(wwdg.count, 1);
+    EXPECT_EQ(rcc.clock_hz("mcu"), kDk2Pll3P);
+    EXPECT_EQ(rd(MSSCKSELR) & 3u, 3u);
+}
+
+// RM0436 RCC_MP_GRSTCSETR.MCURST: writing 1 resets the MCU (the bit reads
+// 0: it clears itself); RCC_MC_RSTSCLRR.MCURSTF records it.
+TEST_F(Mp1Rcc, McurstResetsTheMcuWithMcurstf)
+{
+    constexpr uint32_t MP_GRSTCSETR = 0x404;
+    wr(MC_RSTSCLRR, 0x7FF);
+    wr(MP_GRSTCSETR, 1u << 1);
+    EXPECT_EQ(rd(MP_GRSTCSETR), 0u);
+    EXPECT_EQ(rd(MC_RSTSCLRR), 1u << 5);
+    ASSERT_EQ(rel.resets.size(), 1u);
+    EXPECT_FALSE(cap.has("unimplemented"));
+}
+
+// RM0436 RCC_AHB2RSTSETR / RCC_AHB2RSTCLRR: writing 1 to a bit of RSTSETR
+// holds that peripheral in reset (ADC12RST, bit 5) until 1 is written to the
+// same bit of RSTCLRR; both read the bits held.  Output "rst.AHB2.5" carries
+// the bit (one rise per reset: the peripheral resets on it).
+TEST_F(Mp1Rcc, ResetSetAndClearRegistersDriveTheResetLines)
+{
+    constexpr uint32_t AHB2RSTSETR = 0x998, AHB2RSTCLRR = 0x99C;
+    Pulses adc;
+    rcc.irq("rst.AHB2.5")->connect_input(&adc, 0);
+    wr(AHB2RSTSETR, 1u << 5);
+    EXPECT_EQ(rd(AHB2RSTSETR), 1u << 5);
+    EXPECT_EQ(rd(AHB2RSTCLRR), 1u << 5);
+    EXPECT_EQ(adc.count, 1);
+    wr(AHB2RSTSETR, 1u << 5); // already held: no new rise
+    EXPECT_EQ(adc.count, 1);
+    wr(AHB2RSTCLRR, 1u << 5);
+    EXPECT_EQ(rd(AHB2RSTSETR), 0u);
+    wr(AHB2RSTSETR, 1u << 5);
+    EXPECT_EQ(adc.count, 2);
+    EXPECT_FALSE(cap.has("unimplemented"));
+}
+
+// RM0436 RCC_ADCCKSELR.ADCSRC selects the ADC1/ADC2 kernel clock: 0 pll4_r
+// (the reset value), 1 per_ck, 2 pll3_q; RCC_CPERCKSELR.CKPERSRC selects per_ck:
+// 0 hsi_ker, 1 csi_ker, 2 hse_ker, 3 off.  ST's ADC example in engineering
+// boot selects per_ck (RCC_ADCCLKSOURCE_PER), the HSI after reset.
+TEST_F(Mp1Rcc, AdcKernelClockFollowsAdcsrcAndCkpersrc)
+{
+    constexpr uint32_t CPERCKSELR = 0x0D0, ADCCKSELR = 0x928;
+    EXPECT_EQ(rcc.clock_hz("adc"), 0u); // PLL4 off
+    wr(ADCCKSELR, 1);
+    EXPECT_EQ(rcc.clock_hz("per_ck"), 64000000u);
+    EXPECT_EQ(rcc.clock_hz("adc"), 64000000u);
+    wr(OCENSETR, HSEON);
+    wr(CPERCKSELR, 2);
+    EXPECT_EQ(rcc.clock_hz("adc"), 24000000u);
+    wr(CPERCKSELR, 3);
+    EXPECT_EQ(rcc.clock_hz("adc"), 0u);
+    dk2_pll3();
+    wr(ADCCKSELR, 2); // PLL3 Q: the DK2's VCO / (DIVQ 17 + 1)
+    EXPECT_EQ(rcc.clock_hz("adc"), kDk2Pll3Vco / 18);
+    EXPECT_FALSE(cap.has("unimplemented"));
 }
 
 // Configuration errors: "mcu_core" must name a core; "boot_pins" must fit

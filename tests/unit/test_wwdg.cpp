@@ -131,6 +131,26 @@ TEST_F(WwdgTest, EarlyWakeupInterruptAt0x40)
     EXPECT_TRUE(rd(CR) & CR_WDGA);
 }
 
+// RM0436 (STM32MP15) "Reset": WWDG1 belongs to the MCU and is reset with it
+// (mcu_rst, after its own time-out or MP_GRSTCSETR.MCURST) without a system
+// reset: input 0 returns it to its reset state, stopped (WDGA = 0, CR =
+// 0x7F), so it does not reset the MCU again before the firmware restarts it.
+TEST_F(WwdgTest, DomainResetInputStopsTheWatchdog)
+{
+    wr(CFR, 0x50 | (3u << 11));
+    wr(CR, CR_WDGA | 0x7F);
+    time.advance(8 * STEP * (0x7F - 0x3F) + 20);
+    EXPECT_EQ(rcc.count, 1);
+    w.input(0, true);
+    EXPECT_EQ(rd(CR), 0x7Fu);
+    EXPECT_EQ(rd(CFR), 0x7Fu);
+    time.advance(1000 * 8 * STEP);
+    EXPECT_EQ(rcc.count, 1);
+    wr(CR, CR_WDGA | 0x7F); // HAL_WWDG_Init again: a start, not a refresh
+    time.advance(STEP * (0x7F - 0x3F) + 20);
+    EXPECT_EQ(rcc.count, 2);
+}
+
 // Nothing happens before WDGA; a system reset stops the watchdog.
 TEST_F(WwdgTest, StoppedUntilEnabledAndByReset)
 {

@@ -12,6 +12,7 @@ namespace {
 // this is the one place that splits such a vector into pins.
 constexpr uint32_t kModeOutput = 1; // MODEy = 01: general-purpose output
 constexpr uint32_t kModeAf = 2;     // MODEy = 10: alternate function
+constexpr uint32_t kModeAnalog = 3; // MODEy = 11: analog
 constexpr uint32_t kPullUp = 1;     // PUPDy = 01: pull-up
 
 // Bit y set for each pin y whose 2-bit field in `v` equals `code`: mark the
@@ -111,9 +112,12 @@ uint32_t Stm32Gpio::idr() const
 {
     // An output pin reads its driven level; a pin an alternate function
     // drives that function's level now; an input the level driven from
-    // outside, else its pull (pull-up 1, otherwise 0).
+    // outside, else its pull (pull-up 1, otherwise 0).  RM0399/RM0436
+    // "Analog configuration": the Schmitt trigger output is forced to 0 and
+    // the pull-up/pull-down are disabled: an analog pin reads 0.
     const uint32_t out = outputs();
-    const uint32_t in = (ext_driven_ & ext_level_) | (~ext_driven_ & pins_with(pupd_.get(), kPullUp));
+    const uint32_t in = ((ext_driven_ & ext_level_) | (~ext_driven_ & pins_with(pupd_.get(), kPullUp))) &
+                        ~pins_with(mode_.get(), kModeAnalog);
     uint32_t v = ((od_.get() & out) | (in & ~out)) & 0xFFFFu;
     for (uint32_t af = af_pins(); af; af &= af - 1) {
         const unsigned p = static_cast<unsigned>(__builtin_ctz(af));

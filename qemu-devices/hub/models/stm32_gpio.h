@@ -21,9 +21,10 @@
 // Outputs "piny.afk" (y = 0..15, k = 0..15): the level of pin y as alternate
 // function k's input sees it (a timer's input capture): the pin's level
 // while MODEy = 10 and AFSELy = k, else 0.
-// Not modelled (stored, logged once when set): LCKR locking, analog mode
-// (an analog pin reads like an input; the voltage is AnalogPins' business),
-// open-drain contention.
+// An analog pin (MODEy = 11) reads 0 and its pull is disconnected (RM0399
+// "Analog configuration"); its voltage is AnalogPins' business.
+// Not modelled (stored, logged once when set): LCKR locking, open-drain
+// contention.
 // Register access goes through handles kept at declaration (Register * and
 // FieldRef members): no access path looks a register or field up by name.
 #pragma once

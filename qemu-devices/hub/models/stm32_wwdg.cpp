@@ -128,6 +128,14 @@ void Stm32Wwdg::timer_fired(unsigned tag)
 
 void Stm32Wwdg::update_irq() { ewi_->set(ewif_.on() && ewi_f_.on()); }
 
+// Input 0: the reset of the watchdog's domain (a pulse): back to reset values.
+void Stm32Wwdg::input(unsigned n, bool level)
+{
+    if (n == 0 && level) {
+        reset();
+    }
+}
+
 void Stm32Wwdg::reset()
 {
     RegisterDevice::reset();

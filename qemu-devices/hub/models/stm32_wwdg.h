@@ -13,7 +13,9 @@
 //  - Early wake-up: SR.EWIF is set when the counter reaches 0x40; with
 //    CFR.EWI (set-only) the output "ewi" is high while EWIF is set (NVIC
 //    WWDG_IRQn of the watchdog's CPU); EWIF is rc_w0.
-//  - Device::reset (system reset): stopped, reset values.
+//  - Device::reset (system reset): stopped, reset values.  Input 0 (a
+//    pulse) is the reset of the watchdog's own domain without a system reset
+//    (STM32MP15: WWDG1 is reset with the MCU, RCC output "mcu_rst"): the same.
 // Not modelled: the freeze in debug (DBGMCU), the counter of a watchdog not
 // yet enabled (CR.T reads what was written).
 #pragma once
@@ -29,6 +31,7 @@ public:
                    const std::vector<std::string> &core_names) override;
     void reset() override;
     void timer_fired(unsigned tag) override;
+    void input(unsigned n, bool level) override;
 
 protected:
     void update_irq() override;

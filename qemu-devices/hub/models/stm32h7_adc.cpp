@@ -15,8 +15,6 @@ const double kSamplingCycles[8] = {1.5, 2.5, 8.5, 16.5, 32.5, 64.5, 387.5, 810.5
 // RM0399 ADC_CCR PRESC: the asynchronous clock divider.
 const unsigned kPresc[12] = {1, 2, 4, 6, 8, 10, 12, 16, 32, 64, 128, 256};
 constexpr uint64_t kLdoStartupNs = 10000;      // tADCVREG_STUP
-constexpr double kCalOffsetCycles = 16384;     // a modelling choice (see the header)
-constexpr double kCalLinearityCycles = 131072;
 // Internal channels: typical values of the STM32H745 datasheet.
 constexpr double kVrefint = 1.216, kVsense = 0.62, kVbat = 3.3;
 // CALFACT after a calibration (any plausible factor: software only stores it).
@@ -28,6 +26,7 @@ Stm32h7Adc::Stm32h7Adc(const std::string &name) : RegisterDevice(name)
     irq_ = &add_irq("irq");
     for (unsigned k = 0; k < MAX_ADCS; k++) {
         adc_[k].dma = &add_irq("dma" + std::to_string(k));
+        adc_[k].irq = &add_irq("irq" + std::to_string(k));
     }
 }
 
@@ -98,7 +97,7 @@ void Stm32h7Adc::declare_adc(unsigned k, const std::string &an)
                             log().guest_error(a.core_name, aname(k) + ": ADCAL set while ADEN = 1 (ignored)");
                             y.adcal.set(0);
                         } else {
-                            const double c = y.adcallin.on() ? kCalLinearityCycles : kCalOffsetCycles;
+                            const double c = y.adcallin.on() ? cal_cycles_[1] : cal_cycles_[0];
                             schedule(k, TAG_CAL, now() + cycles_ps(c) / 1000);
                         }
                     }
@@ -139,13 +138,23 @@ void Stm32h7Adc::declare_adc(unsigned k, const std::string &an)
                   .unimpl("DISCEN", 16, 1)
                   .field("DISCNUM", 17, 3, Acc::RW)
                   .unimpl("JDISCEN", 20, 1)
-                  .unimpl("JQM", 21, 1)
+                  .field("JQM", 21, 1, Acc::RW, &x.jqm)
                   .field("AWD1SGL", 22, 1, Acc::RW)
                   .unimpl("AWD1EN", 23, 1)
                   .unimpl("JAWD1EN", 24, 1)
                   .unimpl("JAUTO", 25, 1)
                   .field("AWD1CH", 26, 5, Acc::RW)
-                  .field("JQDIS", 31, 1, Acc::RW, &x.jqdis);
+                  .field("JQDIS", 31, 1, Acc::RW, &x.jqdis)
+                  .post_write([this, k](BusAccess &a, uint32_t, uint32_t now, uint32_t) {
+                      // JQM only matters with the injected queue enabled, which
+                      // the model does not have (it behaves as JQDIS = 1).
+                      const Adc &y = adc_[k];
+                      if (y.jqm.in(now) && !y.jqdis.in(now)) {
+                          log().unimplemented(name() + "." + y.name + "_CFGR.JQM",
+                                              a.core_name + " sets " + y.name +
+                                                  "_CFGR.JQM with JQDIS = 0: the injected queue is not modelled");
+                      }
+                  });
     x.cfgr2 = &r.reg(p + "CFGR2", b + 0x10, 0)
                    .unimpl("ROVSE", 0, 1)
                    .unimpl("JOVSE", 1, 1)
@@ -261,6 +270,30 @@ void Stm32h7Adc::configure(const std::map<std::string, std::string> &params,
     if (v != params.end()) {
         vref_ = std::stod(v->second);
     }
+    // "clock_div2": "0": the ADC converts at its input clock (STM32MP15, whose HAL
+    // ADC_ConfigureBoostMode uses the clock as it is); default "1", the STM32H7
+    // revision V's internal division by 2.
+    auto div2 = params.find("clock_div2");
+    if (div2 != params.end()) {
+        if (div2->second != "0" && div2->second != "1") {
+            throw ConfigError("params \"clock_div2\": \"0\" or \"1\"");
+        }
+        clock_div2_ = div2->second == "1";
+    }
+    // "calibration_cycles": "OFFSET,OFFSET_AND_LINEARITY" ADC clock cycles.
+    auto cc = params.find("calibration_cycles");
+    if (cc != params.end()) {
+        const size_t comma = cc->second.find(',');
+        try {
+            if (comma == std::string::npos) {
+                throw std::invalid_argument("no comma");
+            }
+            cal_cycles_[0] = std::stod(cc->second.substr(0, comma));
+            cal_cycles_[1] = std::stod(cc->second.substr(comma + 1));
+        } catch (const std::exception &) {
+            throw ConfigError("params \"calibration_cycles\": \"OFFSET,OFFSET_AND_LINEARITY\" cycles");
+        }
+    }
     auto &r = regs_;
     csr_ = &r.reg("CSR", 0x300, 0)
                 .field("MST", 0, 11, Acc::RO)
@@ -369,7 +402,9 @@ uint64_t Stm32h7Adc::adc_clock_hz() const
         }
         f /= (ck == 1 ? 1 : ck == 2 ? 2 : 4);
     }
-    f /= 2; // revision V: the ADC clock is the input clock divided by 2
+    if (clock_div2_) {
+        f /= 2; // STM32H7 revision V: the ADC clock is the input clock divided by 2
+    }
     return f ? f : 1;
 }
 
@@ -740,7 +775,9 @@ void Stm32h7Adc::update_irq()
 {
     bool any = false;
     for (unsigned k = 0; k < n_; k++) {
-        any |= (adc_[k].isr->value & adc_[k].ier->value & 0x7FFu) != 0;
+        const bool mine = (adc_[k].isr->value & adc_[k].ier->value & 0x7FFu) != 0;
+        adc_[k].irq->set(mine);
+        any |= mine;
     }
     irq_->set(any);
 }

@@ -19,8 +19,10 @@
 //  - Power-up: CR.DEEPPWD (reset 1) must be cleared and ADVREGEN set; ISR.LDORDY
 //    follows 10 us later (tADCVREG_STUP).  ADCAL (with ADCALLIN, ADCALDIF)
 //    runs the calibration and clears itself: 16384 ADC clock cycles (offset)
-//    or 131072 (offset and linearity) -- a modelling choice, the RM gives no
-//    figure; CALFACT reads the (fixed) factors.  ADEN sets ISR.ADRDY at once;
+//    or 131072 (offset and linearity) by default -- a modelling choice, RM0399
+//    gives no figure; params "calibration_cycles": "OFFSET,BOTH" (STM32MP15:
+//    "1280,16384", ST's stm32mp1xx_ll_adc.h LL_ADC_CALIB_*); CALFACT reads the
+//    (fixed) factors.  ADEN sets ISR.ADRDY at once;
 //    ADDIS clears ADEN.  ADEN, ADDIS, ADSTART, ADSTP, JADSTART, JADSTP, ADCAL are
 //    set by software, cleared by hardware (writing 0 has no effect).  Starting
 //    a conversion with ADEN = 0, or ADEN while DEEPPWD or before LDORDY, is a
@@ -51,7 +53,8 @@
 //  - ADC clock: CCR.CKMODE = 00: the kernel clock (RCC clock "adc"; 64 MHz,
 //    per_ck = HSI, if the clock model does not answer) divided by CCR.PRESC;
 //    01/10/11: HCLK / 1, 2, 4.  Then divided by 2 (revision V silicon, as
-//    HAL's ADC_ConfigureBoostMode computes it).  CR.BOOST is stored.
+//    HAL's ADC_ConfigureBoostMode computes it) unless params "clock_div2" is
+//    "0" (STM32MP15: its HAL takes the clock as it is).  CR.BOOST is stored.
 //  - DMA: CFGR.DMNGT = 01 (one shot) or 11 (circular): output "dma<k>" (the
 //    DMAMUX1 request of ADC k) is high from each EOC until the DMA reads DR.
 //  - Dual mode (ADC12, CCR.DUAL): 00110 regular simultaneous and 00111
@@ -60,7 +63,10 @@
 //    holds slave << 16 | master (slave << 8 | master) and only the master's
 //    DMA request is raised, once both results are in; reading CDR takes them.
 //    CSR mirrors both ADCs' flags.
-//  - Interrupt output "irq": ISR & IER of any ADC of the instance.
+//  - Interrupt output "irq": ISR & IER of any ADC of the instance; "irq<k>":
+//    ADC k's alone (STM32MP15: ADC1_IRQn and ADC2_IRQn are separate lines).
+//  - CFGR.JQM is stored; it matters only with the injected queue enabled
+//    (JQDIS = 0), which is not modelled (setting it then is reported).
 //  "--trace adc" shows every conversion: channel, volts, result.
 // Not modelled (stored; logged once when set): analog watchdogs (AWDx never
 // set), offsets (OFRx), oversampling, discontinuous mode, differential inputs
@@ -111,13 +117,14 @@ private:
         FieldRef aden, addis, adstart, jadstart, adstp, jadstp, adcallin, advregen, deeppwd,
             adcaldif, adcal;
         // CFGR
-        FieldRef dmngt, res, extsel, exten, ovrmod, cont, jqdis;
+        FieldRef dmngt, res, extsel, exten, ovrmod, cont, jqdis, jqm;
         // CFGR2
         FieldRef lshift;
         // JSQR
         FieldRef jl, jextsel, jexten;
         FieldRef l; // SQR1
         IrqLine *dma = nullptr;
+        IrqLine *irq = nullptr; // this ADC's own interrupt ("irq<k>")
         // State.
         bool reg_armed = false;      // ADSTART: converting or waiting for a trigger
         bool reg_busy = false;       // a regular conversion in flight
@@ -171,6 +178,8 @@ private:
     FieldRef dual_, delay_, damdf_, ckmode_, presc_, vrefen_, tsen_, vbaten_; // CCR
     bool common_pending_ = false;   // dual mode: a CDR pair not yet read
     IrqLine *irq_ = nullptr;
+    bool clock_div2_ = true;                        // params "clock_div2"
+    double cal_cycles_[2] = {16384, 131072};        // params "calibration_cycles"
     mutable ClockId adc_clock_id_ = -2, hclk_id_ = -2;
 };
 

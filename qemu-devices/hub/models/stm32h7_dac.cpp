@@ -128,6 +128,8 @@ void Stm32h7Dac::configure(const std::map<std::string, std::string> &params,
     for (unsigned c = 0; c < 2; c++) {
         auto it = params.find("out" + std::to_string(c + 1));
         ch_[c].pin = it == params.end() ? "" : it->second;
+        auto in = params.find("internal" + std::to_string(c + 1));
+        ch_[c].net = in == params.end() ? "" : in->second;
     }
     auto v = params.find("vref");
     if (v != params.end()) {
@@ -248,12 +250,21 @@ void Stm32h7Dac::input(unsigned n, bool level)
 void Stm32h7Dac::drive(unsigned c)
 {
     Channel &x = ch_[c];
-    // MODE 011: connected to on-chip peripherals only, the pin is not driven.
-    if (x.pin.empty() || !ctx_.analog || (x.mode.get() & 7u) == 3u) {
+    if (!ctx_.analog) {
         return;
     }
     const double v = volts(c);
-    if (v == x.out) {
+    const uint32_t mode = x.mode.get() & 3u;
+    // MCR.MODEx (RM0399, RM0436): x01 and x11 connect the channel to on-chip
+    // peripherals (the internal net), every mode but x11 to the pin.
+    if (!x.net.empty()) {
+        const double n = (mode & 1u) ? v : 0.0;
+        if (n != x.net_out) {
+            x.net_out = n;
+            ctx_.analog->drive(x.net, n, name());
+        }
+    }
+    if (x.pin.empty() || mode == 3u || v == x.out) {
         return;
     }
     x.out = v;

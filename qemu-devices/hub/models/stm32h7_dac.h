@@ -20,8 +20,12 @@
 //    DHRx.  The sum is kept to 12 bits (RM0399: "without overflow").
 //  - Output: a channel with ENx = 1 drives its pin (params "out1", "out2":
 //    "PA4", "PA5") with VREF+ * DOR / 4095 (params "vref", default 3.3 V)
-//    through DeviceContext::analog, unless MCR.MODEx = 011 (on-chip
-//    peripherals only); a disabled channel leaves its pin at 0 V.
+//    through DeviceContext::analog, unless MCR.MODEx = x11 (on-chip
+//    peripherals only); a disabled channel leaves its pin at 0 V.  Params
+//    "internal1", "internal2" name the channel's on-chip connection (an
+//    analog net an ADC channel reads, e.g. "DAC1_OUT1" for the STM32MP15's
+//    ADC2 channel 16): driven with the same voltage when MODEx = x01 or x11
+//    ("connected to on chip peripherals"), 0 V in the other modes.
 //  - DMA: with DMAENx, an external trigger (not the software one) raises
 //    output "dma1"/"dma2" (the DMAMUX1 request) until DHRx is written; a
 //    trigger while the request is pending is an underrun: SR.DMAUDRx, and
@@ -66,6 +70,8 @@ private:
         bool dma_pending = false;  // request raised, DHR not yet written
         std::string pin;
         double out = -1;           // last voltage driven (-1: none yet)
+        std::string net;           // params "internalx": the on-chip connection
+        double net_out = -1;       // last voltage driven on it
         IrqLine *dma = nullptr;
     };
     void write_dhr(unsigned c, uint32_t v12);

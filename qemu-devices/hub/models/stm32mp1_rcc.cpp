@@ -36,6 +36,7 @@ struct Flag {
 
 Stm32mp1Rcc::Stm32mp1Rcc(const std::string &name) : RegisterDevice(name)
 {
+    mcu_rst_ = &add_irq("mcu_rst");
     auto &r = regs_;
     auto retime = [this](BusAccess &a, uint32_t, uint32_t, uint32_t) { clocks_changed(&a); };
     auto retime_view = [this](BusAccess &a) { clocks_changed(&a); };
@@ -60,7 +61,18 @@ Stm32mp1Rcc::Stm32mp1Rcc(const std::string &name) : RegisterDevice(name)
     auto lp_enables = [&pair](const std::string &base, uint32_t off, uint32_t reset) {
         pair(base, off, reset, "LPEN", true);
     };
-    auto resets = [&pair](const std::string &base, uint32_t off) { pair(base, off, 0, "RST", false); };
+    // A peripheral reset pair xxxRSTSETR / xxxRSTCLRR: bit n held at 1 holds
+    // the peripheral in reset; output "rst.<bus>.<n>" follows it (the machine
+    // wires it to that peripheral's "reset" input: it resets on the rise).
+    auto resets = [this, &r](const std::string &base, uint32_t off) {
+        Register &set = r.reg(base + "SETR", off, 0).field("RST", 0, 32, Acc::W1S);
+        const std::string bus = base.substr(0, base.size() - 3); // "APB1RST" -> "APB1"
+        for (unsigned b = 0; b < 32; b++) {
+            reset_lines_.push_back({&set, b, &add_irq("rst." + bus + "." + std::to_string(b))});
+        }
+        set.post_write([this](BusAccess &, uint32_t, uint32_t, uint32_t) { update_reset_lines(); });
+        mp1_clear_view(r, base + "CLRR", off + 4, set, ~0u, [this](BusAccess &) { update_reset_lines(); });
+    };
 
     // ---- MPU / common part (0x000 - 0x7FF) ----------------------------------
     r.reg("TZCR", 0x000, 0x00000003).unimpl("TZEN", 0, 1).unimpl("MCKPROT", 1, 1);
@@ -78,16 +90,23 @@ Stm32mp1Rcc::Stm32mp1Rcc(const std::string &name) : RegisterDevice(name)
                          .unimpl("HSECSSON", 11, 1, Acc::W1S)
                          .post_write(retime);
     mp1_clear_view(r, "OCENCLRR", 0x010, ocen, ~(1u << 11), retime_view);
-    // RCC_HSICFGR: HSIDIV divides the 64 MHz HSI by 1, 2, 4 or 8.
+    // RCC_HSICFGR: HSIDIV divides the 64 MHz HSI by 1, 2, 4 or 8.  HSICAL
+    // is the sum of the engineering calibration loaded at reset (0 here, the
+    // register's reset value) and the user trimming HSITRIM; the emulated HSI
+    // is an ideal 64 MHz oscillator, whatever its calibration.
     r.reg("HSICFGR", 0x018, 0)
         .field("HSIDIV", 0, 2, Acc::RW, &hsidiv_)
-        .unimpl("HSITRIM", 8, 7)
-        .field("HSICAL", 16, 12, Acc::RO)
+        .field("HSITRIM", 8, 7, Acc::RW, &hsitrim_)
+        .field("HSICAL", 16, 12, Acc::RO, &hsical_)
+        .on_read([this](BusAccess &, uint32_t v) { return hsical_.with(v, hsitrim_.in(v) & 0xFFFu); })
         .post_write(retime);
     r.reg("CSICFGR", 0x01C, 0x00001000).unimpl("CSITRIM", 8, 5).field("CSICAL", 16, 8, Acc::RO);
+    // RCC_MPCKSELR: MPUSRC selects the MPU (Cortex-A7) clock: HSI, HSE, PLL1 P
+    // or MPUDIV (PLL1 P divided); MPUSRCRDY reads 1 while that source runs.
     r.reg("MPCKSELR", 0x020, 0x80000000)
-        .unimpl("MPUSRC", 0, 2)
-        .field("MPUSRCRDY", 31, 1, Acc::RO);
+        .field("MPUSRC", 0, 2, Acc::RW, &mpusrc_)
+        .field("MPUSRCRDY", 31, 1, Acc::RO, &mpusrcrdy_)
+        .on_read([this](BusAccess &, uint32_t v) { return mpusrcrdy_.with(v, mpu_source_hz(mpusrc_.in(v)) != 0); });
     r.reg("ASSCKSELR", 0x024, 0x80000000)
         .field("AXISSRC", 0, 3, Acc::RW, &axissrc_)
         .field("AXISSRCRDY", 31, 1, Acc::RO)
@@ -108,7 +127,9 @@ Stm32mp1Rcc::Stm32mp1Rcc(const std::string &name) : RegisterDevice(name)
     r.reg("APB5DIVR", 0x040, 0x80000000)
         .field("APB5DIV", 0, 3, Acc::RW, &apbdiv_[4])
         .field("APB5DIVRDY", 31, 1, Acc::RO);
-    r.reg("RTCDIVR", 0x044, 0).unimpl("RTCDIV", 0, 6);
+    // RCC_RTCDIVR: the HSE divided by RTCDIV + 1 is the RTC's HSE clock
+    // (BDCR.RTCSRC = 11).
+    r.reg("RTCDIVR", 0x044, 0).field("RTCDIV", 0, 6, Acc::RW, &rtcdiv_);
     // RCC_MSSCKSELR: MCUSSRC selects the MCU sub-system clock (HSI, HSE, CSI,
     // PLL3 P); MCUSSRCRDY is set once the selected source runs the MCU.
     r.reg("MSSCKSELR", 0x048, 0x80000000)
@@ -122,7 +143,8 @@ Stm32mp1Rcc::Stm32mp1Rcc(const std::string &name) : RegisterDevice(name)
     stored("SPI6CKSELR", 0x0C4, 0);
     r.reg("UART1CKSELR", 0x0C8, 0).field("UART1SRC", 0, 3, Acc::RW, &uartsrc_[4]);
     stored("RNG1CKSELR", 0x0CC, 0);
-    stored("CPERCKSELR", 0x0D0, 0);
+    // RCC_CPERCKSELR.CKPERSRC: per_ck = hsi_ker, csi_ker, hse_ker or off.
+    r.reg("CPERCKSELR", 0x0D0, 0).field("CKPERSRC", 0, 2, Acc::RW, &ckpersrc_);
     stored("STGENCKSELR", 0x0D4, 0);
     stored("DDRITFCR", 0x0D8, 0x000FD02A);
     r.reg("MP_BOOTCR", 0x100, 0).unimpl("MCU_BEN", 0, 1).unimpl("MPU_BEN", 1, 1);
@@ -155,8 +177,8 @@ Stm32mp1Rcc::Stm32mp1Rcc(const std::string &name) : RegisterDevice(name)
         .field("LSEDRV", 4, 2, Acc::RW)
         .unimpl("LSECSSON", 8, 1)
         .field("LSECSSD", 9, 1, Acc::RO)
-        .unimpl("RTCSRC", 16, 2)
-        .unimpl("RTCCKEN", 20, 1)
+        .field("RTCSRC", 16, 2, Acc::RW, &rtcsrc_)
+        .field("RTCCKEN", 20, 1, Acc::RW, &rtccken_)
         .unimpl("VSWRST", 31, 1)
         .on_read([this](BusAccess &, uint32_t v) { return lserdy_.with(v, lseon_.in(v)); })
         .post_write(retime);
@@ -204,11 +226,18 @@ Stm32mp1Rcc::Stm32mp1Rcc(const std::string &name) : RegisterDevice(name)
            {6, "MPSYSRSTF"}, {7, "MCSYSRSTF"}, {8, "IWDG1RSTF"}, {9, "IWDG2RSTF"}, {13, "MPUP0RSTF"},
            {14, "MPUP1RSTF"}});
     // RCC_MP_GRSTCSETR: system, MCU and MPU processor resets (self-clearing).
+    // MCURST resets the MCU (mcu_rst, MC_RSTSCLRR.MCURSTF).
     r.reg("MP_GRSTCSETR", 0x404, 0)
         .unimpl("MPSYSRST", 0, 1, Acc::WO)
-        .unimpl("MCURST", 1, 1, Acc::WO)
+        .field("MCURST", 1, 1, Acc::WO, &mcurst_)
         .unimpl("MPUP0RST", 4, 1, Acc::WO)
-        .unimpl("MPUP1RST", 5, 1, Acc::WO);
+        .unimpl("MPUP1RST", 5, 1, Acc::WO)
+        .post_write([this](BusAccess &a, uint32_t, uint32_t now, uint32_t) {
+            if (mcurst_.in(now)) {
+                mcurst_.set(0);
+                request_mcu_reset(kMcuRstf, a.core_name + " set MP_GRSTCSETR.MCURST");
+            }
+        });
     const std::initializer_list<Flag> mp_flags = {
         {0, "PORRSTF"},   {1, "BORRSTF"},   {2, "PADRSTF"},   {3, "HCSSRSTF"},  {4, "VCORERSTF"},
         {6, "MPSYSRSTF"}, {7, "MCSYSRSTF"}, {8, "IWDG1RSTF"}, {9, "IWDG2RSTF"}, {11, "STDBYRSTF"},
@@ -321,7 +350,8 @@ Stm32mp1Rcc::Stm32mp1Rcc(const std::string &name) : RegisterDevice(name)
     stored("USBCKSELR", 0x91C, 0);
     stored("RNG2CKSELR", 0x920, 0);
     stored("DSICKSELR", 0x924, 0);
-    stored("ADCCKSELR", 0x928, 0);
+    // RCC_ADCCKSELR.ADCSRC: the ADC1/ADC2 kernel clock, pll4_r, per_ck or pll3_q.
+    r.reg("ADCCKSELR", 0x928, 0).field("ADCSRC", 0, 2, Acc::RW, &adcsrc_);
     stored("LPTIM45CKSELR", 0x92C, 0);
     stored("LPTIM23CKSELR", 0x930, 0);
     stored("LPTIM1CKSELR", 0x934, 0);
@@ -362,7 +392,7 @@ Stm32mp1Rcc::Stm32mp1Rcc(const std::string &name) : RegisterDevice(name)
     lp_enables("MC_AHB4LPEN", 0xBA8, 0x000007FF);
     lp_enables("MC_AXIMLPEN", 0xBB0, 0x00000001);
     lp_enables("MC_MLAHBLPEN", 0xBB8, 0x00000017);
-    flags("MC_RSTSCLRR", 0xC00, 0x00000015,
+    mc_rsts_ = &flags("MC_RSTSCLRR", 0xC00, 0x00000015,
           {{0, "PORRSTF"}, {1, "BORRSTF"}, {2, "PADRSTF"}, {3, "HCSSRSTF"}, {4, "VCORERSTF"},
            {5, "MCURSTF"}, {6, "MPSYSRSTF"}, {7, "MCSYSRSTF"}, {8, "IWDG1RSTF"}, {9, "IWDG2RSTF"},
            {10, "WWDG1RSTF"}});
@@ -393,12 +423,20 @@ void Stm32mp1Rcc::declare_pll(unsigned n, uint32_t off, uint32_t cfgr1_reset, ui
             const Pll &q = pll_[n - 1];
             return q.rdy.with(v, q.on.in(v) && pll_ref_hz(n) != 0 ? 1 : 0);
         })
-        .post_write(retime);
+        .post_write([this, n](BusAccess &a, uint32_t old, uint32_t now, uint32_t) {
+            const Pll &q = pll_[n - 1];
+            if (!q.on.in(old) && q.on.in(now)) {
+                check_pll_input(n, a);
+            }
+            clocks_changed(&a);
+        });
     Register &cfgr1 = r.reg("PLL" + x + "CFGR1", off + 0x4, cfgr1_reset)
                           .field("DIVN", 0, 9, Acc::RW, &p.divn)
                           .field("DIVM" + x, 16, 6, Acc::RW, &p.divm);
     if (n >= 3) {
-        cfgr1.unimpl("IFRGE", 24, 2);
+        // PLL3/PLL4 only: IFRGE tells the PLL its input (reference / DIVM)
+        // range, 00 = 4-8 MHz, 01 = 8-16 MHz (PLL1/PLL2 take 8-16 MHz).
+        cfgr1.field("IFRGE", 24, 2, Acc::RW, &p.ifrge);
     }
     cfgr1.post_write(retime);
     r.reg("PLL" + x + "CFGR2", off + 0x8, cfgr2_reset)
@@ -436,11 +474,57 @@ void Stm32mp1Rcc::configure(const std::map<std::string, std::string> &params,
 void Stm32mp1Rcc::reset()
 {
     RegisterDevice::reset();
+    update_reset_lines();
+    pending_mcu_reset_.clear();
     mcuss_active_ = MCU_HSI;
     stuck_reported_ = false;
     mcu_held_ = boot_pins_ != kMp1EngineeringBoot;
     told_ = 0;
     clocks_changed(nullptr);
+}
+
+// RM0436 "Reset": a WWDG1 time-out (input 0) or MP_GRSTCSETR.MCURST resets
+// the MCU (mcu_rst): the Cortex-M4 and what is reset with it (output
+// "mcu_rst": WWDG1), not the RCC, so the clock tree stays as the firmware set
+// it; MC_RSTSCLRR records WWDG1RSTF / MCURSTF.  The reset itself happens from
+// the hub's loop, after the access or signal that asked for it.
+void Stm32mp1Rcc::input(unsigned n, bool level)
+{
+    if (n == kInputWwdg1 && level) {
+        request_mcu_reset(kWwdg1Rstf, "WWDG1 reset of the MCU");
+    }
+}
+
+void Stm32mp1Rcc::update_reset_lines()
+{
+    for (const ResetLine &l : reset_lines_) {
+        l.line->set((l.reg->value >> l.bit) & 1u);
+    }
+}
+
+void Stm32mp1Rcc::request_mcu_reset(uint32_t flag, const std::string &why)
+{
+    mc_rsts_->value |= flag;
+    pending_mcu_reset_ = why;
+    AMPVP_TRACE("power", name(), "MCU reset requested: " + why);
+    if (ctx_.scheduler) {
+        ctx_.scheduler->schedule(this, kTagMcuReset, ctx_.scheduler->now_ns() + 1);
+    } else {
+        timer_fired(kTagMcuReset);
+    }
+}
+
+void Stm32mp1Rcc::timer_fired(unsigned tag)
+{
+    if (tag != kTagMcuReset || pending_mcu_reset_.empty()) {
+        return;
+    }
+    const std::string why = pending_mcu_reset_;
+    pending_mcu_reset_.clear();
+    mcu_rst_->pulse();
+    if (ctx_.boot && mcu_core_ >= 0) {
+        ctx_.boot->reset_core(mcu_core_, why);
+    }
 }
 
 std::optional<bool> Stm32mp1Rcc::boot_gated(CoreId core) const
@@ -457,6 +541,79 @@ std::optional<uint32_t> Stm32mp1Rcc::boot_address(CoreId core) const
         return std::nullopt;
     }
     return 0x00000000u; // RETRAM
+}
+
+uint64_t Stm32mp1Rcc::lse_hz() const { return lseon_.on() ? kLseHz : 0; }
+uint64_t Stm32mp1Rcc::lsi_hz() const { return lsion_.on() ? kLsiHz : 0; }
+
+// RM0436 RCC_BDCR.RTCSRC: no clock, LSE, LSI, or the HSE divided by RTCDIV + 1
+// (RCC_RTCDIVR); RTCCKEN gates it.
+uint64_t Stm32mp1Rcc::rtc_hz() const
+{
+    if (!rtccken_.on()) {
+        return 0;
+    }
+    switch (rtcsrc_.get()) {
+    case 1: return lse_hz();
+    case 2: return lsi_hz();
+    case 3: return hse_hz() / (rtcdiv_.get() + 1);
+    default: return 0;
+    }
+}
+
+// RM0436 RCC_CPERCKSELR.CKPERSRC: per_ck is hsi_ker (0), csi_ker (1),
+// hse_ker (2) or off (3).
+uint64_t Stm32mp1Rcc::per_hz() const
+{
+    switch (ckpersrc_.get()) {
+    case 0: return hsi_hz();
+    case 1: return csi_hz();
+    case 2: return hse_hz();
+    default: return 0;
+    }
+}
+
+// RM0436 RCC_ADCCKSELR.ADCSRC: adc_ker_ck is pll4_r (0), per_ck (1) or
+// pll3_q (2); 3 is reserved (no clock).
+uint64_t Stm32mp1Rcc::adc_hz() const
+{
+    switch (adcsrc_.get()) {
+    case 0: return pll_hz(4, 'r');
+    case 1: return per_hz();
+    case 2: return pll_hz(3, 'q');
+    default: return 0;
+    }
+}
+
+// RM0436 RCC_MPCKSELR.MPUSRC: 0 HSI, 1 HSE, 2 PLL1 P, 3 MPUDIV (from PLL1 P):
+// the frequency of the selected source before MPUDIV, 0 while it does not run.
+uint64_t Stm32mp1Rcc::mpu_source_hz(uint32_t sel) const
+{
+    switch (sel) {
+    case 0: return hsi_hz();
+    case 1: return hse_hz();
+    default: return pll_hz(1, 'p');
+    }
+}
+
+// RM0436 PLL3CFGR1/PLL4CFGR1.IFRGE: the reference after DIVM must lie in the
+// range IFRGE selects (00: 4 to 8 MHz, 01: 8 to 16 MHz, other values reserved).
+// The model's PLL locks anyway; a mismatch is the firmware's mistake.
+void Stm32mp1Rcc::check_pll_input(unsigned n, const BusAccess &a)
+{
+    const Pll &p = pll_[n - 1];
+    if (!p.ifrge.valid()) {
+        return;
+    }
+    const uint64_t ref = pll_ref_hz(n) / (p.divm.get() + 1);
+    const uint32_t rge = p.ifrge.get();
+    const bool ok = (rge == 0 && ref >= 4000000 && ref <= 8000000) ||
+                    (rge == 1 && ref >= 8000000 && ref <= 16000000);
+    if (!ok && ref != 0) {
+        log().guest_error(a.core_name, name() + ": PLL" + std::to_string(n) + " enabled with a " + mhz(ref) +
+                                           " reference, outside the input range PLL" + std::to_string(n) +
+                                           "CFGR1.IFRGE = " + std::to_string(rge) + " selects");
+    }
 }
 
 uint64_t Stm32mp1Rcc::hsi_hz() const { return hsion_.on() ? kHsiHz >> hsidiv_.get() : 0; }
@@ -584,9 +741,10 @@ const char *const kClockNames[] = {
     "mcu",    "hclk",   "mcuss",  "pclk1",  "pclk2",  "pclk3",  "timg1",  "timg2",  "aclk",
     "pclk4",  "pclk5",  "uart24", "uart35", "uart6",  "uart78", "uart1",  "hse",    "hsi",
     "csi",    "lse",    "lsi",    "pll1_p", "pll1_q", "pll1_r", "pll2_p", "pll2_q", "pll2_r",
-    "pll3_p", "pll3_q", "pll3_r", "pll4_p", "pll4_q", "pll4_r"};
+    "pll3_p", "pll3_q", "pll3_r", "pll4_p", "pll4_q", "pll4_r", "rtcclk", "per_ck", "adc"};
 enum : ClockId { MCU, HCLK, MCUSS, PCLK1, PCLK2, PCLK3, TIMG1, TIMG2, ACLK, PCLK4, PCLK5, UART_FIRST,
-                 HSE = UART_FIRST + 5, HSI, CSI, LSE, LSI, PLL_FIRST, CLOCK_COUNT = PLL_FIRST + 12 };
+                 HSE = UART_FIRST + 5, HSI, CSI, LSE, LSI, PLL_FIRST, RTCCLK = PLL_FIRST + 12, PER_CK, ADC,
+                 CLOCK_COUNT };
 } // namespace
 
 ClockId Stm32mp1Rcc::clock_id(const std::string &n) const
@@ -601,7 +759,7 @@ ClockId Stm32mp1Rcc::clock_id(const std::string &n) const
 
 uint64_t Stm32mp1Rcc::hz(ClockId id) const
 {
-    if (id >= PLL_FIRST && id < CLOCK_COUNT) {
+    if (id >= PLL_FIRST && id < RTCCLK) {
         const int k = id - PLL_FIRST;
         return pll_hz(static_cast<unsigned>(k / 3 + 1), "pqr"[k % 3]);
     }
@@ -623,8 +781,11 @@ uint64_t Stm32mp1Rcc::hz(ClockId id) const
     case HSE: return hse_hz();
     case HSI: return hsi_hz();
     case CSI: return csi_hz();
-    case LSE: return lseon_.on() ? kLseHz : 0;
-    case LSI: return lsion_.on() ? kLsiHz : 0;
+    case LSE: return lse_hz();
+    case LSI: return lsi_hz();
+    case RTCCLK: return rtc_hz();
+    case PER_CK: return per_hz();
+    case ADC: return adc_hz();
     default: return 0;
     }
 }

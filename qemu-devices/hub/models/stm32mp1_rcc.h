@@ -12,18 +12,26 @@
 //    CSIRDY, HSERDY) following the enables at once (an HSE with no board
 //    crystal never becomes ready); LSE (32.768 kHz, BDCR.LSEON -> LSERDY)
 //    and LSI (32 kHz, RDLSICR.LSION -> LSIRDY).  OCRDYR.MPUCKRDY/AXICKRDY
-//    read 1 (the MPU and AXI clocks run).
+//    read 1 (the MPU and AXI clocks run).  HSICFGR.HSITRIM (user trimming)
+//    is added to the engineering calibration (0) in HSICAL; the emulated HSI
+//    is exact, so trimming does not change its frequency.
 //  - PLL1-PLL4: PLLxCR PLLON -> PLLxRDY once the reference clock runs;
 //    output y = ref / (DIVMx + 1) * (DIVNx + 1 + FRACV / 8192 when FRACLE) /
 //    (DIVy + 1), 0 while the PLL is not ready or DIVyEN is clear; references
 //    from RCK12SELR (HSI, HSE), RCK3SELR and RCK4SELR (HSI, HSE, CSI).
+//    PLL3/PLL4 IFRGE: enabling the PLL with its reference (after DIVM)
+//    outside the selected range (4-8 / 8-16 MHz) is a guest error.
 //  - MCU clock tree: MSSCKSELR.MCUSSRC (HSI, HSE, CSI, PLL3 P) with
 //    MCUSSRCRDY reading 1 while the selected source runs; MCUDIVR (/1 ..
 //    /512) gives MLHCLK, the M4's clock; APB1-3DIVR (/1 .. /16) the PCLKs;
-//    TIMG1PRER/TIMG2PRER the timer kernel clocks; the UART kernel clock
+//    TIMG1PRER/TIMG2PRER the timer kernel clocks; the ADC kernel clock
+//    (ADCCKSELR: PLL4 R, per_ck from CPERCKSELR, PLL3 Q); the UART kernel clock
 //    selections UART1CKSELR, UART24CKSELR, UART35CKSELR, UART6CKSELR,
 //    UART78CKSELR.  AXI side for USART1: ASSCKSELR (HSI, HSE, PLL2 P),
-//    AXIDIVR, APB4DIVR, APB5DIVR; MPCKSELR/MPCKDIVR stored.  Every other
+//    AXIDIVR, APB4DIVR, APB5DIVR; MPCKSELR.MPUSRC (HSI, HSE, PLL1 P,
+//    MPUDIV) with MPUSRCRDY reading 1 while the source runs (the MPU's own
+//    clock is not used: the Cortex-A7 is the host).  RTC clock: BDCR.RTCSRC
+//    (LSE, LSI, HSE / (RTCDIVR.RTCDIV + 1)) gated by RTCCKEN.  Every other
 //    ready flag the HAL polls after a write (xxxDIVRDY, PLLxSRCRDY,
 //    TIMGxPRERDY, MPUSRCRDY, AXISSRCRDY) reads 1: the change completes at once.
 //  - The M4's clock (MLHCLK) is sent to the core named by params "mcu_core"
@@ -45,6 +53,18 @@
 //    ordinary read/write bit: Linux writes 1 then 0 at once, so that the next
 //    MCU reset holds the M4 again.  The M4 starts from RETRAM, 0x00000000
 //    (boot_address).
+//  - Peripheral resets: xxxRSTSETR / xxxRSTCLRR (write 1 to set / clear,
+//    both read the bits) for APB1-5, AHB2-6, TZAHB6; each bit held at 1 holds
+//    its peripheral in reset: output "rst.<bus>.<bit>" (e.g. "rst.APB1.15",
+//    USART3RST) follows the bit, and the machine wires it to the peripheral's
+//    "reset" input (reset on the rise).  A bit whose peripheral has no model
+//    drives an unconnected line.
+//  - MCU reset (RM0436 "Reset": mcu_rst): a pulse on input 0 (WWDG1's
+//    time-out) or MP_GRSTCSETR.MCURST sets MC_RSTSCLRR.WWDG1RSTF / MCURSTF
+//    and resets the Cortex-M4 (DeviceContext::boot reset_core) and what is
+//    reset with it (output "mcu_rst", a pulse: WWDG1); the RCC itself is not
+//    reset, so the clocks stay as the firmware set them (ST's WWDG_Example
+//    skips SystemClock_Config after a WWDG1 reset for that reason).
 //  - Every other register of ST's CMSIS RCC map (stm32mp157cxx_cm4.h
 //    RCC_TypeDef) is declared by name with its reset value, stored.
 // Reset values: ST's STM32MP15 SVD description of RM0436, except OCRDYR
@@ -65,16 +85,21 @@
 //              (UARTxCKSELR selection)
 //   "hse" "hsi" "csi" "lse" "lsi"  oscillators (0 while off; "hsi" after HSIDIV)
 //   "pll1_p" "pll1_q" "pll1_r" ... "pll4_r"
+//   "rtcclk"   the RTC kernel clock (BDCR.RTCSRC, RTCCKEN)
+//   "per_ck"   the peripheral clock (CPERCKSELR: HSI, CSI, HSE)
+//   "adc"      the ADC1/ADC2 kernel clock (ADCCKSELR: PLL4 R, per_ck, PLL3 Q)
 //
-// Not modelled (stored, reported once when set where they are fields): the
-// MCU reset MP_GRSTCSETR.MCURST (and with it HOLD_BOOT after an MCU reset:
-// the hub has no way yet to reset a single core), the system reset
-// MPSYSRST, the MPU processor resets; the peripheral resets themselves
-// (xxxRSTSETR only stores); clock security (HSECSS, LSECSS), the RCC
+// Not modelled (stored, reported once when set where they are fields):
+// HOLD_BOOT after an MCU reset with BOOT_MCU = 0 (the hub restarts a reset
+// core at once: the M4 boots again, as in engineering boot), the system reset
+// MPSYSRST, the MPU processor resets; a peripheral held in reset still
+// takes register writes (it is reset when its bit is set, HAL releases it at
+// once); clock security (HSECSS, LSECSS), the RCC
 // interrupts (MP_/MC_CIER, CIFR read 0), the wake-up from CStop; the
 // TrustZone protection (TZCR) and the MPU-only registers' access rule; the
 // backup-domain write protection of BDCR (PWR_CR1.DBP lives in another
-// model), RTC clock; kernel clocks other than the UARTs'; spread spectrum
+// model); MPCKDIVR.MPUDIV; kernel clocks other than the UARTs', the RTC's and
+// the ADCs'; spread spectrum
 // (PLLxCSGR); MCO outputs; the clock restore sequence; MP_BOOTCR (hold boot
 // on leaving Standby).
 #pragma once
@@ -93,6 +118,10 @@ public:
     void configure(const std::map<std::string, std::string> &params,
                    const std::vector<std::string> &core_names) override;
     void reset() override;
+    // Input 0: WWDG1's reset output (a pulse): an MCU reset with WWDG1RSTF.
+    static constexpr unsigned kInputWwdg1 = 0;
+    void input(unsigned n, bool level) override;
+    void timer_fired(unsigned tag) override;
 
     // RM0436: the M4 waits in HOLD_BOOT unless the BOOT pins select the
     // engineering boot.
@@ -113,11 +142,30 @@ private:
         FieldRef div[3];               // PLLxCFGR2 DIVP, DIVQ, DIVR
         FieldRef fracv, fracle;        // PLLxFRACR
         FieldRef src;                  // RCKxSELR PLLxSRC (PLL1 and PLL2 share RCK12SELR)
+        FieldRef ifrge;                // PLLxCFGR1 IFRGE (PLL3, PLL4)
     };
     void declare_pll(unsigned n, uint32_t cr_off, uint32_t cfgr1_reset, uint32_t cfgr2_reset);
     uint64_t hsi_hz() const;
     uint64_t hse_hz() const;
     uint64_t csi_hz() const;
+    uint64_t lse_hz() const;
+    uint64_t lsi_hz() const;
+    uint64_t rtc_hz() const;
+    uint64_t per_hz() const;
+    uint64_t adc_hz() const;
+    uint64_t mpu_source_hz(uint32_t sel) const;
+    void check_pll_input(unsigned n, const BusAccess &a);
+    // RCC_MC_RSTSCLRR flags of an MCU reset.
+    static constexpr uint32_t kMcuRstf = 1u << 5, kWwdg1Rstf = 1u << 10;
+    static constexpr unsigned kTagMcuReset = 1;
+    void request_mcu_reset(uint32_t flag, const std::string &why);
+    void update_reset_lines();
+    struct ResetLine {
+        Register *reg;
+        unsigned bit;
+        IrqLine *line;
+    };
+    std::vector<ResetLine> reset_lines_; // xxxRSTSETR bit -> output "rst.<bus>.<bit>"
     uint64_t pll_ref_hz(unsigned pll) const;
     uint64_t mcuss_hz() const;
     uint64_t mcu_hz() const;
@@ -142,7 +190,10 @@ private:
     FieldRef hsion_, csion_, hseon_;                  // OCENSETR
     FieldRef hsirdy_, hsidivrdy_, csirdy_, hserdy_;   // OCRDYR
     FieldRef mpuckrdy_, axickrdy_;                    // OCRDYR
-    FieldRef hsidiv_;                                 // HSICFGR
+    FieldRef hsidiv_, hsitrim_, hsical_;              // HSICFGR
+    FieldRef mpusrc_, mpusrcrdy_;                     // MPCKSELR
+    FieldRef rtcdiv_, rtcsrc_, rtccken_;              // RTCDIVR, BDCR
+    FieldRef ckpersrc_, adcsrc_;                      // CPERCKSELR, ADCCKSELR
     FieldRef lseon_, lserdy_, lsion_, lsirdy_;        // BDCR, RDLSICR
     std::array<Pll, 4> pll_;
     FieldRef mcussrc_, mcussrcrdy_;                   // MSSCKSELR
@@ -152,6 +203,10 @@ private:
     std::array<FieldRef, 2> timgpre_;                 // TIMG1PRER, TIMG2PRER
     std::array<FieldRef, 5> uartsrc_;                 // UART24, UART35, UART6, UART78, UART1 CKSELR
     FieldRef boot_mcu_;                               // MP_GCR
+    FieldRef mcurst_;                                 // MP_GRSTCSETR
+    Register *mc_rsts_ = nullptr;                     // MC_RSTSCLRR
+    IrqLine *mcu_rst_ = nullptr;                      // output "mcu_rst"
+    std::string pending_mcu_reset_;                   // why, until the hub's loop does it
 };
 
 } // namespace ampvp
