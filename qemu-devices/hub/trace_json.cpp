@@ -171,7 +171,12 @@ void JsonTrace::event(const TlEvent &e)
     if (e.phase == 'E' && open == 0) {
         return; // its beginning came before the trace did
     }
-    nlohmann::json j = {{"ph", std::string(1, e.phase)}, {"ts", us(e.t_ns)}, {"pid", id.pid}, {"tid", id.tid},
+    // Never behind the track's last event; an event that was (deterministic
+    // mode: made by another core earlier in virtual time) keeps its own time
+    // in args.at_us.
+    uint64_t &last = last_ns_[{id.pid, id.tid}];
+    const uint64_t t_ns = std::max(e.t_ns, last);
+    nlohmann::json j = {{"ph", std::string(1, e.phase)}, {"ts", us(t_ns)}, {"pid", id.pid}, {"tid", id.tid},
                         {"cat", e.category}};
     if (e.phase != 'E') {
         j["name"] = e.name;
@@ -180,6 +185,9 @@ void JsonTrace::event(const TlEvent &e)
         if (!e.from.empty()) {
             args["from"] = e.from;
             args["to"] = e.to;
+        }
+        if (t_ns != e.t_ns) {
+            args["at_us"] = us(e.t_ns);
         }
         j["args"] = std::move(args);
     }
@@ -203,17 +211,18 @@ void JsonTrace::event(const TlEvent &e)
     if (!write(j)) {
         return; // the size bound is reached
     }
+    last = t_ns;
     if (e.phase == 'B') {
         open++;
     } else if (e.phase == 'E') {
         open--;
     }
     if (e.cause) {
-        causes_[cause_next_++ % causes_.size()] = {e.cause, id.pid, id.tid, e.t_ns};
+        causes_[cause_next_++ % causes_.size()] = {e.cause, id.pid, id.tid, t_ns};
     }
     if (e.flow) {
         nlohmann::json fl = {{"ph", e.flow_last ? "f" : "t"}, {"id", e.flow}, {"name", "cause"}, {"cat", "cause"},
-                             {"ts", us(e.t_ns)},           {"pid", id.pid}, {"tid", id.tid}};
+                             {"ts", us(t_ns)},             {"pid", id.pid}, {"tid", id.tid}};
         if (e.flow_last) {
             fl["bp"] = "e";
         }
@@ -234,7 +243,7 @@ bool JsonTrace::close(uint64_t end_ns, std::string &error)
     closing_ = true;
     for (auto &[k, n] : open_) {
         for (; n > 0; n--) {
-            write({{"ph", "E"}, {"ts", us(t_end)}, {"pid", k.first}, {"tid", k.second}});
+            write({{"ph", "E"}, {"ts", us(std::max(t_end, last_ns_[k]))}, {"pid", k.first}, {"tid", k.second}});
         }
     }
     put("\n]}\n");

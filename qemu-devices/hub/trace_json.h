@@ -72,6 +72,12 @@ private:
     std::map<std::pair<int, std::string>, int> tids_;
     std::map<int, int> next_tid_;
     std::map<std::pair<int, int>, int> open_; // spans open per (pid, tid)
+    // Latest timestamp written per (pid, tid): the importer refuses a track's
+    // events going back in time ("Timestamps are moving backward").  In
+    // deterministic mode an event one core's access makes on another core's
+    // track (an IRQ) carries the first core's virtual time, which can be
+    // behind what the other core already did in its quantum.
+    std::map<std::pair<int, int>, uint64_t> last_ns_;
     struct Where {
         uint64_t cause = 0;
         int pid = 0, tid = 0;
