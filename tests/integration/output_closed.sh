@@ -22,5 +22,8 @@ for stream in stderr stdout; do
   left=$(find "$AMPVP_RUNTIME_PARENT" -mindepth 1 -maxdepth 1 2>/dev/null || true)
   [ -z "$left" ] || fail "$stream closed early: left behind $left"
 done
-pgrep -af "$FW/(hello|gdb_demo)_cm" | grep -v pgrep && fail "QEMU instances left running"
+# This test's QEMU instances: their socket is in this test's runtime parent (a pattern
+# on the image path also matched the hub of another test running the same image beside
+# this one, under ctest -j2).
+pgrep -af "sock=$AMPVP_RUNTIME_PARENT/" | grep -v pgrep && fail "QEMU instances left running"
 pass "a closed output pipe (stdout or stderr) stops the run and leaves nothing behind"
