@@ -30,7 +30,13 @@ grep -qE "^$con .*tim_dma: TIM3 CH1 \(PA6\) PWM, ARR 11382, CCR1 by DMA1 stream 
 line=$(grep -E "^$con .*tim_dma: [0-9]+ transfer-complete and [0-9]+ half-transfer interrupts, errors 0\$" "$TMP/out") ||
   fail "no result line without errors"
 read -r tc ht < <(sed -E 's/.*tim_dma: ([0-9]+) transfer-complete and ([0-9]+) half-transfer.*/\1 \2/' <<<"$line")
-[ "$tc" -ge 10 ] && [ "$ht" -ge "$tc" ] || fail "$tc transfer-complete and $ht half-transfer interrupts (expected >= 10)"
+if [ -n "$det" ]; then
+  [ "$tc" -ge 10 ] && [ "$ht" -ge "$tc" ] || fail "$tc transfer-complete and $ht half-transfer interrupts (expected >= 10, a half before each complete)"
+else
+  # Free-running, the hub can reach several timer periods late and serve them in one
+  # transfer (supported.md), so a half-transfer point can pass unseen: counts only.
+  [ "$tc" -ge 10 ] && [ "$ht" -ge 10 ] || fail "$tc transfer-complete and $ht half-transfer interrupts (expected >= 10 each)"
+fi
 # In virtual time the core takes each interrupt: one half-transfer per transfer-complete
 # (the last one may be ahead).  Free-running, interrupts can come late and merge.
 [ -z "$det" ] || [ $((ht - tc)) -le 1 ] || fail "$ht half-transfer interrupts for $tc transfer-complete"
