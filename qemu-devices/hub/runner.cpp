@@ -1103,6 +1103,10 @@ void Runner::shutdown_children()
         usleep(10000);
     }
     for (auto &ch : children_) {
+        if (ch.proc && !ch.exited()) {
+            // Not an orderly end: a QEMU that ignores BYE is a bridge defect.
+            log().warn(ch.name + ": QEMU did not leave within 1 s of BYE; killed");
+        }
         if (ch.proc) {
             ch.proc->kill_now();
         }
