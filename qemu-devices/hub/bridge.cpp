@@ -566,10 +566,14 @@ CorePower BridgeServer::power(CoreId core) const { return cores_[core].power; }
 void BridgeServer::bye(CoreId core, bool in_reset)
 {
     // A core still in reset waits for START on its bus channel and reads
-    // nothing else; a running one reads BYE on the async channel.
-    const int fd = in_reset ? cores_[core].bus_fd : cores_[core].async_fd;
-    if (fd >= 0) {
-        reply(fd, core, AMPVP_MSG_BYE, cores_[core].seq++, nullptr, 0);
+    // nothing else; a running one reads BYE on the async channel, but in
+    // deterministic mode only at a quantum end, and one waiting there for GO
+    // reads its bus channel: so BYE goes on both.
+    const CoreState &cs = cores_[core];
+    for (const int fd : {in_reset ? -1 : cs.async_fd, cs.bus_fd}) {
+        if (fd >= 0) {
+            reply(fd, core, AMPVP_MSG_BYE, cores_[core].seq++, nullptr, 0);
+        }
     }
 }
 
