@@ -51,7 +51,13 @@ void BridgeServer::reply(int fd, CoreId core, uint16_t type, uint32_t seq, const
         buf = big.data();
         cap = big.size();
     }
-    const ampvp_out out{type, 0, seq, cores_[core].vtime, fixed, len, text};
+    if (fd == cores_[core].async_fd || core != grant_core_) {
+        cut_grant(); // a message for a core lands at a quantum end (START too)
+    }
+    const bool answer = type == AMPVP_MSG_READ_RESP || type == AMPVP_MSG_WRITE_RESP ||
+                        type == AMPVP_MSG_SYNC_RESP;
+    const uint16_t flags = grant_cut_ && answer && core == grant_core_ ? AMPVP_F_CUT : 0;
+    const ampvp_out out{type, flags, seq, cores_[core].vtime, fixed, len, text};
     size_t n = ampvp_encode(buf, cap, &out);
     if (n == 0) {
         log().error("internal: cannot encode " + std::string(ampvp_msg_name(type)) + " for " +
@@ -270,7 +276,7 @@ bool BridgeServer::handle(int fd, Conn &conn, const uint8_t *buf, size_t n, bool
                                 AMPVP_CAP_POWER | AMPVP_CAP_CLOCK | AMPVP_CAP_CLOCK_STOP |
                                 AMPVP_CAP_FAULTS | AMPVP_CAP_DEBUG | AMPVP_CAP_RESET |
                                 AMPVP_CAP_KICK | AMPVP_CAP_SYSRESETREQ | AMPVP_CAP_SYNC |
-                                AMPVP_CAP_BATCH,
+                                AMPVP_CAP_BATCH | AMPVP_CAP_GRANT,
                             AMPVP_OK, 0};
         if (m.u.hello.major != AMPVP_PROTO_VERSION_MAJOR) {
             protocol_error(fd, c, m.hdr.seq, AMPVP_E_VERSION,
@@ -478,12 +484,22 @@ void BridgeServer::start(CoreId core, uint32_t vtor)
     }
 }
 
-void BridgeServer::go(CoreId core, uint64_t until)
+bool BridgeServer::go(CoreId core, uint64_t until, uint64_t last)
 {
-    if (cores_[core].bus_fd >= 0) {
-        ampvp_go g{until};
-        reply(cores_[core].bus_fd, core, AMPVP_MSG_GO, cores_[core].seq++, &g, sizeof(g));
+    CoreState &cs = cores_[core];
+    end_grant();
+    if (cs.bus_fd < 0) {
+        return false;
     }
+    if (last > until && (cs.caps & AMPVP_CAP_GRANT)) {
+        grant_core_ = core;
+        ampvp_grant g{until, last};
+        reply(cs.bus_fd, core, AMPVP_MSG_GRANT, cs.seq++, &g, sizeof(g));
+        return true;
+    }
+    ampvp_go g{until};
+    reply(cs.bus_fd, core, AMPVP_MSG_GO, cs.seq++, &g, sizeof(g));
+    return false;
 }
 
 void BridgeServer::reset_core(CoreId core, uint32_t vtor, bool hold)

@@ -61,8 +61,16 @@ public:
     std::function<void(CoreId, const Fault &)> on_fault;
     std::function<void(CoreId, bool halted)> on_debug;
     // Deterministic lockstep: GO lets a core run until `until` (its own
-    // virtual time); QUANTUM says it got there.
-    void go(CoreId core, uint64_t until);
+    // virtual time); QUANTUM says it got there.  With `last` > `until` (a
+    // core running alone; protocol 2.6 GRANT) it may go on, quantum by
+    // quantum, up to `last` without reporting, until the hub cuts the grant:
+    // any message to a core's async channel or to another core (START of a
+    // gated one) does, and cut_grant(); the
+    // answers to its accesses then carry F_CUT and it stops at the next
+    // quantum end.  Returns whether a grant was given (the core has GRANT).
+    bool go(CoreId core, uint64_t until, uint64_t last);
+    void cut_grant() { grant_cut_ = grant_core_ >= 0; }
+    void end_grant() { grant_core_ = -1, grant_cut_ = false; }
     bool quantum_done(CoreId core) const { return cores_[core].quantum_done; }
     void clear_quantum(CoreId core) { cores_[core].quantum_done = false; }
     uint64_t vtime(CoreId core) const { return cores_[core].vtime; } // of its last message
@@ -115,6 +123,8 @@ private:
         std::vector<bool> sent_irq;         // NVIC levels the core has been sent, by line
         std::map<unsigned, bool> held_irq;  // levels to send when the clock restarts
     };
+    CoreId grant_core_ = -1; // lockstep: the core running a GRANT
+    bool grant_cut_ = false; // ... which must stop at its next quantum end
     void wake(CoreId core, const std::string &why);
     void send_irq(CoreId core, unsigned line, bool level);
     void kick(int async_fd);

@@ -247,6 +247,12 @@ int main(int argc, char **argv)
     run_cmd->add_option("--quantum", quantum,
                         "With --deterministic: the virtual time each core runs per turn, as "
                         "N us or N ms (default 100us; shorter: tighter coupling, slower)");
+    std::string lone_run = "10ms";
+    run_cmd->add_option("--lone-run", lone_run,
+                        "With --deterministic: a core that runs alone (the others absent, held in "
+                        "reset or ended) goes on this far without stopping at each quantum end, "
+                        "unless it sends something that must land at one (default 10ms; 0: stop "
+                        "at every quantum end). Host input waits at most this long");
     run_cmd->add_option("--icount-shift", opt.icount_shift,
                         "With --deterministic: each instruction takes 2^N ns of virtual time "
                         "(default 3: 125 million instructions per virtual second)")
@@ -347,21 +353,36 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     {
-        // --quantum: "100us", "1ms", "250000ns".
-        size_t used = 0;
-        double v = -1;
-        try {
-            v = std::stod(quantum, &used);
-        } catch (const std::exception &) {
-        }
-        const std::string unit = quantum.substr(used);
-        const double scale = unit == "ns" ? 1 : unit == "us" ? 1e3 : unit == "ms" ? 1e6 : 0;
-        if (v <= 0 || scale == 0 || v * scale < 1000 || v * scale > 1e9) {
+        // --quantum and --lone-run: "100us", "1ms", "250000ns" (--lone-run also "0").
+        auto duration = [](const std::string &text, double min_ns, uint64_t &out) {
+            size_t used = 0;
+            double v = -1;
+            try {
+                v = std::stod(text, &used);
+            } catch (const std::exception &) {
+            }
+            const std::string unit = text.substr(used);
+            const double scale = unit == "ns" ? 1 : unit == "us" ? 1e3 : unit == "ms" ? 1e6 : 0;
+            if (v == 0 && min_ns == 0 && (scale != 0 || unit.empty())) {
+                out = 0;
+                return true;
+            }
+            if (v <= 0 || scale == 0 || v * scale < min_ns || v * scale > 1e9) {
+                return false;
+            }
+            out = static_cast<uint64_t>(v * scale);
+            return true;
+        };
+        if (!duration(quantum, 1000, opt.quantum_ns)) {
             std::cerr << "ampvp run: --quantum '" << quantum << "': expected a duration from 1us to 1000ms, "
                       << "e.g. 100us or 1ms\n";
             return EXIT_USAGE;
         }
-        opt.quantum_ns = static_cast<uint64_t>(v * scale);
+        if (!duration(lone_run, 0, opt.lone_ns)) {
+            std::cerr << "ampvp run: --lone-run '" << lone_run << "': expected 0 or a duration up to 1000ms, "
+                      << "e.g. 10ms\n";
+            return EXIT_USAGE;
+        }
     }
     auto add_image = [&](const std::string &core, const std::string &file) {
         if (opt.images.count(core)) {

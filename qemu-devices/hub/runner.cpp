@@ -298,6 +298,10 @@ private:
     CoreId ls_active_ = -1;      // the core running its quantum
     size_t ls_index_ = 0;        // next child in this round
     uint64_t vnow_ = 0;          // start of the current round (global virtual ns)
+    uint64_t ls_grant_last_ = 0; // a lone core's GRANT runs to here (global; 0: none)
+    uint64_t lone_ns_ = 0;       // --lone-run, or what a --replay recording says
+    uint64_t ls_stops_ = 0, ls_grants_ = 0; // turns (GO or GRANT) given; GRANTs (-v summary)
+    uint64_t lone_last() const;
     std::vector<uint64_t> offset_; // per core: global time of its local 0
     std::vector<bool> ls_joined_;  // per core: takes part in the rounds
     bool vtimer_firing_ = false;
@@ -445,6 +449,7 @@ int Runner::prepare()
     bridge_->on_fault = [this](CoreId c, const BridgeServer::Fault &f) { on_fault(c, f); };
     bridge_->on_debug = [this](CoreId c, bool halted) { on_debug(c, halted); };
     open_serials();
+    lone_ns_ = opt_.lone_ns;
     if (!opt_.replay.empty()) {
         load_replay();
     }
@@ -864,6 +869,18 @@ void Runner::lockstep_advance()
             return; // still running its quantum
         }
         bridge_->clear_quantum(ls_active_);
+        bridge_->end_grant();
+        if (ls_grant_last_) {
+            // A lone core stopped at a later quantum end than this round's:
+            // the rounds in between passed with it alone (docs/determinism.md).
+            const uint64_t end = offset_[ls_active_] + bridge_->vtime(ls_active_);
+            if (end > vnow_ + q) {
+                const uint64_t skipped = (end - vnow_) / q - 1;
+                vnow_ += skipped * q;
+                round_ += skipped;
+            }
+            ls_grant_last_ = 0;
+        }
         const int afd = bridge_->async_fd(ls_active_);
         if (afd >= 0) {
             bridge_->on_readable(afd);
@@ -876,7 +893,12 @@ void Runner::lockstep_advance()
         if (ch.started && ls_joined_[ch.core] && !ch.exited() && bridge_->connected(ch.core)) {
             bridge_->flush(); // what the hub sent it so far lands at this boundary
             ls_active_ = ch.core;
-            bridge_->go(ch.core, vnow_ + q - offset_[ch.core]);
+            const uint64_t last = lone_last();
+            ls_stops_++;
+            if (bridge_->go(ch.core, vnow_ + q - offset_[ch.core], last - offset_[ch.core])) {
+                ls_grant_last_ = last;
+                ls_grants_++;
+            }
             return;
         }
         ls_index_++;
@@ -892,6 +914,50 @@ void Runner::lockstep_advance()
             offset_[ch.core] = vnow_;
         }
     }
+}
+
+// How far the active core may run without stopping: one quantum, or, when it
+// is the only core taking part (the others absent, held in reset or ended),
+// up to --lone-run, but not past the quantum end at which the first model
+// timer fires (a timer set meanwhile cuts the grant, see vtimer_set).
+uint64_t Runner::lone_last() const
+{
+    const uint64_t q = opt_.quantum_ns;
+    const uint64_t one = vnow_ + q;
+    if (lone_ns_ <= q) {
+        return one;
+    }
+    for (const auto &ch : children_) {
+        if (ch.core != ls_active_ && ch.started && ls_joined_[ch.core] && !ch.exited() &&
+            bridge_->connected(ch.core)) {
+            return one; // another core runs this round
+        }
+    }
+    uint64_t last = vnow_ + lone_ns_ / q * q;
+    // Host input enters at the end of a round (lockstep_host_input): a byte
+    // waiting for the UART is offered at every quantum end, as without the
+    // grant; a replay stops where the recording's next input entered.
+    if (!opt_.replay.empty()) {
+        if (replay_next_ < replay_.size() && replay_[replay_next_].round > round_) {
+            last = std::min(last, vnow_ + (replay_[replay_next_].round - round_) * q);
+        }
+    } else {
+        for (const auto &sr : serials_) {
+            if (sr->pending()) {
+                return one;
+            }
+        }
+        for (const auto &mi : model_inputs_) {
+            if (mi.port->pending()) {
+                return one;
+            }
+        }
+    }
+    if (!vtimers_.empty()) {
+        const uint64_t at = std::get<0>(*vtimers_.begin());
+        last = std::min(last, std::max(one, (at + q - 1) / q * q)); // it fires there
+    }
+    return last;
 }
 
 // Host input enters at round boundaries only (same input, same round: same
@@ -943,8 +1009,8 @@ void Runner::lockstep_host_input()
     }
 }
 
-// A recording: "ampvp-record 1 quantum-ns N icount-shift N", then one line per
-// input: "<round> <UART> <hex bytes>".
+// A recording: "ampvp-record 1 quantum-ns N icount-shift N lone-run-ns N",
+// then one line per input: "<round> <UART> <hex bytes>".
 void Runner::save_record()
 {
     const std::string tmp = opt_.record + ".tmp";
@@ -953,8 +1019,8 @@ void Runner::save_record()
         log().error("--record " + opt_.record + ": cannot write: " + std::strerror(errno));
         return;
     }
-    std::fprintf(f, "ampvp-record 1 quantum-ns %llu icount-shift %u\n", (unsigned long long)opt_.quantum_ns,
-                 opt_.icount_shift);
+    std::fprintf(f, "ampvp-record 1 quantum-ns %llu icount-shift %u lone-run-ns %llu\n",
+                 (unsigned long long)opt_.quantum_ns, opt_.icount_shift, (unsigned long long)lone_ns_);
     for (const auto &in : recorded_) {
         std::fprintf(f, "%llu %s ", (unsigned long long)in.round, in.uart.c_str());
         for (unsigned char c : in.bytes) {
@@ -976,10 +1042,12 @@ void Runner::load_replay()
         throw ConfigError("--replay " + opt_.replay + ": cannot read: " + std::strerror(errno));
     }
     char line[65536];
-    unsigned long long q = 0;
+    unsigned long long q = 0, lone = 0;
     unsigned shift = 0;
+    int fields = 0;
     if (!std::fgets(line, sizeof(line), f) ||
-        std::sscanf(line, "ampvp-record 1 quantum-ns %llu icount-shift %u", &q, &shift) != 2) {
+        (fields = std::sscanf(line, "ampvp-record 1 quantum-ns %llu icount-shift %u lone-run-ns %llu", &q,
+                              &shift, &lone)) < 2) {
         std::fclose(f);
         throw ConfigError("--replay " + opt_.replay + ": not an ampvp recording (first line)");
     }
@@ -988,6 +1056,10 @@ void Runner::load_replay()
         throw ConfigError("--replay " + opt_.replay + ": recorded with --quantum " + std::to_string(q) +
                           "ns --icount-shift " + std::to_string(shift) + "; give the same");
     }
+    // Host input entered where the recording's lone core stopped: replay
+    // stops it at the same quantum ends (a recording from before --lone-run:
+    // every quantum end).
+    lone_ns_ = fields == 3 ? lone : 0;
     for (int lineno = 2; std::fgets(line, sizeof(line), f); lineno++) {
         unsigned long long round = 0;
         char uart[64], hexs[65536];
@@ -1014,6 +1086,9 @@ void Runner::vtimer_set(Device *dev, unsigned tag, uint64_t at)
     if (it != vtimer_keys_.end()) {
         vtimers_.erase({it->second.first, it->second.second, dev, tag});
         vtimer_keys_.erase(it);
+    }
+    if (at && at < ls_grant_last_) {
+        bridge_->cut_grant(); // it fires at a quantum end the grant would pass
     }
     if (at) {
         const uint64_t seq = vtimer_seq_++;
@@ -1177,6 +1252,12 @@ int Runner::run()
     }
     if (!opt_.record.empty() && started_) {
         save_record();
+    }
+    if (opt_.deterministic && started_) {
+        log().verbose_info("lockstep: " + std::to_string(round_) + " rounds of " +
+                           std::to_string(opt_.quantum_ns / 1000) + " us; " + std::to_string(ls_stops_) +
+                           " turns given to cores, " + std::to_string(ls_grants_) +
+                           " of them grants to a core running alone");
     }
     cleanup();
     return rc;

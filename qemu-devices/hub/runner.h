@@ -51,6 +51,7 @@ struct RunOptions {
     bool timestamps = false;                  // --timestamps: console lines carry their time
     bool deterministic = false;               // --deterministic: icount lockstep (docs/determinism.md)
     uint64_t quantum_ns = 100000;             // --quantum: the lockstep quantum
+    uint64_t lone_ns = 10000000;              // --lone-run: a core alone runs this far between stops
     unsigned icount_shift = 3;                // --icount-shift: 2^N ns of virtual time per instruction
     std::string record;                       // --record FILE: host input per quantum boundary
     std::string replay;                       // --replay FILE: feed a recording instead of the host

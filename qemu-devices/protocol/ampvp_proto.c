@@ -38,6 +38,7 @@ static const shape shapes[] = {
     { AMPVP_MSG_RESUME, "RESUME", 0, 0 },
     { AMPVP_MSG_QUANTUM, "QUANTUM", sizeof(ampvp_quantum), 0 },
     { AMPVP_MSG_GO, "GO", sizeof(ampvp_go), 0 },
+    { AMPVP_MSG_GRANT, "GRANT", sizeof(ampvp_grant), 0 },
     { AMPVP_MSG_RESET, "RESET", sizeof(ampvp_reset), 0 },
     { AMPVP_MSG_THREAD, "THREAD", sizeof(ampvp_thread), 0 },
     { AMPVP_MSG_SYSRESETREQ, "SYSRESETREQ", 0, 0 },
@@ -146,8 +147,11 @@ int ampvp_decode(const void *buf, size_t n, ampvp_msg *out, char *err, size_t er
         return fail(err, errlen, "%s: reserved header field is 0x%lx, must be 0", s->name,
                     (unsigned long)out->hdr.reserved);
     }
-    if (out->hdr.flags & ~AMPVP_F_POSTED ||
-        ((out->hdr.flags & AMPVP_F_POSTED) && out->hdr.type != AMPVP_MSG_WRITE)) {
+    const uint16_t type = out->hdr.type;
+    if (out->hdr.flags & ~(AMPVP_F_POSTED | AMPVP_F_CUT) ||
+        ((out->hdr.flags & AMPVP_F_POSTED) && type != AMPVP_MSG_WRITE) ||
+        ((out->hdr.flags & AMPVP_F_CUT) && type != AMPVP_MSG_READ_RESP &&
+         type != AMPVP_MSG_WRITE_RESP && type != AMPVP_MSG_SYNC_RESP)) {
         return fail(err, errlen, "%s: unknown or misplaced flags 0x%x", s->name,
                     (unsigned)out->hdr.flags);
     }
@@ -237,6 +241,13 @@ int ampvp_decode(const void *buf, size_t n, ampvp_msg *out, char *err, size_t er
         if (out->u.power.state > AMPVP_PWR_DEEPSLEEP) {
             return fail(err, errlen, "%s: unknown power state %lu", s->name,
                         (unsigned long)out->u.power.state);
+        }
+        break;
+    case AMPVP_MSG_GRANT:
+        if (out->u.grant.last < out->u.grant.until) {
+            return fail(err, errlen, "%s: last %llu before until %llu", s->name,
+                        (unsigned long long)out->u.grant.last,
+                        (unsigned long long)out->u.grant.until);
         }
         break;
     default:

@@ -25,7 +25,7 @@ extern "C" {
 
 #define AMPVP_PROTO_MAGIC 0x56504d41u /* "AMPV" in memory order */
 #define AMPVP_PROTO_VERSION_MAJOR 2
-#define AMPVP_PROTO_VERSION_MINOR 5
+#define AMPVP_PROTO_VERSION_MINOR 6
 
 /* Largest message on the wire (header included). */
 #define AMPVP_MSG_MAX 65536u
@@ -55,12 +55,14 @@ enum ampvp_msg_type {
     AMPVP_MSG_RESET = 44,     /* hub -> bridge: reset the core (boot again, or hold it) */
     AMPVP_MSG_THREAD = 45,    /* bridge -> hub, async: signal this thread after async messages */
     AMPVP_MSG_SYSRESETREQ = 46, /* bridge -> hub, async: the core wrote AIRCR.SYSRESETREQ */
+    AMPVP_MSG_GRANT = 47,     /* hub -> bridge, bus: lockstep: GO, and run on alone up to `last` */
     AMPVP_MSG_ERROR = 48,     /* either way: code + one-line text */
     AMPVP_MSG_BYE = 49,       /* either way: orderly end of the session */
 };
 
 /* Header flags. */
 #define AMPVP_F_POSTED 0x0001u /* WRITE: the sender does not wait for a reply */
+#define AMPVP_F_CUT    0x0002u /* READ_RESP/WRITE_RESP/SYNC_RESP during a GRANT: stop at the next quantum end */
 
 /* Channel kinds named in HELLO. */
 enum ampvp_channel { AMPVP_CH_BUS = 0, AMPVP_CH_ASYNC = 1 };
@@ -78,6 +80,7 @@ enum ampvp_channel { AMPVP_CH_BUS = 0, AMPVP_CH_ASYNC = 1 };
 #define AMPVP_CAP_SYSRESETREQ   0x0200u /* core reports SYSRESETREQ (config sysresetreq-to-hub) */
 #define AMPVP_CAP_SYNC          0x0400u /* hub answers SYNC */
 #define AMPVP_CAP_BATCH         0x0800u /* core takes several messages in one async datagram */
+#define AMPVP_CAP_GRANT         0x1000u /* lockstep: core takes GRANT and honours F_CUT */
 
 /* Status codes (READ_RESP, WRITE_RESP, HELLO_ACK, ERROR). */
 enum ampvp_status {
@@ -200,6 +203,20 @@ typedef struct ampvp_quantum {
 typedef struct ampvp_go {
     uint64_t until;
 } ampvp_go;
+/* GRANT (protocol 2.6, cap GRANT): a core that runs alone (the others
+ * absent, held in reset or ended) need not stop at every quantum end.  Like
+ * GO it names the end of the next quantum (`until`); the core then goes on,
+ * quantum by quantum, without reporting, up to `last` (a later quantum end,
+ * in its own virtual time), unless an answer to one of its accesses carries
+ * F_CUT: something it did needs the hub at a quantum end (an IRQ or event
+ * for a core, a model timer due before `last`); it then stops and reports
+ * QUANTUM at the first quantum end at or after that access.  Posted writes
+ * are answered only by SYNC: a core that posted writes sends SYNC at the next
+ * quantum end and reads F_CUT there. */
+typedef struct ampvp_grant {
+    uint64_t until;
+    uint64_t last;
+} ampvp_grant;
 
 /* RESET: the SoC resets the core (a watchdog, a domain leaving Standby, a
  * system reset): its CPU, NVIC and SysTick return to their reset state, as
@@ -248,6 +265,7 @@ typedef struct ampvp_msg {
         ampvp_debug debug;
         ampvp_quantum quantum;
         ampvp_go go;
+        ampvp_grant grant;
         ampvp_reset reset;
         ampvp_thread thread;
         ampvp_error error;

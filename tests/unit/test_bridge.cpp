@@ -598,3 +598,90 @@ TEST_F(BridgeBatch, WithoutTheCapabilityEachMessageIsADatagram)
     const size_t one = sizeof(ampvp_hdr);
     EXPECT_EQ(datagram_sizes(), (std::vector<size_t>{one, one + sizeof(ampvp_irq)}));
 }
+
+// Protocol 2.6, GRANT (docs/determinism.md): a core running alone may pass
+// quantum ends without reporting; the answers to its accesses say when the hub
+// needs it at the next one (F_CUT).
+struct BridgeGrant : BridgeTest {
+    void SetUp() override
+    {
+        BridgeTest::SetUp();
+        caps = AMPVP_CAP_POSTED_WRITES | AMPVP_CAP_SYNC | AMPVP_CAP_GRANT;
+        boot();
+    }
+    uint16_t read_flags(uint64_t addr)
+    {
+        ampvp_read rd{addr, 4, 0};
+        bus_peer.send_msg(AMPVP_MSG_READ, &rd, sizeof(rd));
+        srv->on_readable(hub_bus);
+        const auto r = bus_peer.recv_msg(buf);
+        EXPECT_EQ(r.hdr.type, AMPVP_MSG_READ_RESP);
+        return r.hdr.flags;
+    }
+};
+
+TEST_F(BridgeGrant, AGrantNamesTheQuantumEndAndTheLastOne)
+{
+    EXPECT_TRUE(srv->go(0, 100000, 900000));
+    const auto g = bus_peer.recv_msg(buf);
+    ASSERT_EQ(g.hdr.type, AMPVP_MSG_GRANT);
+    EXPECT_EQ(g.u.grant.until, 100000u);
+    EXPECT_EQ(g.u.grant.last, 900000u);
+}
+
+TEST_F(BridgeGrant, OneQuantumIsAPlainGo)
+{
+    EXPECT_FALSE(srv->go(0, 100000, 100000));
+    EXPECT_EQ(bus_peer.recv_msg(buf).hdr.type, AMPVP_MSG_GO);
+}
+
+TEST_F(BridgeGrant, WithoutTheCapabilityACoreGetsGo)
+{
+    TearDown();
+    BridgeTest::SetUp();
+    caps = AMPVP_CAP_POSTED_WRITES;
+    boot();
+    EXPECT_FALSE(srv->go(0, 100000, 900000));
+    EXPECT_EQ(bus_peer.recv_msg(buf).hdr.type, AMPVP_MSG_GO);
+}
+
+TEST_F(BridgeGrant, AccessesThatSendNothingLeaveTheGrantUncut)
+{
+    srv->go(0, 100000, 900000);
+    bus_peer.recv_msg(buf);
+    EXPECT_EQ(read_flags(0x4000481C), 0) << "USART3_ISR";
+    EXPECT_TRUE(async_peer.nothing_pending());
+}
+
+// RM0399 EXTI: a 1 written to SWIER1 raises line 0's interrupt where C1IMR1
+// unmasks it: the IRQ goes to the core's async channel, which it reads at
+// quantum ends, so the grant is cut: the answer to the next access and the
+// SYNC after the posted writes carry F_CUT, until the grant ends.
+TEST_F(BridgeGrant, AMessageForACoreCutsTheGrant)
+{
+    srv->go(0, 100000, 900000);
+    bus_peer.recv_msg(buf);
+    ampvp_write imr{0x58000080, 0x1, 4, 0}, swier{0x58000008, 0x1, 4, 0};
+    bus_peer.send_msg(AMPVP_MSG_WRITE, &imr, sizeof(imr), AMPVP_F_POSTED);
+    bus_peer.send_msg(AMPVP_MSG_WRITE, &swier, sizeof(swier), AMPVP_F_POSTED);
+    bus_peer.send_msg(AMPVP_MSG_SYNC, nullptr, 0);
+    srv->on_readable(hub_bus);
+    const auto s = bus_peer.recv_msg(buf);
+    ASSERT_EQ(s.hdr.type, AMPVP_MSG_SYNC_RESP);
+    EXPECT_EQ(s.hdr.flags, AMPVP_F_CUT);
+    EXPECT_EQ(async_peer.recv_msg(buf).hdr.type, AMPVP_MSG_IRQ);
+    EXPECT_EQ(read_flags(0x4000481C), AMPVP_F_CUT) << "still cut";
+    srv->end_grant();
+    EXPECT_EQ(read_flags(0x4000481C), 0) << "no grant, no cut";
+}
+
+TEST_F(BridgeGrant, TheRunnerCutsAGrantForAModelTimer)
+{
+    srv->go(0, 100000, 900000);
+    bus_peer.recv_msg(buf);
+    srv->cut_grant();
+    EXPECT_EQ(read_flags(0x4000481C), AMPVP_F_CUT);
+    srv->go(0, 200000, 900000);
+    bus_peer.recv_msg(buf);
+    EXPECT_EQ(read_flags(0x4000481C), 0) << "a new grant starts uncut";
+}

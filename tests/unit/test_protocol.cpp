@@ -163,6 +163,31 @@ TEST(Protocol, PostedFlagOnlyOnWrites)
     EXPECT_NE(decode_error(b).find("flags"), std::string::npos);
 }
 
+// Protocol 2.6: F_CUT answers an access (READ_RESP, WRITE_RESP, SYNC_RESP)
+// during a GRANT; on anything else it is a misplaced flag.
+TEST(Protocol, CutFlagOnlyOnAnswers)
+{
+    ampvp_read_resp rr{0x1, 0, 0};
+    auto ok = encode(AMPVP_MSG_READ_RESP, &rr, sizeof(rr), nullptr, AMPVP_F_CUT);
+    EXPECT_EQ(decode_error(ok), "");
+    EXPECT_EQ(decode_error(encode(AMPVP_MSG_SYNC_RESP, nullptr, 0, nullptr, AMPVP_F_CUT)), "");
+    ampvp_read rd{0x40000000, 4, 0};
+    auto b = encode(AMPVP_MSG_READ, &rd, sizeof(rd), nullptr, AMPVP_F_CUT);
+    EXPECT_NE(decode_error(b).find("flags"), std::string::npos);
+}
+
+TEST(Protocol, GrantEndsNoEarlierThanItsQuantum)
+{
+    ampvp_grant g{200000, 1000000};
+    ampvp_msg m;
+    auto b = encode(AMPVP_MSG_GRANT, &g, sizeof(g));
+    ASSERT_EQ(ampvp_decode(b.data(), b.size(), &m, nullptr, 0), AMPVP_OK);
+    EXPECT_EQ(m.u.grant.until, 200000u);
+    EXPECT_EQ(m.u.grant.last, 1000000u);
+    ampvp_grant bad{200000, 100000};
+    EXPECT_NE(decode_error(encode(AMPVP_MSG_GRANT, &bad, sizeof(bad))).find("before until"), std::string::npos);
+}
+
 TEST(Protocol, IrqLevelMustBe0Or1)
 {
     ampvp_irq irq{39, 2};

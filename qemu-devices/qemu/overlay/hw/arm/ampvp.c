@@ -98,6 +98,9 @@ struct AmpvpMachineState {
     bool reset_held;    /* RESET with HOLD: stopped in reset until a RESET without */
     uint64_t quantum_ns; /* lockstep: deterministic mode's quantum (0: free-running) */
     uint64_t last_vtime; /* the last virtual time read (see ampvp_vtime) */
+    uint64_t q_until;    /* lockstep: the quantum end GO or GRANT named */
+    uint64_t grant_last; /* lockstep: GRANT lets the core run on alone to here */
+    bool cut;            /* lockstep: an answer carried F_CUT: stop at the next quantum end */
     int kicked;          /* the hub signalled the vCPU thread (set in the handler) */
     bool accessed;       /* a bridge access since the last exception return */
     bool posted;         /* ... and a posted write among them */
@@ -250,6 +253,41 @@ static void ampvp_expect(AmpvpMachineState *m, int fd, uint16_t type, ampvp_msg 
     }
 }
 
+/* ---- deterministic lockstep: a core running alone (GRANT) -------------- */
+
+/* The first quantum end at or after local virtual time t. */
+static uint64_t ampvp_boundary_at(AmpvpMachineState *m, uint64_t t)
+{
+    if (t <= m->q_until) {
+        return m->q_until;
+    }
+    return m->q_until + (t - m->q_until + m->quantum_ns - 1) / m->quantum_ns * m->quantum_ns;
+}
+
+/*
+ * After a bridge access during a GRANT (vCPU thread, BQL held): the answer
+ * says whether the hub needs the core at the next quantum end (F_CUT: it sent
+ * a core something, or set a model timer the grant would pass); a posted
+ * write has no answer, so the core asks there (SYNC).  Either way the quantum
+ * timer moves from the grant's end to that quantum end: exactly where the
+ * core would have stopped anyway without the grant.
+ */
+static void ampvp_grant_answer(AmpvpMachineState *m, uint16_t flags)
+{
+    if (!m->quantum_ns || m->grant_last <= m->q_until) {
+        return; /* free-running, or one quantum (GO) */
+    }
+    if (flags & AMPVP_F_CUT) {
+        m->cut = true;
+    } else if (!m->posted) {
+        return;
+    }
+    const uint64_t b = ampvp_boundary_at(m, m->last_vtime);
+    if ((int64_t)b < timer_expire_time_ns(m->quantum_timer)) {
+        timer_mod(m->quantum_timer, b);
+    }
+}
+
 /* ---- bridge windows: forward every access to the hub ------------------ */
 
 /*
@@ -292,6 +330,7 @@ static MemTxResult ampvp_window_read(void *opaque, hwaddr addr, uint64_t *data,
     ampvp_send(m, m->bus_fd, AMPVP_MSG_READ, 0, &rd, sizeof(rd));
     ampvp_expect(m, m->bus_fd, AMPVP_MSG_READ_RESP, &msg);
     ampvp_bql_retake(released);
+    ampvp_grant_answer(m, msg.hdr.flags);
     *data = msg.u.read_resp.data;
     return msg.u.read_resp.status == AMPVP_OK ? MEMTX_OK : MEMTX_ERROR;
 }
@@ -309,11 +348,13 @@ static MemTxResult ampvp_window_write(void *opaque, hwaddr addr, uint64_t data,
     ampvp_send(m, m->bus_fd, AMPVP_MSG_WRITE, posted ? AMPVP_F_POSTED : 0, &wr, sizeof(wr));
     if (posted) {
         m->posted = true;
+        ampvp_grant_answer(m, 0);
         return MEMTX_OK;
     }
     bool released = ampvp_bql_release(m);
     ampvp_expect(m, m->bus_fd, AMPVP_MSG_WRITE_RESP, &msg);
     ampvp_bql_retake(released);
+    ampvp_grant_answer(m, msg.hdr.flags);
     return msg.u.write_resp.status == AMPVP_OK ? MEMTX_OK : MEMTX_ERROR;
 }
 
@@ -609,6 +650,7 @@ static void ampvp_exc_return_hook(void *opaque)
         m->posted = false;
         ampvp_send(m, m->bus_fd, AMPVP_MSG_SYNC, 0, NULL, 0);
         ampvp_expect(m, m->bus_fd, AMPVP_MSG_SYNC_RESP, &msg);
+        ampvp_grant_answer(m, msg.hdr.flags);
     }
     m->slow_waiting |= ampvp_drain_async(m, true);
 }
@@ -683,22 +725,48 @@ static void ampvp_kick_setup(AmpvpMachineState *m)
  * wait for the hub: report, wait for GO, apply what the hub sent before GO
  * (IRQs, events, clock, wake), re-arm.
  */
-/* Wait for GO, apply what the hub sent before it, run until its deadline. */
+/*
+ * Wait for GO (or GRANT), apply what the hub sent before it, run until its
+ * deadline: the quantum's end, or a GRANT's last quantum end (see
+ * ampvp_grant_answer for the stops in between).
+ */
 static void ampvp_lockstep_go(AmpvpMachineState *m)
 {
     ampvp_msg msg;
 
-    ampvp_expect(m, m->bus_fd, AMPVP_MSG_GO, &msg);
-    const uint64_t until = msg.u.go.until;
+    ampvp_recv_spin(m, m->bus_fd, &msg, true);
+    if (msg.hdr.type == AMPVP_MSG_GRANT) {
+        m->q_until = msg.u.grant.until;
+        m->grant_last = msg.u.grant.last;
+    } else if (msg.hdr.type == AMPVP_MSG_GO) {
+        m->q_until = m->grant_last = msg.u.go.until;
+    } else {
+        error_report("ampvp[%s]: expected GO or GRANT from hub, got %s", m->core,
+                     ampvp_msg_name(msg.hdr.type));
+        exit(1);
+    }
+    m->cut = false;
     ampvp_drain_async(m, false);
-    timer_mod(m->quantum_timer, until);
+    timer_mod(m->quantum_timer, m->grant_last);
 }
 
 static void ampvp_quantum_end(void *opaque)
 {
     AmpvpMachineState *m = opaque;
     const ampvp_quantum q = { .vtime = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) };
+    ampvp_msg msg;
 
+    if (q.vtime < m->grant_last && !m->cut && m->posted) {
+        /* Inside a GRANT, after posted writes: does the hub need us here? */
+        m->posted = false;
+        ampvp_send(m, m->bus_fd, AMPVP_MSG_SYNC, 0, NULL, 0);
+        ampvp_expect(m, m->bus_fd, AMPVP_MSG_SYNC_RESP, &msg);
+        m->cut = msg.hdr.flags & AMPVP_F_CUT;
+    }
+    if (q.vtime < m->grant_last && !m->cut) {
+        timer_mod(m->quantum_timer, m->grant_last); /* on, alone */
+        return;
+    }
     ampvp_send(m, m->bus_fd, AMPVP_MSG_QUANTUM, 0, &q, sizeof(q));
     ampvp_lockstep_go(m);
 }
@@ -895,7 +963,7 @@ static void ampvp_say_hello(AmpvpMachineState *m, int fd, uint32_t channel, ampv
         .caps = AMPVP_CAP_POSTED_WRITES | AMPVP_CAP_CLOCK | AMPVP_CAP_EVENTS |
                 AMPVP_CAP_POWER | AMPVP_CAP_CLOCK_STOP | AMPVP_CAP_FAULTS | AMPVP_CAP_DEBUG |
                 AMPVP_CAP_RESET | AMPVP_CAP_KICK | AMPVP_CAP_SYSRESETREQ | AMPVP_CAP_SYNC |
-                AMPVP_CAP_BATCH,
+                AMPVP_CAP_BATCH | AMPVP_CAP_GRANT,
         .channel = channel,
     };
     ampvp_send(m, fd, AMPVP_MSG_HELLO, 0, &h, sizeof(h));
