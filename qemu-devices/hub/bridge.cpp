@@ -54,6 +54,9 @@ void BridgeServer::reply(int fd, CoreId core, uint16_t type, uint32_t seq, const
     if (fd == cores_[core].async_fd || core != grant_core_) {
         cut_grant(); // a message for a core lands at a quantum end (START too)
     }
+    if (fd == cores_[core].async_fd) {
+        cores_[core].sent_since_go = true;
+    }
     const bool answer = type == AMPVP_MSG_READ_RESP || type == AMPVP_MSG_WRITE_RESP ||
                         type == AMPVP_MSG_SYNC_RESP;
     const uint16_t flags = grant_cut_ && answer && core == grant_core_ ? AMPVP_F_CUT : 0;
@@ -402,8 +405,11 @@ bool BridgeServer::handle(int fd, Conn &conn, const uint8_t *buf, size_t n, bool
         }
         break;
     case AMPVP_MSG_QUANTUM:
-        if (conn.channel == Channel::Bus && cs.ready) {
+    case AMPVP_MSG_IDLE:
+        if (conn.channel == Channel::Bus && cs.ready &&
+            (m.hdr.type == AMPVP_MSG_QUANTUM || (cs.caps & AMPVP_CAP_GRANT))) {
             cs.quantum_done = true;
+            cs.idle_next = m.hdr.type == AMPVP_MSG_IDLE ? m.u.idle.next : 0;
             sender_waits = true; // it waits for GO
             return true;
         }
@@ -484,18 +490,20 @@ void BridgeServer::start(CoreId core, uint32_t vtor)
     }
 }
 
-bool BridgeServer::go(CoreId core, uint64_t until, uint64_t last)
+bool BridgeServer::go(CoreId core, uint64_t from, uint64_t until, uint64_t last)
 {
     CoreState &cs = cores_[core];
     end_grant();
+    cs.sent_since_go = false;
+    cs.idle_next = 0;
     if (cs.bus_fd < 0) {
         return false;
     }
-    if (last > until && (cs.caps & AMPVP_CAP_GRANT)) {
-        grant_core_ = core;
-        ampvp_grant g{until, last};
+    if ((last > until || from > cs.vtime) && (cs.caps & AMPVP_CAP_GRANT)) {
+        grant_core_ = last > until ? core : -1;
+        ampvp_grant g{from, until, last};
         reply(cs.bus_fd, core, AMPVP_MSG_GRANT, cs.seq++, &g, sizeof(g));
-        return true;
+        return last > until;
     }
     ampvp_go g{until};
     reply(cs.bus_fd, core, AMPVP_MSG_GO, cs.seq++, &g, sizeof(g));

@@ -68,7 +68,14 @@ public:
     // gated one) does, and cut_grant(); the
     // answers to its accesses then carry F_CUT and it stops at the next
     // quantum end.  Returns whether a grant was given (the core has GRANT).
-    bool go(CoreId core, uint64_t until, uint64_t last);
+    // `from`: a core the runner left out of the rounds while idle first stays
+    // idle up to there (GRANT; its own virtual time, as until and last).
+    bool go(CoreId core, uint64_t from, uint64_t until, uint64_t last);
+    // The core ended its last turn idle (IDLE): its own next timer deadline
+    // (UINT64_MAX: none); 0: it did not.
+    uint64_t idle_next(CoreId core) const { return cores_[core].idle_next; }
+    // The hub sent the core something on its async channel since its last turn began.
+    bool sent_since_go(CoreId core) const { return cores_[core].sent_since_go; }
     void cut_grant() { grant_cut_ = grant_core_ >= 0; }
     void end_grant() { grant_core_ = -1, grant_cut_ = false; }
     bool quantum_done(CoreId core) const { return cores_[core].quantum_done; }
@@ -116,6 +123,8 @@ private:
         uint32_t caps = 0;          // capabilities agreed at HELLO (async channel)
         bool clock_stopped = false; // in CStop: waiting for its wake-up input
         bool quantum_done = false;  // lockstep: QUANTUM received, waiting for GO
+        uint64_t idle_next = 0;     // lockstep: IDLE's next own deadline (0: not idle)
+        bool sent_since_go = false; // lockstep: async messages since its last GO
         uint32_t kick_pid = 0, kick_tid = 0; // THREAD: signal this vCPU thread after async sends
         int kick_signo = 0;
         bool wakeup = false;        // wake-up input level

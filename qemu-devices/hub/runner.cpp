@@ -302,6 +302,22 @@ private:
     uint64_t lone_ns_ = 0;       // --lone-run, or what a --replay recording says
     uint64_t ls_stops_ = 0, ls_grants_ = 0; // turns (GO or GRANT) given; GRANTs (-v summary)
     uint64_t lone_last() const;
+    // Idle cores left out of the rounds (IDLE): per core, the global time of
+    // its own next timer deadline (UINT64_MAX: none); 0: not left out.
+    std::vector<uint64_t> parked_;
+    bool ls_ran_ = false;     // a core had a turn in this round
+    bool ls_waiting_ = false; // every core idle with nothing due: wait for host input
+    bool takes_part(const Child &ch) const
+    {
+        return ch.started && ls_joined_[ch.core] && !ch.exited() && bridge_->connected(ch.core);
+    }
+    // A core that takes part has a turn in the round starting at vnow_.
+    bool has_turn(const Child &ch) const
+    {
+        return takes_part(ch) && (!parked_[ch.core] || bridge_->sent_since_go(ch.core) ||
+                                  parked_[ch.core] <= vnow_ + opt_.quantum_ns);
+    }
+    uint64_t next_round_with_work() const;
     std::vector<uint64_t> offset_; // per core: global time of its local 0
     std::vector<bool> ls_joined_;  // per core: takes part in the rounds
     bool vtimer_firing_ = false;
@@ -738,7 +754,7 @@ int Runner::loop()
                                        now.time_since_epoch()).count())) {
             wait_ms = 0; // poll: unless every CPU is taken, when polling delays the cores
         }
-        if (started_ && opt_.deterministic && ls_active_ < 0) {
+        if (started_ && opt_.deterministic && ls_active_ < 0 && !ls_waiting_) {
             wait_ms = 0; // the next quantum starts at once
         }
         if (bridge_->pending()) {
@@ -775,6 +791,7 @@ int Runner::loop()
                 started_ = true;
                 if (opt_.deterministic) {
                     offset_.assign(machine_.cores.size(), 0);
+                    parked_.assign(machine_.cores.size(), 0);
                     ls_joined_.assign(machine_.cores.size(), false);
                     for (auto &ch : children_) {
                         ls_joined_[ch.core] = !ch.gated;
@@ -881,6 +898,13 @@ void Runner::lockstep_advance()
             }
             ls_grant_last_ = 0;
         }
+        // An idle core with nothing sent to it meanwhile sits out the rounds
+        // until its own next timer or a message for it (docs/determinism.md).
+        const uint64_t next = bridge_->idle_next(ls_active_);
+        parked_[ls_active_] = 0;
+        if (next && lone_ns_ > q && !bridge_->sent_since_go(ls_active_)) {
+            parked_[ls_active_] = next == UINT64_MAX ? UINT64_MAX : std::max<uint64_t>(offset_[ls_active_] + next, 1);
+        }
         const int afd = bridge_->async_fd(ls_active_);
         if (afd >= 0) {
             bridge_->on_readable(afd);
@@ -890,12 +914,15 @@ void Runner::lockstep_advance()
     }
     while (ls_index_ < children_.size()) {
         Child &ch = children_[ls_index_];
-        if (ch.started && ls_joined_[ch.core] && !ch.exited() && bridge_->connected(ch.core)) {
+        if (has_turn(ch)) {
             bridge_->flush(); // what the hub sent it so far lands at this boundary
+            parked_[ch.core] = 0;
             ls_active_ = ch.core;
+            ls_ran_ = true;
             const uint64_t last = lone_last();
             ls_stops_++;
-            if (bridge_->go(ch.core, vnow_ + q - offset_[ch.core], last - offset_[ch.core])) {
+            const uint64_t off = offset_[ch.core];
+            if (bridge_->go(ch.core, vnow_ - off, vnow_ + q - off, last - off)) {
                 ls_grant_last_ = last;
                 ls_grants_++;
             }
@@ -903,6 +930,24 @@ void Runner::lockstep_advance()
         }
         ls_index_++;
     }
+    if (!ls_ran_) {
+        // Every core sits out: on to the first round in which something
+        // happens (a core's own timer, a model timer, a recorded input); with
+        // nothing ahead but host input, virtual time waits for it.
+        const uint64_t start = next_round_with_work();
+        ls_waiting_ = start == UINT64_MAX;
+        if (ls_waiting_) {
+            return;
+        }
+        if (start > vnow_) {
+            // The rounds in between pass with nothing to do: that round's turns.
+            round_ += (start - vnow_) / q;
+            vnow_ = start;
+            ls_index_ = 0;
+            return;
+        }
+    }
+    ls_ran_ = false;
     // Round complete: every core is at vnow_ + q.
     vnow_ += q;
     ls_index_ = 0;
@@ -927,13 +972,19 @@ uint64_t Runner::lone_last() const
     if (lone_ns_ <= q) {
         return one;
     }
+    uint64_t last = vnow_ + lone_ns_ / q * q;
     for (const auto &ch : children_) {
-        if (ch.core != ls_active_ && ch.started && ls_joined_[ch.core] && !ch.exited() &&
-            bridge_->connected(ch.core)) {
+        if (ch.core == ls_active_) {
+            continue;
+        }
+        if (has_turn(ch)) {
             return one; // another core runs this round
         }
+        if (takes_part(ch) && parked_[ch.core] != UINT64_MAX) {
+            // An idle one has its turn again in the round its own timer falls in.
+            last = std::min(last, std::max(one, (parked_[ch.core] + q - 1) / q * q - q));
+        }
     }
-    uint64_t last = vnow_ + lone_ns_ / q * q;
     // Host input enters at the end of a round (lockstep_host_input): a byte
     // waiting for the UART is offered at every quantum end, as without the
     // grant; a replay stops where the recording's next input entered.
@@ -958,6 +1009,41 @@ uint64_t Runner::lone_last() const
         last = std::min(last, std::max(one, (at + q - 1) / q * q)); // it fires there
     }
     return last;
+}
+
+// With every core sitting out: the start of the first round, from the current
+// one (vnow_) on, in which something happens, or UINT64_MAX if nothing will
+// without host input.
+uint64_t Runner::next_round_with_work() const
+{
+    const uint64_t q = opt_.quantum_ns;
+    auto round_of = [q](uint64_t t) { return (t + q - 1) / q * q - q; }; // the round t falls in
+    if (opt_.replay.empty()) {
+        for (const auto &sr : serials_) {
+            if (sr->pending()) {
+                return vnow_; // host input waits: it enters at this round's end
+            }
+        }
+        for (const auto &mi : model_inputs_) {
+            if (mi.port->pending()) {
+                return vnow_;
+            }
+        }
+    }
+    uint64_t start = UINT64_MAX;
+    for (const auto &ch : children_) {
+        if (takes_part(ch) && parked_[ch.core] && parked_[ch.core] != UINT64_MAX) {
+            start = std::min(start, round_of(parked_[ch.core]));
+        }
+    }
+    if (!vtimers_.empty()) {
+        start = std::min(start, round_of(std::max<uint64_t>(std::get<0>(*vtimers_.begin()), 1)));
+    }
+    if (!opt_.replay.empty() && replay_next_ < replay_.size() && replay_[replay_next_].round > round_) {
+        // The recorded input enters at the end of round number `round`.
+        start = std::min(start, vnow_ + (replay_[replay_next_].round - round_ - 1) * q);
+    }
+    return start == UINT64_MAX ? start : std::max(start, vnow_);
 }
 
 // Host input enters at round boundaries only (same input, same round: same

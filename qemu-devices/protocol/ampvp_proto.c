@@ -39,6 +39,7 @@ static const shape shapes[] = {
     { AMPVP_MSG_QUANTUM, "QUANTUM", sizeof(ampvp_quantum), 0 },
     { AMPVP_MSG_GO, "GO", sizeof(ampvp_go), 0 },
     { AMPVP_MSG_GRANT, "GRANT", sizeof(ampvp_grant), 0 },
+    { AMPVP_MSG_IDLE, "IDLE", sizeof(ampvp_idle), 0 },
     { AMPVP_MSG_RESET, "RESET", sizeof(ampvp_reset), 0 },
     { AMPVP_MSG_THREAD, "THREAD", sizeof(ampvp_thread), 0 },
     { AMPVP_MSG_SYSRESETREQ, "SYSRESETREQ", 0, 0 },
@@ -244,10 +245,11 @@ int ampvp_decode(const void *buf, size_t n, ampvp_msg *out, char *err, size_t er
         }
         break;
     case AMPVP_MSG_GRANT:
-        if (out->u.grant.last < out->u.grant.until) {
-            return fail(err, errlen, "%s: last %llu before until %llu", s->name,
-                        (unsigned long long)out->u.grant.last,
-                        (unsigned long long)out->u.grant.until);
+        if (out->u.grant.last < out->u.grant.until || out->u.grant.until <= out->u.grant.from) {
+            return fail(err, errlen, "%s: from %llu, until %llu, last %llu are not in order",
+                        s->name, (unsigned long long)out->u.grant.from,
+                        (unsigned long long)out->u.grant.until,
+                        (unsigned long long)out->u.grant.last);
         }
         break;
     default:

@@ -55,9 +55,10 @@ enum ampvp_msg_type {
     AMPVP_MSG_RESET = 44,     /* hub -> bridge: reset the core (boot again, or hold it) */
     AMPVP_MSG_THREAD = 45,    /* bridge -> hub, async: signal this thread after async messages */
     AMPVP_MSG_SYSRESETREQ = 46, /* bridge -> hub, async: the core wrote AIRCR.SYSRESETREQ */
-    AMPVP_MSG_GRANT = 47,     /* hub -> bridge, bus: lockstep: GO, and run on alone up to `last` */
+    AMPVP_MSG_GRANT = 47,     /* hub -> bridge, bus: lockstep: idle to `from`, GO, run on to `last` */
     AMPVP_MSG_ERROR = 48,     /* either way: code + one-line text */
     AMPVP_MSG_BYE = 49,       /* either way: orderly end of the session */
+    AMPVP_MSG_IDLE = 50,      /* bridge -> hub, bus: lockstep: QUANTUM, and idle until `next` */
 };
 
 /* Header flags. */
@@ -80,7 +81,7 @@ enum ampvp_channel { AMPVP_CH_BUS = 0, AMPVP_CH_ASYNC = 1 };
 #define AMPVP_CAP_SYSRESETREQ   0x0200u /* core reports SYSRESETREQ (config sysresetreq-to-hub) */
 #define AMPVP_CAP_SYNC          0x0400u /* hub answers SYNC */
 #define AMPVP_CAP_BATCH         0x0800u /* core takes several messages in one async datagram */
-#define AMPVP_CAP_GRANT         0x1000u /* lockstep: core takes GRANT and honours F_CUT */
+#define AMPVP_CAP_GRANT         0x1000u /* lockstep: core takes GRANT, honours F_CUT, sends IDLE */
 
 /* Status codes (READ_RESP, WRITE_RESP, HELLO_ACK, ERROR). */
 enum ampvp_status {
@@ -212,11 +213,23 @@ typedef struct ampvp_go {
  * for a core, a model timer due before `last`); it then stops and reports
  * QUANTUM at the first quantum end at or after that access.  Posted writes
  * are answered only by SYNC: a core that posted writes sends SYNC at the next
- * quantum end and reads F_CUT there. */
+ * quantum end and reads F_CUT there.
+ * A core that ends its turn idle (halted with nothing pending: WFI, WFE,
+ * CStop) reports IDLE instead of QUANTUM, with its own next timer deadline
+ * (SysTick): the hub may leave it out of the rounds until then or until it
+ * sends it anything.  Its next GRANT names in `from` where that idle time
+ * ends (its own virtual time): it stays idle up to `from` (the clock jumps
+ * there), applies what the hub sent, then runs to `until`.  For a core that
+ * took part in every round, `from` is the end of its last turn. */
 typedef struct ampvp_grant {
+    uint64_t from;
     uint64_t until;
     uint64_t last;
 } ampvp_grant;
+typedef struct ampvp_idle {
+    uint64_t vtime; /* as QUANTUM */
+    uint64_t next;  /* its own next timer deadline; UINT64_MAX: none */
+} ampvp_idle;
 
 /* RESET: the SoC resets the core (a watchdog, a domain leaving Standby, a
  * system reset): its CPU, NVIC and SysTick return to their reset state, as
@@ -266,6 +279,7 @@ typedef struct ampvp_msg {
         ampvp_quantum quantum;
         ampvp_go go;
         ampvp_grant grant;
+        ampvp_idle idle;
         ampvp_reset reset;
         ampvp_thread thread;
         ampvp_error error;

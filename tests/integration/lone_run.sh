@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
-# Deterministic mode, a core running alone (docs/determinism.md, protocol 2.6
-# GRANT): it need not stop at every quantum end, but a run with grants must be
-# the same run as one without, line for line and virtual microsecond for
-# virtual microsecond: whatever needs a quantum end (a model timer firing, an
-# IRQ or event for a core, the release of a gated core) cuts the grant there.
+# Deterministic mode (docs/determinism.md, protocol 2.6): an idle core sits out
+# the rounds until its own timer or a message for it (IDLE), and a core running
+# alone need not stop at every quantum end (GRANT); but such a run must be the
+# same run as one without, line for line and virtual microsecond for virtual
+# microsecond: whatever needs a quantum end (a model timer firing, an IRQ or
+# event for a core, the release of a gated core, an SEV or a sleep) cuts the
+# grant there.
 # Each case runs with --lone-run 0 (a stop at every quantum end) and with the
 # default, compares all output, and checks from the -v summary that the second
 # run did use grants and stopped less often.
 #   lone_run.sh tim6     TIM6 as the 1 kHz HAL time base (hub timer IRQs) beside SysTick
+#   lone_run.sh pingpong SEV -> EXTI -> WFE between the cores, 1000 round trips: each
+#                        core waits idle in WFE while the other runs alone
+#   lone_run.sh stop     ST's RTC_Alarm: the CM4 in D2 Stop (clock stopped) while the
+#                        CM7 waits for the RTC alarm
 #   lone_run.sh uart_in  interrupt-driven USART3 with --serial stdin input: host input
 #                        enters at grant ends, so here the check is that --replay of a
 #                        --record made with grants repeats the run exactly
@@ -21,6 +27,12 @@ case $CASE in
 tim6)
   ARGS=(--machine "$MACHINE" --cm7 "$FW/tim6_timebase_cm7.elf" --trace tim,irq
         --expect '^\[cm7\] CM7 done$') ;;
+pingpong)
+  ARGS=(--machine "$MACHINE" --cm7 "$FW/sev_pingpong_cm7.elf" --cm4 "$FW/sev_pingpong_cm4.elf"
+        --trace exti,power,irq --expect 'round trips in') ;;
+stop)
+  ARGS=(--machine "$MACHINE" --cm7 "$FW/rtc_alarm_cm7.elf" --cm4 "$FW/rtc_alarm_cm4.elf"
+        --trace power,irq --expect '^\[cm7\] CM7 done') ;;
 uart_in)
   ARGS=(--machine "$MACHINE" --cm7 "$FW/uart_it_cm7.elf" --serial stdin --trace uart,irq
         --expect '^\[cm7\] CM7 done$') ;;

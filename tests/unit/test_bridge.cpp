@@ -622,7 +622,7 @@ struct BridgeGrant : BridgeTest {
 
 TEST_F(BridgeGrant, AGrantNamesTheQuantumEndAndTheLastOne)
 {
-    EXPECT_TRUE(srv->go(0, 100000, 900000));
+    EXPECT_TRUE(srv->go(0, 0, 100000, 900000));
     const auto g = bus_peer.recv_msg(buf);
     ASSERT_EQ(g.hdr.type, AMPVP_MSG_GRANT);
     EXPECT_EQ(g.u.grant.until, 100000u);
@@ -631,7 +631,7 @@ TEST_F(BridgeGrant, AGrantNamesTheQuantumEndAndTheLastOne)
 
 TEST_F(BridgeGrant, OneQuantumIsAPlainGo)
 {
-    EXPECT_FALSE(srv->go(0, 100000, 100000));
+    EXPECT_FALSE(srv->go(0, 0, 100000, 100000));
     EXPECT_EQ(bus_peer.recv_msg(buf).hdr.type, AMPVP_MSG_GO);
 }
 
@@ -641,13 +641,13 @@ TEST_F(BridgeGrant, WithoutTheCapabilityACoreGetsGo)
     BridgeTest::SetUp();
     caps = AMPVP_CAP_POSTED_WRITES;
     boot();
-    EXPECT_FALSE(srv->go(0, 100000, 900000));
+    EXPECT_FALSE(srv->go(0, 0, 100000, 900000));
     EXPECT_EQ(bus_peer.recv_msg(buf).hdr.type, AMPVP_MSG_GO);
 }
 
 TEST_F(BridgeGrant, AccessesThatSendNothingLeaveTheGrantUncut)
 {
-    srv->go(0, 100000, 900000);
+    srv->go(0, 0, 100000, 900000);
     bus_peer.recv_msg(buf);
     EXPECT_EQ(read_flags(0x4000481C), 0) << "USART3_ISR";
     EXPECT_TRUE(async_peer.nothing_pending());
@@ -659,7 +659,7 @@ TEST_F(BridgeGrant, AccessesThatSendNothingLeaveTheGrantUncut)
 // SYNC after the posted writes carry F_CUT, until the grant ends.
 TEST_F(BridgeGrant, AMessageForACoreCutsTheGrant)
 {
-    srv->go(0, 100000, 900000);
+    srv->go(0, 0, 100000, 900000);
     bus_peer.recv_msg(buf);
     ampvp_write imr{0x58000080, 0x1, 4, 0}, swier{0x58000008, 0x1, 4, 0};
     bus_peer.send_msg(AMPVP_MSG_WRITE, &imr, sizeof(imr), AMPVP_F_POSTED);
@@ -677,11 +677,35 @@ TEST_F(BridgeGrant, AMessageForACoreCutsTheGrant)
 
 TEST_F(BridgeGrant, TheRunnerCutsAGrantForAModelTimer)
 {
-    srv->go(0, 100000, 900000);
+    srv->go(0, 0, 100000, 900000);
     bus_peer.recv_msg(buf);
     srv->cut_grant();
     EXPECT_EQ(read_flags(0x4000481C), AMPVP_F_CUT);
-    srv->go(0, 200000, 900000);
+    srv->go(0, 0, 200000, 900000);
     bus_peer.recv_msg(buf);
     EXPECT_EQ(read_flags(0x4000481C), 0) << "a new grant starts uncut";
+}
+
+// A core that ends its turn idle says until when (IDLE); the runner may leave
+// it out of the rounds until then, or until the hub sends it anything.
+TEST_F(BridgeGrant, AnIdleCoreSaysItsNextDeadlineAndAMessageForItIsNoted)
+{
+    srv->go(0, 0, 100000, 100000);
+    bus_peer.recv_msg(buf);
+    ampvp_idle idle{100000, 1000000};
+    bus_peer.send_msg(AMPVP_MSG_IDLE, &idle, sizeof(idle));
+    srv->on_readable(hub_bus);
+    EXPECT_TRUE(srv->quantum_done(0));
+    EXPECT_EQ(srv->idle_next(0), 1000000u);
+    EXPECT_FALSE(srv->sent_since_go(0));
+    srv->set_irq(0, 6, true);
+    EXPECT_TRUE(srv->sent_since_go(0));
+    // Its next turn starts where its idle time ends: a GRANT names it.
+    srv->clear_quantum(0);
+    EXPECT_FALSE(srv->go(0, 500000, 600000, 600000)) << "one quantum, no grant";
+    const auto g = bus_peer.recv_msg(buf);
+    ASSERT_EQ(g.hdr.type, AMPVP_MSG_GRANT);
+    EXPECT_EQ(g.u.grant.from, 500000u);
+    EXPECT_EQ(srv->idle_next(0), 0u);
+    EXPECT_FALSE(srv->sent_since_go(0));
 }

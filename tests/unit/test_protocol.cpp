@@ -176,16 +176,19 @@ TEST(Protocol, CutFlagOnlyOnAnswers)
     EXPECT_NE(decode_error(b).find("flags"), std::string::npos);
 }
 
-TEST(Protocol, GrantEndsNoEarlierThanItsQuantum)
+TEST(Protocol, GrantRunsFromItsIdleEndToItsLastQuantumEnd)
 {
-    ampvp_grant g{200000, 1000000};
+    ampvp_grant g{100000, 200000, 1000000};
     ampvp_msg m;
     auto b = encode(AMPVP_MSG_GRANT, &g, sizeof(g));
     ASSERT_EQ(ampvp_decode(b.data(), b.size(), &m, nullptr, 0), AMPVP_OK);
     EXPECT_EQ(m.u.grant.until, 200000u);
     EXPECT_EQ(m.u.grant.last, 1000000u);
-    ampvp_grant bad{200000, 100000};
-    EXPECT_NE(decode_error(encode(AMPVP_MSG_GRANT, &bad, sizeof(bad))).find("before until"), std::string::npos);
+    EXPECT_EQ(m.u.grant.from, 100000u);
+    ampvp_grant bad{100000, 200000, 150000}, behind{200000, 200000, 200000};
+    EXPECT_NE(decode_error(encode(AMPVP_MSG_GRANT, &bad, sizeof(bad))).find("not in order"), std::string::npos);
+    EXPECT_NE(decode_error(encode(AMPVP_MSG_GRANT, &behind, sizeof(behind))).find("not in order"),
+              std::string::npos);
 }
 
 TEST(Protocol, IrqLevelMustBe0Or1)

@@ -101,6 +101,7 @@ struct AmpvpMachineState {
     uint64_t q_until;    /* lockstep: the quantum end GO or GRANT named */
     uint64_t grant_last; /* lockstep: GRANT lets the core run on alone to here */
     bool cut;            /* lockstep: an answer carried F_CUT: stop at the next quantum end */
+    bool idle_to_from;   /* lockstep: GRANT's `from` is ahead: idle up to it first */
     int kicked;          /* the hub signalled the vCPU thread (set in the handler) */
     bool accessed;       /* a bridge access since the last exception return */
     bool posted;         /* ... and a posted write among them */
@@ -165,6 +166,8 @@ static uint64_t ampvp_vtime(AmpvpMachineState *m, bool io)
     return m->last_vtime;
 }
 
+static void ampvp_grant_stop(AmpvpMachineState *m, bool cut);
+
 static void ampvp_send(AmpvpMachineState *m, int fd, uint16_t type, uint16_t flags,
                        const void *fixed, size_t fixed_len)
 {
@@ -182,6 +185,10 @@ static void ampvp_send(AmpvpMachineState *m, int fd, uint16_t type, uint16_t fla
     } while (r < 0 && errno == EINTR);
     if (r != (ssize_t)n) {
         ampvp_fatal(m, "lost the connection to the hub (send)");
+    }
+    if (fd == m->async_fd) {
+        /* SEV, sleep, fault: the hub reads them at the core's next stop. */
+        ampvp_grant_stop(m, true);
     }
 }
 
@@ -265,26 +272,36 @@ static uint64_t ampvp_boundary_at(AmpvpMachineState *m, uint64_t t)
 }
 
 /*
- * After a bridge access during a GRANT (vCPU thread, BQL held): the answer
- * says whether the hub needs the core at the next quantum end (F_CUT: it sent
- * a core something, or set a model timer the grant would pass); a posted
- * write has no answer, so the core asks there (SYNC).  Either way the quantum
- * timer moves from the grant's end to that quantum end: exactly where the
- * core would have stopped anyway without the grant.
+ * During a GRANT (vCPU thread): stop at the first quantum end at or after the
+ * last virtual time read, where the core would have stopped anyway without
+ * the grant; `cut`: report there, else only look whether the hub needs us
+ * (SYNC, after posted writes).  Bridge accesses, SEV and sleep read the exact
+ * time (SEV and WFI/WFE end their TB, patch 0002); a fault report may carry
+ * an older one and stop the core early, off a quantum end (the hub copes).
  */
-static void ampvp_grant_answer(AmpvpMachineState *m, uint16_t flags)
+static void ampvp_grant_stop(AmpvpMachineState *m, bool cut)
 {
     if (!m->quantum_ns || m->grant_last <= m->q_until) {
         return; /* free-running, or one quantum (GO) */
     }
-    if (flags & AMPVP_F_CUT) {
-        m->cut = true;
-    } else if (!m->posted) {
-        return;
-    }
+    m->cut |= cut;
     const uint64_t b = ampvp_boundary_at(m, m->last_vtime);
     if ((int64_t)b < timer_expire_time_ns(m->quantum_timer)) {
         timer_mod(m->quantum_timer, b);
+    }
+}
+
+/*
+ * After a bridge access: the answer says whether the hub needs the core at
+ * the next quantum end (F_CUT: it sent a core something, or set a model timer
+ * the grant would pass); a posted write has no answer, so the core asks there.
+ */
+static void ampvp_grant_answer(AmpvpMachineState *m, uint16_t flags)
+{
+    if (flags & AMPVP_F_CUT) {
+        ampvp_grant_stop(m, true);
+    } else if (m->posted) {
+        ampvp_grant_stop(m, false);
     }
 }
 
@@ -734,8 +751,10 @@ static void ampvp_lockstep_go(AmpvpMachineState *m)
 {
     ampvp_msg msg;
 
+    uint64_t from = 0;
     ampvp_recv_spin(m, m->bus_fd, &msg, true);
     if (msg.hdr.type == AMPVP_MSG_GRANT) {
+        from = msg.u.grant.from;
         m->q_until = msg.u.grant.until;
         m->grant_last = msg.u.grant.last;
     } else if (msg.hdr.type == AMPVP_MSG_GO) {
@@ -746,6 +765,16 @@ static void ampvp_lockstep_go(AmpvpMachineState *m)
         exit(1);
     }
     m->cut = false;
+    if (from && (int64_t)from > qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL)) {
+        /*
+         * The hub left us out of the rounds while we were idle (IDLE): stay
+         * idle up to `from` (nothing of ours is due before it, so the clock
+         * jumps there), then take what it sent.
+         */
+        m->idle_to_from = true;
+        timer_mod(m->quantum_timer, from);
+        return;
+    }
     ampvp_drain_async(m, false);
     timer_mod(m->quantum_timer, m->grant_last);
 }
@@ -756,6 +785,13 @@ static void ampvp_quantum_end(void *opaque)
     const ampvp_quantum q = { .vtime = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) };
     ampvp_msg msg;
 
+    if (m->idle_to_from) {
+        m->idle_to_from = false;
+        m->last_vtime = q.vtime;
+        ampvp_drain_async(m, false);
+        timer_mod(m->quantum_timer, m->grant_last);
+        return;
+    }
     if (q.vtime < m->grant_last && !m->cut && m->posted) {
         /* Inside a GRANT, after posted writes: does the hub need us here? */
         m->posted = false;
@@ -767,7 +803,15 @@ static void ampvp_quantum_end(void *opaque)
         timer_mod(m->quantum_timer, m->grant_last); /* on, alone */
         return;
     }
-    ampvp_send(m, m->bus_fd, AMPVP_MSG_QUANTUM, 0, &q, sizeof(q));
+    CPUState *cs = first_cpu;
+    if ((m->caps & AMPVP_CAP_GRANT) && cs->halted && !cpu_has_work(cs)) {
+        /* Idle: the hub may leave us out until our own next timer (SysTick). */
+        const int64_t d = qemu_clock_deadline_ns_all(QEMU_CLOCK_VIRTUAL, QEMU_TIMER_ATTR_ALL);
+        const ampvp_idle idle = { .vtime = q.vtime, .next = d < 0 ? UINT64_MAX : q.vtime + d };
+        ampvp_send(m, m->bus_fd, AMPVP_MSG_IDLE, 0, &idle, sizeof(idle));
+    } else {
+        ampvp_send(m, m->bus_fd, AMPVP_MSG_QUANTUM, 0, &q, sizeof(q));
+    }
     ampvp_lockstep_go(m);
 }
 
@@ -776,6 +820,7 @@ static void ampvp_quantum_end(void *opaque)
 static void ampvp_txev(void *opaque)
 {
     AmpvpMachineState *m = opaque;
+    ampvp_vtime(m, true); /* SEV ends its TB like an I/O access (patch 0002): exact */
     ampvp_send(m, m->async_fd, AMPVP_MSG_EVENT, 0, NULL, 0);
 }
 
@@ -783,6 +828,19 @@ static void ampvp_sleep(void *opaque, int state)
 {
     AmpvpMachineState *m = opaque;
     ampvp_power_msg p = { .state = state };
+
+    /*
+     * The report carries the exact virtual time: waking is reported between
+     * TBs, and WFI and WFE end theirs, whose instructions are counted as it
+     * starts (see below), so the clock may be read here.
+     */
+    if (icount_enabled()) {
+        CPUState *cs = first_cpu;
+        const uint32_t can_do_io = cs->can_do_io;
+        cs->can_do_io = 1;
+        ampvp_vtime(m, true);
+        cs->can_do_io = can_do_io;
+    }
 
     /*
      * Deep sleep where the SoC stops the clock: stop it before the hub hears
@@ -850,6 +908,7 @@ static void ampvp_send_fault(AmpvpMachineState *m, uint32_t exc, uint32_t pc, ui
     if (n && send(m->async_fd, buf, n, MSG_NOSIGNAL) != (ssize_t)n) {
         ampvp_fatal(m, "lost the connection to the hub (send)");
     }
+    ampvp_grant_stop(m, true);
 }
 
 /* vCPU thread (exception entry, BQL held). */
