@@ -250,9 +250,10 @@ int main(int argc, char **argv)
     std::string lone_run = "10ms";
     run_cmd->add_option("--lone-run", lone_run,
                         "With --deterministic: a core that runs alone (the others absent, held in "
-                        "reset or ended) goes on this far without stopping at each quantum end, "
-                        "unless it sends something that must land at one (default 10ms; 0: stop "
-                        "at every quantum end). Host input waits at most this long");
+                        "reset, ended or idle) goes on this far without stopping at each quantum "
+                        "end, unless it does something that must land at one (default 10ms; 0: "
+                        "a stop at every quantum end, and idle cores keep their turns). Host "
+                        "input waits at most this long (docs/determinism.md)");
     run_cmd->add_option("--icount-shift", opt.icount_shift,
                         "With --deterministic: each instruction takes 2^N ns of virtual time "
                         "(default 3: 125 million instructions per virtual second)")
