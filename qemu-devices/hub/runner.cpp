@@ -962,9 +962,10 @@ void Runner::lockstep_advance()
 }
 
 // How far the active core may run without stopping: one quantum, or, when it
-// is the only core taking part (the others absent, held in reset or ended),
-// up to --lone-run, but not past the quantum end at which the first model
-// timer fires (a timer set meanwhile cuts the grant, see vtimer_set).
+// is the only core with a turn (the others absent, held in reset, ended or
+// sitting out idle), up to --lone-run, but not past the quantum end at which
+// the first model timer fires (a timer set meanwhile cuts the grant, see
+// vtimer_set) nor into the round an idle core's own timer falls in.
 uint64_t Runner::lone_last() const
 {
     const uint64_t q = opt_.quantum_ns;
