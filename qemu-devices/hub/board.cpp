@@ -132,11 +132,7 @@ LedPanel::LedPanel(std::vector<LedDesc> leds, Output out)
     : Device("board"), leds_(std::move(leds)), out_(std::move(out))
 {
     if (!out_) {
-        out_ = [](const std::string &line) {
-            std::fputs(line.c_str(), stdout);
-            std::fputc('\n', stdout);
-            std::fflush(stdout);
-        };
+        out_ = [](const std::string &line) { Log::write_line(stdout, line); };
     }
 }
 

@@ -11,11 +11,7 @@ Console::Console(std::string console_uart, Output out)
     : console_uart_(std::move(console_uart)), out_(std::move(out))
 {
     if (!out_) {
-        out_ = [](const std::string &line) {
-            std::fputs(line.c_str(), stdout);
-            std::fputc('\n', stdout);
-            std::fflush(stdout);
-        };
+        out_ = [](const std::string &line) { Log::write_line(stdout, line); };
     }
 }
 

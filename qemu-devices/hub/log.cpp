@@ -1,16 +1,58 @@
 #include "log.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <sstream>
 
 namespace ampvp {
 
+namespace {
+bool deferred = false;
+FILE *pending_file = nullptr; // the stream of the lines waiting in `pending`
+std::string pending;
+} // namespace
+
+void Log::write_line(FILE *f, const std::string &line)
+{
+    if (!deferred) {
+        std::fputs(line.c_str(), f);
+        std::fputc('\n', f);
+        std::fflush(f);
+        return;
+    }
+    if (pending_file != f || pending.size() > 65536) {
+        flush_output(); // the other stream's lines first: the order is kept
+    }
+    pending_file = f;
+    pending += line;
+    pending += '\n';
+}
+
+void Log::flush_output()
+{
+    if (!pending.empty()) {
+        std::fwrite(pending.data(), 1, pending.size(), pending_file);
+        std::fflush(pending_file);
+        pending.clear();
+    }
+}
+
+void Log::defer_output(bool defer)
+{
+    static bool at_exit = false;
+    if (!at_exit) {
+        at_exit = true;
+        std::atexit(flush_output); // an exit from anywhere still writes what waits
+    }
+    if (!defer) {
+        flush_output();
+    }
+    deferred = defer;
+}
+
 static void default_sink(const std::string &line, bool to_stdout)
 {
-    FILE *f = to_stdout ? stdout : stderr;
-    std::fputs(line.c_str(), f);
-    std::fputc('\n', f);
-    std::fflush(f);
+    Log::write_line(to_stdout ? stdout : stderr, line);
 }
 
 Log &Log::get()

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <functional>
 #include <set>
 #include <string>
@@ -58,6 +59,15 @@ public:
     void set_clock(std::function<uint64_t()> ns) { clock_ = std::move(ns); }
 
     unsigned warnings() const { return warnings_; }
+
+    // Hub output (the default sinks and the console): one line to stdout or
+    // stderr.  Flushed line by line, unless deferred: then lines wait, in
+    // order, for flush_output(), which the run loop calls on every turn, so
+    // what one hub step prints (a trace line per access) costs one write
+    // after the step's messages are out, not one per line on the way.
+    static void write_line(FILE *f, const std::string &line);
+    static void flush_output();
+    static void defer_output(bool defer);
 
 private:
     Log();

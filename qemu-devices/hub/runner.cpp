@@ -673,6 +673,13 @@ int Runner::loop()
     // idle host CPU costs 100-200 us on a VM, a poll a few hundred ns.
     const auto spin_window = std::chrono::microseconds(opt_.spin_us);
     last_traffic_ = t0 - spin_window;
+    // Output lines of one turn of the loop go out together at its end (a
+    // trace line per access no longer costs a write on the way to the
+    // cores' answers and IRQs); the guard writes what waits on any return.
+    Log::defer_output(true);
+    struct Undefer {
+        ~Undefer() { Log::defer_output(false); }
+    } undefer;
     for (;;) {
         // Exit conditions checked once per wake-up.
         if (finishing_rc_ >= 0) {
@@ -760,6 +767,7 @@ int Runner::loop()
         if (bridge_->pending()) {
             wait_ms = wait_ms < 0 ? 1 : std::min(wait_ms, 1); // keep draining the queues
         }
+        Log::flush_output();
         // Model deadlines bound the wait inside the loop (min-heap).
         const int ran = loop_->run_once(std::chrono::milliseconds(wait_ms));
         if (ran == 0 && wait_ms == 0) {

@@ -134,11 +134,7 @@ Stimuli::Stimuli(std::vector<StimulusSpec> specs, Bus &bus, Scheduler &sched, Ou
     : Device("stimuli"), sched_(sched), out_(std::move(out))
 {
     if (!out_) {
-        out_ = [](const std::string &line) {
-            std::fputs(line.c_str(), stdout);
-            std::fputc('\n', stdout);
-            std::fflush(stdout);
-        };
+        out_ = [](const std::string &line) { Log::write_line(stdout, line); };
     }
     for (auto &s : specs) {
         Entry e;
