@@ -300,7 +300,7 @@ private:
     uint64_t vnow_ = 0;          // start of the current round (global virtual ns)
     uint64_t ls_grant_last_ = 0; // a lone core's GRANT runs to here (global; 0: none)
     uint64_t lone_ns_ = 0;       // --lone-run, or what a --replay recording says
-    uint64_t ls_stops_ = 0, ls_grants_ = 0; // turns (GO or GRANT) given; GRANTs (-v summary)
+    uint64_t ls_turns_ = 0, ls_grants_ = 0; // turns (GO or GRANT) given; GRANTs (-v summary)
     uint64_t lone_last() const;
     // Idle cores left out of the rounds (IDLE): per core, the global time of
     // its own next timer deadline (UINT64_MAX: none); 0: not left out.
@@ -318,6 +318,14 @@ private:
                                   parked_[ch.core] <= vnow_ + opt_.quantum_ns);
     }
     uint64_t next_round_with_work() const;
+    bool host_input_waiting() const;
+    // The start of the round a virtual time falls in: the round that ends at
+    // the first quantum end at or after it (time 0: the first round).
+    uint64_t round_of(uint64_t t) const
+    {
+        const uint64_t q = opt_.quantum_ns;
+        return (std::max<uint64_t>(t, 1) + q - 1) / q * q - q;
+    }
     std::vector<uint64_t> offset_; // per core: global time of its local 0
     std::vector<bool> ls_joined_;  // per core: takes part in the rounds
     bool vtimer_firing_ = false;
@@ -928,7 +936,7 @@ void Runner::lockstep_advance()
             ls_active_ = ch.core;
             ls_ran_ = true;
             const uint64_t last = lone_last();
-            ls_stops_++;
+            ls_turns_++;
             const uint64_t off = offset_[ch.core];
             if (bridge_->go(ch.core, vnow_ - off, vnow_ + q - off, last - off)) {
                 ls_grant_last_ = last;
@@ -991,7 +999,7 @@ uint64_t Runner::lone_last() const
         }
         if (takes_part(ch) && parked_[ch.core] != UINT64_MAX) {
             // An idle one has its turn again in the round its own timer falls in.
-            last = std::min(last, std::max(one, (parked_[ch.core] + q - 1) / q * q - q));
+            last = std::min(last, std::max(one, round_of(parked_[ch.core])));
         }
     }
     // Host input enters at the end of a round (lockstep_host_input): a byte
@@ -1001,23 +1009,30 @@ uint64_t Runner::lone_last() const
         if (replay_next_ < replay_.size() && replay_[replay_next_].round > round_) {
             last = std::min(last, vnow_ + (replay_[replay_next_].round - round_) * q);
         }
-    } else {
-        for (const auto &sr : serials_) {
-            if (sr->pending()) {
-                return one;
-            }
-        }
-        for (const auto &mi : model_inputs_) {
-            if (mi.port->pending()) {
-                return one;
-            }
-        }
+    } else if (host_input_waiting()) {
+        return one;
     }
     if (!vtimers_.empty()) {
         const uint64_t at = std::get<0>(*vtimers_.begin());
-        last = std::min(last, std::max(one, (at + q - 1) / q * q)); // it fires there
+        last = std::min(last, std::max(one, round_of(at) + q)); // it fires there
     }
     return last;
+}
+
+// Live host input read but not yet taken by its UART or model.
+bool Runner::host_input_waiting() const
+{
+    for (const auto &sr : serials_) {
+        if (sr->pending()) {
+            return true;
+        }
+    }
+    for (const auto &mi : model_inputs_) {
+        if (mi.port->pending()) {
+            return true;
+        }
+    }
+    return false;
 }
 
 // With every core sitting out: the start of the first round, from the current
@@ -1026,18 +1041,8 @@ uint64_t Runner::lone_last() const
 uint64_t Runner::next_round_with_work() const
 {
     const uint64_t q = opt_.quantum_ns;
-    auto round_of = [q](uint64_t t) { return (t + q - 1) / q * q - q; }; // the round t falls in
-    if (opt_.replay.empty()) {
-        for (const auto &sr : serials_) {
-            if (sr->pending()) {
-                return vnow_; // host input waits: it enters at this round's end
-            }
-        }
-        for (const auto &mi : model_inputs_) {
-            if (mi.port->pending()) {
-                return vnow_;
-            }
-        }
+    if (opt_.replay.empty() && host_input_waiting()) {
+        return vnow_; // it enters at this round's end
     }
     uint64_t start = UINT64_MAX;
     for (const auto &ch : children_) {
@@ -1046,7 +1051,7 @@ uint64_t Runner::next_round_with_work() const
         }
     }
     if (!vtimers_.empty()) {
-        start = std::min(start, round_of(std::max<uint64_t>(std::get<0>(*vtimers_.begin()), 1)));
+        start = std::min(start, round_of(std::get<0>(*vtimers_.begin())));
     }
     if (!opt_.replay.empty() && replay_next_ < replay_.size() && replay_[replay_next_].round > round_) {
         // The recorded input enters at the end of round number `round`.
@@ -1350,7 +1355,7 @@ int Runner::run()
     }
     if (opt_.deterministic && started_) {
         log().verbose_info("lockstep: " + std::to_string(round_) + " rounds of " +
-                           std::to_string(opt_.quantum_ns / 1000) + " us; " + std::to_string(ls_stops_) +
+                           std::to_string(opt_.quantum_ns / 1000) + " us; " + std::to_string(ls_turns_) +
                            " turns given to cores, " + std::to_string(ls_grants_) +
                            " of them grants to a core running alone");
     }

@@ -830,17 +830,18 @@ static void ampvp_sleep(void *opaque, int state)
     ampvp_power_msg p = { .state = state };
 
     /*
-     * The report carries the exact virtual time: waking is reported between
-     * TBs, and WFI and WFE end theirs, whose instructions are counted as it
-     * starts (see below), so the clock may be read here.
+     * The virtual clock may be read here (the report's exact time, and
+     * stopping SysTick below), although instruction counting refuses reads in
+     * the middle of a TB ("Bad icount read": every ST example entering Stop
+     * with its HAL tick running died under --deterministic): waking is
+     * reported between TBs, and WFI and WFE end theirs, whose instructions
+     * are counted as it starts, so the count is exact.  Allow the read, as
+     * gen_io_start() does for an I/O instruction at the end of its TB.
      */
-    if (icount_enabled()) {
-        CPUState *cs = first_cpu;
-        const uint32_t can_do_io = cs->can_do_io;
-        cs->can_do_io = 1;
-        ampvp_vtime(m, true);
-        cs->can_do_io = can_do_io;
-    }
+    CPUState *cs = first_cpu;
+    const uint32_t can_do_io = cs->can_do_io;
+    cs->can_do_io = 1;
+    ampvp_vtime(m, true);
 
     /*
      * Deep sleep where the SoC stops the clock: stop it before the hub hears
@@ -857,26 +858,14 @@ static void ampvp_sleep(void *opaque, int state)
             qemu_mutex_lock_iothread();
         }
         if (!(cpu->env.v7m.wfe_sleep && cpu->env.v7m.event_register)) {
-            /*
-             * Stopping SysTick reads the virtual clock, which instruction
-             * counting refuses in the middle of a TB ("Bad icount read":
-             * every ST example entering Stop with its HAL tick running died
-             * under --deterministic).  WFI and WFE end their TB, and a TB's
-             * instructions are counted as it starts, so the count is exact
-             * here: allow the read, as gen_io_start() does for an I/O
-             * instruction at the end of its TB.
-             */
-            CPUState *cs = first_cpu;
-            const uint32_t can_do_io = cs->can_do_io;
-            cs->can_do_io = 1;
             ampvp_clock_stop(m, true);
-            cs->can_do_io = can_do_io;
         }
         p.reason = m->events_seen;
         if (!locked) {
             qemu_mutex_unlock_iothread();
         }
     }
+    cs->can_do_io = can_do_io;
     ampvp_send(m, m->async_fd, AMPVP_MSG_POWER, 0, &p, sizeof(p));
 }
 
