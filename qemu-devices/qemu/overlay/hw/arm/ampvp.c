@@ -56,6 +56,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -107,6 +108,9 @@ struct AmpvpMachineState {
     bool posted;         /* ... and a posted write among them */
     bool thread_reported;/* THREAD sent: the hub signals the vCPU after async sends */
     int wake_fd;         /* eventfd: qemu_cpu_kick ends an idle vCPU's wait (free-running) */
+    int idle_ep;         /* epoll: an idle vCPU's wait (async channel exclusive, wake_fd) */
+    int main_ep;         /* epoll: the main loop's view of the async channel (exclusive) */
+    QEMUBH *slow_bh;     /* the main loop applies what the vCPU thread left (RESET, HALT) */
     bool slow_waiting;   /* a message only the main loop applies waits on the async channel */
     QEMUTimer *quantum_timer;
     char core[AMPVP_CORE_NAME_LEN];
@@ -124,6 +128,9 @@ struct AmpvpMachineState {
 
     uint8_t rxbuf[AMPVP_MSG_MAX];   /* bus channel (the vCPU's accesses) */
     uint8_t arxbuf[AMPVP_MSG_MAX];  /* async channel (main loop, lockstep boundary) */
+    uint8_t vrxbuf[AMPVP_MSG_MAX];  /* async channel, read by the vCPU thread */
+    uint8_t heldbuf[AMPVP_MSG_MAX]; /* the vCPU took these async bytes; the main loop applies them */
+    size_t held_len;
 };
 
 /* ---- socket helpers -------------------------------------------------- */
@@ -505,20 +512,79 @@ static bool ampvp_fast_message(uint16_t t)
 }
 
 /*
+ * Apply the messages of one datagram from `buf` in order; with `fast_only`
+ * (the vCPU thread) stop before the first one only the main loop may apply
+ * (RESET, HALT, RESUME).  Returns the offset where it stopped (n: all done).
+ * One datagram: one message, or (cap BATCH) what one hub step sent this
+ * core, back to back, e.g. the EVENT and the IRQ of an HSEM notification:
+ * one wake-up for both.
+ */
+static size_t ampvp_apply_datagram(AmpvpMachineState *m, const uint8_t *buf, size_t n,
+                                   bool fast_only)
+{
+    ampvp_msg msg;
+    size_t len;
+    for (size_t off = 0; off < n; off += len) {
+        char err[160];
+        len = ampvp_first_len(buf + off, n - off);
+        if (len && fast_only) {
+            ampvp_hdr h;
+            memcpy(&h, buf + off, sizeof(h));
+            if (!ampvp_fast_message(h.type)) {
+                return off;
+            }
+        }
+        if (!len || ampvp_decode(buf + off, len, &msg, err, sizeof(err)) != AMPVP_OK) {
+            if (!len) {
+                snprintf(err, sizeof(err), "%zu bytes at offset %zu of a %zu-byte datagram "
+                         "are not a whole message", n - off, off, n);
+            }
+            error_report("ampvp[%s]: malformed message from hub: %s", m->core, err);
+            exit(1);
+        }
+        if (msg.hdr.type == AMPVP_MSG_ERROR) {
+            error_report("ampvp[%s]: hub reports error %u: %s", m->core,
+                         msg.u.error.code, msg.text);
+            exit(1);
+        }
+        if (msg.hdr.type == AMPVP_MSG_BYE) {
+            exit(0);
+        }
+        ampvp_handle_async(m, &msg);
+    }
+    return n;
+}
+
+/*
  * Apply what waits on the async channel, in order, without blocking (BQL
- * held).  Both the main loop and, when the hub signals it, the vCPU thread
- * drain the channel; the BQL makes them take turns, so messages are applied
- * in the order sent.  `fast_only` (the vCPU thread): stop before a message
- * that stops or resets the vCPU (RESET, HALT, RESUME); the main loop, which
- * sees the channel still readable, applies it.
+ * held).  Both the main loop and the vCPU thread (idle, or signalled by the
+ * hub) drain the channel; the BQL makes them take turns, so messages are
+ * applied in the order sent.  `fast_only` (the vCPU thread): stop before a
+ * message only the main loop may apply; the rest of that datagram is kept
+ * (held) for the main loop, which applies it before reading on, and returns
+ * true.  Each datagram is taken with one recv (no look first: a syscall
+ * less on the way to an interrupt handler).
  */
 static bool ampvp_drain_async(AmpvpMachineState *m, bool fast_only)
 {
-    ampvp_msg msg;
-
+    /*
+     * Each thread reads into its own buffer: applying a message may let the
+     * BQL go (HALT: vm_stop waits for the vCPU), and the other thread may
+     * drain meanwhile: so held bytes are looked for before every read.
+     */
+    uint8_t *buf = fast_only ? m->vrxbuf : m->arxbuf;
     for (;;) {
-        ssize_t r = recv(m->async_fd, m->arxbuf, sizeof(m->arxbuf),
-                         MSG_DONTWAIT | (fast_only ? MSG_PEEK : 0));
+        if (m->held_len) {
+            if (fast_only) {
+                return true; /* what came after the held bytes waits behind them */
+            }
+            const size_t n = m->held_len;
+            m->held_len = 0;
+            memcpy(buf, m->heldbuf, n);
+            ampvp_apply_datagram(m, buf, n, false);
+            continue;
+        }
+        ssize_t r = recv(m->async_fd, buf, AMPVP_MSG_MAX, MSG_DONTWAIT);
         if (r < 0 && errno == EINTR) {
             continue;
         }
@@ -528,50 +594,11 @@ static bool ampvp_drain_async(AmpvpMachineState *m, bool fast_only)
         if (r <= 0) {
             ampvp_fatal(m, "lost the connection to the hub");
         }
-        /*
-         * One datagram: one message, or (cap BATCH) what one hub step sent
-         * this core, back to back, e.g. the EVENT and the IRQ of an HSEM
-         * notification: one wake-up for both.
-         */
-        if (fast_only) {
-            size_t len;
-            for (size_t off = 0; off < (size_t)r; off += len) {
-                len = ampvp_first_len(m->arxbuf + off, r - off);
-                ampvp_hdr h;
-                if (!len) {
-                    return true; /* the main loop reports it */
-                }
-                memcpy(&h, m->arxbuf + off, sizeof(h));
-                if (!ampvp_fast_message(h.type)) {
-                    return true;
-                }
-            }
-            /* Take the datagram just looked at (the BQL keeps it the first). */
-            while (recv(m->async_fd, m->arxbuf, sizeof(m->arxbuf), MSG_DONTWAIT) < 0 &&
-                   errno == EINTR) {
-            }
-        }
-        size_t len;
-        for (size_t off = 0; off < (size_t)r; off += len) {
-            char err[160];
-            len = ampvp_first_len(m->arxbuf + off, r - off);
-            if (!len || ampvp_decode(m->arxbuf + off, len, &msg, err, sizeof(err)) != AMPVP_OK) {
-                if (!len) {
-                    snprintf(err, sizeof(err), "%zu bytes at offset %zu of a %zd-byte datagram "
-                             "are not a whole message", (size_t)r - off, off, r);
-                }
-                error_report("ampvp[%s]: malformed message from hub: %s", m->core, err);
-                exit(1);
-            }
-            if (msg.hdr.type == AMPVP_MSG_ERROR) {
-                error_report("ampvp[%s]: hub reports error %u: %s", m->core,
-                             msg.u.error.code, msg.text);
-                exit(1);
-            }
-            if (msg.hdr.type == AMPVP_MSG_BYE) {
-                exit(0);
-            }
-            ampvp_handle_async(m, &msg);
+        const size_t stop = ampvp_apply_datagram(m, buf, (size_t)r, fast_only);
+        if (stop < (size_t)r) {
+            m->held_len = (size_t)r - stop;
+            memcpy(m->heldbuf, buf + stop, m->held_len);
+            return true;
         }
     }
 }
@@ -581,6 +608,21 @@ static void ampvp_async_readable(void *opaque)
     AmpvpMachineState *m = opaque;
     ampvp_drain_async(m, false);
     m->slow_waiting = false;
+}
+
+/*
+ * vCPU thread (BQL held): apply the messages it may apply; one it may not
+ * stays on the channel and the main loop is told to take it (with
+ * EPOLLEXCLUSIVE the datagram may have woken this thread only).
+ */
+static void ampvp_vcpu_drain(AmpvpMachineState *m)
+{
+    if (ampvp_drain_async(m, true)) {
+        m->slow_waiting = true;
+        if (m->slow_bh) {
+            qemu_bh_schedule(m->slow_bh);
+        }
+    }
 }
 
 /* ---- the vCPU thread takes async messages itself (free-running) -------- */
@@ -634,7 +676,7 @@ static void ampvp_exec_hook(void *opaque)
         if (!locked) {
             qemu_mutex_lock_iothread();
         }
-        m->slow_waiting |= ampvp_drain_async(m, true);
+        ampvp_vcpu_drain(m);
         if (!locked) {
             qemu_mutex_unlock_iothread();
         }
@@ -669,7 +711,7 @@ static void ampvp_exc_return_hook(void *opaque)
         ampvp_expect(m, m->bus_fd, AMPVP_MSG_SYNC_RESP, &msg);
         ampvp_grant_answer(m, msg.hdr.flags);
     }
-    m->slow_waiting |= ampvp_drain_async(m, true);
+    ampvp_vcpu_drain(m);
 }
 
 /*
@@ -680,6 +722,14 @@ static void ampvp_exc_return_hook(void *opaque)
  * every qemu_cpu_kick writes (pause, reset, QEMU's own timers).  A message
  * only the main loop applies (RESET, HALT) is left to it: the vCPU then waits
  * on the condition variable as QEMU does, until the main loop kicks it.
+ *
+ * Only one of the two threads wakes for a datagram: both watch the channel
+ * through an epoll set with EPOLLEXCLUSIVE, this thread's set registered
+ * first, so the kernel wakes the idle vCPU when it waits and the main loop
+ * only otherwise (a running vCPU is signalled by the hub).  Waking both put
+ * the main loop on the free host CPU and the vCPU on the hub's, where it
+ * preempted the hub until it slept again: the ISR's first bus write waited
+ * there (perf sched: 237 of 308 notifications woke both, issue 11).
  */
 static void ampvp_idle_wait(CPUState *cs)
 {
@@ -689,35 +739,46 @@ static void ampvp_idle_wait(CPUState *cs)
         qemu_cond_wait_iothread(cs->halt_cond);
         return;
     }
-    struct pollfd p[2] = { { .fd = m->async_fd, .events = POLLIN },
-                           { .fd = m->wake_fd, .events = POLLIN } };
+    struct epoll_event ev[2];
     qemu_mutex_unlock_iothread();
     int r;
     do {
-        r = poll(p, 2, -1);
+        r = epoll_wait(m->idle_ep, ev, 2, -1);
     } while (r < 0 && errno == EINTR);
     qemu_mutex_lock_iothread();
-    if (p[1].revents & POLLIN) {
+    for (int i = 0; i < r; i++) {
         uint64_t v;
-        if (read(m->wake_fd, &v, sizeof(v)) < 0) {
+        if (ev[i].data.fd == m->wake_fd && read(m->wake_fd, &v, sizeof(v)) < 0) {
             /* EAGAIN: another reader took it; nothing to do */
         }
     }
-    if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
-        m->slow_waiting = ampvp_drain_async(m, true);
-    }
+    ampvp_vcpu_drain(m); /* whatever woke us: the channel may hold something */
 }
 
 static void ampvp_kick_hook(CPUState *cs)
 {
     AmpvpMachineState *m = ampvp_kick_machine;
     const uint64_t one = 1;
-    if (m && m->wake_fd >= 0 && write(m->wake_fd, &one, sizeof(one)) < 0) {
+    /* The vCPU's own thread (an IRQ applied by its own drain) is not waiting. */
+    if (m && m->wake_fd >= 0 && !qemu_cpu_is_self(cs) &&
+        write(m->wake_fd, &one, sizeof(one)) < 0) {
         /* EAGAIN: the counter is already non-zero; the waiter wakes anyway */
     }
 }
 
-static void ampvp_kick_setup(AmpvpMachineState *m)
+static bool ampvp_epoll_add(int ep, int fd, uint32_t events)
+{
+    struct epoll_event ev = { .events = events, .data.fd = fd };
+    return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) == 0;
+}
+
+/*
+ * Free-running with cap KICK: the vCPU thread takes async messages itself.
+ * Returns the descriptor the main loop watches for the async channel: the
+ * main-loop epoll set (see ampvp_idle_wait), or the channel itself if the
+ * idle wait could not be set up (the vCPU then idles as QEMU does).
+ */
+static int ampvp_kick_setup(AmpvpMachineState *m)
 {
     struct sigaction sa = { .sa_handler = ampvp_kick_handler, .sa_flags = SA_RESTART };
     sigemptyset(&sa.sa_mask);
@@ -726,11 +787,28 @@ static void ampvp_kick_setup(AmpvpMachineState *m)
         ampvp_fatal(m, "cannot install the kick signal handler");
     }
     ARM_CPU(first_cpu)->m_exec_hook = ampvp_exec_hook;
+    m->slow_bh = qemu_bh_new(ampvp_async_readable, m);
     m->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    if (m->wake_fd >= 0) {
+    m->idle_ep = epoll_create1(EPOLL_CLOEXEC);
+    m->main_ep = epoll_create1(EPOLL_CLOEXEC);
+    /* Order matters: exclusive waiters are woken in the order they were added. */
+    if (m->wake_fd >= 0 && m->idle_ep >= 0 && m->main_ep >= 0 &&
+        ampvp_epoll_add(m->idle_ep, m->async_fd, EPOLLIN | EPOLLEXCLUSIVE) &&
+        ampvp_epoll_add(m->idle_ep, m->wake_fd, EPOLLIN) &&
+        ampvp_epoll_add(m->main_ep, m->async_fd, EPOLLIN | EPOLLEXCLUSIVE)) {
         qemu_cpu_kick_hook = ampvp_kick_hook;
         qemu_cpu_idle_wait_hook = ampvp_idle_wait;
+        return m->main_ep;
     }
+    warn_report("ampvp[%s]: no direct wake-up of the idle vCPU (%s)", m->core, strerror(errno));
+    int *fds[] = { &m->wake_fd, &m->idle_ep, &m->main_ep };
+    for (size_t i = 0; i < ARRAY_SIZE(fds); i++) {
+        if (*fds[i] >= 0) {
+            close(*fds[i]);
+        }
+        *fds[i] = -1;
+    }
+    return m->async_fd;
 }
 
 /* ---- deterministic lockstep: the core stops at each quantum's end ------ */
@@ -1146,10 +1224,8 @@ static void ampvp_init(MachineState *ms)
         m->quantum_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, ampvp_quantum_end, m);
         ampvp_lockstep_go(m); /* the core starts when the schedule reaches it */
     } else {
-        qemu_set_fd_handler(m->async_fd, ampvp_async_readable, NULL, m);
-        if (m->caps & AMPVP_CAP_KICK) {
-            ampvp_kick_setup(m);
-        }
+        int fd = (m->caps & AMPVP_CAP_KICK) ? ampvp_kick_setup(m) : m->async_fd;
+        qemu_set_fd_handler(fd, ampvp_async_readable, NULL, m);
     }
 }
 
