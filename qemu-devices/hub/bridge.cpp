@@ -56,6 +56,9 @@ void BridgeServer::reply(int fd, CoreId core, uint16_t type, uint32_t seq, const
     }
     if (fd == cores_[core].async_fd) {
         cores_[core].sent_since_go = true;
+        if (type != AMPVP_MSG_HELLO_ACK) {
+            cores_[core].async_sent++; // what the core's drain counts (KICK_ALL)
+        }
     }
     const bool answer = type == AMPVP_MSG_READ_RESP || type == AMPVP_MSG_WRITE_RESP ||
                         type == AMPVP_MSG_SYNC_RESP;
@@ -134,19 +137,29 @@ void BridgeServer::send_datagram(int fd, const uint8_t *buf, size_t n)
 }
 
 // A running core's vCPU thread takes what was just sent itself when signalled
-// (THREAD): no wait for its QEMU main loop to be scheduled.  A sleeping core
-// is woken by that main loop anyway (the vCPU waits on a condition variable a
-// signal does not end).
+// (THREAD): no wait for its QEMU main loop to be scheduled.  A sleeping core's
+// vCPU waits on the channel itself.  With KICK_ALL the core's main loop does
+// not watch the channel at all (its wake-up delayed the hub and the vCPU), so
+// a datagram no signal followed is remembered: the core is signalled when it
+// reports running without having applied it (POWER), or its thread (THREAD).
 void BridgeServer::kick(int async_fd)
 {
     auto it = conns_.find(async_fd);
     if (it == conns_.end()) {
         return;
     }
-    const CoreState &cs = cores_[it->second.core];
+    CoreState &cs = cores_[it->second.core];
     if (cs.kick_tid && cs.power == CorePower::Run) {
-        syscall(SYS_tgkill, cs.kick_pid, cs.kick_tid, cs.kick_signo);
+        signal_vcpu(cs);
+    } else {
+        cs.unkicked = true;
     }
+}
+
+void BridgeServer::signal_vcpu(CoreState &cs)
+{
+    cs.unkicked = false;
+    syscall(SYS_tgkill, cs.kick_pid, cs.kick_tid, cs.kick_signo);
 }
 
 void BridgeServer::flush()
@@ -279,7 +292,7 @@ bool BridgeServer::handle(int fd, Conn &conn, const uint8_t *buf, size_t n, bool
                                 AMPVP_CAP_POWER | AMPVP_CAP_CLOCK | AMPVP_CAP_CLOCK_STOP |
                                 AMPVP_CAP_FAULTS | AMPVP_CAP_DEBUG | AMPVP_CAP_RESET |
                                 AMPVP_CAP_KICK | AMPVP_CAP_SYSRESETREQ | AMPVP_CAP_SYNC |
-                                AMPVP_CAP_BATCH | AMPVP_CAP_GRANT,
+                                AMPVP_CAP_BATCH | AMPVP_CAP_GRANT | AMPVP_CAP_KICK_ALL,
                             AMPVP_OK, 0};
         if (m.u.hello.major != AMPVP_PROTO_VERSION_MAJOR) {
             protocol_error(fd, c, m.hdr.seq, AMPVP_E_VERSION,
@@ -378,6 +391,14 @@ bool BridgeServer::handle(int fd, Conn &conn, const uint8_t *buf, size_t n, bool
             }
             AMPVP_TL(power(core, static_cast<int>(p)));
             cs.power = p;
+            if (p == CorePower::Run && cs.unkicked && cs.kick_tid &&
+                (cs.caps & AMPVP_CAP_KICK_ALL)) {
+                if (m.u.power.reason != cs.async_sent) {
+                    signal_vcpu(cs); // it woke before reading what came last
+                } else {
+                    cs.unkicked = false;
+                }
+            }
             bus_.core_power(c, p);
             if (p == CorePower::Run && cs.clock_stopped) {
                 wake(c, "the core runs again"); // deliver what was held back
@@ -445,6 +466,9 @@ bool BridgeServer::handle(int fd, Conn &conn, const uint8_t *buf, size_t n, bool
             cs.kick_pid = t.pid;
             cs.kick_tid = t.tid;
             cs.kick_signo = static_cast<int>(t.signo);
+            if (cs.unkicked && (cs.caps & AMPVP_CAP_KICK_ALL)) {
+                signal_vcpu(cs); // sent before we could signal it
+            }
             log().verbose_info(machine_.cores[c].name + ": vCPU thread " + std::to_string(t.tid) +
                                " takes async messages when signalled");
             return true;

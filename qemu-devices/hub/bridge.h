@@ -127,6 +127,8 @@ private:
         bool sent_since_go = false; // lockstep: async messages since its last GO
         uint32_t kick_pid = 0, kick_tid = 0; // THREAD: signal this vCPU thread after async sends
         int kick_signo = 0;
+        uint32_t async_sent = 0;    // messages sent on the async channel (mod 2^32)
+        bool unkicked = false;      // KICK_ALL: a datagram went out that no signal followed
         bool wakeup = false;        // wake-up input level
         uint32_t events_sent = 0;   // EVENT messages sent (compared with POWER's count)
         std::vector<bool> sent_irq;         // NVIC levels the core has been sent, by line
@@ -137,6 +139,7 @@ private:
     void wake(CoreId core, const std::string &why);
     void send_irq(CoreId core, unsigned line, bool level);
     void kick(int async_fd);
+    void signal_vcpu(CoreState &cs);
 
     bool handle(int fd, Conn &conn, const uint8_t *buf, size_t n, bool &sender_waits);
     void reply(int fd, CoreId core, uint16_t type, uint32_t seq, const void *fixed, size_t len,

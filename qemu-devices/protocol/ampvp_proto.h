@@ -25,7 +25,7 @@ extern "C" {
 
 #define AMPVP_PROTO_MAGIC 0x56504d41u /* "AMPV" in memory order */
 #define AMPVP_PROTO_VERSION_MAJOR 2
-#define AMPVP_PROTO_VERSION_MINOR 6
+#define AMPVP_PROTO_VERSION_MINOR 7
 
 /* Largest message on the wire (header included). */
 #define AMPVP_MSG_MAX 65536u
@@ -82,6 +82,8 @@ enum ampvp_channel { AMPVP_CH_BUS = 0, AMPVP_CH_ASYNC = 1 };
 #define AMPVP_CAP_SYNC          0x0400u /* hub answers SYNC */
 #define AMPVP_CAP_BATCH         0x0800u /* core takes several messages in one async datagram */
 #define AMPVP_CAP_GRANT         0x1000u /* lockstep: core takes GRANT, honours F_CUT, sends IDLE */
+#define AMPVP_CAP_KICK_ALL      0x2000u /* with KICK: the hub signals whenever the vCPU may not see
+                                         * a datagram, so the core's main loop need not watch */
 
 /* Status codes (READ_RESP, WRITE_RESP, HELLO_ACK, ERROR). */
 enum ampvp_status {
@@ -164,7 +166,8 @@ typedef struct ampvp_irq {
 typedef struct ampvp_power_msg {
     uint32_t state;    /* enum ampvp_power */
     uint32_t reason;   /* DEEPSLEEP with CLOCK_STOP: EVENTs the core has taken
-                        * (mod 2^32); otherwise 0 */
+                        * (mod 2^32); RUN with KICK_ALL: async messages it has
+                        * applied (mod 2^32); otherwise 0 */
 } ampvp_power_msg;
 
 typedef struct ampvp_clock {

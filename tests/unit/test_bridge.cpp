@@ -463,7 +463,74 @@ TEST_F(BridgeKick, ASleepingCoreIsNotSignalled)
     async_peer.send_msg(AMPVP_MSG_POWER, &p, sizeof(p));
     srv->on_readable(hub_async);
     srv->set_irq(0, 39, true);
-    EXPECT_EQ(g_kicks, 0) << "its main loop wakes it; a signal would not end its wait";
+    EXPECT_EQ(g_kicks, 0) << "its idle vCPU waits on the channel itself";
+}
+
+// Protocol 2.7, KICK_ALL: the core's main loop no longer watches the async
+// channel, so the hub must signal whenever the vCPU may not have seen a
+// datagram: one sent while the core slept is signalled when the core reports
+// running without having applied it (POWER run counts the messages it applied),
+// one sent before THREAD when THREAD comes.
+struct BridgeKickAll : BridgeKick {
+    void SetUp() override
+    {
+        caps = AMPVP_CAP_POSTED_WRITES | AMPVP_CAP_KICK | AMPVP_CAP_POWER | AMPVP_CAP_KICK_ALL;
+        BridgeTest::SetUp();
+        struct sigaction sa {};
+        sa.sa_handler = count_kick;
+        sigemptyset(&sa.sa_mask);
+        sigaction(signo, &sa, &old);
+        boot();
+        thread(getpid(), static_cast<uint32_t>(syscall(SYS_gettid)));
+        drain_async();
+        g_kicks = 0;
+    }
+    void power(uint32_t state, uint32_t reason)
+    {
+        ampvp_power_msg p{state, reason};
+        async_peer.send_msg(AMPVP_MSG_POWER, &p, sizeof(p));
+        srv->on_readable(hub_async);
+    }
+    uint32_t applied = 0; // what the core's count would be
+    void drain_async()
+    {
+        while (!async_peer.nothing_pending()) {
+            async_peer.recv_msg(buf);
+            applied++;
+        }
+    }
+};
+
+TEST_F(BridgeKickAll, ACoreThatWokeBeforeReadingTheIrqIsSignalledWhenItReportsRunning)
+{
+    power(AMPVP_PWR_SLEEP, 0);
+    srv->set_irq(0, 39, true);
+    EXPECT_EQ(g_kicks, 0) << "asleep: its vCPU waits on the channel itself";
+    power(AMPVP_PWR_RUN, applied); // woke by its own timer, the IRQ not applied
+    EXPECT_EQ(g_kicks, 1);
+    EXPECT_EQ(async_peer.recv_msg(buf).hdr.type, AMPVP_MSG_IRQ);
+}
+
+TEST_F(BridgeKickAll, ACoreThatAppliedEverythingIsNotSignalledWhenItReportsRunning)
+{
+    power(AMPVP_PWR_SLEEP, 0);
+    srv->set_irq(0, 39, true);
+    drain_async(); // its vCPU took the IRQ, which woke it
+    power(AMPVP_PWR_RUN, applied);
+    EXPECT_EQ(g_kicks, 0);
+    srv->set_irq(0, 39, false);
+    EXPECT_EQ(g_kicks, 1) << "running: every datagram is followed by a signal";
+}
+
+TEST_F(BridgeKickAll, WhatWasSentBeforeThreadIsSignalledWithThread)
+{
+    BridgeTest::TearDown(); // a fresh hub and core, no THREAD yet
+    BridgeTest::SetUp();
+    boot();
+    srv->set_irq(0, 39, true);
+    EXPECT_EQ(g_kicks, 0);
+    thread(getpid(), static_cast<uint32_t>(syscall(SYS_gettid)));
+    EXPECT_EQ(g_kicks, 1);
 }
 
 TEST_F(BridgeKick, AThreadOfAnotherProcessIsRefused)

@@ -131,6 +131,7 @@ struct AmpvpMachineState {
     uint8_t vrxbuf[AMPVP_MSG_MAX];  /* async channel, read by the vCPU thread */
     uint8_t heldbuf[AMPVP_MSG_MAX]; /* the vCPU took these async bytes; the main loop applies them */
     size_t held_len;
+    uint32_t async_applied; /* async messages applied, mod 2^32 (POWER run, KICK_ALL) */
 };
 
 /* ---- socket helpers -------------------------------------------------- */
@@ -550,6 +551,7 @@ static size_t ampvp_apply_datagram(AmpvpMachineState *m, const uint8_t *buf, siz
         if (msg.hdr.type == AMPVP_MSG_BYE) {
             exit(0);
         }
+        m->async_applied++;
         ampvp_handle_async(m, &msg);
     }
     return n;
@@ -607,7 +609,14 @@ static void ampvp_async_readable(void *opaque)
 {
     AmpvpMachineState *m = opaque;
     ampvp_drain_async(m, false);
-    m->slow_waiting = false;
+    if (m->slow_waiting) {
+        /*
+         * The idle vCPU waited on its condition variable for this: back to
+         * waiting on the channel (with KICK_ALL nobody else watches it).
+         */
+        m->slow_waiting = false;
+        qemu_cpu_kick(first_cpu);
+    }
 }
 
 /*
@@ -791,14 +800,21 @@ static int ampvp_kick_setup(AmpvpMachineState *m)
     m->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     m->idle_ep = epoll_create1(EPOLL_CLOEXEC);
     m->main_ep = epoll_create1(EPOLL_CLOEXEC);
-    /* Order matters: exclusive waiters are woken in the order they were added. */
+    /*
+     * Order matters: exclusive waiters are woken in the order they were
+     * added.  With KICK_ALL the main loop does not watch the channel: a
+     * running vCPU is signalled, an idle one waits on it, and what only the
+     * main loop may apply reaches it as a bottom half.
+     */
+    const bool main_watches = !(m->caps & AMPVP_CAP_KICK_ALL);
     if (m->wake_fd >= 0 && m->idle_ep >= 0 && m->main_ep >= 0 &&
         ampvp_epoll_add(m->idle_ep, m->async_fd, EPOLLIN | EPOLLEXCLUSIVE) &&
         ampvp_epoll_add(m->idle_ep, m->wake_fd, EPOLLIN) &&
-        ampvp_epoll_add(m->main_ep, m->async_fd, EPOLLIN | EPOLLEXCLUSIVE)) {
+        (!main_watches ||
+         ampvp_epoll_add(m->main_ep, m->async_fd, EPOLLIN | EPOLLEXCLUSIVE))) {
         qemu_cpu_kick_hook = ampvp_kick_hook;
         qemu_cpu_idle_wait_hook = ampvp_idle_wait;
-        return m->main_ep;
+        return main_watches ? m->main_ep : -1;
     }
     warn_report("ampvp[%s]: no direct wake-up of the idle vCPU (%s)", m->core, strerror(errno));
     int *fds[] = { &m->wake_fd, &m->idle_ep, &m->main_ep };
@@ -942,6 +958,9 @@ static void ampvp_sleep(void *opaque, int state)
         if (!locked) {
             qemu_mutex_unlock_iothread();
         }
+    }
+    if (state == AMPVP_PWR_RUN && (m->caps & AMPVP_CAP_KICK_ALL)) {
+        p.reason = m->async_applied; /* the hub signals us if it sent more */
     }
     cs->can_do_io = can_do_io;
     ampvp_send(m, m->async_fd, AMPVP_MSG_POWER, 0, &p, sizeof(p));
@@ -1089,7 +1108,7 @@ static void ampvp_say_hello(AmpvpMachineState *m, int fd, uint32_t channel, ampv
         .caps = AMPVP_CAP_POSTED_WRITES | AMPVP_CAP_CLOCK | AMPVP_CAP_EVENTS |
                 AMPVP_CAP_POWER | AMPVP_CAP_CLOCK_STOP | AMPVP_CAP_FAULTS | AMPVP_CAP_DEBUG |
                 AMPVP_CAP_RESET | AMPVP_CAP_KICK | AMPVP_CAP_SYSRESETREQ | AMPVP_CAP_SYNC |
-                AMPVP_CAP_BATCH | AMPVP_CAP_GRANT,
+                AMPVP_CAP_BATCH | AMPVP_CAP_GRANT | AMPVP_CAP_KICK_ALL,
         .channel = channel,
     };
     ampvp_send(m, fd, AMPVP_MSG_HELLO, 0, &h, sizeof(h));
@@ -1225,7 +1244,9 @@ static void ampvp_init(MachineState *ms)
         ampvp_lockstep_go(m); /* the core starts when the schedule reaches it */
     } else {
         int fd = (m->caps & AMPVP_CAP_KICK) ? ampvp_kick_setup(m) : m->async_fd;
-        qemu_set_fd_handler(fd, ampvp_async_readable, NULL, m);
+        if (fd >= 0) {
+            qemu_set_fd_handler(fd, ampvp_async_readable, NULL, m);
+        }
     }
 }
 
