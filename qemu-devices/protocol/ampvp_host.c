@@ -24,10 +24,24 @@ int ampvp_loadavg_running(const char *text)
     return (int)n;
 }
 
+int ampvp_running_min(int *window, int n, int *next, int sample)
+{
+    window[*next] = sample;
+    *next = (*next + 1) % n;
+    int min = sample;
+    for (int i = 0; i < n; i++) {
+        if (window[i] >= 0 && window[i] < min) {
+            min = window[i];
+        }
+    }
+    return min;
+}
+
 int ampvp_host_overloaded(int64_t now_ns)
 {
     static int64_t last_ns;
-    static int sampled, last, cpus;
+    static int sampled, last, cpus, next;
+    static int window[AMPVP_LOAD_SAMPLES] = { -1, -1, -1, -1 };
     if (sampled && now_ns - last_ns < 20000000) {
         return last;
     }
@@ -49,6 +63,10 @@ int ampvp_host_overloaded(int64_t now_ns)
     }
     buf[r] = '\0';
     int running = ampvp_loadavg_running(buf);
-    last = running > cpus;
+    if (running < 0) {
+        last = 0;
+        return last;
+    }
+    last = ampvp_running_min(window, AMPVP_LOAD_SAMPLES, &next, running) > cpus;
     return last;
 }

@@ -24,10 +24,24 @@ extern "C" {
 int ampvp_loadavg_running(const char *text);
 
 /*
- * Nonzero when the host has more runnable threads (the caller included) than
- * online CPUs.  Samples /proc/loadavg at most every 20 ms of `now_ns` (any
- * monotonic clock); between samples it returns the last answer.  Not
- * thread-safe: one caller thread per process (a core's vCPU, the hub's loop).
+ * Record `sample` in the ring `window` of `n` counts (-1: empty; `*next` the
+ * slot to fill) and return the smallest count it holds.
+ */
+int ampvp_running_min(int *window, int n, int *next, int sample);
+
+#define AMPVP_LOAD_SAMPLES 4
+
+/*
+ * Nonzero when the host has had more runnable threads (the caller included)
+ * than online CPUs in each of the last AMPVP_LOAD_SAMPLES samples.  Samples
+ * /proc/loadavg at most every 20 ms of `now_ns` (any monotonic clock);
+ * between samples it returns the last answer.  The smallest of the recent
+ * counts, not the last one: a caller samples just after traffic woke it,
+ * when the thread that sent it is often still runnable, so a single count
+ * said "overloaded" on a quiet host with one busy core (and the hub stopped
+ * polling for the interrupt handler's write, issue 11); other work that
+ * keeps the CPUs busy is runnable in every sample.  Not thread-safe: one
+ * caller thread per process (a core's vCPU, the hub's loop).
  */
 int ampvp_host_overloaded(int64_t now_ns);
 

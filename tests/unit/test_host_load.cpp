@@ -24,3 +24,18 @@ TEST(HostLoad, TheAnswerIsKeptBetweenSamples)
     const int a = ampvp_host_overloaded(1000000000);
     EXPECT_EQ(ampvp_host_overloaded(1000000000 + 19000000), a);
 }
+
+TEST(HostLoad, OverloadMeansEveryRecentSampleHadMoreRunnableThanCpus)
+{
+    // The smallest of the last four counts decides: one busy moment (the
+    // sender of the message that woke the caller still runnable) does not.
+    int window[AMPVP_LOAD_SAMPLES] = {-1, -1, -1, -1};
+    int next = 0;
+    EXPECT_EQ(ampvp_running_min(window, AMPVP_LOAD_SAMPLES, &next, 3), 3);
+    EXPECT_EQ(ampvp_running_min(window, AMPVP_LOAD_SAMPLES, &next, 2), 2);
+    EXPECT_EQ(ampvp_running_min(window, AMPVP_LOAD_SAMPLES, &next, 3), 2);
+    EXPECT_EQ(ampvp_running_min(window, AMPVP_LOAD_SAMPLES, &next, 4), 2);
+    EXPECT_EQ(ampvp_running_min(window, AMPVP_LOAD_SAMPLES, &next, 3), 2);
+    // The 2 has left the window of four: every recent sample was above 2.
+    EXPECT_EQ(ampvp_running_min(window, AMPVP_LOAD_SAMPLES, &next, 3), 3);
+}
