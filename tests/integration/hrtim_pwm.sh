@@ -15,10 +15,25 @@
 #  - the CM4 woke up from D2 Stop and finished; exit 0 and nothing left behind.
 . "$(dirname "$0")/lib.sh"
 
-run_ampvp_bg "$TMP/out" "$TMP/err" run --strict --board nucleo-h745zi-q -v --trace gpio,tim \
-  --cm7 "$FW/hrtim_pwm_cm7.elf" --cm4 "$FW/st_boot_cm4.elf" --timeout 60 \
-  --expect '^\[cm7\] CM7 done$' --expect '^\[cm4\] CM4 done$'
-wait $RUN_PID; rc=$?
+# ST's example frees HSEM 0 (the CM4's wake-up) right after SystemClock_Config without
+# first waiting for the CM4 to reach D2 Stop: on the board the PLL lock time lets the CM4
+# get there first; here, where oscillators and PLLs are ready at once, a loaded host can
+# make the CM4 lose that race and sleep on (docs/supported.md).  Only that outcome, seen
+# in the trace (the CM4's deep sleep after the CM7's unlock of semaphore 0), is run again.
+lost_boot_race() {
+  awk '/ cm7 hsem unlock semaphore 0$/ && !u { u = NR }
+       / cm4 power deep sleep / && !d { d = NR }
+       END { exit !(u && (!d || d > u)) }' "$1"
+}
+for attempt in 1 2 3; do
+  run_ampvp_bg "$TMP/out" "$TMP/err" run --strict --board nucleo-h745zi-q -v --trace gpio,tim,hsem,power \
+    --cm7 "$FW/hrtim_pwm_cm7.elf" --cm4 "$FW/st_boot_cm4.elf" --timeout 30 \
+    --expect '^\[cm7\] CM7 done$' --expect '^\[cm4\] CM4 done$'
+  wait $RUN_PID; rc=$?
+  [ $rc != 0 ] && [ $attempt -lt 3 ] && lost_boot_race "$TMP/out" || break
+  echo "information: attempt $attempt: the CM4 reached D2 Stop after the CM7 freed HSEM 0 (ST's boot race, docs/supported.md); running again"
+  assert_clean $RUN_PID
+done
 grep -vE '^\[trace\] [0-9.]+ [a-z0-9]+ gpio P[BE]' "$TMP/out"
 [ $rc = 0 ] || { cat "$TMP/err" >&2; fail "exit code $rc, expected 0"; }
 grep -qE 'unimplemented|not modelled|reserved bits|guest error' "$TMP/err" &&
