@@ -764,9 +764,11 @@ int Runner::loop()
                 std::chrono::duration_cast<std::chrono::milliseconds>(start_deadline - now).count()) + 1;
             wait_ms = wait_ms < 0 ? ms : std::min(wait_ms, ms);
         }
-        if (started_ && now - last_traffic_ < spin_window &&
+        const bool spinning =
+            started_ && now - last_traffic_ < spin_window &&
             !ampvp_host_overloaded(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                       now.time_since_epoch()).count())) {
+                                       now.time_since_epoch()).count());
+        if (spinning) {
             wait_ms = 0; // poll: unless every CPU is taken, when polling delays the cores
         }
         if (started_ && opt_.deterministic && ls_active_ < 0 && !ls_waiting_) {
@@ -777,9 +779,19 @@ int Runner::loop()
         }
         Log::flush_output();
         // Model deadlines bound the wait inside the loop (min-heap).
-        const int ran = loop_->run_once(std::chrono::milliseconds(wait_ms));
+        int ran = loop_->run_once(std::chrono::milliseconds(wait_ms));
+        // Polling: look again at once a few times before this loop's own
+        // checks, whose round costs more than the answer a core waits for;
+        // every eighth look, and after them, let a core that can make
+        // progress have this CPU.
+        for (int i = 1; spinning && ran == 0 && i < 16; i++) {
+            if (i % 8 == 0) {
+                sched_yield();
+            }
+            ran = loop_->run_once(std::chrono::milliseconds(0));
+        }
         if (ran == 0 && wait_ms == 0) {
-            sched_yield(); // spinning: let a core that can make progress run
+            sched_yield();
         }
         bridge_->flush();
         for (auto &s : serials_) {
