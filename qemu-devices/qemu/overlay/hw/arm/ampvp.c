@@ -53,7 +53,6 @@
 #include "sysemu/cpus.h"
 #include "qom/object.h"
 
-#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/epoll.h>
@@ -624,9 +623,9 @@ static void ampvp_async_readable(void *opaque)
 }
 
 /*
- * vCPU thread (BQL held): apply the messages it may apply; one it may not
- * stays on the channel and the main loop is told to take it (with
- * EPOLLEXCLUSIVE the datagram may have woken this thread only).
+ * vCPU thread (BQL held): apply the messages it may apply; from one it may
+ * not on, the bytes are held and the main loop is told to take them (only
+ * this thread may have been woken for the datagram).
  */
 static void ampvp_vcpu_drain(AmpvpMachineState *m)
 {
@@ -733,16 +732,18 @@ static void ampvp_exc_return_hook(void *opaque)
  * channel itself, so an IRQ from the hub wakes this thread directly (one
  * wake-up instead of the main loop's and then the vCPU's), and on an eventfd
  * every qemu_cpu_kick writes (pause, reset, QEMU's own timers).  A message
- * only the main loop applies (RESET, HALT) is left to it: the vCPU then waits
- * on the condition variable as QEMU does, until the main loop kicks it.
+ * only the main loop applies (RESET, HALT) is handed to it (held bytes and a
+ * bottom half): the vCPU then waits on the condition variable as QEMU does,
+ * until the main loop has applied it and kicks it.
  *
- * Only one of the two threads wakes for a datagram: both watch the channel
- * through an epoll set with EPOLLEXCLUSIVE, this thread's set registered
- * first, so the kernel wakes the idle vCPU when it waits and the main loop
- * only otherwise (a running vCPU is signalled by the hub).  Waking both put
- * the main loop on the free host CPU and the vCPU on the hub's, where it
- * preempted the hub until it slept again: the ISR's first bus write waited
- * there (perf sched: 237 of 308 notifications woke both, issue 11).
+ * Only one thread wakes for a datagram.  With cap KICK_ALL (protocol 2.7)
+ * the main loop does not watch the channel at all; without it both watch
+ * through epoll sets with EPOLLEXCLUSIVE, this thread's registered first, so
+ * the kernel wakes the idle vCPU when it waits and the main loop only
+ * otherwise.  Waking both put the main loop on the free host CPU and the
+ * vCPU on the hub's, where it preempted the hub until it slept again: the
+ * ISR's first bus write waited there (perf sched: 237 of 308 notifications
+ * woke both, issue 11).
  */
 static void ampvp_idle_wait(CPUState *cs)
 {
