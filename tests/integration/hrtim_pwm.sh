@@ -12,7 +12,8 @@
 #    a waveform's times being whole nanoseconds);
 #  - the master timer's repetition interrupt (HRTIM1_Master, IRQ 103) every 5 ms
 #    counted over HAL_Delay(100): 20 in deterministic mode (virtual time);
-#  - the CM4 woke up from D2 Stop and finished; exit 0 and nothing left behind.
+#  - the CM4 woke up from D2 Stop and finished; exit 0 and nothing left behind;
+#  - deterministic with 10 us quanta, the CM4 too: the same boot in virtual-time order.
 . "$(dirname "$0")/lib.sh"
 
 # ST's example frees HSEM 0 (the CM4's wake-up) right after SystemClock_Config without
@@ -85,6 +86,22 @@ for td in 'TA1 = pwm 15% 2 MHz' 'TB1 = pwm 25% 2 MHz' 'TC1 = pwm 40% 2 MHz' 'TD1
           'TE1 = pwm 80% 2 MHz' 'TC1 = pwm 40% 4 MHz'; do
   grep -q "HRTIM1 tim $td\$" "$TMP/out2" || fail "deterministic run: no HRTIM trace line '$td'"
 done
+assert_clean $RUN_PID
+
+# Deterministic with the CM4 and 10 us quanta: ST's boot race in virtual-time order, as on
+# the board (docs/determinism.md: within a quantum the first core runs first, so at the
+# default 100 us the CM7 frees HSEM 0 at 30 us before the CM4 has run at all).  RM0399
+# HSEM: freeing a semaphore whose interrupt CPU2 enabled (HSEM_C2IER) sets HSEM_C2ISR, and
+# the pending HSEM2 interrupt ends the CM4's WFE (SEVONPEND), so D2 leaves Stop.
+run_ampvp_bg "$TMP/out3" "$TMP/err3" run --strict --deterministic --quantum 10us --board nucleo-h745zi-q \
+  --trace hsem,power --cm7 "$FW/hrtim_pwm_cm7.elf" --cm4 "$FW/st_boot_cm4.elf" --timeout 60 \
+  --expect '^\[cm7\] CM7 done$' --expect '^\[cm4\] CM4 done$'
+wait $RUN_PID; rc=$?
+[ $rc = 0 ] || { grep -E 'semaphore 0|cm4 power' "$TMP/out3" >&2; cat "$TMP/err3" >&2; fail "deterministic run with the CM4: exit code $rc, expected 0"; }
+grep -qE '^\[trace\] [0-9.]+ cm7 hsem notify cm4: semaphore 0 free$' "$TMP/out3" ||
+  fail "deterministic run with the CM4: freeing HSEM 0 did not notify the CM4"
+grep -qE '^\[cm4\] \[[0-9.]+\] CM4: woke up, SystemCoreClock=200000000$' "$TMP/out3" ||
+  fail "deterministic run with the CM4: the CM4 did not wake up"
 assert_clean $RUN_PID
 echo "information: $n master repetition interrupts in $ms ms (free-running), 20 in 101 ms (deterministic)"
 pass "HRTIM1 TA1-TE1 PWM on pins at 2 MHz and 4 MHz, master timer interrupts"
