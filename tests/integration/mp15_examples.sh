@@ -87,9 +87,28 @@ dma)
   pass "DMA_FIFOMode: DMA2 stream 0 copies 128 bytes through its FIFO, TC interrupt, LED7 on"
   ;;
 wwdg)
-  run_m4 wwdg mp15_wwdg.elf 'WWDG1 started' --option-byte boot_pins=4 --gpio PA14=1 \
-    --press 'USER1@/refreshed every/' --timestamps --expect-order --expect 'USER1: WWDG1 counter' \
-    --expect 'boot, MC_RSTSCLRR=' --expect 'WWDG1RSTF set' --expect 'WWDG1 started'
+  # Free-running, the refresh window is host time (17 ms after the last refresh, the reset
+  # at 20.1 ms): a host that starves the M4 for 3 ms lets the watchdog fire before USER1's
+  # handler has printed its line (4.4 ms of UART at 115200 baud), and the one press is
+  # spent.  Only that outcome (a WWDG1 boot before the whole USER1 line) is run again, at
+  # most three times; any other failure fails at once.
+  for attempt in 1 2 3; do
+    run_ampvp_bg "$TMP/wwdg.out" "$TMP/wwdg.err" run --board stm32mp157c-dk2 --strict \
+      --m4 "$FW/mp15_wwdg.elf" --timeout 60 --expect 'WWDG1 started' --option-byte boot_pins=4 \
+      --gpio PA14=1 --press 'USER1@/refreshed every/' --timestamps --expect-order \
+      --expect 'USER1: WWDG1 counter' --expect 'boot, MC_RSTSCLRR=' --expect 'WWDG1RSTF set' \
+      --expect 'WWDG1 started'
+    wait $RUN_PID; rc=$?
+    assert_clean $RUN_PID
+    [ $attempt -lt 3 ] &&
+      awk '/mp15_wwdg: USER1: WWDG1 counter 0x[0-9a-f]+, store to 0xA0003000$/ { u = 1 }
+           /mp15_wwdg: boot, MC_RSTSCLRR=0x00000400/ && !u { r = 1 }
+           END { exit !r }' "$TMP/wwdg.out" || break
+    echo "information: attempt $attempt: WWDG1 fired before USER1's handler ran (a loaded host missed a refresh window); running again"
+  done
+  cat "$TMP/wwdg.out"
+  [ $rc = 0 ] || { cat "$TMP/wwdg.err" >&2; fail "wwdg: exit code $rc, expected 0"; }
+  grep -qE "$GAPS" "$TMP/wwdg.err" && { cat "$TMP/wwdg.err" >&2; fail "wwdg: unmodelled or erroneous accesses"; }
   ts='\[[0-9.]+\] '
   in_order "$TMP/wwdg.out" \
     "^\\[m4:USART3\\] ${ts}mp15_wwdg: boot, MC_RSTSCLRR=0x00000015, SystemCoreClock 20887793[0-9] Hz$" \
