@@ -41,7 +41,7 @@ int ampvp_host_overloaded(int64_t now_ns)
 {
     static int64_t last_ns;
     static int sampled, last, cpus, next;
-    static int window[AMPVP_LOAD_SAMPLES] = { -1, -1, -1, -1 };
+    static int window[AMPVP_LOAD_SAMPLES];
     if (sampled && now_ns - last_ns < 20000000) {
         return last;
     }
@@ -50,6 +50,9 @@ int ampvp_host_overloaded(int64_t now_ns)
     if (!cpus) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);
         cpus = n > 0 ? (int)n : 1;
+        for (int i = 0; i < AMPVP_LOAD_SAMPLES; i++) {
+            window[i] = -1; /* empty */
+        }
     }
     char buf[128];
     int fd = open("/proc/loadavg", O_RDONLY | O_CLOEXEC);

@@ -803,8 +803,6 @@ static int ampvp_kick_setup(AmpvpMachineState *m)
     ARM_CPU(first_cpu)->m_exec_hook = ampvp_exec_hook;
     m->slow_bh = qemu_bh_new(ampvp_async_readable, m);
     m->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    m->idle_ep = epoll_create1(EPOLL_CLOEXEC);
-    m->main_ep = epoll_create1(EPOLL_CLOEXEC);
     /*
      * Order matters: exclusive waiters are woken in the order they were
      * added.  With KICK_ALL the main loop does not watch the channel: a
@@ -812,7 +810,9 @@ static int ampvp_kick_setup(AmpvpMachineState *m)
      * main loop may apply reaches it as a bottom half.
      */
     const bool main_watches = !(m->caps & AMPVP_CAP_KICK_ALL);
-    if (m->wake_fd >= 0 && m->idle_ep >= 0 && m->main_ep >= 0 &&
+    m->idle_ep = epoll_create1(EPOLL_CLOEXEC);
+    m->main_ep = main_watches ? epoll_create1(EPOLL_CLOEXEC) : -1;
+    if (m->wake_fd >= 0 && m->idle_ep >= 0 && (!main_watches || m->main_ep >= 0) &&
         ampvp_epoll_add(m->idle_ep, m->async_fd, EPOLLIN | EPOLLEXCLUSIVE) &&
         ampvp_epoll_add(m->idle_ep, m->wake_fd, EPOLLIN) &&
         (!main_watches ||
